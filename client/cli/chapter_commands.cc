@@ -1,0 +1,160 @@
+// chapter create|get|list and whoami.
+
+#include <cctype>
+#include <iostream>
+
+#include "client/cli/commands.h"
+#include "client/cli/output.h"
+
+namespace reciproca::cli {
+namespace {
+
+v1::Weekday ParseWeekday(const std::string& text) {
+  static const char* const kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                      "friday", "saturday", "sunday"};
+  std::string lower;
+  for (char c : text) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (int i = 0; i < 7; ++i) {
+    const std::string day = kDays[i];
+    if (lower.size() >= 3 && day.rfind(lower, 0) == 0) {
+      return static_cast<v1::Weekday>(i + 1);
+    }
+  }
+  throw UsageError("--weekday must be one of mon|tue|wed|thu|fri|sat|sun, got \"" + text + "\"");
+}
+
+int CreateChapter(Context& context, const ParsedArgs& args) {
+  v1::CreateChapterRequest request;
+  v1::Chapter* chapter = request.mutable_chapter();
+  chapter->set_display_name(args.Get("name"));
+  if (args.Has("weekday")) {
+    chapter->set_meeting_weekday(ParseWeekday(args.Get("weekday")));
+  }
+  chapter->set_meeting_time(args.Get("time"));
+  chapter->set_time_zone(args.Get("timezone"));
+  chapter->set_currency(args.Get("currency"));
+  request.set_chapter_id(args.Get("id"));
+  request.set_request_id(context.RequestId());
+  v1::CreateChapterResponse response;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().chapters().CreateChapter(rpc, request, &response);
+  });
+  if (context.json()) {
+    PrintJson(response);
+    return 0;
+  }
+  std::cout << DescribeChapter(response.chapter());
+  std::cout << "  display token (read-only, for the room screen; shown only now): "
+            << response.display_token() << "\n";
+  return 0;
+}
+
+int GetChapter(Context& context, const ParsedArgs& args) {
+  v1::GetChapterRequest request;
+  request.set_name(args.positionals().empty() ? context.names().DefaultChapter()
+                                              : context.names().Chapter(args.Positional(0)));
+  v1::Chapter chapter;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().chapters().GetChapter(rpc, request, &chapter);
+  });
+  if (context.json()) {
+    PrintJson(chapter);
+  } else {
+    std::cout << DescribeChapter(chapter);
+  }
+  return 0;
+}
+
+int ListChapters(Context& context, const ParsedArgs&) {
+  v1::ListChaptersRequest request;
+  request.set_page_size(1000);
+  v1::ListChaptersResponse all;
+  while (true) {
+    v1::ListChaptersResponse page;
+    context.Call([&](grpc::ClientContext* rpc) {
+      return context.client().chapters().ListChapters(rpc, request, &page);
+    });
+    all.mutable_chapters()->MergeFrom(page.chapters());
+    if (page.next_page_token().empty()) {
+      break;
+    }
+    request.set_page_token(page.next_page_token());
+  }
+  if (context.json()) {
+    PrintJson(all);
+    return 0;
+  }
+  if (all.chapters().empty()) {
+    std::cout << "no chapters\n";
+  }
+  for (const v1::Chapter& chapter : all.chapters()) {
+    std::cout << chapter.name() << ": " << chapter.display_name() << " ("
+              << chapter.active_member_count() << " active members)\n";
+  }
+  return 0;
+}
+
+int WhoAmI(Context& context, const ParsedArgs&) {
+  const v1::WhoAmIResponse& me = context.names().WhoAmI();
+  if (context.json()) {
+    PrintJson(me);
+    return 0;
+  }
+  std::string line = EnumWord(me.kind());
+  if (!me.member().empty()) {
+    line += " " + me.member();
+    std::string display = context.names().DisplayName(me.member());
+    if (display != me.member()) {
+      line += " (" + display + ")";
+    }
+  }
+  if (!me.chapter().empty()) {
+    line += " in " + me.chapter();
+  }
+  std::cout << line << "\n";
+  return 0;
+}
+
+}  // namespace
+
+FlagSpec ChapterFlag(bool required) {
+  return {"chapter", "C", "the chapter (\"demo\" or \"chapters/demo\"); expands short ids",
+          required};
+}
+
+FlagSpec OnBehalfOfFlag() {
+  return {"on-behalf-of", "X", "organizers: record it for this member (visible in the event)"};
+}
+
+std::vector<Command> ChapterCommands() {
+  return {
+      {"chapter create",
+       "--name N [--id ID] [--weekday mon..sun] [--time 07:00] [--timezone Europe/Rome] "
+       "[--currency EUR]",
+       "create a chapter (admin); prints it and its display token once",
+       {{"name", "N", "the chapter's name, 1..100 characters", true},
+        {"id", "ID", "the id to use (3..40 of a-z 0-9 -); the server picks one otherwise"},
+        {"weekday", "DAY", "meeting day: mon|tue|wed|thu|fri|sat|sun"},
+        {"time", "HH:MM", "local meeting time, e.g. 07:00"},
+        {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"},
+        {"currency", "CUR", "ISO 4217 currency (default EUR)"}},
+       0,
+       0,
+       true,
+       CreateChapter},
+      {"chapter get",
+       "[C]",
+       "show a chapter (default: the token's chapter)",
+       {ChapterFlag()},
+       0,
+       1,
+       false,
+       GetChapter},
+      {"chapter list", "", "list the chapters you can see", {}, 0, 0, false, ListChapters},
+      {"whoami", "", "show who the token is", {}, 0, 0, false, WhoAmI},
+  };
+}
+
+}  // namespace reciproca::cli

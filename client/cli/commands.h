@@ -1,0 +1,45 @@
+#pragma once
+
+// The command table: every command declares its words, flags and handler; main.cc parses the
+// command line against it and prints help from it.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "client/cli/args.h"
+#include "client/cli/context.h"
+
+namespace reciproca::cli {
+
+struct Command {
+  // The words that name it: "member add", "checkin".
+  std::string path;
+  // What follows the words in the usage line: "--chapter C --name N [--role R]".
+  std::string synopsis;
+  // One line for the listings.
+  std::string summary;
+  std::vector<FlagSpec> flags;
+  size_t min_positionals = 0;
+  size_t max_positionals = 0;
+  // Mutations also accept --request-id.
+  bool mutating = false;
+  // Returns the exit code; throws UsageError or RpcError.
+  std::function<int(Context&, const ParsedArgs&)> run;
+};
+
+// One function per command group, each in its own file.
+std::vector<Command> ChapterCommands();   // chapter create|get|list, whoami
+std::vector<Command> MemberCommands();    // member add|get|list|update|remove
+std::vector<Command> MeetingCommands();   // meeting ..., checkin, attendance, visitor add
+std::vector<Command> ReferralCommands();  // refer, referral ..., thanks, one-to-one, ceu, ...
+std::vector<Command> WatchCommands();     // watch
+std::vector<Command> ReportCommands();    // report palms
+
+// Shared by the command files.
+// --chapter, for commands that accept short ids.
+FlagSpec ChapterFlag(bool required = false);
+// --on-behalf-of, for records an organizer may type in for a member.
+FlagSpec OnBehalfOfFlag();
+
+}  // namespace reciproca::cli

@@ -1,0 +1,87 @@
+#include "client/cli/context.h"
+
+namespace reciproca::cli {
+namespace {
+
+client::Options ClientOptions(const GlobalOptions& options) {
+  client::Options client_options;
+  client_options.target = options.server;
+  client_options.token = options.token;
+  return client_options;
+}
+
+}  // namespace
+
+RpcError::RpcError(grpc::Status status, bool unreachable)
+    : std::runtime_error(status.error_message()),
+      status_(std::move(status)),
+      unreachable_(unreachable) {}
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "CODE_" + std::to_string(static_cast<int>(code));
+  }
+}
+
+Context::Context(const GlobalOptions& options, const ParsedArgs& args)
+    : options_(options),
+      request_id_(args.Get("request-id")),
+      client_(ClientOptions(options)),
+      names_(*this, args.Get("chapter")) {}
+
+std::string Context::RequestId() const {
+  return request_id_.empty() ? client::Client::NewRequestId() : request_id_;
+}
+
+void Context::Call(const std::function<grpc::Status(grpc::ClientContext*)>& call) const {
+  Check(client_.CallWithRetry(call));
+}
+
+void Context::Check(const grpc::Status& status) const {
+  if (status.ok()) {
+    return;
+  }
+  bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE;
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    // A deadline on a channel that never connected means nobody answered at that address.
+    unreachable = client_.channel()->GetState(false) != GRPC_CHANNEL_READY;
+  }
+  throw RpcError(status, unreachable);
+}
+
+}  // namespace reciproca::cli

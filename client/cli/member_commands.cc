@@ -1,0 +1,214 @@
+// member add|get|list|update|remove.
+
+#include <iostream>
+
+#include "client/cli/commands.h"
+#include "client/cli/output.h"
+
+namespace reciproca::cli {
+namespace {
+
+constexpr char kRoles[] =
+    "member|organizer|president|vice-president|secretary-treasurer|visitor-host|"
+    "education-coordinator";
+
+int AddMember(Context& context, const ParsedArgs& args) {
+  v1::CreateMemberRequest request;
+  request.set_parent(context.names().DefaultChapter());
+  v1::Member* member = request.mutable_member();
+  member->set_display_name(args.Get("name"));
+  member->set_business(args.Get("business"));
+  member->set_category(args.Get("category"));
+  if (args.Has("role")) {
+    member->set_role(ParseEnumWord<v1::Role>(args.Get("role"), "role"));
+  }
+  member->set_email(args.Get("email"));
+  member->set_phone(args.Get("phone"));
+  request.set_request_id(context.RequestId());
+  v1::CreateMemberResponse response;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().members().CreateMember(rpc, request, &response);
+  });
+  if (context.json()) {
+    PrintJson(response);
+    return 0;
+  }
+  std::cout << DescribeMember(response.member());
+  std::cout << "  access token (give it to the member; shown only now): " << response.access_token()
+            << "\n";
+  return 0;
+}
+
+int GetMember(Context& context, const ParsedArgs& args) {
+  v1::GetMemberRequest request;
+  request.set_name(context.names().Member(args.Positional(0)));
+  v1::Member member;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().members().GetMember(rpc, request, &member);
+  });
+  if (context.json()) {
+    PrintJson(member);
+  } else {
+    std::cout << DescribeMember(member);
+  }
+  return 0;
+}
+
+int ListMembers(Context& context, const ParsedArgs& args) {
+  v1::ListMembersRequest request;
+  request.set_parent(context.names().DefaultChapter());
+  request.set_show_left(args.Has("all"));
+  request.set_page_size(1000);
+  v1::ListMembersResponse all;
+  while (true) {
+    v1::ListMembersResponse page;
+    context.Call([&](grpc::ClientContext* rpc) {
+      return context.client().members().ListMembers(rpc, request, &page);
+    });
+    all.mutable_members()->MergeFrom(page.members());
+    if (page.next_page_token().empty()) {
+      break;
+    }
+    request.set_page_token(page.next_page_token());
+  }
+  if (context.json()) {
+    PrintJson(all);
+    return 0;
+  }
+  if (all.members().empty()) {
+    std::cout << "no members\n";
+  }
+  for (const v1::Member& member : all.members()) {
+    std::cout << member.name() << ": " << member.display_name() << ", " << member.business() << " ("
+              << member.category() << ")";
+    if (member.role() != v1::ROLE_MEMBER && member.role() != v1::ROLE_UNSPECIFIED) {
+      std::cout << ", " << EnumWord(member.role());
+    }
+    if (member.state() == v1::MEMBER_STATE_LEFT) {
+      std::cout << ", left";
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int UpdateMember(Context& context, const ParsedArgs& args) {
+  v1::UpdateMemberRequest request;
+  v1::Member* member = request.mutable_member();
+  member->set_name(context.names().Member(args.Positional(0)));
+  // The mask names exactly the flags given, so "--email ''" clears the e-mail.
+  struct Field {
+    const char* flag;
+    const char* path;
+  };
+  for (const Field& field :
+       {Field{"name", "display_name"}, Field{"business", "business"}, Field{"category", "category"},
+        Field{"role", "role"}, Field{"email", "email"}, Field{"phone", "phone"}}) {
+    if (!args.Has(field.flag)) {
+      continue;
+    }
+    const std::string value = args.Get(field.flag);
+    const std::string path = field.path;
+    if (path == "display_name") {
+      member->set_display_name(value);
+    } else if (path == "business") {
+      member->set_business(value);
+    } else if (path == "category") {
+      member->set_category(value);
+    } else if (path == "role") {
+      member->set_role(ParseEnumWord<v1::Role>(value, "role"));
+    } else if (path == "email") {
+      member->set_email(value);
+    } else {
+      member->set_phone(value);
+    }
+    request.mutable_update_mask()->add_paths(path);
+  }
+  if (request.update_mask().paths().empty()) {
+    throw UsageError(
+        "nothing to update: pass at least one of --name --business --category --role --email "
+        "--phone");
+  }
+  request.set_request_id(context.RequestId());
+  v1::Member updated;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().members().UpdateMember(rpc, request, &updated);
+  });
+  if (context.json()) {
+    PrintJson(updated);
+  } else {
+    std::cout << DescribeMember(updated);
+  }
+  return 0;
+}
+
+int RemoveMember(Context& context, const ParsedArgs& args) {
+  v1::RemoveMemberRequest request;
+  request.set_name(context.names().Member(args.Positional(0)));
+  request.set_request_id(context.RequestId());
+  v1::Member removed;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().members().RemoveMember(rpc, request, &removed);
+  });
+  if (context.json()) {
+    PrintJson(removed);
+  } else {
+    std::cout << DescribeMember(removed);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Command> MemberCommands() {
+  const std::string role_help = std::string("one of ") + kRoles;
+  return {
+      {"member add",
+       "--chapter C --name N --business B --category K [--role R] [--email E] [--phone P]",
+       "add a member (organizers); prints it and its access token once",
+       {ChapterFlag(),
+        {"name", "N", "the person's name, 1..100", true},
+        {"business", "B", "their business, 1..100", true},
+        {"category", "K", "profession, exclusive in the chapter, 1..60", true},
+        {"role", "R", role_help + " (default member)"},
+        {"email", "E", "e-mail address"},
+        {"phone", "P", "phone number"}},
+       0,
+       0,
+       true,
+       AddMember},
+      {"member get", "X", "show a member", {ChapterFlag()}, 1, 1, false, GetMember},
+      {"member list",
+       "[--chapter C] [--all]",
+       "list the chapter's members",
+       {ChapterFlag(), {"all", "", "include members who left"}},
+       0,
+       0,
+       false,
+       ListMembers},
+      {"member update",
+       "X [--name N] [--business B] [--category K] [--role R] [--email E] [--phone P]",
+       "change a member; only the fields given are changed",
+       {ChapterFlag(),
+        {"name", "N", "the person's name"},
+        {"business", "B", "their business"},
+        {"category", "K", "profession (organizers)"},
+        {"role", "R", role_help + " (organizers)"},
+        {"email", "E", "e-mail address (empty clears it)"},
+        {"phone", "P", "phone number (empty clears it)"}},
+       1,
+       1,
+       true,
+       UpdateMember},
+      {"member remove",
+       "X",
+       "the member leaves the chapter (history stays, token revoked)",
+       {ChapterFlag()},
+       1,
+       1,
+       true,
+       RemoveMember},
+  };
+}
+
+}  // namespace reciproca::cli

@@ -1,0 +1,275 @@
+#include "client/cli/output.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cctype>
+#include <ctime>
+#include <iostream>
+
+#include "client/cli/args.h"
+
+namespace reciproca::cli {
+namespace {
+
+// "ATTENDANCE_STATUS_" for the enum AttendanceStatus.
+std::string EnumPrefix(const google::protobuf::EnumDescriptor* descriptor) {
+  std::string prefix;
+  for (char c : descriptor->name()) {
+    if (std::isupper(static_cast<unsigned char>(c)) && !prefix.empty()) {
+      prefix += '_';
+    }
+    prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return prefix + "_";
+}
+
+std::string ToWord(const std::string& value_name, const std::string& prefix) {
+  std::string word =
+      value_name.rfind(prefix, 0) == 0 ? value_name.substr(prefix.size()) : value_name;
+  for (char& c : word) {
+    c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return word;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string Contact(const std::string& email, const std::string& phone) {
+  std::string out;
+  for (const std::string* part : {&email, &phone}) {
+    if (!part->empty()) {
+      out += (out.empty() ? "" : ", ") + *part;
+    }
+  }
+  return out;
+}
+
+// "Ana Rossi (chapters/demo/members/3)", or just the resource name when no display name.
+std::string Person(const std::string& member, Names& names) {
+  if (member.empty()) {
+    return "-";
+  }
+  std::string display = names.DisplayName(member);
+  return display == member ? member : display + " (" + member + ")";
+}
+
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = false;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    return "{}";
+  }
+  return json;
+}
+
+void PrintJson(const google::protobuf::Message& message) { std::cout << ToJson(message) << '\n'; }
+
+std::string FormatTime(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) {
+    return "-";
+  }
+  std::time_t seconds = static_cast<std::time_t>(time.seconds());
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string EnumWord(const google::protobuf::EnumDescriptor* descriptor, int value) {
+  const google::protobuf::EnumValueDescriptor* found = descriptor->FindValueByNumber(value);
+  if (found == nullptr) {
+    return std::to_string(value);
+  }
+  return ToWord(found->name(), EnumPrefix(descriptor));
+}
+
+int ParseEnumWord(const google::protobuf::EnumDescriptor* descriptor, std::string_view word,
+                  std::string_view flag) {
+  const std::string prefix = EnumPrefix(descriptor);
+  const std::string wanted = Lower(word);
+  std::string choices;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const google::protobuf::EnumValueDescriptor* value = descriptor->value(i);
+    if (value->number() == 0) {
+      continue;
+    }
+    std::string choice = ToWord(value->name(), prefix);
+    if (choice == wanted) {
+      return value->number();
+    }
+    choices += (choices.empty() ? "" : "|") + choice;
+  }
+  throw UsageError("--" + std::string(flag) + " must be one of " + choices + ", got \"" +
+                   std::string(word) + "\"");
+}
+
+std::string FormatMoney(const v1::Money& money) { return money.currency() + " " + money.amount(); }
+
+std::string DescribeChapter(const v1::Chapter& chapter) {
+  std::string out = "chapter " + chapter.name() + ": " + chapter.display_name() + "\n";
+  std::string schedule;
+  if (chapter.meeting_weekday() != v1::WEEKDAY_UNSPECIFIED) {
+    schedule += EnumWord(chapter.meeting_weekday());
+  }
+  if (!chapter.meeting_time().empty()) {
+    schedule += (schedule.empty() ? "" : " ") + chapter.meeting_time();
+  }
+  if (!chapter.time_zone().empty()) {
+    schedule += (schedule.empty() ? "" : " ") + chapter.time_zone();
+  }
+  out += "  meets: " + (schedule.empty() ? std::string("-") : schedule) +
+         "; currency: " + chapter.currency() + "\n";
+  out += "  active members: " + std::to_string(chapter.active_member_count()) + "; last event: #" +
+         std::to_string(chapter.last_seq()) + "; created: " + FormatTime(chapter.create_time()) +
+         "\n";
+  return out;
+}
+
+std::string DescribeMember(const v1::Member& member) {
+  std::string out = "member " + member.name() + ": " + member.display_name() + ", " +
+                    member.business() + " (" + member.category() + ")\n";
+  out += "  role: " + EnumWord(member.role()) + "; state: " + EnumWord(member.state());
+  std::string contact = Contact(member.email(), member.phone());
+  if (!contact.empty()) {
+    out += "; contact: " + contact;
+  }
+  out += "\n";
+  return out;
+}
+
+std::string DescribeMeeting(const v1::Meeting& meeting, Names& names) {
+  std::string out = "meeting " + meeting.name() + ": " + EnumWord(meeting.state()) + ", starts " +
+                    FormatTime(meeting.start_time()) + "\n";
+  if (meeting.has_open_time()) {
+    out += "  opened: " + FormatTime(meeting.open_time());
+    out += meeting.has_close_time() ? "; closed: " + FormatTime(meeting.close_time()) : "";
+    out += "\n";
+  }
+  for (int i = 0; i < meeting.segments_size(); ++i) {
+    const v1::Segment& segment = meeting.segments(i);
+    out += "  segment " + std::to_string(i + 1) + ": \"" + segment.title() + "\"";
+    if (segment.countdown_seconds() > 0) {
+      out += " (" + std::to_string(segment.countdown_seconds()) + " s)";
+    }
+    out += " at " + FormatTime(segment.start_time());
+    out += i + 1 == meeting.segments_size() && meeting.state() == v1::MEETING_STATE_IN_PROGRESS
+               ? " (current)\n"
+               : "\n";
+  }
+  for (const v1::Attendance& attendance : meeting.attendance()) {
+    out += "  " + EnumWord(attendance.status()) + ": " + Person(attendance.member(), names);
+    if (!attendance.substitute_name().empty()) {
+      out += " (substitute: " + attendance.substitute_name() + ")";
+    }
+    out += "\n";
+  }
+  for (const v1::Visitor& visitor : meeting.visitors()) {
+    out += "  visitor: " + visitor.display_name() + ", " + visitor.business() + " (invited by " +
+           names.DisplayName(visitor.invited_by()) + ")\n";
+  }
+  return out;
+}
+
+std::string DescribeAttendance(const std::string& meeting, const v1::Attendance& attendance,
+                               Names& names) {
+  std::string out = "attendance " + meeting + ": " + Person(attendance.member(), names) + " " +
+                    EnumWord(attendance.status());
+  if (!attendance.substitute_name().empty()) {
+    out += " (substitute: " + attendance.substitute_name() + ")";
+  }
+  return out + " at " + FormatTime(attendance.record_time()) + "\n";
+}
+
+std::string DescribeVisitor(const v1::Visitor& visitor, Names& names) {
+  std::string out = "visitor " + visitor.name() + ": " + visitor.display_name() + ", " +
+                    visitor.business() + "\n";
+  out += "  invited by " + Person(visitor.invited_by(), names);
+  std::string contact = Contact(visitor.email(), visitor.phone());
+  if (!contact.empty()) {
+    out += "; contact: " + contact;
+  }
+  return out + "\n";
+}
+
+std::string DescribeReferral(const v1::Referral& referral, Names& names) {
+  std::string out = "referral " + referral.name() + ": " + names.DisplayName(referral.giver()) +
+                    " -> " + names.DisplayName(referral.receiver()) + ", temperature " +
+                    std::to_string(referral.temperature()) + ", ";
+  if (referral.kind() == v1::REFERRAL_KIND_OUTSIDE) {
+    out += "outside (" + referral.contact_name();
+    std::string contact = Contact(referral.contact_email(), referral.contact_phone());
+    out += contact.empty() ? ")" : ", " + contact + ")";
+  } else {
+    out += EnumWord(referral.kind());
+  }
+  out += ", " + EnumWord(referral.status()) + "\n";
+  if (!referral.note().empty()) {
+    out += "  note: " + referral.note() + "\n";
+  }
+  if (!referral.meeting().empty()) {
+    out += "  at meeting " + referral.meeting() + "\n";
+  }
+  out += "  given " + FormatTime(referral.create_time());
+  if (referral.has_update_time()) {
+    out += "; updated " + FormatTime(referral.update_time());
+  }
+  return out + "\n";
+}
+
+std::string DescribeThankYou(const v1::ThankYou& thank_you, Names& names) {
+  std::string out = "thank-you " + thank_you.name() + ": " +
+                    names.DisplayName(thank_you.from_member()) + " thanks " +
+                    names.DisplayName(thank_you.to_member()) + " for " +
+                    FormatMoney(thank_you.amount()) + ", " +
+                    EnumWord(thank_you.business_type() == v1::BUSINESS_TYPE_UNSPECIFIED
+                                 ? v1::BUSINESS_TYPE_NEW
+                                 : thank_you.business_type()) +
+                    " business\n";
+  if (!thank_you.referral().empty()) {
+    out += "  for referral " + thank_you.referral() + "\n";
+  }
+  if (!thank_you.note().empty()) {
+    out += "  note: " + thank_you.note() + "\n";
+  }
+  return out;
+}
+
+std::string DescribeOneToOne(const v1::OneToOne& one_to_one, Names& names) {
+  std::string out = "one-to-one " + one_to_one.name() + ": " +
+                    names.DisplayName(one_to_one.member()) + " met " +
+                    names.DisplayName(one_to_one.with_member()) + " on " + one_to_one.date() + "\n";
+  if (!one_to_one.note().empty()) {
+    out += "  note: " + one_to_one.note() + "\n";
+  }
+  return out;
+}
+
+std::string DescribeEducation(const v1::Education& education, Names& names) {
+  std::string out = "education " + education.name() + ": " + names.DisplayName(education.member()) +
+                    ", " + std::to_string(education.credits()) + " credit" +
+                    (education.credits() == 1 ? "" : "s") + "\n";
+  if (!education.note().empty()) {
+    out += "  note: " + education.note() + "\n";
+  }
+  return out;
+}
+
+std::string DescribeTestimonial(const v1::Testimonial& testimonial, Names& names) {
+  return "testimonial " + testimonial.name() + ": " + names.DisplayName(testimonial.from_member()) +
+         " for " + names.DisplayName(testimonial.for_member()) + "\n  \"" + testimonial.text() +
+         "\"\n";
+}
+
+}  // namespace reciproca::cli

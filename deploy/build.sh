@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds Reciproca into BUILD_DIR (default ./build). Used by quickstart and test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+jobs="${JOBS:-$(nproc)}"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ "${CLEAN:-0}" = 1 ]; then rm -rf "$build"; fi
+cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+  -DRECIPROCA_WERROR="${WERROR:-OFF}" >/dev/null
+cmake --build "$build" -j "$jobs"

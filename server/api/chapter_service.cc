@@ -1,0 +1,101 @@
+#include "server/api/chapter_service.h"
+
+#include <filesystem>
+
+#include "server/api/pagination.h"
+
+namespace reciproca::api {
+namespace {
+
+// The domain checks the time zone's syntax; whether the zone exists is a fact of this machine's
+// time zone database.
+Status CheckTimeZoneExists(const std::string& zone) {
+  if (zone.empty() || zone.find("..") != std::string::npos) {
+    return {};
+  }
+  if (!std::filesystem::exists("/usr/share/zoneinfo/" + zone)) {
+    return InvalidArgument("chapter.time_zone: unknown time zone \"" + zone +
+                           "\"; use an IANA name such as \"Europe/Rome\"");
+  }
+  return {};
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ChapterService::CreateChapter(grpc::CallbackServerContext* context,
+                                                        const v1::CreateChapterRequest* request,
+                                                        v1::CreateChapterResponse* response) {
+  auto principal = Authenticate(*context, tokens_);
+  if (!principal.ok()) {
+    return Reject(context, principal.error());
+  }
+  if (auto s = CheckTimeZoneExists(request->chapter().time_zone()); !s.ok()) {
+    return Reject(context, s.error());
+  }
+  auto* reactor = context->DefaultReactor();
+  engine_.CreateChapter(principal.value(), request, response,
+                        [reactor](const Status& s) { reactor->Finish(ToGrpcStatus(s)); });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ChapterService::GetChapter(grpc::CallbackServerContext* context,
+                                                     const v1::GetChapterRequest* request,
+                                                     v1::Chapter* response) {
+  if (request->name().find('/', std::string_view("chapters/").size()) != std::string::npos) {
+    return Reject(context, InvalidArgument("name: expected chapters/{chapter}, got \"" +
+                                           request->name() + "\""));
+  }
+  return Read(context, "name", request->name(),
+              [response](const domain::Chapter& chapter, const domain::Principal&) {
+                *response = chapter.Info();
+                return Status{};
+              });
+}
+
+grpc::ServerUnaryReactor* ChapterService::ListChapters(grpc::CallbackServerContext* context,
+                                                       const v1::ListChaptersRequest* request,
+                                                       v1::ListChaptersResponse* response) {
+  auto principal = Authenticate(*context, tokens_);
+  if (!principal.ok()) {
+    return Reject(context, principal.error());
+  }
+  const auto chapters = engine_.ListChapters(principal.value());
+  auto page = Paginate(request->page_size(), request->page_token(), chapters.size(), "chapters");
+  if (!page.ok()) {
+    return Reject(context, page.error());
+  }
+  CopyPage(page.value(), chapters, [response] { return response->add_chapters(); });
+  response->set_next_page_token(page->next_page_token);
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ChapterService::WhoAmI(grpc::CallbackServerContext* context,
+                                                 const v1::WhoAmIRequest*,
+                                                 v1::WhoAmIResponse* response) {
+  auto principal = Authenticate(*context, tokens_);
+  if (!principal.ok()) {
+    return Reject(context, principal.error());
+  }
+  if (principal->kind == domain::Principal::Kind::kAdmin) {
+    response->set_kind(v1::PRINCIPAL_KIND_ADMIN);
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  return Read(context, "token", principal->chapter,
+              [response](const domain::Chapter& chapter, const domain::Principal& p) {
+                response->set_chapter(p.chapter);
+                response->set_member(p.member);
+                if (p.kind == domain::Principal::Kind::kDisplay) {
+                  response->set_kind(v1::PRINCIPAL_KIND_DISPLAY);
+                } else {
+                  response->set_kind(chapter.IsOrganizer(p.member) ? v1::PRINCIPAL_KIND_ORGANIZER
+                                                                   : v1::PRINCIPAL_KIND_MEMBER);
+                }
+                return Status{};
+              });
+}
+
+}  // namespace reciproca::api

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "reciproca/v1/chapter_service.grpc.pb.h"
+#include "server/api/call.h"
+
+namespace reciproca::api {
+
+class ChapterService final : public v1::ChapterService::CallbackService, private ServiceBase {
+ public:
+  using ServiceBase::ServiceBase;
+
+  grpc::ServerUnaryReactor* CreateChapter(grpc::CallbackServerContext* context,
+                                          const v1::CreateChapterRequest* request,
+                                          v1::CreateChapterResponse* response) override;
+  grpc::ServerUnaryReactor* GetChapter(grpc::CallbackServerContext* context,
+                                       const v1::GetChapterRequest* request,
+                                       v1::Chapter* response) override;
+  grpc::ServerUnaryReactor* ListChapters(grpc::CallbackServerContext* context,
+                                         const v1::ListChaptersRequest* request,
+                                         v1::ListChaptersResponse* response) override;
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) override;
+};
+
+}  // namespace reciproca::api

@@ -1,0 +1,135 @@
+#include "server/api/meeting_service.h"
+
+#include "server/api/pagination.h"
+
+namespace reciproca::api {
+namespace {
+
+// The answer of a call that changed a meeting: the meeting as it is now.
+auto MeetingNamed(const std::string& name, v1::Meeting* response) {
+  return [&name, response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
+    return Assign(response, c.GetMeeting(name));
+  };
+}
+
+// The answer of a check-in or an attendance record: the record the event carries.
+auto RecordedAttendance(v1::Attendance* response) {
+  return [response](const domain::Chapter&, const domain::Events& events, store::Commit&) {
+    *response = events.front().attendance_recorded().attendance();
+    return Status{};
+  };
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* MeetingService::ScheduleMeeting(grpc::CallbackServerContext* context,
+                                                          const v1::ScheduleMeetingRequest* request,
+                                                          v1::Meeting* response) {
+  return Mutate(
+      context, "ScheduleMeeting", *request, request->request_id(), "parent", request->parent(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideScheduleMeeting(x, *request);
+      },
+      [response](const domain::Chapter& c, const domain::Events& events, store::Commit&) {
+        return Assign(response, c.GetMeeting(events.front().meeting_scheduled().meeting()));
+      },
+      response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::GetMeeting(grpc::CallbackServerContext* context,
+                                                     const v1::GetMeetingRequest* request,
+                                                     v1::Meeting* response) {
+  return Read(context, "name", request->name(),
+              [request, response](const domain::Chapter& c, const domain::Principal&) {
+                return Assign(response, c.GetMeeting(request->name()));
+              });
+}
+
+grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerContext* context,
+                                                       const v1::ListMeetingsRequest* request,
+                                                       v1::ListMeetingsResponse* response) {
+  return Read(context, "parent", request->parent(),
+              [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
+                const auto meetings = c.ListMeetings();
+                auto page = Paginate(request->page_size(), request->page_token(), meetings.size(),
+                                     "meetings:" + request->parent());
+                if (!page.ok()) {
+                  return page.error();
+                }
+                CopyPage(page.value(), meetings, [response] { return response->add_meetings(); });
+                response->set_next_page_token(page->next_page_token);
+                return {};
+              });
+}
+
+grpc::ServerUnaryReactor* MeetingService::OpenMeeting(grpc::CallbackServerContext* context,
+                                                      const v1::OpenMeetingRequest* request,
+                                                      v1::Meeting* response) {
+  return Mutate(
+      context, "OpenMeeting", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideOpenMeeting(x, *request);
+      },
+      MeetingNamed(request->name(), response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::StartSegment(grpc::CallbackServerContext* context,
+                                                       const v1::StartSegmentRequest* request,
+                                                       v1::Meeting* response) {
+  return Mutate(
+      context, "StartSegment", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideStartSegment(x, *request);
+      },
+      MeetingNamed(request->name(), response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::CheckIn(grpc::CallbackServerContext* context,
+                                                  const v1::CheckInRequest* request,
+                                                  v1::Attendance* response) {
+  return Mutate(
+      context, "CheckIn", *request, request->request_id(), "meeting", request->meeting(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideCheckIn(x, *request);
+      },
+      RecordedAttendance(response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::RecordAttendance(
+    grpc::CallbackServerContext* context, const v1::RecordAttendanceRequest* request,
+    v1::Attendance* response) {
+  return Mutate(
+      context, "RecordAttendance", *request, request->request_id(), "meeting", request->meeting(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideRecordAttendance(x, *request);
+      },
+      RecordedAttendance(response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::RegisterVisitor(grpc::CallbackServerContext* context,
+                                                          const v1::RegisterVisitorRequest* request,
+                                                          v1::Visitor* response) {
+  return Mutate(
+      context, "RegisterVisitor", *request, request->request_id(), "meeting", request->meeting(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideRegisterVisitor(x, *request);
+      },
+      [response](const domain::Chapter&, const domain::Events& events, store::Commit&) {
+        *response = events.front().visitor_registered().visitor();
+        return Status{};
+      },
+      response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::CloseMeeting(grpc::CallbackServerContext* context,
+                                                       const v1::CloseMeetingRequest* request,
+                                                       v1::Meeting* response) {
+  return Mutate(
+      context, "CloseMeeting", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideCloseMeeting(x, *request);
+      },
+      MeetingNamed(request->name(), response), response);
+}
+
+}  // namespace reciproca::api

@@ -1,0 +1,95 @@
+#include "server/api/member_service.h"
+
+#include "server/api/pagination.h"
+
+namespace reciproca::api {
+
+grpc::ServerUnaryReactor* MemberService::CreateMember(grpc::CallbackServerContext* context,
+                                                      const v1::CreateMemberRequest* request,
+                                                      v1::CreateMemberResponse* response) {
+  const engine::TokenMinter& minter = engine_.minter();
+  return Mutate(
+      context, "CreateMember", *request, request->request_id(), "parent", request->parent(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideCreateMember(x, *request);
+      },
+      [response, &minter](const domain::Chapter& c, const domain::Events& events,
+                          store::Commit& commit) {
+        if (auto s = Assign(response->mutable_member(),
+                            c.GetMember(events.front().member_added().member().name()));
+            !s.ok()) {
+          return s;
+        }
+        response->set_access_token(minter.ForMember(response->member().name()));
+        commit.new_tokens.push_back(engine::TokenRegistry::MemberRecord(
+            response->access_token(), c.name(), response->member().name()));
+        return Status{};
+      },
+      response,
+      [](google::protobuf::Message* m) {
+        static_cast<v1::CreateMemberResponse*>(m)->clear_access_token();
+      },
+      [&minter](google::protobuf::Message* m) {
+        auto* r = static_cast<v1::CreateMemberResponse*>(m);
+        r->set_access_token(minter.ForMember(r->member().name()));
+      });
+}
+
+grpc::ServerUnaryReactor* MemberService::GetMember(grpc::CallbackServerContext* context,
+                                                   const v1::GetMemberRequest* request,
+                                                   v1::Member* response) {
+  return Read(context, "name", request->name(),
+              [request, response](const domain::Chapter& c, const domain::Principal&) {
+                return Assign(response, c.GetMember(request->name()));
+              });
+}
+
+grpc::ServerUnaryReactor* MemberService::ListMembers(grpc::CallbackServerContext* context,
+                                                     const v1::ListMembersRequest* request,
+                                                     v1::ListMembersResponse* response) {
+  return Read(context, "parent", request->parent(),
+              [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
+                const auto members = c.ListMembers(request->show_left());
+                auto page = Paginate(
+                    request->page_size(), request->page_token(), members.size(),
+                    "members:" + request->parent() + (request->show_left() ? ":all" : ":active"));
+                if (!page.ok()) {
+                  return page.error();
+                }
+                CopyPage(page.value(), members, [response] { return response->add_members(); });
+                response->set_next_page_token(page->next_page_token);
+                return {};
+              });
+}
+
+grpc::ServerUnaryReactor* MemberService::UpdateMember(grpc::CallbackServerContext* context,
+                                                      const v1::UpdateMemberRequest* request,
+                                                      v1::Member* response) {
+  return Mutate(
+      context, "UpdateMember", *request, request->request_id(), "member.name",
+      request->member().name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideUpdateMember(x, *request);
+      },
+      [request, response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
+        return Assign(response, c.GetMember(request->member().name()));
+      },
+      response);
+}
+
+grpc::ServerUnaryReactor* MemberService::RemoveMember(grpc::CallbackServerContext* context,
+                                                      const v1::RemoveMemberRequest* request,
+                                                      v1::Member* response) {
+  return Mutate(
+      context, "RemoveMember", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideRemoveMember(x, *request);
+      },
+      [request, response](const domain::Chapter& c, const domain::Events&, store::Commit& commit) {
+        commit.revoke_member_tokens.push_back(request->name());
+        return Assign(response, c.GetMember(request->name()));
+      },
+      response);
+}
+
+}  // namespace reciproca::api

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "reciproca/v1/report_service.grpc.pb.h"
+#include "server/api/call.h"
+
+namespace reciproca::api {
+
+class ReportService final : public v1::ReportService::CallbackService, private ServiceBase {
+ public:
+  using ServiceBase::ServiceBase;
+
+  grpc::ServerUnaryReactor* GetPalmsReport(grpc::CallbackServerContext* context,
+                                           const v1::GetPalmsReportRequest* request,
+                                           v1::PalmsReport* response) override;
+};
+
+}  // namespace reciproca::api

@@ -1,0 +1,205 @@
+#include "server/api/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "server/api/chapter_service.h"
+#include "server/api/event_service.h"
+#include "server/api/meeting_service.h"
+#include "server/api/member_service.h"
+#include "server/api/referral_service.h"
+#include "server/api/report_service.h"
+#include "server/engine/engine.h"
+#include "server/store/sqlite_event_store.h"
+
+namespace reciproca::api {
+namespace {
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+// Reads a secret file, or creates it (mode 0600) with `make()` when it does not exist.
+Result<std::string> ReadOrCreateSecret(const std::filesystem::path& path,
+                                       const std::function<std::string()>& make) {
+  if (std::filesystem::exists(path)) {
+    std::ifstream in(path);
+    std::stringstream content;
+    content << in.rdbuf();
+    std::string secret = Trimmed(content.str());
+    if (!in || secret.empty()) {
+      return Internal("cannot read " + path.string());
+    }
+    return secret;
+  }
+  std::string secret = make();
+  const std::string tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << secret << "\n";
+    if (!out.flush()) {
+      return Internal("cannot write " + tmp);
+    }
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path);
+  return secret;
+}
+
+}  // namespace
+
+struct Server::Parts {
+  engine::SystemClock system_clock;
+  std::string admin_token;
+  std::unique_ptr<store::SqliteEventStore> store;
+  engine::TokenRegistry tokens;
+  std::unique_ptr<stream::EventHub> hub;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<ChapterService> chapters;
+  std::unique_ptr<MemberService> members;
+  std::unique_ptr<MeetingService> meetings;
+  std::unique_ptr<ReferralService> referrals;
+  std::unique_ptr<EventService> events;
+  std::unique_ptr<ReportService> reports;
+  std::unique_ptr<grpc::Server> grpc_server;
+  int port = 0;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool shut_down = false;
+  bool stopped = false;
+};
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  auto parts = std::make_unique<Parts>();
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Internal("--data-dir " + options.data_dir + ": " + ec.message());
+  }
+  const std::filesystem::path dir(options.data_dir);
+
+  if (!options.admin_token.empty()) {
+    parts->admin_token = options.admin_token;
+  } else {
+    auto token = ReadOrCreateSecret(dir / "admin.token",
+                                    [] { return "rcp_admin_" + engine::RandomHex(20); });
+    if (!token.ok()) {
+      return token.error();
+    }
+    parts->admin_token = std::move(token).value();
+  }
+  auto secret = ReadOrCreateSecret(dir / "token.secret", [] { return engine::RandomHex(32); });
+  if (!secret.ok()) {
+    return secret.error();
+  }
+
+  auto store = store::SqliteEventStore::Open((dir / "reciproca.db").string());
+  if (!store.ok()) {
+    return store.error();
+  }
+  parts->store = std::move(store).value();
+  parts->tokens.AddAdmin(parts->admin_token);
+  parts->hub = std::make_unique<stream::EventHub>(options.feed_ring_capacity);
+  const engine::Clock& clock = options.clock ? *options.clock : parts->system_clock;
+  engine::EngineOptions engine_options;
+  engine_options.worker_threads = options.worker_threads;
+  parts->engine = std::make_unique<engine::Engine>(*parts->store, clock, parts->tokens,
+                                                   engine::TokenMinter(secret.value()), *parts->hub,
+                                                   engine_options);
+  if (auto s = parts->engine->Recover(); !s.ok()) {
+    return s.error();
+  }
+
+  auto& engine = *parts->engine;
+  parts->chapters = std::make_unique<ChapterService>(engine, parts->tokens);
+  parts->members = std::make_unique<MemberService>(engine, parts->tokens);
+  parts->meetings = std::make_unique<MeetingService>(engine, parts->tokens);
+  parts->referrals = std::make_unique<ReferralService>(engine, parts->tokens);
+  parts->events = std::make_unique<EventService>(engine, parts->tokens, *parts->hub);
+  parts->reports = std::make_unique<ReportService>(engine, parts->tokens);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!options.tls_cert_chain.empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({options.tls_private_key, options.tls_cert_chain});
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  builder.AddListeningPort(options.listen, credentials, &parts->port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // Phones: allow their keepalive pings, drop dead connections, recycle old ones gently.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 6 * 60 * 60 * 1000);
+  builder.RegisterService(parts->chapters.get());
+  builder.RegisterService(parts->members.get());
+  builder.RegisterService(parts->meetings.get());
+  builder.RegisterService(parts->referrals.get());
+  builder.RegisterService(parts->events.get());
+  builder.RegisterService(parts->reports.get());
+  parts->grpc_server = builder.BuildAndStart();
+  if (!parts->grpc_server || parts->port == 0) {
+    parts->engine->Stop();
+    return Error{ErrorCode::kUnavailable,
+                 "cannot listen on " + options.listen + " (address in use or malformed?)"};
+  }
+  parts->grpc_server->GetHealthCheckService()->SetServingStatus(true);
+  spdlog::info("reciprocad listening on {} (port {}), data in {}", options.listen, parts->port,
+               options.data_dir);
+  return std::unique_ptr<Server>(new Server(std::move(parts)));
+}
+
+Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Server::~Server() { Shutdown(); }
+
+int Server::port() const { return parts_->port; }
+
+const std::string& Server::admin_token() const { return parts_->admin_token; }
+
+void Server::Shutdown() {
+  {
+    std::lock_guard lock(parts_->mu);
+    if (parts_->shut_down) {
+      return;
+    }
+    parts_->shut_down = true;
+  }
+  spdlog::info("shutting down: health NOT_SERVING, ending streams, draining calls");
+  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  parts_->hub->CloseAll();
+  parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  parts_->engine->Stop();
+  parts_->grpc_server->Wait();
+  spdlog::info("stopped; everything acknowledged is durable");
+  {
+    std::lock_guard lock(parts_->mu);
+    parts_->stopped = true;
+  }
+  parts_->cv.notify_all();
+}
+
+void Server::Wait() {
+  std::unique_lock lock(parts_->mu);
+  parts_->cv.wait(lock, [this] { return parts_->stopped; });
+}
+
+}  // namespace reciproca::api

@@ -1,0 +1,57 @@
+#pragma once
+
+// reciprocad as a library: opens the store in the data directory, recovers the chapters, and
+// serves every gRPC service (plus health checking and reflection) on one address. main.cpp and
+// the integration tests both start it this way.
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "server/domain/result.h"
+#include "server/engine/clock.h"
+
+namespace reciproca::api {
+
+struct ServerOptions {
+  // "127.0.0.1:50051"; port 0 picks a free port.
+  std::string listen = "127.0.0.1:50051";
+  std::string data_dir = "./data";
+  // When set, the admin token (otherwise <data_dir>/admin.token, created on first start).
+  std::string admin_token;
+  int worker_threads = 2;
+  // TLS: both set to serve TLS (PEM files' contents).
+  std::string tls_cert_chain;
+  std::string tls_private_key;
+  // Largest request accepted, in bytes.
+  int max_message_bytes = 1 << 20;
+  // How many recent events each chapter keeps in memory for subscribers; older ones are read
+  // from the store.
+  size_t feed_ring_capacity = 4096;
+  // Injected time source; nullptr for the system clock. Not owned.
+  const engine::Clock* clock = nullptr;
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options);
+  ~Server();
+
+  int port() const;
+  const std::string& admin_token() const;
+
+  // Health NOT_SERVING, streams ended, in-flight calls finished, everything durable, threads
+  // stopped. Idempotent.
+  void Shutdown();
+  // Blocks until Shutdown() has run (from another thread).
+  void Wait();
+
+  struct Parts;
+
+ private:
+  explicit Server(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace reciproca::api

@@ -1,0 +1,182 @@
+#pragma once
+
+// The chapter aggregate: the current state of one chapter, rebuilt by applying its events in
+// order, and the rules that turn a command into new events.
+//
+// Pure: no I/O, no threads, no gRPC. Time comes in through Context. Not thread-safe: the engine
+// calls one chapter from its own strand only.
+//
+// The protocol: `Decide*` methods are const; they validate a command against the current state
+// and return the events it produces (seq = last_seq()+1, +2, ...; chapter, time, actor and
+// on_behalf_of filled in), without changing anything. The engine then calls Apply() for each of
+// them, in order, and commits them. Ids of new things are the seq of the event that created them
+// ("chapters/rome/members/7", "chapters/rome/referrals/42"), so they are unique and stable.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reciproca/v1/chapter_service.pb.h"
+#include "reciproca/v1/events.pb.h"
+#include "reciproca/v1/meeting_service.pb.h"
+#include "reciproca/v1/member_service.pb.h"
+#include "reciproca/v1/referral_service.pb.h"
+#include "reciproca/v1/report_service.pb.h"
+#include "reciproca/v1/resources.pb.h"
+#include "server/domain/principal.h"
+#include "server/domain/result.h"
+
+namespace reciproca::domain {
+
+using Events = std::vector<v1::Event>;
+using TimePoint = std::chrono::system_clock::time_point;
+
+struct Context {
+  Principal principal;
+  TimePoint now;
+};
+
+// Filters of ListReferrals; empty / UNSPECIFIED means "any".
+struct ReferralFilter {
+  std::string giver;
+  std::string receiver;
+  v1::ReferralStatus status = v1::REFERRAL_STATUS_UNSPECIFIED;
+  std::string meeting;
+};
+
+class Chapter {
+ public:
+  // Validates a new chapter (display_name, weekday, "HH:MM" time, time zone syntax, currency) and
+  // returns its first event, ChapterCreated with seq 1. `chapter_id` is already checked for
+  // syntax and uniqueness by the caller. The time zone is checked for syntax only
+  // ("Area/City", letters, digits, "_+-/"); the api layer checks it exists.
+  static Result<Events> DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
+                                     const std::string& chapter_id);
+
+  // Applies one committed (or about to be committed) event. Events must come in seq order; the
+  // first must be ChapterCreated.
+  void Apply(const v1::Event& event);
+
+  // --- Commands. Each checks permission (organizer-only commands: the admin or a member whose
+  // current role is a leadership role; members act only as themselves, in their own chapter),
+  // then the request, then the rules of DOMAIN.md, and returns the events or an Error whose
+  // message names the field and the rule.
+  Result<Events> DecideCreateMember(const Context& ctx, const v1::CreateMemberRequest& r) const;
+  Result<Events> DecideUpdateMember(const Context& ctx, const v1::UpdateMemberRequest& r) const;
+  Result<Events> DecideRemoveMember(const Context& ctx, const v1::RemoveMemberRequest& r) const;
+
+  Result<Events> DecideScheduleMeeting(const Context& ctx,
+                                       const v1::ScheduleMeetingRequest& r) const;
+  Result<Events> DecideOpenMeeting(const Context& ctx, const v1::OpenMeetingRequest& r) const;
+  Result<Events> DecideStartSegment(const Context& ctx, const v1::StartSegmentRequest& r) const;
+  Result<Events> DecideCheckIn(const Context& ctx, const v1::CheckInRequest& r) const;
+  Result<Events> DecideRecordAttendance(const Context& ctx,
+                                        const v1::RecordAttendanceRequest& r) const;
+  Result<Events> DecideRegisterVisitor(const Context& ctx,
+                                       const v1::RegisterVisitorRequest& r) const;
+  Result<Events> DecideCloseMeeting(const Context& ctx, const v1::CloseMeetingRequest& r) const;
+
+  Result<Events> DecideGiveReferral(const Context& ctx, const v1::GiveReferralRequest& r) const;
+  Result<Events> DecideUpdateReferralStatus(const Context& ctx,
+                                            const v1::UpdateReferralStatusRequest& r) const;
+  Result<Events> DecideRecordThankYou(const Context& ctx,
+                                      const v1::RecordThankYouRequest& r) const;
+  Result<Events> DecideRecordOneToOne(const Context& ctx,
+                                      const v1::RecordOneToOneRequest& r) const;
+  Result<Events> DecideRecordEducation(const Context& ctx,
+                                       const v1::RecordEducationRequest& r) const;
+  Result<Events> DecideRecordTestimonial(const Context& ctx,
+                                         const v1::RecordTestimonialRequest& r) const;
+
+  // --- Reads.
+  // Ok for the admin and for members and displays of this chapter; PERMISSION_DENIED otherwise.
+  Status CheckCanRead(const Principal& principal) const;
+
+  // The chapter resource, with last_seq and active_member_count filled in.
+  v1::Chapter Info() const;
+  const std::string& name() const { return info_.name(); }
+  int64_t last_seq() const { return last_seq_; }
+
+  // NOT_FOUND (naming the resource) when absent or not of this chapter; INVALID_ARGUMENT when
+  // the name is malformed.
+  Result<v1::Member> GetMember(std::string_view name) const;
+  Result<v1::Meeting> GetMeeting(std::string_view name) const;
+  Result<v1::Referral> GetReferral(std::string_view name) const;
+  Result<v1::Visitor> GetVisitor(std::string_view name) const;
+  Result<v1::ThankYou> GetThankYou(std::string_view name) const;
+  Result<v1::OneToOne> GetOneToOne(std::string_view name) const;
+  Result<v1::Education> GetEducation(std::string_view name) const;
+  Result<v1::Testimonial> GetTestimonial(std::string_view name) const;
+
+  // Members ordered by display_name (case-insensitive), then name; left members only when asked.
+  std::vector<v1::Member> ListMembers(bool show_left) const;
+  // Newest first (by start_time, then name).
+  std::vector<v1::Meeting> ListMeetings() const;
+  // Newest first (by seq). INVALID_ARGUMENT for malformed filter names.
+  Result<std::vector<v1::Referral>> ListReferrals(const ReferralFilter& filter) const;
+
+  // PALMS over [start, end): see report_service.proto. Unset bounds mean unbounded.
+  v1::PalmsReport PalmsReport(std::optional<TimePoint> start, std::optional<TimePoint> end) const;
+
+  // True when the member is active and has a leadership role.
+  bool IsOrganizer(std::string_view member_name) const;
+
+ private:
+  // Who a command is recorded for: the acting member (empty for the admin acting as itself),
+  // the on_behalf_of to put in the event, and whether the caller is an organizer.
+  struct Acting {
+    std::string member;
+    std::string on_behalf_of;
+    bool organizer = false;
+  };
+
+  // Permissions (chapter_access.cc).
+  // OK for the admin and for active members of this chapter; PERMISSION_DENIED otherwise.
+  Status CheckCanWrite(const Principal& principal) const;
+  bool IsOrganizerPrincipal(const Principal& principal) const;
+  // CheckCanWrite, then the organizer check. `what` names the command in the message.
+  Status CheckOrganizer(const Principal& principal, std::string_view what) const;
+  // For member-acting commands: CheckCanWrite; on_behalf_of only for organizers; the admin
+  // must give it; it must name an active member of this chapter.
+  Result<Acting> ResolveActing(const Context& ctx, std::string_view on_behalf_of,
+                               std::string_view field) const;
+  // OK when `parent` is empty or this chapter.
+  Status CheckParent(std::string_view field, std::string_view parent) const;
+
+  // Lookups that name `field` in their errors: INVALID_ARGUMENT (malformed, other chapter),
+  // NOT_FOUND (unknown), FAILED_PRECONDITION (left, for the Active variant).
+  Result<const v1::Member*> FindMember(std::string_view field, std::string_view name) const;
+  Result<const v1::Member*> FindActiveMember(std::string_view field, std::string_view name) const;
+  Result<const v1::Meeting*> FindMeeting(std::string_view field, std::string_view name) const;
+  Result<const v1::Referral*> FindReferral(std::string_view field, std::string_view name) const;
+  // The active member holding `category` (compared case-insensitively), or nullptr.
+  const v1::Member* CategoryHolder(std::string_view category) const;
+
+  // A new event with seq last_seq()+offset and the common fields filled in.
+  v1::Event NewEvent(const Context& ctx, int64_t offset, std::string_view on_behalf_of) const;
+
+  // Apply, per payload (chapter_apply.cc).
+  void ApplyMemberAdded(const v1::MemberAdded& e);
+  void ApplyMemberUpdated(const v1::MemberUpdated& e);
+  void ApplyMemberLeft(const v1::Event& event);
+  void ApplyAttendance(const std::string& meeting, const v1::Attendance& attendance);
+
+  v1::Chapter info_;
+  int64_t last_seq_ = 0;
+  // Keyed by resource name; ordered maps keep iteration deterministic.
+  std::map<std::string, v1::Member, std::less<>> members_;
+  std::map<std::string, v1::Meeting, std::less<>> meetings_;
+  std::map<std::string, v1::Referral, std::less<>> referrals_;
+  std::map<std::string, v1::ThankYou, std::less<>> thank_yous_;
+  std::map<std::string, v1::OneToOne, std::less<>> one_to_ones_;
+  std::map<std::string, v1::Education, std::less<>> education_;
+  std::map<std::string, v1::Testimonial, std::less<>> testimonials_;
+  // Lower-cased category -> active member name.
+  std::map<std::string, std::string, std::less<>> category_owner_;
+};
+
+}  // namespace reciproca::domain

@@ -1,0 +1,176 @@
+// Apply: the chapter's state is a fold of its events. Nothing here validates: events were
+// validated when decided, and replay must rebuild exactly the same state.
+
+#include <algorithm>
+#include <string>
+
+#include "server/domain/chapter.h"
+#include "server/domain/names.h"
+#include "server/domain/validation.h"
+
+namespace reciproca::domain {
+
+void Chapter::Apply(const v1::Event& event) {
+  last_seq_ = event.seq();
+  switch (event.payload_case()) {
+    case v1::Event::kChapterCreated:
+      info_ = event.chapter_created().chapter();
+      info_.clear_last_seq();
+      info_.clear_active_member_count();
+      break;
+    case v1::Event::kMemberAdded:
+      ApplyMemberAdded(event.member_added());
+      break;
+    case v1::Event::kMemberUpdated:
+      ApplyMemberUpdated(event.member_updated());
+      break;
+    case v1::Event::kMemberLeft:
+      ApplyMemberLeft(event);
+      break;
+    case v1::Event::kMeetingScheduled: {
+      const v1::MeetingScheduled& e = event.meeting_scheduled();
+      v1::Meeting& meeting = meetings_[e.meeting()];
+      meeting.set_name(e.meeting());
+      *meeting.mutable_start_time() = e.start_time();
+      meeting.set_state(v1::MEETING_STATE_SCHEDULED);
+      break;
+    }
+    case v1::Event::kMeetingOpened: {
+      auto it = meetings_.find(event.meeting_opened().meeting());
+      if (it != meetings_.end()) {
+        it->second.set_state(v1::MEETING_STATE_OPEN);
+        *it->second.mutable_open_time() = event.time();
+      }
+      break;
+    }
+    case v1::Event::kSegmentStarted: {
+      auto it = meetings_.find(event.segment_started().meeting());
+      if (it != meetings_.end()) {
+        *it->second.add_segments() = event.segment_started().segment();
+        it->second.set_state(v1::MEETING_STATE_IN_PROGRESS);
+      }
+      break;
+    }
+    case v1::Event::kAttendanceRecorded:
+      ApplyAttendance(event.attendance_recorded().meeting(),
+                      event.attendance_recorded().attendance());
+      break;
+    case v1::Event::kVisitorRegistered: {
+      auto it = meetings_.find(event.visitor_registered().meeting());
+      if (it != meetings_.end()) {
+        *it->second.add_visitors() = event.visitor_registered().visitor();
+      }
+      break;
+    }
+    case v1::Event::kMeetingClosed: {
+      const v1::MeetingClosed& e = event.meeting_closed();
+      for (const std::string& member : e.absent_members()) {
+        v1::Attendance absent;
+        absent.set_member(member);
+        absent.set_status(v1::ATTENDANCE_STATUS_ABSENT);
+        *absent.mutable_record_time() = event.time();
+        ApplyAttendance(e.meeting(), absent);
+      }
+      auto it = meetings_.find(e.meeting());
+      if (it != meetings_.end()) {
+        it->second.set_state(v1::MEETING_STATE_CLOSED);
+        *it->second.mutable_close_time() = event.time();
+      }
+      break;
+    }
+    case v1::Event::kReferralGiven: {
+      const v1::Referral& referral = event.referral_given().referral();
+      referrals_[referral.name()] = referral;
+      break;
+    }
+    case v1::Event::kReferralStatusChanged: {
+      auto it = referrals_.find(event.referral_status_changed().referral());
+      if (it != referrals_.end()) {
+        it->second.set_status(event.referral_status_changed().to_status());
+        *it->second.mutable_update_time() = event.time();
+      }
+      break;
+    }
+    case v1::Event::kThankYouRecorded: {
+      const v1::ThankYou& thank_you = event.thank_you_recorded().thank_you();
+      thank_yous_[thank_you.name()] = thank_you;
+      break;
+    }
+    case v1::Event::kOneToOneRecorded: {
+      const v1::OneToOne& one_to_one = event.one_to_one_recorded().one_to_one();
+      one_to_ones_[one_to_one.name()] = one_to_one;
+      break;
+    }
+    case v1::Event::kEducationRecorded: {
+      const v1::Education& education = event.education_recorded().education();
+      education_[education.name()] = education;
+      break;
+    }
+    case v1::Event::kTestimonialRecorded: {
+      const v1::Testimonial& testimonial = event.testimonial_recorded().testimonial();
+      testimonials_[testimonial.name()] = testimonial;
+      break;
+    }
+    case v1::Event::PAYLOAD_NOT_SET:
+    default:
+      // Plugin outputs (40..59) and unknown payloads do not change the chapter.
+      break;
+  }
+}
+
+void Chapter::ApplyMemberAdded(const v1::MemberAdded& e) {
+  const v1::Member& member = e.member();
+  members_[member.name()] = member;
+  if (member.state() == v1::MEMBER_STATE_ACTIVE) {
+    category_owner_[AsciiLower(Trim(member.category()))] = member.name();
+  }
+}
+
+void Chapter::ApplyMemberUpdated(const v1::MemberUpdated& e) {
+  const v1::Member& after = e.member();
+  auto it = members_.find(after.name());
+  if (it != members_.end()) {
+    auto owner = category_owner_.find(AsciiLower(Trim(it->second.category())));
+    if (owner != category_owner_.end() && owner->second == after.name()) {
+      category_owner_.erase(owner);
+    }
+  }
+  members_[after.name()] = after;
+  if (after.state() == v1::MEMBER_STATE_ACTIVE) {
+    category_owner_[AsciiLower(Trim(after.category()))] = after.name();
+  }
+}
+
+void Chapter::ApplyMemberLeft(const v1::Event& event) {
+  auto it = members_.find(event.member_left().member());
+  if (it == members_.end()) {
+    return;
+  }
+  v1::Member& member = it->second;
+  member.set_state(v1::MEMBER_STATE_LEFT);
+  *member.mutable_leave_time() = event.time();
+  auto owner = category_owner_.find(AsciiLower(Trim(member.category())));
+  if (owner != category_owner_.end() && owner->second == member.name()) {
+    category_owner_.erase(owner);
+  }
+}
+
+void Chapter::ApplyAttendance(const std::string& meeting_name, const v1::Attendance& attendance) {
+  auto it = meetings_.find(meeting_name);
+  if (it == meetings_.end()) {
+    return;
+  }
+  auto* list = it->second.mutable_attendance();
+  for (v1::Attendance& existing : *list) {
+    if (existing.member() == attendance.member()) {
+      existing = attendance;
+      return;
+    }
+  }
+  *list->Add() = attendance;
+  std::sort(list->begin(), list->end(), [](const v1::Attendance& a, const v1::Attendance& b) {
+    return a.member() < b.member();
+  });
+}
+
+}  // namespace reciproca::domain

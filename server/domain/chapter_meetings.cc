@@ -1,0 +1,316 @@
+// The weekly meeting: schedule, open, segments, attendance (PALMS), visitors, close.
+
+#include <string>
+
+#include "server/domain/chapter.h"
+#include "server/domain/names.h"
+#include "server/domain/validation.h"
+
+namespace reciproca::domain {
+namespace {
+
+std::string StateName(v1::MeetingState state) {
+  switch (state) {
+    case v1::MEETING_STATE_SCHEDULED:
+      return "SCHEDULED";
+    case v1::MEETING_STATE_OPEN:
+      return "OPEN";
+    case v1::MEETING_STATE_IN_PROGRESS:
+      return "IN_PROGRESS";
+    case v1::MEETING_STATE_CLOSED:
+      return "CLOSED";
+    default:
+      return "UNSPECIFIED";
+  }
+}
+
+std::string StatusName(v1::AttendanceStatus status) {
+  switch (status) {
+    case v1::ATTENDANCE_STATUS_PRESENT:
+      return "PRESENT";
+    case v1::ATTENDANCE_STATUS_ABSENT:
+      return "ABSENT";
+    case v1::ATTENDANCE_STATUS_LATE:
+      return "LATE";
+    case v1::ATTENDANCE_STATUS_MEDICAL:
+      return "MEDICAL";
+    case v1::ATTENDANCE_STATUS_SUBSTITUTE:
+      return "SUBSTITUTE";
+    default:
+      return "UNSPECIFIED";
+  }
+}
+
+const v1::Attendance* FindAttendance(const v1::Meeting& meeting, std::string_view member) {
+  for (const v1::Attendance& a : meeting.attendance()) {
+    if (a.member() == member) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+bool IsOpenForCheckIn(const v1::Meeting& meeting) {
+  return meeting.state() == v1::MEETING_STATE_OPEN ||
+         meeting.state() == v1::MEETING_STATE_IN_PROGRESS;
+}
+
+}  // namespace
+
+Result<Events> Chapter::DecideScheduleMeeting(const Context& ctx,
+                                              const v1::ScheduleMeetingRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "schedule meetings"); !s) {
+    return s.error();
+  }
+  if (Status s = CheckParent("parent", r.parent()); !s) {
+    return s.error();
+  }
+  if (!r.has_start_time() || r.start_time().seconds() <= 0) {
+    return InvalidArgument("start_time: is required (when the meeting starts)");
+  }
+  if (r.start_time().nanos() < 0 || r.start_time().nanos() > 999'999'999) {
+    return InvalidArgument("start_time: nanos out of range");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::MeetingScheduled* scheduled = event.mutable_meeting_scheduled();
+  scheduled->set_meeting(ChildName(info_.name(), NameKind::kMeeting, event.seq()));
+  *scheduled->mutable_start_time() = r.start_time();
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideOpenMeeting(const Context& ctx,
+                                          const v1::OpenMeetingRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "open meetings"); !s) {
+    return s.error();
+  }
+  auto meeting = FindMeeting("name", r.name());
+  if (!meeting) {
+    return meeting.error();
+  }
+  if ((*meeting)->state() != v1::MEETING_STATE_SCHEDULED) {
+    return FailedPrecondition("name: meeting " + r.name() + " is " +
+                              StateName((*meeting)->state()) +
+                              "; only a SCHEDULED meeting can be opened");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  event.mutable_meeting_opened()->set_meeting(r.name());
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideStartSegment(const Context& ctx,
+                                           const v1::StartSegmentRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "start meeting segments"); !s) {
+    return s.error();
+  }
+  if (!r.name().empty()) {
+    if (Status s = CheckName("name", r.name(), NameKind::kMeeting, info_.name()); !s) {
+      return s.error();
+    }
+  }
+  auto title = CheckText("title", r.title(), 1, 60);
+  if (!title) {
+    return title.error();
+  }
+  if (r.countdown_seconds() < 0 || r.countdown_seconds() > 3600) {
+    return InvalidArgument("countdown_seconds: must be between 0 and 3600, got " +
+                           std::to_string(r.countdown_seconds()));
+  }
+  auto meeting = FindMeeting("name", r.name());
+  if (!meeting) {
+    return meeting.error();
+  }
+  if (!IsOpenForCheckIn(**meeting)) {
+    return FailedPrecondition("name: meeting " + r.name() + " is " +
+                              StateName((*meeting)->state()) +
+                              "; segments start only when it is OPEN or IN_PROGRESS");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::SegmentStarted* started = event.mutable_segment_started();
+  started->set_meeting(r.name());
+  started->mutable_segment()->set_title(*title);
+  started->mutable_segment()->set_countdown_seconds(r.countdown_seconds());
+  *started->mutable_segment()->mutable_start_time() = event.time();
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideCheckIn(const Context& ctx, const v1::CheckInRequest& r) const {
+  const Principal& p = ctx.principal;
+  if (Status s = CheckCanWrite(p); !s) {
+    return s.error();
+  }
+  std::string member_name = r.member();
+  if (member_name.empty()) {
+    if (p.kind == Principal::Kind::kAdmin) {
+      return InvalidArgument("member: required for the admin, who is not a member");
+    }
+    member_name = p.member;
+  } else if (member_name != p.member && !IsOrganizerPrincipal(p)) {
+    return PermissionDenied("member: only organizers may check in another member");
+  }
+  auto meeting = FindMeeting("meeting", r.meeting());
+  if (!meeting) {
+    return meeting.error();
+  }
+  auto member = FindActiveMember("member", member_name);
+  if (!member) {
+    return member.error();
+  }
+  const v1::Meeting& m = **meeting;
+  if (!IsOpenForCheckIn(m)) {
+    return FailedPrecondition("meeting: " + m.name() + " is " + StateName(m.state()) +
+                              "; check-in is possible only when it is OPEN or IN_PROGRESS");
+  }
+  if (const v1::Attendance* a = FindAttendance(m, member_name)) {
+    return FailedPrecondition("member: " + member_name + " already checked in as " +
+                              StatusName(a->status()) + " at " + m.name());
+  }
+  v1::Event event = NewEvent(ctx, 1, member_name != p.member ? member_name : "");
+  v1::AttendanceRecorded* recorded = event.mutable_attendance_recorded();
+  recorded->set_meeting(m.name());
+  v1::Attendance* attendance = recorded->mutable_attendance();
+  attendance->set_member(member_name);
+  attendance->set_status(ToNanos(ctx.now) > ToNanos(m.start_time())
+                             ? v1::ATTENDANCE_STATUS_LATE
+                             : v1::ATTENDANCE_STATUS_PRESENT);
+  *attendance->mutable_record_time() = event.time();
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideRecordAttendance(const Context& ctx,
+                                               const v1::RecordAttendanceRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "record attendance"); !s) {
+    return s.error();
+  }
+  if (r.status() == v1::ATTENDANCE_STATUS_UNSPECIFIED ||
+      !v1::AttendanceStatus_IsValid(r.status())) {
+    return InvalidArgument("status: must be PRESENT, ABSENT, LATE, MEDICAL or SUBSTITUTE, got " +
+                           std::to_string(r.status()));
+  }
+  std::string substitute_name;
+  if (r.status() == v1::ATTENDANCE_STATUS_SUBSTITUTE) {
+    auto name = CheckText("substitute_name", r.substitute_name(), 1, 100);
+    if (!name) {
+      return name.error();
+    }
+    substitute_name = *name;
+  }
+  auto meeting = FindMeeting("meeting", r.meeting());
+  if (!meeting) {
+    return meeting.error();
+  }
+  auto member = FindMember("member", r.member());
+  if (!member) {
+    return member.error();
+  }
+  // A member who left keeps their history: an existing record may still be corrected.
+  if ((*member)->state() != v1::MEMBER_STATE_ACTIVE &&
+      FindAttendance(**meeting, r.member()) == nullptr) {
+    return FailedPrecondition("member: " + r.member() + " (" + (*member)->display_name() +
+                              ") has left the chapter");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::AttendanceRecorded* recorded = event.mutable_attendance_recorded();
+  recorded->set_meeting(r.meeting());
+  v1::Attendance* attendance = recorded->mutable_attendance();
+  attendance->set_member(r.member());
+  attendance->set_status(r.status());
+  attendance->set_substitute_name(substitute_name);
+  *attendance->mutable_record_time() = event.time();
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
+                                              const v1::RegisterVisitorRequest& r) const {
+  const Principal& p = ctx.principal;
+  if (Status s = CheckCanWrite(p); !s) {
+    return s.error();
+  }
+  const v1::Visitor& in = r.visitor();
+  std::string invited_by = in.invited_by();
+  if (invited_by.empty()) {
+    if (p.kind == Principal::Kind::kAdmin) {
+      return InvalidArgument(
+          "visitor.invited_by: required for the admin, who is not a member: name the inviting "
+          "member");
+    }
+    invited_by = p.member;
+  }
+  if (Status s = CheckName("meeting", r.meeting(), NameKind::kMeeting, info_.name()); !s) {
+    return s.error();
+  }
+  if (Status s = CheckName("visitor.invited_by", invited_by, NameKind::kMember, info_.name()); !s) {
+    return s.error();
+  }
+  v1::Visitor visitor;
+  auto display_name = CheckText("visitor.display_name", in.display_name(), 1, 100);
+  if (!display_name) {
+    return display_name.error();
+  }
+  auto business = CheckText("visitor.business", in.business(), 1, 100);
+  if (!business) {
+    return business.error();
+  }
+  auto email = CheckOptionalEmail("visitor.email", in.email());
+  if (!email) {
+    return email.error();
+  }
+  auto phone = CheckOptionalPhone("visitor.phone", in.phone());
+  if (!phone) {
+    return phone.error();
+  }
+  auto meeting = FindMeeting("meeting", r.meeting());
+  if (!meeting) {
+    return meeting.error();
+  }
+  if ((*meeting)->state() == v1::MEETING_STATE_CLOSED) {
+    return FailedPrecondition("meeting: " + r.meeting() +
+                              " is CLOSED; visitors are registered before it closes");
+  }
+  auto inviter = FindActiveMember("visitor.invited_by", invited_by);
+  if (!inviter) {
+    return inviter.error();
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::VisitorRegistered* registered = event.mutable_visitor_registered();
+  registered->set_meeting(r.meeting());
+  visitor.set_name(VisitorName(r.meeting(), event.seq()));
+  visitor.set_display_name(*display_name);
+  visitor.set_business(*business);
+  visitor.set_invited_by(invited_by);
+  visitor.set_email(*email);
+  visitor.set_phone(*phone);
+  *visitor.mutable_register_time() = event.time();
+  *registered->mutable_visitor() = std::move(visitor);
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideCloseMeeting(const Context& ctx,
+                                           const v1::CloseMeetingRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "close meetings"); !s) {
+    return s.error();
+  }
+  auto meeting = FindMeeting("name", r.name());
+  if (!meeting) {
+    return meeting.error();
+  }
+  const v1::Meeting& m = **meeting;
+  if (m.state() == v1::MEETING_STATE_CLOSED) {
+    return FailedPrecondition("name: meeting " + r.name() + " is already closed");
+  }
+  if (m.state() != v1::MEETING_STATE_OPEN && m.state() != v1::MEETING_STATE_IN_PROGRESS) {
+    return FailedPrecondition("name: meeting " + r.name() + " is " + StateName(m.state()) +
+                              "; open it first");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::MeetingClosed* closed = event.mutable_meeting_closed();
+  closed->set_meeting(r.name());
+  // members_ is ordered by name, so absent_members comes out sorted.
+  for (const auto& [name, member] : members_) {
+    if (member.state() == v1::MEMBER_STATE_ACTIVE && FindAttendance(m, name) == nullptr) {
+      closed->add_absent_members(name);
+    }
+  }
+  return Events{event};
+}
+
+}  // namespace reciproca::domain

@@ -1,0 +1,53 @@
+#pragma once
+
+// Resource names of a chapter's things (AIP-122): "chapters/{chapter}/members/{member}",
+// "chapters/{chapter}/meetings/{meeting}/visitors/{visitor}", ... Ids are 1..63 of [a-z0-9_-]
+// (the server assigns decimal sequence numbers; chapter ids are chosen by their creator).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "server/domain/result.h"
+
+namespace reciproca::domain {
+
+enum class NameKind {
+  kMember,
+  kMeeting,
+  kReferral,
+  kVisitor,
+  kThankYou,
+  kOneToOne,
+  kEducation,
+  kTestimonial,
+};
+
+// The collection segment of a kind ("members", "thank-yous") and its pattern for messages
+// ("chapters/{chapter}/members/{member}").
+std::string_view CollectionOf(NameKind kind);
+std::string_view PatternOf(NameKind kind);
+
+// True when `name` has the form of `kind` (any chapter).
+bool IsWellFormed(NameKind kind, std::string_view name);
+
+// "chapters/{chapter}" of a well-formed name.
+std::string_view ChapterOf(std::string_view name);
+
+// INVALID_ARGUMENT naming `field` when `name` is malformed or names a thing of another chapter
+// than `chapter` ("chapters/rome"); OK otherwise (whether it exists is the caller's concern).
+Status CheckName(std::string_view field, std::string_view name, NameKind kind,
+                 std::string_view chapter);
+
+// "{chapter}/{collection}/{seq}", e.g. ("chapters/rome", kReferral, 42) ->
+// "chapters/rome/referrals/42". Not for visitors (see VisitorName).
+std::string ChildName(std::string_view chapter, NameKind kind, int64_t seq);
+std::string VisitorName(std::string_view meeting, int64_t seq);
+
+// The meeting of a well-formed visitor name.
+std::string_view MeetingOfVisitor(std::string_view visitor);
+
+// The numeric id (last segment) of a name, or -1 when it is not a number.
+int64_t NumericId(std::string_view name);
+
+}  // namespace reciproca::domain

@@ -1,0 +1,195 @@
+// The PALMS report: per member counts over [start, end).
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/domain/chapter.h"
+#include "server/domain/money.h"
+#include "server/domain/names.h"
+#include "server/domain/validation.h"
+
+namespace reciproca::domain {
+namespace {
+
+// [start, end) in nanoseconds; unset bounds are open.
+struct Window {
+  std::optional<int64_t> start;
+  std::optional<int64_t> end;
+
+  bool Contains(const google::protobuf::Timestamp& t) const {
+    int64_t ns = ToNanos(t);
+    return (!start || ns >= *start) && (!end || ns < *end);
+  }
+};
+
+// A row being counted, with money in exact cents per currency.
+struct Tally {
+  v1::PalmsRow row;
+  std::map<std::string, int64_t> given_cents;
+  std::map<std::string, int64_t> received_cents;
+};
+
+void AddMoney(const std::map<std::string, int64_t>& cents,
+              google::protobuf::RepeatedPtrField<v1::Money>* out) {
+  for (const auto& [currency, amount] : cents) {  // std::map: currencies come out sorted
+    v1::Money* money = out->Add();
+    money->set_currency(currency);
+    money->set_amount(FormatCents(amount));
+  }
+}
+
+void CountAttendance(v1::AttendanceStatus status, v1::PalmsRow* row) {
+  switch (status) {
+    case v1::ATTENDANCE_STATUS_PRESENT:
+      row->set_present(row->present() + 1);
+      break;
+    case v1::ATTENDANCE_STATUS_ABSENT:
+      row->set_absent(row->absent() + 1);
+      break;
+    case v1::ATTENDANCE_STATUS_LATE:
+      row->set_late(row->late() + 1);
+      break;
+    case v1::ATTENDANCE_STATUS_MEDICAL:
+      row->set_medical(row->medical() + 1);
+      break;
+    case v1::ATTENDANCE_STATUS_SUBSTITUTE:
+      row->set_substitute(row->substitute() + 1);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
+                                     std::optional<TimePoint> end) const {
+  v1::PalmsReport report;
+  report.set_chapter(info_.name());
+  Window window;
+  if (start) {
+    *report.mutable_start_time() = ToTimestamp(*start);
+    window.start = ToNanos(*start);
+  }
+  if (end) {
+    *report.mutable_end_time() = ToTimestamp(*end);
+    window.end = ToNanos(*end);
+  }
+
+  std::map<std::string, Tally, std::less<>> tallies;
+  for (const auto& [name, member] : members_) {
+    Tally& tally = tallies[name];
+    tally.row.set_member(name);
+    tally.row.set_display_name(member.display_name());
+    tally.row.set_state(member.state());
+  }
+  auto row = [&](std::string_view member) -> Tally* {
+    auto it = tallies.find(member);
+    return it == tallies.end() ? nullptr : &it->second;
+  };
+
+  int32_t meetings = 0;
+  for (const auto& [name, meeting] : meetings_) {
+    if (window.Contains(meeting.start_time())) {
+      ++meetings;
+      for (const v1::Attendance& attendance : meeting.attendance()) {
+        if (Tally* t = row(attendance.member())) {
+          CountAttendance(attendance.status(), &t->row);
+        }
+      }
+    }
+    // Visitors count when they were registered, whatever the meeting's date.
+    for (const v1::Visitor& visitor : meeting.visitors()) {
+      if (!window.Contains(visitor.register_time())) {
+        continue;
+      }
+      if (Tally* t = row(visitor.invited_by())) {
+        t->row.set_visitors(t->row.visitors() + 1);
+      }
+    }
+  }
+  report.set_meetings(meetings);
+
+  for (const auto& [name, referral] : referrals_) {
+    if (!window.Contains(referral.create_time())) {
+      continue;
+    }
+    if (Tally* t = row(referral.giver())) {
+      t->row.set_referrals_given(t->row.referrals_given() + 1);
+    }
+    if (Tally* t = row(referral.receiver())) {
+      t->row.set_referrals_received(t->row.referrals_received() + 1);
+    }
+  }
+  for (const auto& [name, one_to_one] : one_to_ones_) {
+    if (!window.Contains(one_to_one.create_time())) {
+      continue;
+    }
+    for (const std::string& member : {one_to_one.member(), one_to_one.with_member()}) {
+      if (Tally* t = row(member)) {
+        t->row.set_one_to_ones(t->row.one_to_ones() + 1);
+      }
+    }
+  }
+  for (const auto& [name, education] : education_) {
+    if (window.Contains(education.create_time())) {
+      if (Tally* t = row(education.member())) {
+        t->row.set_ceus(t->row.ceus() + education.credits());
+      }
+    }
+  }
+  for (const auto& [name, testimonial] : testimonials_) {
+    if (window.Contains(testimonial.create_time())) {
+      if (Tally* t = row(testimonial.from_member())) {
+        t->row.set_testimonials_given(t->row.testimonials_given() + 1);
+      }
+    }
+  }
+  for (const auto& [name, thank_you] : thank_yous_) {
+    if (!window.Contains(thank_you.create_time())) {
+      continue;
+    }
+    auto cents = ParseAmountCents("amount", thank_you.amount().amount());
+    if (!cents) {
+      continue;  // cannot happen for decided events: amounts are normalized
+    }
+    if (Tally* t = row(thank_you.from_member())) {
+      t->given_cents[thank_you.amount().currency()] += *cents;
+    }
+    if (Tally* t = row(thank_you.to_member())) {
+      t->received_cents[thank_you.amount().currency()] += *cents;
+    }
+  }
+
+  std::vector<Tally*> ordered;
+  ordered.reserve(tallies.size());
+  for (auto& [name, tally] : tallies) {
+    ordered.push_back(&tally);
+  }
+  std::sort(ordered.begin(), ordered.end(), [](const Tally* a, const Tally* b) {
+    bool a_active = a->row.state() == v1::MEMBER_STATE_ACTIVE;
+    bool b_active = b->row.state() == v1::MEMBER_STATE_ACTIVE;
+    if (a_active != b_active) {
+      return a_active;
+    }
+    std::string la = AsciiLower(a->row.display_name());
+    std::string lb = AsciiLower(b->row.display_name());
+    if (la != lb) {
+      return la < lb;
+    }
+    int64_t ia = NumericId(a->row.member());
+    int64_t ib = NumericId(b->row.member());
+    return ia != ib ? ia < ib : a->row.member() < b->row.member();
+  });
+  for (Tally* tally : ordered) {
+    AddMoney(tally->given_cents, tally->row.mutable_tyfcb_given());
+    AddMoney(tally->received_cents, tally->row.mutable_tyfcb_received());
+    *report.add_rows() = std::move(tally->row);
+  }
+  return report;
+}
+
+}  // namespace reciproca::domain

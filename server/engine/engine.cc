@@ -1,0 +1,376 @@
+#include "server/engine/engine.h"
+
+#include <boost/asio/post.hpp>
+#include <regex>
+
+#include <spdlog/spdlog.h>
+
+#include "server/engine/projection.h"
+
+namespace reciproca::engine {
+namespace {
+
+using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+Status CheckRequestId(const std::string& request_id) {
+  if (request_id.empty()) {
+    return InvalidArgument(
+        "request_id: required on every mutation (1..100 printable characters); send the same "
+        "one again when you retry");
+  }
+  if (request_id.size() > 100) {
+    return InvalidArgument("request_id: at most 100 characters, got " +
+                           std::to_string(request_id.size()));
+  }
+  for (unsigned char c : request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return InvalidArgument("request_id: only printable ASCII characters without spaces");
+    }
+  }
+  return {};
+}
+
+std::string IdempotencyKey(const domain::Principal& principal, const std::string& request_id) {
+  return principal.ActorName() + '\n' + request_id;
+}
+
+std::string Fingerprint(const std::string& method, const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  return method + ":" + Sha256Hex(bytes);
+}
+
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000000 + t.nanos() / 1000;
+}
+
+}  // namespace
+
+struct Engine::Slot {
+  explicit Slot(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)) {}
+
+  Strand strand;
+  // Touched only on `strand`.
+  domain::Chapter chapter;
+  std::unordered_map<std::string, IdempotencyEntry> idempotency;
+  std::shared_ptr<stream::ChapterFeed> feed;
+  // A snapshot of chapter.Info() for readers on other threads.
+  mutable std::mutex info_mu;
+  v1::Chapter info;
+
+  void RefreshInfo() {
+    auto fresh = chapter.Info();
+    std::lock_guard lock(info_mu);
+    info = std::move(fresh);
+  }
+};
+
+Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& tokens,
+               TokenMinter minter, stream::EventHub& hub, EngineOptions options)
+    : store_(store),
+      clock_(clock),
+      tokens_(tokens),
+      minter_(std::move(minter)),
+      hub_(hub),
+      options_(options),
+      work_(std::make_unique<
+            boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          io_.get_executor())),
+      committer_(store, options.max_batch,
+                 [this](const store::Commit& commit) { ApplyCommitted(commit); }),
+      registry_strand_(boost::asio::make_strand(io_)) {
+  for (int i = 0; i < std::max(1, options_.worker_threads); ++i) {
+    workers_.emplace_back([this] { io_.run(); });
+  }
+}
+
+Engine::~Engine() { Stop(); }
+
+void Engine::Stop() {
+  if (work_) {
+    work_.reset();
+    for (auto& worker : workers_) {
+      worker.join();
+    }
+    workers_.clear();
+    committer_.Stop();
+    blocking_pool_.join();
+  }
+}
+
+Status Engine::Recover() {
+  std::vector<store::TokenRecord> tokens;
+  if (auto s = store_.LoadTokens(&tokens); !s.ok()) {
+    return s;
+  }
+  for (const auto& token : tokens) {
+    tokens_.Add(token);
+  }
+
+  std::shared_ptr<Slot> current;
+  size_t event_count = 0;
+  auto visit = [&](const store::StoredEvent& stored) -> Status {
+    v1::Event event;
+    if (!event.ParseFromString(stored.bytes)) {
+      return Internal("event " + stored.chapter + "#" + std::to_string(stored.seq) +
+                      " cannot be parsed");
+    }
+    if (!current || current->chapter.name() != stored.chapter) {
+      current = FindSlot(stored.chapter);
+      if (!current) {
+        if (!event.has_chapter_created() || stored.seq != 1) {
+          return Internal("the log of " + stored.chapter + " does not start with its creation");
+        }
+        current = std::make_shared<Slot>(io_);
+        std::unique_lock lock(slots_mu_);
+        slots_.emplace(stored.chapter, current);
+        creation_order_.push_back(stored.chapter);
+      }
+    }
+    if (stored.seq != current->chapter.last_seq() + 1) {
+      return Internal("the log of " + stored.chapter + " jumps from seq " +
+                      std::to_string(current->chapter.last_seq()) + " to " +
+                      std::to_string(stored.seq));
+    }
+    current->chapter.Apply(event);
+    ++event_count;
+    return {};
+  };
+  if (auto s = store_.ForEachEvent(visit); !s.ok()) {
+    return s;
+  }
+  {
+    std::shared_lock lock(slots_mu_);
+    for (auto& [name, slot] : slots_) {
+      slot->feed = hub_.AddChapter(name, slot->chapter.last_seq());
+      slot->RefreshInfo();
+    }
+  }
+
+  std::vector<store::IdempotencyRecord> records;
+  if (auto s = store_.LoadIdempotency(&records); !s.ok()) {
+    return s;
+  }
+  for (auto& record : records) {
+    domain::Principal principal;
+    IdempotencyEntry entry{std::move(record.request_hash), std::move(record.response)};
+    const std::string key = record.principal + '\n' + record.request_id;
+    if (record.scope.empty()) {
+      registry_idempotency_[key] = std::move(entry);
+    } else if (auto slot = FindSlot(record.scope)) {
+      slot->idempotency[key] = std::move(entry);
+    }
+  }
+  spdlog::info("recovered {} chapters, {} events, {} tokens, {} idempotency records",
+               creation_order_.size(), event_count, tokens.size(), records.size());
+  return {};
+}
+
+std::shared_ptr<Engine::Slot> Engine::FindSlot(const std::string& chapter) const {
+  std::shared_lock lock(slots_mu_);
+  auto it = slots_.find(chapter);
+  return it == slots_.end() ? nullptr : it->second;
+}
+
+Result<std::shared_ptr<Engine::Slot>> Engine::Route(const domain::Principal& principal,
+                                                    const std::string& chapter) const {
+  if (principal.kind != domain::Principal::Kind::kAdmin && principal.chapter != chapter) {
+    return PermissionDenied("your token is for " + principal.chapter + ", not " + chapter);
+  }
+  auto slot = FindSlot(chapter);
+  if (!slot) {
+    return NotFound("chapter " + chapter + " does not exist");
+  }
+  return slot;
+}
+
+void Engine::Mutate(Mutation mutation, Done done) {
+  if (auto s = CheckRequestId(mutation.request_id); !s.ok()) {
+    return done(s);
+  }
+  auto routed = Route(mutation.principal, mutation.chapter);
+  if (!routed.ok()) {
+    return done(routed.error());
+  }
+  auto slot = std::move(routed).value();
+  boost::asio::post(
+      slot->strand, [this, slot, mutation = std::move(mutation), done = std::move(done)]() mutable {
+        Execute(*slot, slot->chapter.name(), slot->idempotency, mutation, done, nullptr);
+      });
+}
+
+void Engine::Execute(Slot& slot, const std::string& scope,
+                     std::unordered_map<std::string, IdempotencyEntry>& idempotency,
+                     Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal) {
+  domain::Chapter& chapter = slot.chapter;
+  const std::string key = IdempotencyKey(mutation.principal, mutation.request_id);
+  const std::string fingerprint = Fingerprint(mutation.method, *mutation.request);
+  if (auto it = idempotency.find(key); it != idempotency.end()) {
+    if (it->second.request_hash != fingerprint) {
+      return done(InvalidArgument("request_id \"" + mutation.request_id +
+                                  "\" was already used for a different request; use a new "
+                                  "request_id for a new request"));
+    }
+    mutation.response->ParseFromString(it->second.response);
+    if (mutation.rehydrate) {
+      mutation.rehydrate(mutation.response);
+    }
+    // Answer only once the first attempt is durable: a barrier behind it in the commit queue.
+    return committer_.Submit(PendingCommit{{}, nullptr, {}, std::move(done)});
+  }
+
+  const domain::Context context{mutation.principal, clock_.Now()};
+  auto decided = mutation.decide(chapter, context);
+  if (!decided.ok()) {
+    return done(decided.error());
+  }
+  const domain::Events& events = decided.value();
+  for (const auto& event : events) {
+    chapter.Apply(event);
+  }
+
+  PendingCommit pending;
+  Status answer = mutation.respond(chapter, events, pending.commit);
+
+  std::unique_ptr<google::protobuf::Message> stored(mutation.response->New());
+  stored->CopyFrom(*mutation.response);
+  if (mutation.redact) {
+    mutation.redact(stored.get());
+  }
+  IdempotencyEntry entry{fingerprint, stored->SerializeAsString()};
+  if (answer.ok()) {
+    pending.commit.idempotency.push_back(
+        store::IdempotencyRecord{scope, mutation.principal.ActorName(), mutation.request_id,
+                                 entry.request_hash, entry.response});
+    idempotency[key] = std::move(entry);
+  }
+
+  for (const auto& event : events) {
+    std::string bytes = event.SerializeAsString();
+    pending.publish.push_back(stream::FeedEvent{event.seq(), grpc::Slice(bytes)});
+    pending.commit.events.push_back(
+        store::StoredEvent{chapter.name(), event.seq(), Micros(event.time()), std::move(bytes)});
+  }
+  pending.commit.projections = ProjectionRows(chapter, events);
+  pending.feed = slot.feed;
+  slot.RefreshInfo();
+  pending.done = [done = std::move(done), answer](const Status& committed) {
+    done(committed.ok() ? answer : committed);
+  };
+  committer_.Submit(std::move(pending));
+  if (reveal) {
+    // A new chapter becomes visible only now, so every command on it is submitted after its
+    // creation and never touches it while this strand still does.
+    std::unique_lock lock(slots_mu_);
+    creation_order_.push_back(reveal->chapter.name());
+    slots_.emplace(reveal->chapter.name(), std::move(reveal));
+  }
+}
+
+void Engine::CreateChapter(const domain::Principal& principal,
+                           const v1::CreateChapterRequest* request,
+                           v1::CreateChapterResponse* response, Done done) {
+  if (auto s = CheckRequestId(request->request_id()); !s.ok()) {
+    return done(s);
+  }
+  if (principal.kind != domain::Principal::Kind::kAdmin) {
+    return done(PermissionDenied("only the server admin creates chapters"));
+  }
+  boost::asio::post(
+      registry_strand_, [this, principal, request, response, done = std::move(done)]() mutable {
+        static const std::regex kId("[a-z][a-z0-9-]{2,39}");
+        std::string id = request->chapter_id();
+        const std::string key = IdempotencyKey(principal, request->request_id());
+        const bool repeat = registry_idempotency_.count(key) > 0;
+        if (!repeat) {
+          if (id.empty()) {
+            do {
+              id = "c" + RandomHex(4);
+            } while (FindSlot("chapters/" + id));
+          } else if (!std::regex_match(id, kId)) {
+            return done(InvalidArgument(
+                "chapter_id: 3..40 of lower-case letters, digits and '-', starting with a letter; "
+                "got \"" +
+                id + "\""));
+          } else if (FindSlot("chapters/" + id)) {
+            return done(AlreadyExists("chapter_id: chapters/" + id + " already exists"));
+          }
+        }
+        const std::string name = "chapters/" + id;
+        // A new chapter gets a slot of its own; its creation is recorded in the registry scope.
+        auto slot = std::make_shared<Slot>(io_);
+        Mutation mutation;
+        mutation.principal = principal;
+        mutation.method = "CreateChapter";
+        mutation.request = request;
+        mutation.request_id = request->request_id();
+        mutation.response = response;
+        mutation.decide = [request, id](const domain::Chapter&, const domain::Context& context) {
+          return domain::Chapter::DecideCreate(context, *request, id);
+        };
+        mutation.respond = [this, response, slot](const domain::Chapter& chapter,
+                                                  const domain::Events&, store::Commit& commit) {
+          *response->mutable_chapter() = chapter.Info();
+          response->set_display_token(minter_.ForDisplay(chapter.name()));
+          commit.new_tokens.push_back(
+              TokenRegistry::DisplayRecord(response->display_token(), chapter.name()));
+          slot->feed = hub_.AddChapter(chapter.name(), 0);
+          return Status{};
+        };
+        mutation.redact = [](google::protobuf::Message* m) {
+          static_cast<v1::CreateChapterResponse*>(m)->clear_display_token();
+        };
+        mutation.rehydrate = [this](google::protobuf::Message* m) {
+          auto* r = static_cast<v1::CreateChapterResponse*>(m);
+          r->set_display_token(minter_.ForDisplay(r->chapter().name()));
+        };
+        Execute(*slot, "", registry_idempotency_, mutation, done, slot);
+      });
+}
+
+void Engine::Read(const domain::Principal& principal, const std::string& chapter,
+                  std::function<Status(const domain::Chapter&)> read, Done done) {
+  auto routed = Route(principal, chapter);
+  if (!routed.ok()) {
+    return done(routed.error());
+  }
+  auto slot = std::move(routed).value();
+  boost::asio::post(slot->strand,
+                    [slot, principal, read = std::move(read), done = std::move(done)] {
+                      Status status = slot->chapter.CheckCanRead(principal);
+                      if (status.ok()) {
+                        status = read(slot->chapter);
+                      }
+                      done(status);
+                    });
+}
+
+std::vector<v1::Chapter> Engine::ListChapters(const domain::Principal& principal) const {
+  std::vector<v1::Chapter> out;
+  std::shared_lock lock(slots_mu_);
+  for (const auto& name : creation_order_) {
+    if (principal.kind != domain::Principal::Kind::kAdmin && principal.chapter != name) {
+      continue;
+    }
+    const auto& slot = slots_.at(name);
+    std::lock_guard info_lock(slot->info_mu);
+    out.push_back(slot->info);
+  }
+  return out;
+}
+
+void Engine::ApplyCommitted(const store::Commit& commit) {
+  for (const auto& token : commit.new_tokens) {
+    tokens_.Add(token);
+  }
+  for (const auto& member : commit.revoke_member_tokens) {
+    tokens_.RevokeMember(member);
+  }
+}
+
+}  // namespace reciproca::engine

@@ -1,0 +1,135 @@
+#pragma once
+
+// The one place where commands meet threads and I/O.
+//
+// Each chapter lives on its own Boost.Asio strand: commands of one chapter run one at a time, in
+// order, without locks; different chapters run in parallel. A mutation is checked for a repeated
+// request_id, decided by the domain, applied to the in-memory chapter, and handed to the group
+// committer; the caller is answered only once the commit is durable. Reads run on the strand too.
+// Nothing here blocks a gRPC thread: callers pass a completion callback.
+
+#include <google/protobuf/message.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/domain/chapter.h"
+#include "server/engine/clock.h"
+#include "server/engine/group_committer.h"
+#include "server/engine/tokens.h"
+#include "server/store/event_store.h"
+#include "server/stream/event_feed.h"
+
+namespace reciproca::engine {
+
+struct EngineOptions {
+  int worker_threads = 2;
+  size_t max_batch = 512;
+};
+
+using Done = std::function<void(const Status&)>;
+
+// A mutation of one chapter (or, with an empty scope, the creation of one).
+struct Mutation {
+  domain::Principal principal;
+  // The chapter's name ("chapters/x").
+  std::string chapter;
+  // The method name, part of the request fingerprint ("GiveReferral").
+  std::string method;
+  const google::protobuf::Message* request = nullptr;
+  std::string request_id;
+  // Runs on the chapter's strand against the current state.
+  std::function<Result<domain::Events>(const domain::Chapter&, const domain::Context&)> decide;
+  // Runs on the strand after the events are applied: fills `response` (owned by the caller and
+  // valid until done) and may add tokens to the commit.
+  std::function<Status(const domain::Chapter&, const domain::Events&, store::Commit&)> respond;
+  google::protobuf::Message* response = nullptr;
+  // Optional: removes secrets (tokens) from a copy of the response before it is stored for
+  // retries, and puts them back into a replayed response.
+  std::function<void(google::protobuf::Message*)> redact;
+  std::function<void(google::protobuf::Message*)> rehydrate;
+};
+
+class Engine {
+ public:
+  Engine(store::EventStore& store, const Clock& clock, TokenRegistry& tokens, TokenMinter minter,
+         stream::EventHub& hub, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Rebuilds every chapter, token and idempotency record from the store. Call once, first.
+  Status Recover();
+
+  // Finishes queued work, writes everything, stops the threads. Later calls are refused.
+  void Stop();
+  bool healthy() const { return committer_.healthy(); }
+
+  void Mutate(Mutation mutation, Done done);
+
+  // Creates a chapter. `chapter_id` may be empty (the server picks one).
+  void CreateChapter(const domain::Principal& principal, const v1::CreateChapterRequest* request,
+                     v1::CreateChapterResponse* response, Done done);
+
+  // Runs `read` on the chapter's strand after the caller's right to read the chapter is checked.
+  void Read(const domain::Principal& principal, const std::string& chapter,
+            std::function<Status(const domain::Chapter&)> read, Done done);
+
+  // The chapters the principal may see, in creation order (a snapshot, any thread).
+  std::vector<v1::Chapter> ListChapters(const domain::Principal& principal) const;
+
+  const TokenMinter& minter() const { return minter_; }
+  const Clock& clock() const { return clock_; }
+  store::EventStore& store() { return store_; }
+  boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
+  boost::asio::io_context& io_context() { return io_; }
+
+ private:
+  struct IdempotencyEntry {
+    std::string request_hash;
+    std::string response;
+  };
+  struct Slot;
+
+  std::shared_ptr<Slot> FindSlot(const std::string& chapter) const;
+  // PERMISSION_DENIED for another chapter's principal, NOT_FOUND for an unknown chapter.
+  Result<std::shared_ptr<Slot>> Route(const domain::Principal& principal,
+                                      const std::string& chapter) const;
+  std::shared_ptr<Slot> AddSlot(domain::Chapter chapter);
+  // Runs on the slot's strand (or, for a new chapter not yet visible, the registry strand).
+  // `reveal`, when set, is the new chapter's slot, made visible once its creation is submitted.
+  void Execute(Slot& slot, const std::string& scope,
+               std::unordered_map<std::string, IdempotencyEntry>& idempotency, Mutation& mutation,
+               Done& done, std::shared_ptr<Slot> reveal);
+  void ApplyCommitted(const store::Commit& commit);
+
+  store::EventStore& store_;
+  const Clock& clock_;
+  TokenRegistry& tokens_;
+  TokenMinter minter_;
+  stream::EventHub& hub_;
+  EngineOptions options_;
+
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<std::thread> workers_;
+  boost::asio::thread_pool blocking_pool_{2};
+  GroupCommitter committer_;
+
+  mutable std::shared_mutex slots_mu_;
+  std::map<std::string, std::shared_ptr<Slot>, std::less<>> slots_;
+  std::vector<std::string> creation_order_;
+  // Chapter creation runs here, with its own idempotency records (scope "").
+  boost::asio::strand<boost::asio::io_context::executor_type> registry_strand_;
+  std::unordered_map<std::string, IdempotencyEntry> registry_idempotency_;
+};
+
+}  // namespace reciproca::engine

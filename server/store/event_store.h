@@ -1,0 +1,86 @@
+#pragma once
+
+// The durable log. Everything a command changes is written by one Commit; a batch of commits
+// (group commit) is one transaction, durable (fsynced) when AppendBatch returns.
+//
+// Threads: AppendBatch is called from the engine's single writer thread only. ReadEvents may be
+// called from any thread, concurrently with AppendBatch (it uses its own connection). The Load*
+// and ForEachEvent calls are for start-up, before any AppendBatch.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "server/domain/result.h"
+
+namespace reciproca::store {
+
+// One event of one chapter, as serialized reciproca.v1.Event bytes.
+struct StoredEvent {
+  std::string chapter;  // "chapters/{chapter}"
+  int64_t seq = 0;
+  int64_t time_micros = 0;  // event time, microseconds since the Unix epoch (for inspection)
+  std::string bytes;
+};
+
+// The first answer to a mutation, kept so that a retry with the same request_id gets it again.
+struct IdempotencyRecord {
+  std::string scope;       // the chapter name, or "" for chapter creation
+  std::string principal;   // the caller's actor name ("admin", a member's name)
+  std::string request_id;  // the client's key
+  std::string request_hash;  // method name + hash of the request, to spot a reused key
+  std::string response;      // the serialized response message
+};
+
+// A bearer token, stored by its SHA-256 hash only.
+struct TokenRecord {
+  std::string token_hash;  // hex SHA-256 of the token
+  std::string kind;        // "admin", "member" or "display"
+  std::string chapter;     // "" for admin
+  std::string member;      // "" unless kind == "member"
+};
+
+// The current state of one resource after a commit, written to the `resources` projection table
+// (upserted by name) so that the database can be read by ordinary SQLite tools.
+struct ProjectionRow {
+  std::string chapter;
+  std::string name;  // resource name
+  std::string kind;  // "chapter", "member", "meeting", "referral", ...
+  std::string body;  // serialized protobuf of the resource
+  int64_t seq = 0;   // the event that last changed it
+};
+
+struct Commit {
+  std::vector<StoredEvent> events;
+  std::vector<IdempotencyRecord> idempotency;
+  std::vector<TokenRecord> new_tokens;
+  // Revoke every token of these members (a member who left).
+  std::vector<std::string> revoke_member_tokens;
+  std::vector<ProjectionRow> projections;
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Writes every commit of the batch in one transaction, in order, and returns once it is
+  // durable. An event whose (chapter, seq) already exists is an error (kInternal) and nothing of
+  // the batch is written.
+  virtual Status AppendBatch(std::span<const Commit* const> batch) = 0;
+
+  // Up to `limit` events of `chapter` with seq > after_seq, in seq order.
+  virtual Status ReadEvents(const std::string& chapter, int64_t after_seq, int limit,
+                            std::vector<StoredEvent>* out) = 0;
+
+  // Every event of every chapter, chapter by chapter (in the order chapters were created), each
+  // chapter's events in seq order. Stops early, returning the callback's error, if it fails.
+  virtual Status ForEachEvent(const std::function<Status(const StoredEvent&)>& visit) = 0;
+
+  // Tokens that are not revoked.
+  virtual Status LoadTokens(std::vector<TokenRecord>* out) = 0;
+  virtual Status LoadIdempotency(std::vector<IdempotencyRecord>* out) = 0;
+};
+
+}  // namespace reciproca::store

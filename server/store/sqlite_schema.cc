@@ -1,0 +1,103 @@
+#include "server/store/sqlite_schema.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace reciproca::store {
+namespace {
+
+// Schema migrations: kMigrations[i] takes a database from user_version i to i + 1. Append new
+// ones; never edit a released one.
+constexpr const char* kMigrations[] = {
+    // Version 1.
+    R"sql(
+CREATE TABLE chapters (
+  chapter TEXT NOT NULL PRIMARY KEY,
+  ordinal INTEGER NOT NULL UNIQUE  -- creation order, 1, 2, ...
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+  chapter TEXT NOT NULL REFERENCES chapters (chapter),
+  seq INTEGER NOT NULL,
+  time_micros INTEGER NOT NULL,
+  payload BLOB NOT NULL,  -- serialized reciproca.v1.Event
+  PRIMARY KEY (chapter, seq)
+) WITHOUT ROWID;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+CREATE TABLE idempotency (
+  scope TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response BLOB NOT NULL,
+  PRIMARY KEY (scope, principal, request_id)
+);
+
+CREATE TABLE tokens (
+  token_hash TEXT NOT NULL PRIMARY KEY,  -- hex SHA-256
+  kind TEXT NOT NULL,
+  chapter TEXT NOT NULL,
+  member TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX tokens_by_member ON tokens (member);
+
+CREATE TABLE resources (
+  name TEXT NOT NULL PRIMARY KEY,
+  chapter TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body BLOB NOT NULL,  -- serialized protobuf of the resource
+  seq INTEGER NOT NULL  -- the event that last changed it
+);
+)sql",
+};
+static_assert(std::size(kMigrations) == kLatestSchemaVersion);
+
+}  // namespace
+
+Result<int64_t> MigrateSchema(SqliteConnection& db, std::string_view path) {
+  // All pending migrations in one IMMEDIATE transaction: a crash leaves the old version intact,
+  // and user_version is read under the write lock.
+  if (Status status = db.Exec("BEGIN IMMEDIATE", "starting the schema migration"); !status.ok()) {
+    return status.error();
+  }
+  auto fail = [&db](Error error) -> Error {
+    if (sqlite3_get_autocommit(db.get()) == 0) {
+      sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    return error;
+  };
+  Result<int64_t> version = db.QueryInt64("PRAGMA user_version");
+  if (!version.ok()) {
+    return fail(version.error());
+  }
+  if (*version > kLatestSchemaVersion || *version < 0) {
+    return fail(FailedPrecondition(
+        fmt::format("{}: database schema version {} is not one this server knows (it writes "
+                    "version {}); use a newer server",
+                    path, *version, kLatestSchemaVersion)));
+  }
+  for (int64_t v = *version; v < kLatestSchemaVersion; ++v) {
+    if (Status status = db.Exec(kMigrations[v], fmt::format("migrating schema to v{}", v + 1));
+        !status.ok()) {
+      return fail(status.error());
+    }
+    if (Status status =
+            db.Exec(fmt::format("PRAGMA user_version = {}", v + 1), "setting user_version");
+        !status.ok()) {
+      return fail(status.error());
+    }
+  }
+  if (Status status = db.Exec("COMMIT", "committing the schema migration"); !status.ok()) {
+    return fail(status.error());
+  }
+  return *version;
+}
+
+}  // namespace reciproca::store

@@ -1,0 +1,87 @@
+#pragma once
+
+// Live fan-out of committed events.
+//
+// Each chapter has one ChapterFeed: a bounded ring of its most recent committed events, each
+// serialized once (a grpc::Slice is reference-counted, so every subscriber writes the same
+// bytes). Subscribers are cursors, not queues: a subscriber asks for the event after the last one
+// it sent, and gets it from the ring, or is told to read it from the store (it fell behind the
+// ring), or is parked until the next commit wakes it. So a slow subscriber holds no memory of its
+// own beyond one store page and never slows the chapter or anyone else.
+
+#include <grpcpp/support/slice.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+namespace reciproca::stream {
+
+struct FeedEvent {
+  int64_t seq = 0;
+  grpc::Slice bytes;  // a serialized reciproca.v1.Event
+};
+
+// Something parked on a feed, woken once by the next commit or by Close().
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Called from the committing thread with no feed lock held: must not block; post work away.
+  virtual void Wake() = 0;
+};
+
+class ChapterFeed {
+ public:
+  ChapterFeed(int64_t last_seq, size_t capacity);
+
+  // Events just committed, in seq order, continuing last_seq(). Wakes every parked listener.
+  void Publish(std::vector<FeedEvent> events);
+
+  enum class Lookup {
+    kReady,    // *out holds event `seq`
+    kInStore,  // `seq` is older than the ring: read it from the store
+    kWait,     // `seq` is not committed yet: `listener` was parked and will be woken
+    kClosed,   // the server is shutting down
+  };
+  Lookup Get(int64_t seq, grpc::Slice* out, const std::weak_ptr<Listener>& listener);
+
+  int64_t last_seq() const;
+  bool closed() const;
+  // Ends the feed: every parked listener is woken and every later Get returns kClosed.
+  void Close();
+
+ private:
+  void WakeAll(std::unique_lock<std::mutex>& lock);
+
+  mutable std::mutex mu_;
+  size_t capacity_;
+  int64_t last_seq_;
+  std::deque<FeedEvent> ring_;  // seqs last_seq_-ring_.size()+1 .. last_seq_
+  std::vector<std::weak_ptr<Listener>> parked_;
+  bool closed_ = false;
+};
+
+// The feeds of every chapter. Thread-safe.
+class EventHub {
+ public:
+  explicit EventHub(size_t ring_capacity = 4096) : ring_capacity_(ring_capacity) {}
+
+  // Creates the chapter's feed if it has none yet.
+  std::shared_ptr<ChapterFeed> AddChapter(const std::string& chapter, int64_t last_seq);
+  // nullptr when the chapter has no feed.
+  std::shared_ptr<ChapterFeed> Find(const std::string& chapter) const;
+  void CloseAll();
+
+ private:
+  size_t ring_capacity_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::shared_ptr<ChapterFeed>, std::less<>> feeds_;
+  bool closed_ = false;
+};
+
+}  // namespace reciproca::stream

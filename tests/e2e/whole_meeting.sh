@@ -1,0 +1,391 @@
+#!/usr/bin/env bash
+# End to end: the built reciprocad and reciproca binaries through a whole meeting.
+#
+#   bash whole_meeting.sh PATH_TO_reciprocad PATH_TO_reciproca
+#
+# Starts a real server on 127.0.0.1:0 with a fresh data directory, runs a chapter through two
+# meetings with the CLI (check-ins, PALMS records, referrals, thank-yous...), checks the event
+# stream, the PALMS report and the error exit codes, then stops the server with SIGTERM,
+# restarts it on the same data and checks nothing was lost. Every wait is bounded.
+set -uo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 PATH_TO_reciprocad PATH_TO_reciproca" >&2
+  exit 2
+fi
+server_bin="$1"
+cli_bin="$2"
+for bin in "$server_bin" "$cli_bin"; do
+  [ -x "$bin" ] || { echo "e2e: FAILED at step 'setup': $bin is not an executable" >&2; exit 1; }
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/reciproca-e2e.XXXXXX")"
+data="$work/data"
+server_pid=""
+step="setup"
+out=""
+rc=0
+unset RECIPROCA_TOKEN RECIPROCA_ADMIN_TOKEN
+
+stop_server() {
+  # SIGTERM, then up to 20 s for a clean exit, then SIGKILL. Sets server_rc.
+  server_rc=""
+  [ -n "$server_pid" ] || return 0
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null
+    for _ in $(seq 1 200); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "e2e: server did not exit within 20 s of SIGTERM; killing it" >&2
+      kill -KILL "$server_pid" 2>/dev/null
+    fi
+  fi
+  wait "$server_pid" 2>/dev/null
+  server_rc=$?
+  server_pid=""
+}
+
+cleanup() {
+  local status=$?
+  stop_server
+  jobs -p | xargs -r kill 2>/dev/null
+  if [ $status -eq 0 ]; then
+    rm -rf "$work"
+  else
+    echo "e2e: left $work for inspection" >&2
+  fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "e2e: FAILED at step '$step': $*" >&2
+  if [ -s "$work/server.log" ]; then
+    echo "--- last lines of the server log:" >&2
+    tail -n 20 "$work/server.log" >&2
+  fi
+  exit 1
+}
+
+start_server() {
+  rm -f "$work/port"
+  "$server_bin" --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$data" \
+    --log-level info >>"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    [ -s "$work/port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || fail "reciprocad exited before listening"
+    sleep 0.1
+  done
+  [ -s "$work/port" ] || fail "no port file after 15 s"
+  export RECIPROCA_SERVER="127.0.0.1:$(tr -d '[:space:]' <"$work/port")"
+}
+
+# cli ARGS...: runs reciproca, which must exit 0; its stdout is left in $out.
+cli() {
+  out="$("$cli_bin" "$@" 2>"$work/stderr")"
+  rc=$?
+  [ $rc -eq 0 ] || fail "reciproca $* exited $rc: $(cat "$work/stderr")"
+}
+
+# cli_fails RC PATTERN ARGS...: reciproca must exit RC with PATTERN in its stderr.
+cli_fails() {
+  local want_rc="$1" pattern="$2"
+  shift 2
+  out="$("$cli_bin" "$@" 2>"$work/stderr")"
+  rc=$?
+  [ $rc -eq "$want_rc" ] || fail "reciproca $* exited $rc, expected $want_rc: $(cat "$work/stderr")"
+  grep -q -- "$pattern" "$work/stderr" ||
+    fail "reciproca $*: stderr lacks \"$pattern\": $(cat "$work/stderr")"
+}
+
+# jget PATH: a field of the JSON document on stdin ("member.name", "rows.0.present"); empty
+# when absent (the CLI leaves default values out).
+jget() {
+  python3 -c '
+import json, sys
+value = json.load(sys.stdin)
+for key in sys.argv[1].split("."):
+    if isinstance(value, list):
+        value = value[int(key)] if int(key) < len(value) else ""
+    elif isinstance(value, dict):
+        value = value.get(key, "")
+    else:
+        value = ""
+print(value)' "$1"
+}
+
+# expect WHAT ACTUAL WANTED
+expect() {
+  [ "$2" = "$3" ] || fail "$1: got \"$2\", expected \"$3\""
+}
+
+step="start server"
+start_server
+[ -s "$data/admin.token" ] || fail "no $data/admin.token"
+perm="$(stat -c %a "$data/admin.token")"
+expect "admin.token mode" "$perm" "600"
+admin="$(tr -d '[:space:]' <"$data/admin.token")"
+
+step="chapter create"
+cli --token "$admin" chapter create --id e2e --name "E2E Breakfast" --weekday tue --time 07:00 \
+  --timezone Europe/Rome --currency EUR --json
+chapter="$(jget chapter.name <<<"$out")"
+display_token="$(jget display_token <<<"$out")"
+expect "chapter name" "$chapter" "chapters/e2e"
+[ -n "$display_token" ] || fail "no display token"
+cli --token "$admin" chapter get e2e
+grep -q "^chapter chapters/e2e: E2E Breakfast" <<<"$out" || fail "chapter get: $out"
+
+step="member add"
+# add_member VAR NAME BUSINESS CATEGORY [FLAGS...]: sets VAR to the member and VAR_token.
+add_member() {
+  local var="$1" name="$2" business="$3" category="$4"
+  shift 4
+  cli --token "$admin" member add --chapter e2e --name "$name" --business "$business" \
+    --category "$category" "$@" --json
+  printf -v "$var" '%s' "$(jget member.name <<<"$out")"
+  printf -v "${var}_token" '%s' "$(jget access_token <<<"$out")"
+  [ -n "${!var}" ] || fail "member add $name: no member name in $out"
+  local token_var="${var}_token"
+  [ -n "${!token_var}" ] || fail "member add $name: no access token"
+}
+add_member org "Olga Organizer" "Olga Events" "event planner" --role vice-president \
+  --email olga@example.com
+add_member ana "Ana Rossi" "Rossi Accounting" "accountant" --phone "+39 333 0000001"
+add_member marco "Marco Bianchi" "Bianchi Estates" "estate agent"
+add_member luca "Luca Verdi" "Verdi Plumbing" "plumber"
+add_member sara "Sara Neri" "Neri Law" "lawyer"
+case "$ana" in chapters/e2e/members/*) ;; *) fail "member name $ana" ;; esac
+ana_id="${ana##*/}"
+cli --token "$org_token" whoami
+grep -q "vice-president\|organizer" <<<"$out" || fail "whoami as organizer: $out"
+cli --token "$ana_token" whoami --json
+expect "whoami member" "$(jget member <<<"$out")" "$ana"
+cli --token "$ana_token" member list
+[ "$(grep -c '^chapters/e2e/members/' <<<"$out")" -eq 5 ] || fail "member list: $out"
+cli --token "$ana_token" member update "$ana_id" --phone "+39 333 0000002" --json
+expect "member update phone" "$(jget phone <<<"$out")" "+39 333 0000002"
+
+step="meeting 1 (starts in an hour: check-ins are present)"
+now="$(date +%s)"
+start1="$(date -u -d "@$(((now + 3600) / 60 * 60))" +%Y-%m-%dT%H:%MZ)"
+cli --token "$org_token" meeting schedule --start "$start1" --json
+m1="$(jget name <<<"$out")"
+case "$m1" in chapters/e2e/meetings/*) ;; *) fail "meeting name $m1" ;; esac
+cli --token "$org_token" meeting open "$m1"
+grep -q "^meeting $m1: open" <<<"$out" || fail "meeting open: $out"
+cli --token "$org_token" meeting segment "$m1" --name "60-second presentations" --seconds 60 --json
+expect "meeting state" "$(jget state <<<"$out")" "MEETING_STATE_IN_PROGRESS"
+expect "segment title" "$(jget segments.0.title <<<"$out")" "60-second presentations"
+cli --token "$ana_token" checkin --meeting "$m1" --json
+expect "ana check-in" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_PRESENT"
+cli --token "$org_token" checkin --meeting "$m1" --json
+expect "organizer check-in" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_PRESENT"
+cli --token "$org_token" checkin --meeting "$m1" --member "$marco" --json
+expect "marco check-in by the organizer" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_PRESENT"
+cli --token "$org_token" attendance --meeting "$m1" --member "${luca##*/}" --status medical --json
+expect "luca medical" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_MEDICAL"
+
+step="visitor"
+cli --token "$ana_token" visitor add --meeting "$m1" --name "Giulia Neri" --business "Neri Design" \
+  --email giulia@example.com --json
+expect "visitor invited_by" "$(jget invited_by <<<"$out")" "$ana"
+
+step="referrals"
+cli --token "$ana_token" refer --to "$marco" --temperature 4 --inside --note "my office lease" \
+  --meeting "$m1" --json
+r1="$(jget name <<<"$out")"
+expect "r1 giver" "$(jget giver <<<"$out")" "$ana"
+expect "r1 status" "$(jget status <<<"$out")" "REFERRAL_STATUS_GIVEN"
+cli --token "$marco_token" refer --to "$ana_id" --temperature 3 --contact-name "Paolo Gialli" \
+  --contact-phone "+39 333 1234567"
+grep -q "^referral chapters/e2e/referrals/[^:]*: Marco Bianchi -> Ana Rossi, temperature 3, outside (Paolo Gialli" <<<"$out" ||
+  fail "outside referral output: $out"
+cli --token "$org_token" refer --to "$sara" --temperature 2 --inside --on-behalf-of "$luca" --json
+r3="$(jget name <<<"$out")"
+expect "r3 giver (on behalf)" "$(jget giver <<<"$out")" "$luca"
+
+step="idempotent retry"
+cli --token "$ana_token" refer --to "$luca" --temperature 5 --inside --request-id e2e-retry-1 --json
+r4="$(jget name <<<"$out")"
+cli --token "$ana_token" refer --to "$luca" --temperature 5 --inside --request-id e2e-retry-1 --json
+expect "same request_id, same referral" "$(jget name <<<"$out")" "$r4"
+cli_fails 3 "error: INVALID_ARGUMENT" --token "$ana_token" refer --to "$luca" --temperature 4 \
+  --inside --request-id e2e-retry-1
+
+step="referral status"
+cli --token "$marco_token" referral status "${r1##*/}" --status contacted --json
+expect "r1 contacted" "$(jget status <<<"$out")" "REFERRAL_STATUS_CONTACTED"
+cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" referral status "$r1" \
+  --status meeting-set
+
+step="thanks"
+cli --token "$marco_token" thanks --to "$ana" --amount 1250.00 --currency EUR --referral "$r1" \
+  --json
+expect "thanks to" "$(jget to_member <<<"$out")" "$ana"
+expect "thanks from" "$(jget from_member <<<"$out")" "$marco"
+cli --token "$ana_token" referral get "$r1" --json
+expect "r1 after thanks" "$(jget status <<<"$out")" "REFERRAL_STATUS_CLOSED_WON"
+cli --token "$ana_token" referral list --receiver "$marco" --json
+expect "referral list --receiver" "$(jget referrals.0.name <<<"$out")" "$r1"
+
+step="one-to-one, ceu, testimonial"
+cli --token "$ana_token" one-to-one --with "$sara" --date "$(date -u +%Y-%m-%d)" --note "coffee"
+grep -q "^one-to-one chapters/e2e/" <<<"$out" || fail "one-to-one output: $out"
+cli --token "$luca_token" ceu --credits 2 --note "podcast"
+grep -q "^education chapters/e2e/" <<<"$out" || fail "ceu output: $out"
+cli --token "$sara_token" testimonial --for "$ana" --text "Ana saved my business."
+grep -q "^testimonial chapters/e2e/" <<<"$out" || fail "testimonial output: $out"
+
+step="close meeting 1"
+cli --token "$org_token" meeting close "$m1" --json
+expect "meeting 1 state" "$(jget state <<<"$out")" "MEETING_STATE_CLOSED"
+python3 -c '
+import json, sys
+meeting = json.loads(sys.argv[1])
+status = {a["member"]: a.get("status") for a in meeting.get("attendance", [])}
+want = {sys.argv[2]: "ATTENDANCE_STATUS_PRESENT", sys.argv[3]: "ATTENDANCE_STATUS_PRESENT",
+        sys.argv[4]: "ATTENDANCE_STATUS_PRESENT", sys.argv[5]: "ATTENDANCE_STATUS_MEDICAL",
+        sys.argv[6]: "ATTENDANCE_STATUS_ABSENT"}
+sys.exit(0 if status == want else "attendance %s != %s" % (status, want))
+' "$out" "$org" "$ana" "$marco" "$luca" "$sara" || fail "attendance after close"
+
+step="meeting 2 (started two minutes ago, local time: a check-in is late)"
+start2_epoch=$((($(date +%s) - 120) / 60 * 60))
+start2_local="$(TZ=Europe/Rome date -d "@$start2_epoch" +%Y-%m-%dT%H:%M)"
+cli --token "$org_token" meeting schedule --chapter e2e --start "$start2_local" --json
+m2="$(jget name <<<"$out")"
+expect "meeting 2 start (Europe/Rome -> UTC)" "$(jget start_time <<<"$out")" \
+  "$(date -u -d "@$start2_epoch" +%Y-%m-%dT%H:%M:%SZ)"
+cli --token "$org_token" meeting open "${m2##*/}"
+cli --token "$ana_token" checkin --meeting "${m2##*/}" --json
+expect "late check-in" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_LATE"
+cli --token "$org_token" meeting close "$m2"
+cli --token "$ana_token" meeting list --json
+[ "$(jget meetings.1.name <<<"$out")" != "" ] || fail "meeting list: $out"
+
+step="errors"
+cli_fails 3 "error: INVALID_ARGUMENT" --token "$ana_token" refer --to "$ana" --temperature 3 --inside
+cli_fails 3 "error: INVALID_ARGUMENT" --token "$ana_token" refer --to "$marco" --temperature 6 \
+  --inside
+cli_fails 3 "error: INVALID_ARGUMENT" --token "$ana_token" refer --to "$marco" --temperature 3 \
+  --contact-name "No Way To Reach"
+cli_fails 3 "error: INVALID_ARGUMENT" --token "$marco_token" thanks --to "$ana" --amount -5 \
+  --currency EUR
+cli_fails 3 "error: FAILED_PRECONDITION" --token "$marco_token" checkin --meeting "$m1"
+cli_fails 3 "error: FAILED_PRECONDITION" --token "$org_token" meeting close "$m1"
+cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" meeting schedule \
+  --start 2030-01-01T07:00Z
+cli_fails 3 "error: UNAUTHENTICATED" member list --chapter e2e
+cli_fails 3 "error: UNAUTHENTICATED" --token not-a-token member list --chapter e2e
+cli_fails 3 "error: NOT_FOUND" --token "$ana_token" member get 999
+cli_fails 3 "error: ALREADY_EXISTS" --token "$admin" member add --chapter e2e --name "Other Acc" \
+  --business "Other" --category "Accountant"
+cli_fails 3 "error: OUT_OF_RANGE" --token "$ana_token" watch --after-seq 999999 --limit 1
+cli_fails 2 "bogus" --token "$ana_token" member list --bogus
+cli_fails 2 "temperature" --token "$ana_token" refer --to "$marco" --temperature hot --inside
+cli_fails 2 "unknown command" --token "$ana_token" meeting reschedule 1
+cli_fails 4 "cannot reach reciprocad at 127.0.0.1:1" --server 127.0.0.1:1 --token "$ana_token" \
+  member list
+add_member paolo "Paolo Gialli" "Gialli Bikes" "bike shop"
+cli --token "$org_token" member remove "$paolo" --json
+expect "removed member state" "$(jget state <<<"$out")" "MEMBER_STATE_LEFT"
+cli_fails 3 "error: FAILED_PRECONDITION" --token "$ana_token" refer --to "$paolo" \
+  --temperature 3 --inside
+
+step="watch (replay)"
+cli --token "$ana_token" chapter get --json
+last_seq="$(jget last_seq <<<"$out")"
+[ "${last_seq:-0}" -gt 20 ] || fail "last_seq is \"$last_seq\""
+out="$(timeout 30 "$cli_bin" --token "$ana_token" watch --chapter e2e --after-seq 0 \
+  --limit "$last_seq" --json 2>"$work/stderr")" || fail "watch exited $?: $(cat "$work/stderr")"
+python3 -c '
+import json, sys
+events = [json.loads(line) for line in sys.argv[1].splitlines()]
+seqs = [int(e["seq"]) for e in events]
+n = int(sys.argv[2])
+if seqs != list(range(1, n + 1)):
+    sys.exit("seqs are not 1..%d: %s" % (n, seqs))
+if not all(e.get("chapter") == "chapters/e2e" for e in events):
+    sys.exit("an event of another chapter")
+if not any(e.get("on_behalf_of") == sys.argv[3] and "referral_given" in e for e in events):
+    sys.exit("no referral_given event on behalf of luca")
+' "$out" "$last_seq" "$luca" || fail "event replay"
+out="$(timeout 30 "$cli_bin" --token "$display_token" watch --chapter e2e \
+  --after-seq $((last_seq - 2)) --limit 2 2>"$work/stderr")" ||
+  fail "watch with the display token exited $?: $(cat "$work/stderr")"
+[ "$(wc -l <<<"$out")" -eq 2 ] || fail "watch --limit 2 printed: $out"
+grep -q "^#$last_seq " <<<"$out" || fail "watch text lines: $out"
+
+step="watch (live)"
+timeout 30 "$cli_bin" --token "$ana_token" watch --after-seq "$last_seq" --limit 1 --json \
+  >"$work/live.json" 2>"$work/live.err" &
+watch_pid=$!
+sleep 1
+cli --token "$luca_token" ceu --credits 1
+wait "$watch_pid" || fail "live watch exited $?: $(cat "$work/live.err")"
+expect "live event seq" "$(jget seq <"$work/live.json")" "$((last_seq + 1))"
+expect "live event payload" "$(jget education_recorded.education.credits <"$work/live.json")" "1"
+last_seq=$((last_seq + 1))
+
+step="report palms"
+cli --token "$org_token" report palms --chapter e2e --csv
+head -n 1 <<<"$out" | grep -q "^member,display_name,state,present,absent,late" ||
+  fail "CSV header: $(head -n 1 <<<"$out")"
+python3 -c '
+import csv, io, sys
+rows = {r["display_name"]: r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
+want = {
+  "Olga Organizer": dict(present=1, absent=1, late=0, medical=0, referrals_given=0),
+  "Ana Rossi": dict(present=1, absent=0, late=1, medical=0, referrals_given=2,
+                    referrals_received=1, visitors=1, one_to_ones=1),
+  "Marco Bianchi": dict(present=1, absent=1, late=0, referrals_given=1, referrals_received=1),
+  "Luca Verdi": dict(present=0, absent=1, medical=1, referrals_given=1, referrals_received=1,
+                     ceus=3),
+  "Sara Neri": dict(present=0, absent=2, referrals_received=1, testimonials_given=1),
+}
+errors = []
+for name, fields in want.items():
+    row = rows.get(name)
+    if row is None:
+        errors.append("no row for " + name)
+        continue
+    for field, value in fields.items():
+        if int(row[field]) != value:
+            errors.append("%s %s = %s, expected %d" % (name, field, row[field], value))
+if "1250" not in rows.get("Ana Rossi", {}).get("tyfcb_received", ""):
+    errors.append("Ana Rossi tyfcb_received = %r" % rows.get("Ana Rossi", {}).get("tyfcb_received"))
+if "1250" not in rows.get("Marco Bianchi", {}).get("tyfcb_given", ""):
+    errors.append("Marco Bianchi tyfcb_given = %r" % rows.get("Marco Bianchi", {}).get("tyfcb_given"))
+if errors:
+    sys.exit("; ".join(errors))
+' "$out" || fail "PALMS counts"
+today="$(TZ=Europe/Rome date +%Y-%m-%d)"
+cli --token "$org_token" report palms --chapter e2e --from "$today" --to "$today"
+grep -q "^PALMS chapters/e2e" <<<"$out" || fail "PALMS table: $out"
+grep -q "Ana Rossi" <<<"$out" || fail "PALMS table lacks Ana: $out"
+
+step="SIGTERM"
+stop_server
+expect "reciprocad exit code after SIGTERM" "$server_rc" "0"
+
+step="restart on the same data"
+start_server
+cli --token "$admin" chapter get e2e --json
+expect "last_seq after restart" "$(jget last_seq <<<"$out")" "$last_seq"
+cli --token "$ana_token" referral get "$r1" --json
+expect "r1 after restart" "$(jget status <<<"$out")" "REFERRAL_STATUS_CLOSED_WON"
+cli --token "$ana_token" meeting get "$m1" --json
+expect "meeting 1 after restart" "$(jget state <<<"$out")" "MEETING_STATE_CLOSED"
+cli --token "$ana_token" referral get "$r3" --json
+expect "r3 after restart" "$(jget giver <<<"$out")" "$luca"
+out="$(timeout 30 "$cli_bin" --token "$ana_token" watch --chapter e2e --after-seq 0 \
+  --limit "$last_seq" --json 2>"$work/stderr")" || fail "watch after restart exited $?"
+expect "events after restart" "$(wc -l <<<"$out")" "$last_seq"
+stop_server
+expect "reciprocad exit code after the second SIGTERM" "$server_rc" "0"
+
+step="done"
+echo "e2e: ok"

@@ -1,0 +1,169 @@
+#pragma once
+
+// A real reciprocad (the library the binary is made of) on 127.0.0.1:0 with a fresh data
+// directory per test, and clients that talk to it over loopback with the real client library.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "client/lib/client.h"
+#include "server/api/server.h"
+#include "server/engine/clock.h"
+
+namespace reciproca::testing {
+
+using Clock = std::chrono::system_clock;
+
+inline google::protobuf::Timestamp ToTimestamp(Clock::time_point t) {
+  google::protobuf::Timestamp ts;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
+  ts.set_seconds(micros.count() / 1000000);
+  ts.set_nanos(static_cast<int>(micros.count() % 1000000) * 1000);
+  return ts;
+}
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("reciproca-test-" + std::to_string(random()) + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct NewMember {
+  v1::Member member;
+  std::string token;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  // 2026-12-01T06:30:00Z, a Tuesday before a 07:00 meeting.
+  static constexpr int64_t kStartSeconds = 1796106600;
+
+  void SetUp() override { StartServer(); }
+  void TearDown() override { StopServer(); }
+
+  void StartServer() {
+    api::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.data_dir = dir_.path().string();
+    options.clock = &clock_;
+    options.feed_ring_capacity = feed_ring_capacity_;
+    auto started = api::Server::Start(options);
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    server_ = std::move(started).value();
+    client::Options client_options;
+    client_options.target = "127.0.0.1:" + std::to_string(server_->port());
+    client_options.token = server_->admin_token();
+    admin_ = std::make_unique<client::Client>(client_options);
+  }
+
+  void StopServer() {
+    admin_.reset();
+    server_.reset();
+  }
+
+  void RestartServer() {
+    StopServer();
+    StartServer();
+  }
+
+  client::Client& admin() { return *admin_; }
+  client::Client As(const std::string& token) const { return admin_->WithToken(token); }
+
+  // Creates chapters/{id}; returns the display token.
+  std::string CreateChapter(const std::string& id) {
+    v1::CreateChapterRequest request;
+    request.set_chapter_id(id);
+    request.mutable_chapter()->set_display_name("Chapter " + id);
+    request.mutable_chapter()->set_meeting_weekday(v1::WEEKDAY_TUESDAY);
+    request.mutable_chapter()->set_meeting_time("07:00");
+    request.mutable_chapter()->set_time_zone("Europe/Rome");
+    request.mutable_chapter()->set_currency("EUR");
+    request.set_request_id("create-" + id);
+    v1::CreateChapterResponse response;
+    auto context = admin().NewContext();
+    auto status = admin().chapters().CreateChapter(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.display_token();
+  }
+
+  NewMember AddMember(const std::string& chapter_id, const std::string& name,
+                      const std::string& category, v1::Role role = v1::ROLE_MEMBER) {
+    v1::CreateMemberRequest request;
+    request.set_parent("chapters/" + chapter_id);
+    request.mutable_member()->set_display_name(name);
+    request.mutable_member()->set_business(name + " Ltd");
+    request.mutable_member()->set_category(category);
+    request.mutable_member()->set_role(role);
+    request.set_request_id(client::Client::NewRequestId());
+    v1::CreateMemberResponse response;
+    auto context = admin().NewContext();
+    auto status = admin().members().CreateMember(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.member(), response.access_token()};
+  }
+
+  grpc::Status GiveReferral(const client::Client& as, const std::string& chapter_id,
+                            const std::string& receiver, int temperature,
+                            v1::Referral* out = nullptr,
+                            std::string request_id = client::Client::NewRequestId()) {
+    v1::GiveReferralRequest request;
+    request.set_parent("chapters/" + chapter_id);
+    request.mutable_referral()->set_receiver(receiver);
+    request.mutable_referral()->set_temperature(temperature);
+    request.mutable_referral()->set_kind(v1::REFERRAL_KIND_INSIDE);
+    request.set_request_id(std::move(request_id));
+    v1::Referral response;
+    auto context = as.NewContext();
+    auto status = as.referrals().GiveReferral(context.get(), request, &response);
+    if (out) {
+      *out = response;
+    }
+    return status;
+  }
+
+  // Reads events of a chapter after `after_seq` until `count` arrived (or the deadline).
+  std::vector<v1::Event> ReadEvents(const client::Client& as, const std::string& chapter,
+                                    int64_t after_seq, size_t count,
+                                    std::chrono::seconds deadline = std::chrono::seconds(10)) {
+    auto context = as.NewContext(/*streaming=*/true);
+    context->set_deadline(Clock::now() + deadline);
+    v1::SubscribeRequest request;
+    request.set_chapter(chapter);
+    request.set_after_seq(after_seq);
+    auto reader = as.events().Subscribe(context.get(), request);
+    std::vector<v1::Event> events;
+    v1::Event event;
+    while (events.size() < count && reader->Read(&event)) {
+      events.push_back(event);
+    }
+    context->TryCancel();
+    reader->Finish();
+    return events;
+  }
+
+  TempDir dir_;
+  size_t feed_ring_capacity_ = 4096;
+  engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
+  std::unique_ptr<api::Server> server_;
+  std::unique_ptr<client::Client> admin_;
+};
+
+}  // namespace reciproca::testing

@@ -1,0 +1,181 @@
+#pragma once
+
+// A chapter under test, built only through Decide* + Apply, with a controllable clock.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/domain/chapter.h"
+#include "server/domain/principal.h"
+#include "server/domain/result.h"
+
+namespace reciproca::domain::testing {
+
+inline const char* CodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case ErrorCode::kNotFound:
+      return "NOT_FOUND";
+    case ErrorCode::kAlreadyExists:
+      return "ALREADY_EXISTS";
+    case ErrorCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case ErrorCode::kUnauthenticated:
+      return "UNAUTHENTICATED";
+    case ErrorCode::kFailedPrecondition:
+      return "FAILED_PRECONDITION";
+    case ErrorCode::kOutOfRange:
+      return "OUT_OF_RANGE";
+    case ErrorCode::kUnavailable:
+      return "UNAVAILABLE";
+    case ErrorCode::kInternal:
+      return "INTERNAL";
+  }
+  return "?";
+}
+
+// Success when `r` is an error with `code` whose message contains every one of `needles`.
+template <class R>
+::testing::AssertionResult IsError(const R& r, ErrorCode code,
+                                   std::vector<std::string_view> needles = {}) {
+  if (r.ok()) {
+    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got OK";
+  }
+  if (r.error().code != code) {
+    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
+                                         << CodeName(r.error().code) << ": " << r.error().message;
+  }
+  for (std::string_view needle : needles) {
+    if (r.error().message.find(needle) == std::string::npos) {
+      return ::testing::AssertionFailure()
+             << "message \"" << r.error().message << "\" does not contain \"" << needle << "\"";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+inline TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
+
+// 2023-11-14T22:13:20Z.
+constexpr int64_t kNow = 1'700'000'000;
+
+class ChapterTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kChapter = "chapters/rome";
+
+  void SetUp() override {
+    v1::CreateChapterRequest request;
+    request.mutable_chapter()->set_display_name("Rome Centro Breakfast");
+    request.mutable_chapter()->set_meeting_weekday(v1::WEEKDAY_TUESDAY);
+    request.mutable_chapter()->set_meeting_time("07:00");
+    request.mutable_chapter()->set_time_zone("Europe/Rome");
+    ApplyAll(Chapter::DecideCreate(Admin(), request, "rome"));
+  }
+
+  Context Admin() const { return {Principal{Principal::Kind::kAdmin, "", ""}, now_}; }
+  Context Display() const { return {Principal{Principal::Kind::kDisplay, kChapter, ""}, now_}; }
+  Context As(const std::string& member) const {
+    return {Principal{Principal::Kind::kMember, kChapter, member}, now_};
+  }
+
+  // Applies the events of a successful decision, in order; fails the test otherwise.
+  Events ApplyAll(const Result<Events>& result) {
+    EXPECT_TRUE(result.ok()) << result.error().message;
+    if (!result.ok()) {
+      return {};
+    }
+    for (const v1::Event& event : *result) {
+      chapter_.Apply(event);
+      log_.push_back(event);
+    }
+    return *result;
+  }
+
+  std::string AddMember(const std::string& display_name, const std::string& category,
+                        v1::Role role = v1::ROLE_MEMBER) {
+    v1::CreateMemberRequest request;
+    request.set_parent(kChapter);
+    v1::Member* m = request.mutable_member();
+    m->set_display_name(display_name);
+    m->set_business(display_name + " Ltd");
+    m->set_category(category);
+    m->set_role(role);
+    Events events = ApplyAll(chapter_.DecideCreateMember(Admin(), request));
+    return events.empty() ? "" : events[0].member_added().member().name();
+  }
+
+  void RemoveMember(const std::string& name) {
+    v1::RemoveMemberRequest request;
+    request.set_name(name);
+    ApplyAll(chapter_.DecideRemoveMember(Admin(), request));
+  }
+
+  std::string ScheduleMeeting(int64_t start_seconds) {
+    v1::ScheduleMeetingRequest request;
+    request.set_parent(kChapter);
+    request.mutable_start_time()->set_seconds(start_seconds);
+    Events events = ApplyAll(chapter_.DecideScheduleMeeting(Admin(), request));
+    return events.empty() ? "" : events[0].meeting_scheduled().meeting();
+  }
+
+  void OpenMeeting(const std::string& meeting) {
+    v1::OpenMeetingRequest request;
+    request.set_name(meeting);
+    ApplyAll(chapter_.DecideOpenMeeting(Admin(), request));
+  }
+
+  void CloseMeeting(const std::string& meeting) {
+    v1::CloseMeetingRequest request;
+    request.set_name(meeting);
+    ApplyAll(chapter_.DecideCloseMeeting(Admin(), request));
+  }
+
+  std::string GiveReferral(const std::string& giver, const std::string& receiver,
+                           int temperature = 3) {
+    v1::GiveReferralRequest request;
+    request.set_parent(kChapter);
+    request.mutable_referral()->set_receiver(receiver);
+    request.mutable_referral()->set_temperature(temperature);
+    Events events = ApplyAll(chapter_.DecideGiveReferral(As(giver), request));
+    return events.empty() ? "" : events[0].referral_given().referral().name();
+  }
+
+  void SetReferralStatus(const std::string& receiver, const std::string& referral,
+                         v1::ReferralStatus status) {
+    v1::UpdateReferralStatusRequest request;
+    request.set_name(referral);
+    request.set_status(status);
+    ApplyAll(chapter_.DecideUpdateReferralStatus(As(receiver), request));
+  }
+
+  Chapter chapter_;
+  TimePoint now_ = At(kNow);
+  // Every event applied, in order: for replay tests.
+  Events log_;
+};
+
+// A chapter with a president (organizer), two ordinary members and a vice-president.
+class RosterChapterTest : public ChapterTest {
+ protected:
+  void SetUp() override {
+    ChapterTest::SetUp();
+    president_ = AddMember("Paola Presidente", "Lawyer", v1::ROLE_PRESIDENT);
+    ana_ = AddMember("Ana Rossi", "Accountant");
+    bruno_ = AddMember("Bruno Bianchi", "Plumber");
+    carla_ = AddMember("Carla Verdi", "Florist");
+  }
+
+  std::string president_;
+  std::string ana_;
+  std::string bruno_;
+  std::string carla_;
+};
+
+}  // namespace reciproca::domain::testing
