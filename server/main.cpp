@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -17,19 +19,27 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: reciprocad [options]
 
-  --listen ADDR       address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)
-  --data-dir DIR      where the SQLite database and the tokens live (default ./data)
-  --config FILE       a file of "key = value" lines with the same keys (listen, data-dir,
-                      port-file, log-level, threads, tls-cert, tls-key); flags win
-  --port-file FILE    write the port actually listened on to FILE once serving
-  --log-level LEVEL   trace, debug, info (default), warn, error
-  --threads N         engine worker threads (default 2)
-  --tls-cert FILE     PEM certificate chain; with --tls-key, serve TLS
-  --tls-key FILE      PEM private key
+  --listen ADDR          address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)
+  --data-dir DIR         where the SQLite database and the tokens live (default ./data)
+  --config FILE          a JSON file with the same settings as keys ("listen", "data-dir",
+                         "port-file", "log-level", "threads", "tls-cert", "tls-key",
+                         "plugin-dir", "plugin-tick-seconds") and "plugins": a list of
+                         {"name": N, "path": P, "config": {...}}; flags win over the file
+  --port-file FILE       write the port actually listened on to FILE once serving
+  --log-level LEVEL      trace, debug, info (default), warn, error
+  --threads N            engine worker threads (default 2)
+  --tls-cert FILE        PEM certificate chain; with --tls-key, serve TLS
+  --tls-key FILE         PEM private key
+  --plugin-dir DIR       load every *.so in DIR as a plugin (DIR/NAME.json is its config)
+  --plugin-tick-seconds N  how often plugins get a clock tick (default 60)
 
 The admin token is RECIPROCA_ADMIN_TOKEN if set, else DIR/admin.token (created on first start,
 mode 0600). SIGTERM or SIGINT: stop serving, end streams, flush, exit 0.
 )";
+
+const std::set<std::string> kKeys = {"listen",    "data-dir",   "port-file",
+                                     "log-level", "threads",    "tls-cert",
+                                     "tls-key",   "plugin-dir", "plugin-tick-seconds"};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -39,14 +49,13 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::string Trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r");
-  const auto end = s.find_last_not_of(" \t\r");
-  return begin == std::string::npos ? "" : s.substr(begin, end - begin + 1);
-}
+struct Settings {
+  std::map<std::string, std::string> values;
+  std::vector<reciproca::plugins::PluginSpec> plugins;
+};
 
-// Flags, then the config file's keys for what the flags did not set.
-std::map<std::string, std::string> ParseSettings(int argc, char** argv) {
+// The config file's settings, then the flags over them.
+Settings ParseSettings(int argc, char** argv) {
   std::map<std::string, std::string> flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -67,37 +76,45 @@ std::map<std::string, std::string> ParseSettings(int argc, char** argv) {
     } else {
       throw std::invalid_argument("--" + key + " needs a value");
     }
+    if (key != "config" && !kKeys.count(key)) {
+      throw std::invalid_argument("unknown flag --" + key + " (see --help)");
+    }
     flags[key] = value;
   }
-  static const std::map<std::string, int> kKnown = {
-      {"listen", 0},    {"data-dir", 0}, {"config", 0},   {"port-file", 0},
-      {"log-level", 0}, {"threads", 0},  {"tls-cert", 0}, {"tls-key", 0}};
-  std::map<std::string, std::string> settings;
+  Settings settings;
   if (flags.count("config")) {
-    std::istringstream lines(ReadFile(flags["config"]));
-    std::string line;
-    int number = 0;
-    while (std::getline(lines, line)) {
-      ++number;
-      line = Trim(line.substr(0, line.find('#')));
-      if (line.empty()) {
-        continue;
-      }
-      const auto eq = line.find('=');
-      if (eq == std::string::npos) {
-        throw std::invalid_argument(flags["config"] + ":" + std::to_string(number) +
-                                    ": expected \"key = value\"");
-      }
-      settings[Trim(line.substr(0, eq))] = Trim(line.substr(eq + 1));
+    const std::string& path = flags["config"];
+    nlohmann::json config;
+    try {
+      config = nlohmann::json::parse(ReadFile(path));
+    } catch (const nlohmann::json::exception& e) {
+      throw std::invalid_argument(path + ": not valid JSON: " + e.what());
     }
+    if (!config.is_object()) {
+      throw std::invalid_argument(path + ": expected a JSON object");
+    }
+    for (const auto& [key, value] : config.items()) {
+      if (key == "plugins") {
+        if (!value.is_array()) {
+          throw std::invalid_argument(path + ": \"plugins\" must be a list");
+        }
+        for (const auto& plugin : value) {
+          if (!plugin.is_object() || !plugin.contains("path") || !plugin["path"].is_string()) {
+            throw std::invalid_argument(path + ": each plugin needs a \"path\"");
+          }
+          settings.plugins.push_back({plugin.value("name", ""), plugin["path"].get<std::string>(),
+                                      plugin.contains("config") ? plugin["config"].dump() : ""});
+        }
+      } else if (kKeys.count(key)) {
+        settings.values[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      } else {
+        throw std::invalid_argument(path + ": unknown setting \"" + key + "\" (see --help)");
+      }
+    }
+    flags.erase("config");
   }
   for (auto& [key, value] : flags) {
-    settings[key] = value;
-  }
-  for (auto& [key, value] : settings) {
-    if (!kKnown.count(key)) {
-      throw std::invalid_argument("unknown setting \"" + key + "\" (see --help)");
-    }
+    settings.values[key] = value;
   }
   return settings;
 }
@@ -105,13 +122,14 @@ std::map<std::string, std::string> ParseSettings(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> settings;
+  Settings parsed;
   try {
-    settings = ParseSettings(argc, argv);
+    parsed = ParseSettings(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "reciprocad: " << e.what() << "\n" << kUsage;
     return 2;
   }
+  const auto& settings = parsed.values;
   auto get = [&settings](const std::string& key, const std::string& fallback) {
     auto it = settings.find(key);
     return it == settings.end() ? fallback : it->second;
@@ -137,6 +155,10 @@ int main(int argc, char** argv) {
   }
   try {
     options.worker_threads = std::stoi(get("threads", "2"));
+    options.plugins = parsed.plugins;
+    options.plugin_dir = get("plugin-dir", "");
+    options.plugin_tick_interval =
+        std::chrono::seconds(std::stoi(get("plugin-tick-seconds", "60")));
     if (settings.count("tls-cert") || settings.count("tls-key")) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));

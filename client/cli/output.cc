@@ -171,7 +171,7 @@ std::string DescribeMeeting(const v1::Meeting& meeting, Names& names) {
   for (const v1::Attendance& attendance : meeting.attendance()) {
     out += "  " + EnumWord(attendance.status()) + ": " + Person(attendance.member(), names);
     if (!attendance.substitute_name().empty()) {
-      out += " (substitute: " + attendance.substitute_name() + ")";
+      out += ", sent " + attendance.substitute_name();
     }
     out += "\n";
   }
@@ -187,7 +187,7 @@ std::string DescribeAttendance(const std::string& meeting, const v1::Attendance&
   std::string out = "attendance " + meeting + ": " + Person(attendance.member(), names) + " " +
                     EnumWord(attendance.status());
   if (!attendance.substitute_name().empty()) {
-    out += " (substitute: " + attendance.substitute_name() + ")";
+    out += " (sent " + attendance.substitute_name() + ")";
   }
   return out + " at " + FormatTime(attendance.record_time()) + "\n";
 }

@@ -99,7 +99,24 @@ std::string DescribePayload(const v1::Event& event) {
       const v1::Testimonial& testimonial = event.testimonial_recorded().testimonial();
       return "testimonial: " + testimonial.from_member() + " for " + testimonial.for_member();
     }
+    case v1::Event::kPluginOutput: {
+      const v1::PluginOutputRecorded& recorded = event.plugin_output();
+      const auto& output = recorded.output();
+      std::string out = "plugin " + recorded.plugin() + ": ";
+      if (output.has_score_change()) {
+        const auto& change = output.score_change();
+        return out + "score " + change.member() + " " + change.window() + " " +
+               change.previous_band() + " -> " + change.band() + " (" +
+               std::to_string(change.points()) + "/" + std::to_string(change.max_points()) + ")";
+      }
+      if (output.has_reminder()) {
+        return out + "reminder for " + output.reminder().member() + ": " + output.reminder().text();
+      }
+      return out + output.key();
+    }
     case v1::Event::PAYLOAD_NOT_SET:
+      break;
+    default:  // A payload added to the API after this client was built.
       break;
   }
   return "event (not known to this client)";

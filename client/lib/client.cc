@@ -36,7 +36,9 @@ Client::Client(Options options, std::shared_ptr<grpc::Channel> channel)
       meetings_(v1::MeetingService::NewStub(channel_)),
       referrals_(v1::ReferralService::NewStub(channel_)),
       events_(v1::EventService::NewStub(channel_)),
-      reports_(v1::ReportService::NewStub(channel_)) {}
+      reports_(v1::ReportService::NewStub(channel_)),
+      plugins_(v1::PluginService::NewStub(channel_)),
+      insights_(v1::InsightService::NewStub(channel_)) {}
 
 Client Client::WithToken(std::string token) const {
   Options options = options_;

@@ -16,8 +16,10 @@
 
 #include "reciproca/v1/chapter_service.grpc.pb.h"
 #include "reciproca/v1/event_service.grpc.pb.h"
+#include "reciproca/v1/insight_service.grpc.pb.h"
 #include "reciproca/v1/meeting_service.grpc.pb.h"
 #include "reciproca/v1/member_service.grpc.pb.h"
+#include "reciproca/v1/plugin_service.grpc.pb.h"
 #include "reciproca/v1/referral_service.grpc.pb.h"
 #include "reciproca/v1/report_service.grpc.pb.h"
 
@@ -55,6 +57,8 @@ class Client {
   v1::ReferralService::Stub& referrals() const { return *referrals_; }
   v1::EventService::Stub& events() const { return *events_; }
   v1::ReportService::Stub& reports() const { return *reports_; }
+  v1::PluginService::Stub& plugins() const { return *plugins_; }
+  v1::InsightService::Stub& insights() const { return *insights_; }
 
   // Calls `call(context)` and, while it fails with UNAVAILABLE or DEADLINE_EXCEEDED, calls again
   // with a fresh context, up to `attempts` times with a growing pause. Use only for idempotent
@@ -76,6 +80,8 @@ class Client {
   std::shared_ptr<v1::ReferralService::Stub> referrals_;
   std::shared_ptr<v1::EventService::Stub> events_;
   std::shared_ptr<v1::ReportService::Stub> reports_;
+  std::shared_ptr<v1::PluginService::Stub> plugins_;
+  std::shared_ptr<v1::InsightService::Stub> insights_;
 };
 
 }  // namespace reciproca::client

@@ -38,7 +38,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   }
 
   void Wake() override {
-    boost::asio::post(engine_.io_context(), [self = shared_from_this()] { self->Pump(); });
+    boost::asio::post(engine_.fanout_pool(), [self = shared_from_this()] { self->Pump(); });
   }
 
   void OnWriteDone(bool ok) override {

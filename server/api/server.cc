@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +15,10 @@
 
 #include "server/api/chapter_service.h"
 #include "server/api/event_service.h"
+#include "server/api/insight_service.h"
 #include "server/api/meeting_service.h"
 #include "server/api/member_service.h"
+#include "server/api/plugin_service.h"
 #include "server/api/referral_service.h"
 #include "server/api/report_service.h"
 #include "server/engine/engine.h"
@@ -58,6 +61,36 @@ Result<std::string> ReadOrCreateSecret(const std::filesystem::path& path,
   return secret;
 }
 
+// The configured plugins, then those of plugin_dir in name order.
+std::vector<plugins::PluginSpec> PluginsToLoad(const ServerOptions& options) {
+  std::vector<plugins::PluginSpec> specs = options.plugins;
+  if (options.plugin_dir.empty()) {
+    return specs;
+  }
+  std::vector<std::filesystem::path> libraries;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(options.plugin_dir, ec)) {
+    if (entry.path().extension() == ".so") {
+      libraries.push_back(entry.path());
+    }
+  }
+  if (ec) {
+    spdlog::error("--plugin-dir {}: {}", options.plugin_dir, ec.message());
+  }
+  std::sort(libraries.begin(), libraries.end());
+  for (const auto& library : libraries) {
+    plugins::PluginSpec spec{library.stem().string(), library.string(), ""};
+    auto config = library;
+    config.replace_extension(".json");
+    if (std::filesystem::exists(config)) {
+      std::ifstream in(config);
+      spec.config_json.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
 }  // namespace
 
 struct Server::Parts {
@@ -67,12 +100,15 @@ struct Server::Parts {
   engine::TokenRegistry tokens;
   std::unique_ptr<stream::EventHub> hub;
   std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<plugins::PluginHost> plugin_host;
   std::unique_ptr<ChapterService> chapters;
   std::unique_ptr<MemberService> members;
   std::unique_ptr<MeetingService> meetings;
   std::unique_ptr<ReferralService> referrals;
   std::unique_ptr<EventService> events;
   std::unique_ptr<ReportService> reports;
+  std::unique_ptr<PluginService> plugin_service;
+  std::unique_ptr<InsightService> insights;
   std::unique_ptr<grpc::Server> grpc_server;
   int port = 0;
 
@@ -123,6 +159,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     return s.error();
   }
 
+  parts->plugin_host = std::make_unique<plugins::PluginHost>(*parts->engine, dir / "plugin-cache",
+                                                             options.plugin_tick_interval);
+  for (const auto& spec : PluginsToLoad(options)) {
+    // A plugin that does not load is reported, and the meeting goes on without it.
+    if (auto loaded = parts->plugin_host->Load(spec); !loaded.ok()) {
+      spdlog::error("plugin {} not loaded: {}", spec.path, loaded.error().message);
+    }
+  }
+
   auto& engine = *parts->engine;
   parts->chapters = std::make_unique<ChapterService>(engine, parts->tokens);
   parts->members = std::make_unique<MemberService>(engine, parts->tokens);
@@ -130,6 +175,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   parts->referrals = std::make_unique<ReferralService>(engine, parts->tokens);
   parts->events = std::make_unique<EventService>(engine, parts->tokens, *parts->hub);
   parts->reports = std::make_unique<ReportService>(engine, parts->tokens);
+  parts->plugin_service =
+      std::make_unique<PluginService>(engine, parts->tokens, *parts->plugin_host);
+  parts->insights = std::make_unique<InsightService>(engine, parts->tokens, *parts->plugin_host);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -155,8 +203,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.RegisterService(parts->referrals.get());
   builder.RegisterService(parts->events.get());
   builder.RegisterService(parts->reports.get());
+  builder.RegisterService(parts->plugin_service.get());
+  builder.RegisterService(parts->insights.get());
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server || parts->port == 0) {
+    parts->plugin_host->Stop();
     parts->engine->Stop();
     return Error{ErrorCode::kUnavailable,
                  "cannot listen on " + options.listen + " (address in use or malformed?)"};
@@ -175,6 +226,8 @@ int Server::port() const { return parts_->port; }
 
 const std::string& Server::admin_token() const { return parts_->admin_token; }
 
+plugins::PluginHost& Server::plugin_host() { return *parts_->plugin_host; }
+
 void Server::Shutdown() {
   {
     std::lock_guard lock(parts_->mu);
@@ -187,6 +240,7 @@ void Server::Shutdown() {
   parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
   parts_->hub->CloseAll();
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  parts_->plugin_host->Stop();
   parts_->engine->Stop();
   parts_->grpc_server->Wait();
   spdlog::info("stopped; everything acknowledged is durable");

@@ -11,6 +11,7 @@
 
 #include "server/domain/result.h"
 #include "server/engine/clock.h"
+#include "server/plugins/plugin_host.h"
 
 namespace reciproca::api {
 
@@ -29,6 +30,12 @@ struct ServerOptions {
   // How many recent events each chapter keeps in memory for subscribers; older ones are read
   // from the store.
   size_t feed_ring_capacity = 4096;
+  // Plugins to load at start, then every *.so of plugin_dir (with <name>.json beside it as its
+  // configuration, if present).
+  std::vector<plugins::PluginSpec> plugins;
+  std::string plugin_dir;
+  // How often plugins that want ticks get one; 0 for never (tests tick by hand).
+  std::chrono::milliseconds plugin_tick_interval{60000};
   // Injected time source; nullptr for the system clock. Not owned.
   const engine::Clock* clock = nullptr;
 };
@@ -40,6 +47,7 @@ class Server {
 
   int port() const;
   const std::string& admin_token() const;
+  plugins::PluginHost& plugin_host();
 
   // Health NOT_SERVING, streams ended, in-flight calls finished, everything durable, threads
   // stopped. Idempotent.

@@ -83,14 +83,19 @@ class Chapter {
   Result<Events> DecideGiveReferral(const Context& ctx, const v1::GiveReferralRequest& r) const;
   Result<Events> DecideUpdateReferralStatus(const Context& ctx,
                                             const v1::UpdateReferralStatusRequest& r) const;
-  Result<Events> DecideRecordThankYou(const Context& ctx,
-                                      const v1::RecordThankYouRequest& r) const;
-  Result<Events> DecideRecordOneToOne(const Context& ctx,
-                                      const v1::RecordOneToOneRequest& r) const;
+  Result<Events> DecideRecordThankYou(const Context& ctx, const v1::RecordThankYouRequest& r) const;
+  Result<Events> DecideRecordOneToOne(const Context& ctx, const v1::RecordOneToOneRequest& r) const;
   Result<Events> DecideRecordEducation(const Context& ctx,
                                        const v1::RecordEducationRequest& r) const;
   Result<Events> DecideRecordTestimonial(const Context& ctx,
                                          const v1::RecordTestimonialRequest& r) const;
+
+  // Records what plugin `plugin` asked to record (a score change, a reminder) as a
+  // PluginOutputRecorded event with actor "plugin:{plugin}". Only the admin principal (the
+  // server's plugin host) may. The output must be for this chapter, with a key of 1..200
+  // characters and a kind; a member it names must be of this chapter.
+  Result<Events> DecideRecordPluginOutput(const Context& ctx, const std::string& plugin,
+                                          const plugin::v1::Output& output) const;
 
   // --- Reads.
   // Ok for the admin and for members and displays of this chapter; PERMISSION_DENIED otherwise.

@@ -100,6 +100,7 @@ void Engine::Stop() {
     workers_.clear();
     committer_.Stop();
     blocking_pool_.join();
+    fanout_pool_.join();
   }
 }
 

@@ -86,10 +86,18 @@ class Engine {
   // The chapters the principal may see, in creation order (a snapshot, any thread).
   std::vector<v1::Chapter> ListChapters(const domain::Principal& principal) const;
 
+  // Sees every commit's events, in order, once durable (the plugin host).
+  void SetCommitObserver(GroupCommitter::Observer observer) {
+    committer_.SetObserver(std::move(observer));
+  }
+
   const TokenMinter& minter() const { return minter_; }
   const Clock& clock() const { return clock_; }
   store::EventStore& store() { return store_; }
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
+  // Where subscribers' sends are started: apart from the chapters' strands, so that waking a
+  // thousand subscribers never queues ahead of the next command.
+  boost::asio::thread_pool& fanout_pool() { return fanout_pool_; }
   boost::asio::io_context& io_context() { return io_; }
 
  private:
@@ -122,6 +130,7 @@ class Engine {
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> workers_;
   boost::asio::thread_pool blocking_pool_{2};
+  boost::asio::thread_pool fanout_pool_{2};
   GroupCommitter committer_;
 
   mutable std::shared_mutex slots_mu_;

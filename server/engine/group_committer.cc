@@ -37,6 +37,11 @@ void GroupCommitter::Stop() {
   }
 }
 
+void GroupCommitter::SetObserver(Observer observer) {
+  std::lock_guard lock(mu_);
+  observer_ = std::move(observer);
+}
+
 bool GroupCommitter::healthy() const {
   std::lock_guard lock(mu_);
   return !failed_;
@@ -70,9 +75,17 @@ void GroupCommitter::Run() {
       status = store_.AppendBatch(commits);
     }
     if (status.ok()) {
+      Observer observer;
+      {
+        std::lock_guard lock(mu_);
+        observer = observer_;
+      }
       for (auto& pending : batch) {
         after_commit_(pending.commit);
         if (pending.feed && !pending.publish.empty()) {
+          if (observer) {
+            observer(pending.commit.events.front().chapter, pending.publish);
+          }
           pending.feed->Publish(std::move(pending.publish));
         }
         pending.done(status);

@@ -44,6 +44,12 @@ class GroupCommitter {
   // False once the store has failed.
   bool healthy() const;
 
+  // Called on the writer thread with each commit's events once they are durable and published,
+  // in commit order. Set it before the commits it should see.
+  using Observer =
+      std::function<void(const std::string& chapter, const std::vector<stream::FeedEvent>& events)>;
+  void SetObserver(Observer observer);
+
  private:
   void Run();
 
@@ -56,6 +62,7 @@ class GroupCommitter {
   bool stopping_ = false;
   bool failed_ = false;
   std::string failure_;
+  Observer observer_;
   std::thread thread_;
 };
 

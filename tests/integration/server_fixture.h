@@ -65,6 +65,8 @@ class ServerTest : public ::testing::Test {
     options.data_dir = dir_.path().string();
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
+    options.plugins = plugins_;
+    options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
     server_ = std::move(started).value();
@@ -161,6 +163,7 @@ class ServerTest : public ::testing::Test {
 
   TempDir dir_;
   size_t feed_ring_capacity_ = 4096;
+  std::vector<plugins::PluginSpec> plugins_;
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
   std::unique_ptr<api::Server> server_;
   std::unique_ptr<client::Client> admin_;

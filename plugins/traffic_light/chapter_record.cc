@@ -1,0 +1,207 @@
+// Folding a chapter's events into member records.
+
+#include "chapter_record.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+
+namespace reciproca::traffic_light {
+namespace {
+
+std::string Upper(std::string text) {
+  for (char& c : text) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+// "2026-12-01" -> midnight UTC in Unix seconds; false if it is not a valid date.
+bool ParseDay(const std::string& text, int64_t* seconds) {
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char rest = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &rest) != 3) {
+    return false;
+  }
+  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
+  if (!day.ok()) {
+    return false;
+  }
+  *seconds = std::chrono::sys_seconds{std::chrono::sys_days{day}}.time_since_epoch().count();
+  return true;
+}
+
+void AddOnce(std::vector<std::string>* members, const std::string& member) {
+  if (!member.empty() && std::find(members->begin(), members->end(), member) == members->end()) {
+    members->push_back(member);
+  }
+}
+
+}  // namespace
+
+bool ParseCents(const std::string& amount, int64_t* cents) {
+  int64_t whole = 0;
+  int64_t fraction = 0;
+  int digits = 0;
+  int decimals = -1;  // -1 until the '.'
+  for (char c : amount) {
+    if (c == '.' && decimals < 0 && digits > 0) {
+      decimals = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (decimals < 0) {
+        if (++digits > 12) {
+          return false;
+        }
+        whole = whole * 10 + (c - '0');
+      } else {
+        if (++decimals > 2) {
+          return false;
+        }
+        fraction = fraction * 10 + (c - '0');
+      }
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || decimals == 0) {
+    return false;
+  }
+  *cents = whole * 100 + (decimals == 1 ? fraction * 10 : fraction);
+  return true;
+}
+
+MemberRecord& ChapterRecord::Member(const std::string& name) {
+  MemberRecord& record = members_[name];
+  record.name = name;
+  return record;
+}
+
+const MemberRecord* ChapterRecord::Find(const std::string& member) const {
+  auto it = members_.find(member);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
+  const int64_t now = event.time().seconds();
+  last_event_time_ = std::max(last_event_time_, now);
+  std::vector<std::string> concerned;
+  switch (event.payload_case()) {
+    case v1::Event::kChapterCreated:
+      if (!event.chapter_created().chapter().currency().empty()) {
+        currency_ = Upper(event.chapter_created().chapter().currency());
+      }
+      break;
+    case v1::Event::kMemberAdded: {
+      const v1::Member& member = event.member_added().member();
+      MemberRecord& record = Member(member.name());
+      record.display_name = member.display_name();
+      record.added = true;
+      record.active = member.state() != v1::MEMBER_STATE_LEFT;
+      AddOnce(&concerned, member.name());
+      break;
+    }
+    case v1::Event::kMemberUpdated: {
+      const v1::Member& member = event.member_updated().member();
+      MemberRecord& record = Member(member.name());
+      record.display_name = member.display_name();
+      if (member.state() == v1::MEMBER_STATE_LEFT) {
+        record.active = false;
+      }
+      break;
+    }
+    case v1::Event::kMemberLeft:
+      Member(event.member_left().member()).active = false;
+      break;
+    case v1::Event::kMeetingScheduled: {
+      const auto& scheduled = event.meeting_scheduled();
+      meeting_start_[scheduled.meeting()] =
+          scheduled.has_start_time() ? scheduled.start_time().seconds() : now;
+      break;
+    }
+    case v1::Event::kAttendanceRecorded: {
+      const auto& recorded = event.attendance_recorded();
+      auto start = meeting_start_.find(recorded.meeting());
+      Member(recorded.attendance().member())
+          .RecordAttendance(recorded.meeting(), start == meeting_start_.end() ? now : start->second,
+                            recorded.attendance().status());
+      AddOnce(&concerned, recorded.attendance().member());
+      break;
+    }
+    case v1::Event::kMeetingClosed: {
+      const auto& closed = event.meeting_closed();
+      auto start = meeting_start_.find(closed.meeting());
+      for (const std::string& member : closed.absent_members()) {
+        Member(member).RecordAttendance(closed.meeting(),
+                                        start == meeting_start_.end() ? now : start->second,
+                                        v1::ATTENDANCE_STATUS_ABSENT);
+        AddOnce(&concerned, member);
+      }
+      break;
+    }
+    case v1::Event::kVisitorRegistered: {
+      const std::string& inviter = event.visitor_registered().visitor().invited_by();
+      if (!inviter.empty()) {
+        Member(inviter).visitors.Add(now);
+        AddOnce(&concerned, inviter);
+      }
+      break;
+    }
+    case v1::Event::kReferralGiven: {
+      const std::string& giver = event.referral_given().referral().giver();
+      Member(giver).referrals_given.Add(now);
+      AddOnce(&concerned, giver);
+      break;
+    }
+    case v1::Event::kThankYouRecorded: {
+      const v1::ThankYou& thanks = event.thank_you_recorded().thank_you();
+      MemberRecord& from = Member(thanks.from_member());
+      MemberRecord& to = Member(thanks.to_member());
+      int64_t cents = 0;
+      if (Upper(thanks.amount().currency()) == currency_ &&
+          ParseCents(thanks.amount().amount(), &cents)) {
+        from.tyfcb_given.Add(now, cents);
+        to.tyfcb_received.Add(now, cents);
+      } else {
+        from.tyfcb_given_other.Add(now);
+        to.tyfcb_received_other.Add(now);
+      }
+      AddOnce(&concerned, thanks.from_member());
+      AddOnce(&concerned, thanks.to_member());
+      break;
+    }
+    case v1::Event::kOneToOneRecorded: {
+      const v1::OneToOne& meeting = event.one_to_one_recorded().one_to_one();
+      // The day they met (midnight UTC), never later than when it was recorded.
+      int64_t when = now;
+      if (int64_t day = 0; ParseDay(meeting.date(), &day)) {
+        when = std::min(day, now);
+      }
+      Member(meeting.member()).one_to_ones.Add(when);
+      Member(meeting.with_member()).one_to_ones.Add(when);
+      AddOnce(&concerned, meeting.member());
+      AddOnce(&concerned, meeting.with_member());
+      break;
+    }
+    case v1::Event::kEducationRecorded: {
+      const v1::Education& education = event.education_recorded().education();
+      Member(education.member()).ceus.Add(now, education.credits());
+      AddOnce(&concerned, education.member());
+      break;
+    }
+    case v1::Event::kTestimonialRecorded: {
+      const v1::Testimonial& testimonial = event.testimonial_recorded().testimonial();
+      Member(testimonial.from_member()).testimonials.Add(now);
+      AddOnce(&concerned, testimonial.from_member());
+      break;
+    }
+    default:
+      break;
+  }
+  return concerned;
+}
+
+}  // namespace reciproca::traffic_light

@@ -1,0 +1,43 @@
+#pragma once
+
+// One chapter as the traffic light sees it: its currency, its meetings' start times and a
+// MemberRecord per member, built from the chapter's events.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "member_record.h"
+#include "reciproca/v1/events.pb.h"
+
+namespace reciproca::traffic_light {
+
+class ChapterRecord {
+ public:
+  // Applies one of the chapter's events and returns the members whose score it may change (in
+  // the order they appear in the event, without repeats). PluginOutputRecorded changes nothing.
+  std::vector<std::string> Apply(const v1::Event& event);
+
+  // nullptr for a member never seen.
+  const MemberRecord* Find(const std::string& member) const;
+  // Every member ever added, by resource name.
+  const std::map<std::string, MemberRecord>& members() const { return members_; }
+  // ISO 4217, "EUR" unless the chapter said otherwise.
+  const std::string& currency() const { return currency_; }
+  // The time of the latest event applied (Unix seconds), 0 before any.
+  int64_t last_event_time() const { return last_event_time_; }
+
+ private:
+  MemberRecord& Member(const std::string& name);
+
+  std::string currency_ = "EUR";
+  std::map<std::string, int64_t> meeting_start_;
+  std::map<std::string, MemberRecord> members_;
+  int64_t last_event_time_ = 0;
+};
+
+// "1250.00" -> 125000; false for anything but a non-negative decimal with at most 2 decimals.
+bool ParseCents(const std::string& amount, int64_t* cents);
+
+}  // namespace reciproca::traffic_light

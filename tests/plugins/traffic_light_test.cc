@@ -1,0 +1,939 @@
+// The traffic_light plugin against hand-computed expectations: the UK table row by row, its
+// boundaries, the two windows, the US variant, band-change outputs and their replay, config and
+// query errors, and the C table containing every exception.
+
+#include "traffic_light.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "plugin_test_support.h"
+
+namespace reciproca::traffic_light {
+namespace {
+
+using plugin_testing::At;
+using plugin_testing::EventLog;
+using plugin_testing::kDay;
+using plugin_testing::kDay0;
+using plugin_testing::RecordingHost;
+namespace pv1 = reciproca::plugin::v1;
+
+constexpr int64_t kWeek = 7 * kDay;
+constexpr int64_t kHour = 3600;
+
+// The start of weekly meeting k (1..26): the 26th is exactly 182 days after kDay0.
+int64_t MeetingStart(int k) { return kDay0 + k * kWeek; }
+// "Now" for most tests: the start of the 26th meeting; the 6m window is (kDay0, kNow].
+constexpr int64_t kNow = kDay0 + 26 * kWeek;
+
+std::string ReadFile(const std::string& name) {
+  std::ifstream in(std::string(RECIPROCA_PLUGIN_CONFIG_DIR) + "/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Meeting(int k) { return "chapters/rome/meetings/" + std::to_string(k); }
+
+// A plugin fed through a chapter's log the way reciprocad does it: every output is recorded in
+// the log (once per key) and fed back as a PluginOutputRecorded event.
+class Chapter {
+ public:
+  explicit Chapter(const std::string& json = "{}", const std::string& plugin_name = "traffic_light")
+      : plugin_(host_.host(), Config(json, plugin_name)), plugin_name_(plugin_name) {}
+
+  static pv1::PluginConfig Config(const std::string& json, const std::string& plugin_name) {
+    pv1::PluginConfig config;
+    config.set_plugin_name(plugin_name);
+    config.set_json(json);
+    return config;
+  }
+
+  std::string Member(int id) const { return log_.Member(id); }
+  TrafficLight& plugin() { return plugin_; }
+  RecordingHost& host() { return host_; }
+  const std::vector<v1::Event>& events() const { return events_; }
+
+  template <class Fill>
+  void Add(int64_t time, Fill fill) {
+    Feed(log_.Next(time, "admin", fill));
+  }
+
+  void Create(const std::string& currency = "EUR") {
+    Add(kDay0 - kDay, [&](v1::Event& e) {
+      e.mutable_chapter_created()->mutable_chapter()->set_name(log_.chapter());
+      e.mutable_chapter_created()->mutable_chapter()->set_currency(currency);
+    });
+  }
+  void Join(int id, const std::string& display_name, int64_t time = kDay0 - kDay) {
+    Add(time, [&](v1::Event& e) {
+      v1::Member* m = e.mutable_member_added()->mutable_member();
+      m->set_name(Member(id));
+      m->set_display_name(display_name);
+      m->set_state(v1::MEMBER_STATE_ACTIVE);
+    });
+  }
+  void Leave(int id, int64_t time) {
+    Add(time, [&](v1::Event& e) { e.mutable_member_left()->set_member(Member(id)); });
+  }
+  void Schedule(int k) {
+    Add(MeetingStart(k) - kDay, [&](v1::Event& e) {
+      e.mutable_meeting_scheduled()->set_meeting(Meeting(k));
+      *e.mutable_meeting_scheduled()->mutable_start_time() = At(MeetingStart(k));
+    });
+  }
+  void Attend(int k, int id, v1::AttendanceStatus status) {
+    Add(MeetingStart(k) + 60, [&](v1::Event& e) {
+      e.mutable_attendance_recorded()->set_meeting(Meeting(k));
+      e.mutable_attendance_recorded()->mutable_attendance()->set_member(Member(id));
+      e.mutable_attendance_recorded()->mutable_attendance()->set_status(status);
+    });
+  }
+  void Close(int k, const std::vector<int>& absent) {
+    Add(MeetingStart(k) + 2 * kHour, [&](v1::Event& e) {
+      e.mutable_meeting_closed()->set_meeting(Meeting(k));
+      for (int id : absent) {
+        e.mutable_meeting_closed()->add_absent_members(Member(id));
+      }
+    });
+  }
+  // Meeting k: scheduled, everyone in `present` checks in, `absent` are absent at the close.
+  void Hold(int k, const std::vector<int>& present, const std::vector<int>& absent = {}) {
+    Schedule(k);
+    for (int id : present) {
+      Attend(k, id, v1::ATTENDANCE_STATUS_PRESENT);
+    }
+    Close(k, absent);
+  }
+  void Refer(int from, int to, int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      e.mutable_referral_given()->mutable_referral()->set_giver(Member(from));
+      e.mutable_referral_given()->mutable_referral()->set_receiver(Member(to));
+    });
+  }
+  void Visitor(int inviter, int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      e.mutable_visitor_registered()->mutable_visitor()->set_invited_by(Member(inviter));
+    });
+  }
+  void Thank(int from, int to, const std::string& amount, const std::string& currency,
+             int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      v1::ThankYou* t = e.mutable_thank_you_recorded()->mutable_thank_you();
+      t->set_from_member(Member(from));
+      t->set_to_member(Member(to));
+      t->mutable_amount()->set_amount(amount);
+      t->mutable_amount()->set_currency(currency);
+    });
+  }
+  void Educate(int id, int credits, int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      e.mutable_education_recorded()->mutable_education()->set_member(Member(id));
+      e.mutable_education_recorded()->mutable_education()->set_credits(credits);
+    });
+  }
+  void Testify(int from, int to, int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      e.mutable_testimonial_recorded()->mutable_testimonial()->set_from_member(Member(from));
+      e.mutable_testimonial_recorded()->mutable_testimonial()->set_for_member(Member(to));
+    });
+  }
+  void OneToOne(int a, int b, int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      e.mutable_one_to_one_recorded()->mutable_one_to_one()->set_member(Member(a));
+      e.mutable_one_to_one_recorded()->mutable_one_to_one()->set_with_member(Member(b));
+    });
+  }
+  void Tick(int64_t now) {
+    pv1::Tick tick;
+    *tick.mutable_now() = At(now);
+    plugin_.OnTick(tick);
+    RecordOutputs();
+  }
+
+  pv1::Scores Scores(const std::string& window = "", const std::string& member = "",
+                     int64_t now = kNow) {
+    pv1::Query query;
+    query.set_chapter(log_.chapter());
+    *query.mutable_now() = At(now);
+    query.mutable_scores()->set_window(window);
+    query.mutable_scores()->set_member(member);
+    return plugin_.Query(query).scores();
+  }
+  pv1::MemberScore ScoreOf(int id, const std::string& window = "", int64_t now = kNow) {
+    pv1::Scores scores = Scores(window, Member(id), now);
+    EXPECT_EQ(scores.scores_size(), 1);
+    return scores.scores(0);
+  }
+
+  // The outputs the host recorded, in order.
+  std::vector<pv1::Output> recorded;
+
+ private:
+  void Feed(const v1::Event& event) {
+    events_.push_back(event);
+    plugin_.OnEvent(event);
+    RecordOutputs();
+  }
+  // What the host does with emitted outputs: record each new key once, as an event of the log.
+  void RecordOutputs() {
+    while (next_output_ < host_.outputs.size()) {
+      const pv1::Output output = host_.outputs[next_output_++];
+      if (!keys_.insert(output.key()).second) {
+        continue;
+      }
+      recorded.push_back(output);
+      Feed(log_.Next(events_.back().time().seconds(), "plugin:" + plugin_name_, [&](v1::Event& e) {
+        e.mutable_plugin_output()->set_plugin(plugin_name_);
+        *e.mutable_plugin_output()->mutable_output() = output;
+      }));
+    }
+  }
+
+  RecordingHost host_;
+  EventLog log_;
+  TrafficLight plugin_;
+  std::string plugin_name_;
+  std::vector<v1::Event> events_;
+  size_t next_output_ = 0;
+  std::set<std::string> keys_;
+};
+
+const pv1::ScoreRow& RowNamed(const pv1::MemberScore& score, const std::string& name) {
+  for (const pv1::ScoreRow& row : score.rows()) {
+    if (row.name() == name) {
+      return row;
+    }
+  }
+  throw std::out_of_range("no row " + name);
+}
+
+// ---------------------------------------------------------------- configuration
+
+TEST(TrafficLightConfig, EmbeddedDefault_EqualsUkJsonFile) {
+  EXPECT_EQ(std::string(DefaultConfigJson()), ReadFile("uk.json"));
+  EXPECT_EQ(nlohmann::json::parse(DefaultConfigJson()), nlohmann::json::parse(ReadFile("uk.json")));
+}
+
+TEST(TrafficLightConfig, Default_IsTheUkTable) {
+  for (const std::string text : {"{}", "", "  "}) {
+    const Config config = ParseConfig(text);
+    ASSERT_EQ(config.rows.size(), 7u);
+    EXPECT_EQ(config.max_points, 100);
+    EXPECT_EQ(config.default_window, "6m");
+    EXPECT_EQ(config.announce_windows, std::vector<std::string>{"6m"});
+    EXPECT_EQ(config.tyfcb_side, TyfcbSide::kGiven);
+    ASSERT_NE(config.FindWindow("30d"), nullptr);
+    EXPECT_EQ(config.FindWindow("30d")->days, 30);
+    EXPECT_EQ(config.FindWindow("")->days, 182);
+    const std::vector<int> max = {15, 20, 20, 15, 10, 5, 15};
+    for (size_t i = 0; i < max.size(); ++i) {
+      EXPECT_EQ(config.rows[i].max_points, max[i]) << config.rows[i].name;
+    }
+    EXPECT_EQ(config.BandFor(100), "green");
+    EXPECT_EQ(config.BandFor(70), "green");
+    EXPECT_EQ(config.BandFor(69), "amber");
+    EXPECT_EQ(config.BandFor(50), "amber");
+    EXPECT_EQ(config.BandFor(49), "red");
+    EXPECT_EQ(config.BandFor(30), "red");
+    EXPECT_EQ(config.BandFor(29), "grey");
+    EXPECT_EQ(config.BandFor(0), "grey");
+  }
+}
+
+TEST(TrafficLightConfig, UkSteps_MatchThePublishedTableAtEveryBoundary) {
+  const Config config = ParseConfig("{}");
+  auto points = [&](const std::string& row, double value) {
+    for (const Row& r : config.rows) {
+      if (r.name == row) {
+        return r.PointsFor(value);
+      }
+    }
+    throw std::out_of_range(row);
+  };
+  // Absences 0 -> 15, 1 -> 10, 2 -> 5, more -> 0.
+  EXPECT_EQ(points("Absences", 0), 15);
+  EXPECT_EQ(points("Absences", 1), 10);
+  EXPECT_EQ(points("Absences", 2), 5);
+  EXPECT_EQ(points("Absences", 3), 0);
+  EXPECT_EQ(points("Absences", 9), 0);
+  // Referrals per week < 0.5 -> 0, < 0.75 -> 5, < 1 -> 10, < 1.2 -> 15, else 20.
+  EXPECT_EQ(points("Referrals given", 0.49), 0);
+  EXPECT_EQ(points("Referrals given", 0.5), 5);
+  EXPECT_EQ(points("Referrals given", 0.74), 5);
+  EXPECT_EQ(points("Referrals given", 0.75), 10);
+  EXPECT_EQ(points("Referrals given", 0.99), 10);
+  EXPECT_EQ(points("Referrals given", 1.0), 15);
+  EXPECT_EQ(points("Referrals given", 1.19), 15);
+  EXPECT_EQ(points("Referrals given", 1.2), 20);
+  // Visitors per week < 0.083 -> 0, < 0.167 -> 5, < 0.25 -> 10, < 0.5 -> 15, else 20.
+  EXPECT_EQ(points("Visitors", 0.082), 0);
+  EXPECT_EQ(points("Visitors", 0.083), 5);
+  EXPECT_EQ(points("Visitors", 0.167), 10);
+  EXPECT_EQ(points("Visitors", 0.25), 15);
+  EXPECT_EQ(points("Visitors", 0.5), 20);
+  // TYFCB < 1,000 -> 0, < 2,500 -> 5, < 5,000 -> 10, else 15.
+  EXPECT_EQ(points("TYFCB", 999.99), 0);
+  EXPECT_EQ(points("TYFCB", 1000), 5);
+  EXPECT_EQ(points("TYFCB", 2499.99), 5);
+  EXPECT_EQ(points("TYFCB", 2500), 10);
+  EXPECT_EQ(points("TYFCB", 4999.99), 10);
+  EXPECT_EQ(points("TYFCB", 5000), 15);
+  // Testimonials per week < 0.075 -> 5, else 10.
+  EXPECT_EQ(points("Testimonials", 0), 5);
+  EXPECT_EQ(points("Testimonials", 0.074), 5);
+  EXPECT_EQ(points("Testimonials", 0.075), 10);
+  // Never late -> 5.
+  EXPECT_EQ(points("Never late", 0), 5);
+  EXPECT_EQ(points("Never late", 1), 0);
+  // CEUs 0/1/2/3+ -> 0/5/10/15.
+  EXPECT_EQ(points("Trainings (CEUs)", 0), 0);
+  EXPECT_EQ(points("Trainings (CEUs)", 1), 5);
+  EXPECT_EQ(points("Trainings (CEUs)", 2), 10);
+  EXPECT_EQ(points("Trainings (CEUs)", 3), 15);
+  EXPECT_EQ(points("Trainings (CEUs)", 12), 15);
+}
+
+TEST(TrafficLightConfig, UsVariantFile_GivesTwentyPointsToEachOfFiveRows) {
+  const Config config = ParseConfig(ReadFile("us_power_of_one.json"));
+  ASSERT_EQ(config.rows.size(), 5u);
+  for (const Row& row : config.rows) {
+    EXPECT_EQ(row.max_points, 20) << row.name;
+  }
+  EXPECT_EQ(config.max_points, 100);
+  // Full marks at one per week (one visitor per month).
+  EXPECT_EQ(config.rows[1].PointsFor(1.0), 20);
+  EXPECT_EQ(config.rows[1].PointsFor(0.99), 15);
+  EXPECT_EQ(config.rows[2].metric.per, Per::kMonth);
+  EXPECT_EQ(config.rows[2].PointsFor(1.0), 20);
+  EXPECT_EQ(config.rows[0].PointsFor(1.0), 20);
+}
+
+TEST(TrafficLightConfig, PartialConfig_ReplacesOnlyTheTopLevelKeysGiven) {
+  const Config config = ParseConfig(R"({"announce_windows": ["6m", "30d"]})");
+  EXPECT_EQ(config.announce_windows, (std::vector<std::string>{"6m", "30d"}));
+  EXPECT_EQ(config.rows.size(), 7u);
+  const Config thirty = ParseConfig(R"({"default_window": "30d"})");
+  EXPECT_EQ(thirty.announce_windows, std::vector<std::string>{"30d"});
+}
+
+void ExpectRejected(const std::string& json, const std::string& needle) {
+  try {
+    ParseConfig(json);
+    ADD_FAILURE() << "accepted: " << json;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
+        << "message: " << e.what() << "\nexpected to contain: " << needle;
+    EXPECT_EQ(std::string(e.what()).rfind("traffic_light config: ", 0), 0u) << e.what();
+  }
+}
+
+TEST(TrafficLightConfig, BadConfig_RejectedWithTheFieldNamed) {
+  ExpectRejected("{", "not valid JSON");
+  ExpectRejected("[]", "must be an object");
+  ExpectRejected(R"({"colour": "red"})", "colour: unknown field");
+  ExpectRejected(R"({"rows": [{"name": "X", "metric": "hugs", "steps": [{"points": 1}]}]})",
+                 "rows[0].metric: unknown metric \"hugs\"");
+  ExpectRejected(R"({"rows": [{"name": "X", "metric": "lates"}]})", "rows[0].steps: is required");
+  ExpectRejected(R"({"rows": [{"name": "X", "metric": "lates", "steps": []}]})",
+                 "rows[0].steps: must be a non-empty array");
+  ExpectRejected(
+      R"({"rows": [{"name": "X", "metric": "lates", "steps": [{"at_mots": 0, "points": 5}, {"points": 0}]}]})",
+      "rows[0].steps[0].at_mots: unknown field");
+  ExpectRejected(
+      R"({"rows": [{"name": "X", "metric": "lates", "steps": [{"points": 5}, {"points": 0}]}]})",
+      "rows[0].steps[0]: needs \"below\" or \"at_most\"");
+  ExpectRejected(
+      R"({"rows": [{"name": "X", "metric": "lates", "steps": [{"at_most": 0, "points": 5}]}]})",
+      "rows[0].steps[0]: the last step catches every other value");
+  ExpectRejected(
+      R"({"rows": [{"name": "X", "metric": "ceus", "steps": [{"below": 2, "points": 0}, {"below": 1, "points": 5}, {"points": 9}]}]})",
+      "rows[0].steps[1]: bounds must increase");
+  ExpectRejected(
+      R"({"rows": [{"name": "X", "metric": "ceus", "steps": [{"below": "2", "points": 0}, {"points": 9}]}]})",
+      "rows[0].steps[0].below: must be a number");
+  ExpectRejected(
+      R"({"rows": [{"name": "X", "metric": "ceus", "steps": [{"below": 2, "points": -1}, {"points": 9}]}]})",
+      "rows[0].steps[0].points: must be an integer");
+  ExpectRejected(R"({"default_window": "1y"})", "default_window: \"1y\" is not one of the windows");
+  ExpectRejected(R"({"announce_windows": ["7d"]})", "announce_windows[0]: \"7d\" is not one");
+  ExpectRejected(R"({"windows": [{"name": "6m", "days": 0}]})",
+                 "windows[0].days: must be an integer");
+  ExpectRejected(R"({"bands": [{"name": "green", "min": 70}]})", "bands: the lowest band");
+  ExpectRejected(R"({"tyfcb_side": "both"})", "tyfcb_side: must be \"given\" or \"received\"");
+}
+
+TEST(TrafficLightConfig, BadConfig_MakesTheConstructorThrow) {
+  RecordingHost host;
+  pv1::PluginConfig config;
+  config.set_json(R"({"rows": [{"name": "X", "metric": "hugs", "steps": [{"points": 1}]}]})");
+  EXPECT_THROW({ TrafficLight plugin(host.host(), config); }, std::invalid_argument);
+}
+
+// ---------------------------------------------------------------- the UK table, row by row
+
+// Ana, over the 26 weeks up to kNow: 26 meetings with 1 absence and never late, 20 referrals
+// given (0.77 per week), 2 visitors (0.077 per week), 3,000.00 EUR of TYFCB she thanked others
+// for (plus 400 USD, ignored), no testimonials, 2 CEU credits.
+//   Absences 1 -> 10, Referrals 0.77 -> 10, Visitors 0.077 -> 0, TYFCB 3000 -> 10,
+//   Testimonials 0 -> 5, Never late -> 5, CEUs 2 -> 10: 50 of 100, amber.
+void AnasSixMonths(Chapter& chapter) {
+  chapter.Create("EUR");
+  chapter.Join(1, "Ana");
+  chapter.Join(2, "Bruno");
+  for (int k = 1; k <= 26; ++k) {
+    if (k == 4) {
+      chapter.Hold(k, {2}, {1});
+    } else {
+      chapter.Hold(k, {1, 2});
+    }
+    if (k <= 20) {
+      chapter.Refer(1, 2, MeetingStart(k) + 3 * kHour);
+    }
+    if (k == 3 || k == 10) {
+      chapter.Visitor(1, MeetingStart(k) + 3 * kHour);
+    }
+    if (k == 5) {
+      chapter.Thank(1, 2, "2000.00", "EUR", MeetingStart(k) + 4 * kHour);
+    }
+    if (k == 12) {
+      chapter.Thank(1, 2, "1000", "eur", MeetingStart(k) + 4 * kHour);
+    }
+    if (k == 13) {
+      chapter.Thank(1, 2, "400.00", "USD", MeetingStart(k) + 4 * kHour);
+    }
+    if (k == 8) {
+      chapter.Educate(1, 2, MeetingStart(k) + kDay);
+    }
+  }
+}
+
+TEST(TrafficLightUk, RowByRow_MatchesHandComputedPoints) {
+  Chapter chapter;
+  AnasSixMonths(chapter);
+  const pv1::MemberScore ana = chapter.ScoreOf(1);
+  EXPECT_EQ(ana.display_name(), "Ana");
+  ASSERT_EQ(ana.rows_size(), 7);
+
+  EXPECT_EQ(RowNamed(ana, "Absences").points(), 10);
+  EXPECT_EQ(RowNamed(ana, "Absences").max_points(), 15);
+  EXPECT_EQ(RowNamed(ana, "Absences").measured(), "1 absence in 26 meetings");
+
+  EXPECT_EQ(RowNamed(ana, "Referrals given").points(), 10);
+  EXPECT_EQ(RowNamed(ana, "Referrals given").max_points(), 20);
+  EXPECT_EQ(RowNamed(ana, "Referrals given").measured(),
+            "0.77 per week (20 referrals in 26.0 weeks)");
+
+  EXPECT_EQ(RowNamed(ana, "Visitors").points(), 0);
+  EXPECT_EQ(RowNamed(ana, "Visitors").measured(), "0.08 per week (2 visitors in 26.0 weeks)");
+
+  EXPECT_EQ(RowNamed(ana, "TYFCB").points(), 10);
+  EXPECT_EQ(RowNamed(ana, "TYFCB").max_points(), 15);
+  EXPECT_EQ(RowNamed(ana, "TYFCB").measured(),
+            "3000.00 EUR (2 thank-yous given; 1 thank-you in other currencies ignored)");
+
+  EXPECT_EQ(RowNamed(ana, "Testimonials").points(), 5);
+  EXPECT_EQ(RowNamed(ana, "Never late").points(), 5);
+  EXPECT_EQ(RowNamed(ana, "Never late").measured(), "never late in 26 meetings");
+  EXPECT_EQ(RowNamed(ana, "Trainings (CEUs)").points(), 10);
+  EXPECT_EQ(RowNamed(ana, "Trainings (CEUs)").measured(), "2 credits in 182 days");
+
+  EXPECT_EQ(ana.points(), 50);
+  EXPECT_EQ(ana.max_points(), 100);
+  EXPECT_EQ(ana.band(), "amber");
+
+  // Bruno: never absent, never late, no referrals, thanked (received, not given) for 3,000:
+  // 15 + 0 + 0 + 0 + 5 + 5 + 0 = 25, grey.
+  const pv1::MemberScore bruno = chapter.ScoreOf(2);
+  EXPECT_EQ(RowNamed(bruno, "TYFCB").points(), 0);
+  EXPECT_EQ(bruno.points(), 25);
+  EXPECT_EQ(bruno.band(), "grey");
+}
+
+TEST(TrafficLightUk, TyfcbReceivedSide_CreditsTheThankedMember) {
+  Chapter chapter(R"({"tyfcb_side": "received"})");
+  AnasSixMonths(chapter);
+  EXPECT_EQ(RowNamed(chapter.ScoreOf(2), "TYFCB").points(), 10);
+  EXPECT_EQ(RowNamed(chapter.ScoreOf(2), "TYFCB").measured(),
+            "3000.00 EUR (2 thank-yous received; 1 thank-you in other currencies ignored)");
+  EXPECT_EQ(RowNamed(chapter.ScoreOf(1), "TYFCB").points(), 0);
+}
+
+TEST(TrafficLightUk, ExactlyHalfAReferralPerWeek_IsTheFivePointStep) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  chapter.Join(2, "Bruno");
+  for (int k = 1; k <= 13; ++k) {
+    chapter.Refer(1, 2, MeetingStart(2 * k));
+  }
+  EXPECT_EQ(RowNamed(chapter.ScoreOf(1), "Referrals given").measured(),
+            "0.50 per week (13 referrals in 26.0 weeks)");
+  EXPECT_EQ(RowNamed(chapter.ScoreOf(1), "Referrals given").points(), 5);
+  // Two weeks later the first referral has left the window: 12 in 26 weeks, 0 points.
+  EXPECT_EQ(RowNamed(chapter.ScoreOf(1, "6m", kNow + 2 * kWeek), "Referrals given").points(), 0);
+}
+
+TEST(TrafficLightUk, ThreeAbsencesAndALate_CostTheirRows) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  for (int k = 1; k <= 26; ++k) {
+    chapter.Schedule(k);
+    if (k == 7) {
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_LATE);
+    } else if (k == 8) {
+      // Checked in late, then corrected by the vice-president: the latest record wins.
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_LATE);
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_PRESENT);
+    } else if (k == 9) {
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_MEDICAL);
+    } else if (k > 3) {
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_PRESENT);
+    }
+    chapter.Close(k, k <= 3 ? std::vector<int>{1} : std::vector<int>{});
+  }
+  const pv1::MemberScore ana = chapter.ScoreOf(1);
+  EXPECT_EQ(RowNamed(ana, "Absences").measured(), "3 absences in 26 meetings");
+  EXPECT_EQ(RowNamed(ana, "Absences").points(), 0);
+  EXPECT_EQ(RowNamed(ana, "Never late").measured(), "1 late in 26 meetings");
+  EXPECT_EQ(RowNamed(ana, "Never late").points(), 0);
+  EXPECT_EQ(ana.points(), 5);  // testimonials < 0.075 per week
+}
+
+TEST(TrafficLightUk, ThirtyDaysAndSixMonths_Differ) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  chapter.Join(2, "Bruno");
+  chapter.Hold(10, {2}, {1});  // an absence about four months before kNow
+  for (int i = 0; i < 8; ++i) {
+    chapter.Refer(1, 2, kNow - 20 * kDay + i * kDay);  // 8 referrals in the last 30 days
+  }
+  chapter.Educate(1, 1, kNow - 100 * kDay);
+
+  const pv1::MemberScore six = chapter.ScoreOf(1, "6m");
+  // 6m: 1 absence -> 10; 8 / 26 = 0.31 per week -> 0; never late 5; testimonials 5; 1 CEU 5.
+  EXPECT_EQ(RowNamed(six, "Absences").points(), 10);
+  EXPECT_EQ(RowNamed(six, "Referrals given").points(), 0);
+  EXPECT_EQ(RowNamed(six, "Trainings (CEUs)").points(), 5);
+  EXPECT_EQ(six.points(), 25);
+  EXPECT_EQ(six.band(), "grey");
+
+  const pv1::MemberScore thirty = chapter.ScoreOf(1, "30d");
+  // 30d: no meetings -> 15; 8 / 4.29 = 1.87 per week -> 20; never late 5; testimonials 5; 0 CEU.
+  EXPECT_EQ(RowNamed(thirty, "Absences").measured(), "0 absences in 0 meetings");
+  EXPECT_EQ(RowNamed(thirty, "Absences").points(), 15);
+  EXPECT_EQ(RowNamed(thirty, "Referrals given").measured(),
+            "1.87 per week (8 referrals in 4.3 weeks)");
+  EXPECT_EQ(RowNamed(thirty, "Referrals given").points(), 20);
+  EXPECT_EQ(RowNamed(thirty, "Trainings (CEUs)").points(), 0);
+  EXPECT_EQ(thirty.points(), 45);
+  EXPECT_EQ(thirty.band(), "red");
+  EXPECT_EQ(chapter.Scores("30d").window(), "30d");
+}
+
+// ---------------------------------------------------------------- the US variant
+
+TEST(TrafficLightUs, PowerOfOne_FromItsConfigFile) {
+  Chapter chapter(ReadFile("us_power_of_one.json"));
+  chapter.Create("USD");
+  chapter.Join(1, "Ana");
+  chapter.Join(2, "Bruno");
+  for (int k = 1; k <= 26; ++k) {
+    // Everything of week k happens before its meeting, so all of it is inside (kDay0, kNow].
+    chapter.Refer(1, 2, MeetingStart(k) - 3 * kDay);  // 1 per week
+    if (k % 2 == 0) {
+      chapter.OneToOne(1, 2, MeetingStart(k) - 2 * kDay);  // 0.5 per week
+    }
+    if (k % 4 == 0) {
+      chapter.Visitor(1, MeetingStart(k) - kHour);  // 6 in 182 days: 1.00 per month
+    }
+    chapter.Hold(k, {1}, {2});
+  }
+  const pv1::MemberScore ana = chapter.ScoreOf(1);
+  ASSERT_EQ(ana.rows_size(), 5);
+  EXPECT_EQ(RowNamed(ana, "Attendance").measured(), "100% (26 of 26 meetings attended)");
+  EXPECT_EQ(RowNamed(ana, "Attendance").points(), 20);
+  EXPECT_EQ(RowNamed(ana, "Referrals given").points(), 20);
+  EXPECT_EQ(RowNamed(ana, "Visitors").measured(), "1.00 per month (6 visitors in 6.0 months)");
+  EXPECT_EQ(RowNamed(ana, "Visitors").points(), 20);
+  EXPECT_EQ(RowNamed(ana, "One-to-ones").measured(),
+            "0.50 per week (13 one-to-ones in 26.0 weeks)");
+  EXPECT_EQ(RowNamed(ana, "One-to-ones").points(), 10);
+  EXPECT_EQ(RowNamed(ana, "CEUs").points(), 0);
+  EXPECT_EQ(ana.points(), 70);
+  EXPECT_EQ(ana.max_points(), 100);
+  EXPECT_EQ(ana.band(), "green");
+
+  // Bruno: never there -> 0; 13 one-to-ones -> 10.
+  const pv1::MemberScore bruno = chapter.ScoreOf(2);
+  EXPECT_EQ(RowNamed(bruno, "Attendance").measured(), "0% (0 of 26 meetings attended)");
+  EXPECT_EQ(RowNamed(bruno, "Attendance").points(), 0);
+  EXPECT_EQ(bruno.points(), 10);
+}
+
+TEST(TrafficLightUs, OneAbsence_CostsFiveAttendancePointsAndMedicalIsExcused) {
+  Chapter chapter(ReadFile("us_power_of_one.json"));
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  for (int k = 1; k <= 26; ++k) {
+    chapter.Schedule(k);
+    if (k == 5) {
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_MEDICAL);
+    } else if (k == 6) {
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_SUBSTITUTE);
+    } else if (k != 7) {
+      chapter.Attend(k, 1, v1::ATTENDANCE_STATUS_PRESENT);
+    }
+    chapter.Close(k, k == 7 ? std::vector<int>{1} : std::vector<int>{});
+  }
+  const pv1::MemberScore ana = chapter.ScoreOf(1);
+  const pv1::ScoreRow& row = RowNamed(ana, "Attendance");
+  EXPECT_EQ(row.measured(), "96% (24 of 25 meetings attended, 1 medical excused)");
+  EXPECT_EQ(row.points(), 15);
+}
+
+// ---------------------------------------------------------------- band changes
+
+TEST(TrafficLightBands, NewMember_FirstBandIsAnnounced) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  ASSERT_EQ(chapter.recorded.size(), 1u);
+  const pv1::Output& output = chapter.recorded[0];
+  EXPECT_EQ(output.chapter(), "chapters/rome");
+  EXPECT_EQ(output.key(), "band:chapters/rome/members/1:6m:grey:after:0");
+  ASSERT_TRUE(output.has_score_change());
+  EXPECT_EQ(output.score_change().member(), chapter.Member(1));
+  EXPECT_EQ(output.score_change().window(), "6m");
+  EXPECT_EQ(output.score_change().points(), 25);  // absences 15, testimonials 5, never late 5
+  EXPECT_EQ(output.score_change().max_points(), 100);
+  EXPECT_EQ(output.score_change().band(), "grey");
+  EXPECT_EQ(output.score_change().previous_band(), "");
+}
+
+TEST(TrafficLightBands, ChangeIsAnnouncedOnceAndNotRepeatedWhileTheBandStays) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  chapter.Join(2, "Bruno");
+  ASSERT_EQ(chapter.recorded.size(), 2u);
+  // Seqs: 1 created, 2 Ana added, 3 Ana's grey recorded, 4 Bruno added, 5 Bruno's grey.
+  EXPECT_EQ(chapter.events()[2].seq(), 3);
+  EXPECT_TRUE(chapter.events()[2].has_plugin_output());
+
+  chapter.Educate(1, 3, kDay0 + kDay);  // CEUs 3 -> +15: 40, red
+  ASSERT_EQ(chapter.recorded.size(), 3u);
+  const pv1::Output& red = chapter.recorded[2];
+  EXPECT_EQ(red.key(), "band:chapters/rome/members/1:6m:red:after:3");
+  EXPECT_EQ(red.score_change().band(), "red");
+  EXPECT_EQ(red.score_change().previous_band(), "grey");
+  EXPECT_EQ(red.score_change().points(), 40);
+
+  chapter.Refer(1, 2, kDay0 + 2 * kDay);    // 1 referral in 26 weeks: still 40, red
+  chapter.Testify(1, 2, kDay0 + 3 * kDay);  // 1 / 26 weeks < 0.075: still 40
+  chapter.Educate(1, 1, kDay0 + 4 * kDay);  // 4 credits: still 15 points
+  EXPECT_EQ(chapter.recorded.size(), 3u);
+  EXPECT_EQ(chapter.host().outputs.size(), 3u);  // nothing emitted, not even a duplicate
+
+  for (int i = 0; i < 13; ++i) {
+    chapter.Refer(1, 2, kDay0 + 5 * kDay + i * kHour);  // 14 in 26 weeks: 0.54 -> 5: 45, red
+  }
+  EXPECT_EQ(chapter.recorded.size(), 3u);
+  chapter.Testify(1, 2, kDay0 + 6 * kDay);
+  chapter.Testify(1, 2, kDay0 + 7 * kDay);  // 3 in 26 weeks: 0.115 -> 10: 50, amber
+  ASSERT_EQ(chapter.recorded.size(), 4u);
+  EXPECT_EQ(chapter.recorded[3].score_change().band(), "amber");
+  EXPECT_EQ(chapter.recorded[3].score_change().previous_band(), "red");
+  EXPECT_EQ(chapter.recorded[3].score_change().points(), 50);
+  // After the recorded red announcement's seq.
+  int64_t red_seq = 0;
+  for (const v1::Event& e : chapter.events()) {
+    if (e.has_plugin_output() && e.plugin_output().output().key() == red.key()) {
+      red_seq = e.seq();
+    }
+  }
+  EXPECT_EQ(chapter.recorded[3].key(),
+            "band:chapters/rome/members/1:6m:amber:after:" + std::to_string(red_seq));
+}
+
+TEST(TrafficLightBands, LeftMembersAreNotAnnounced) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  chapter.Leave(1, kDay0);
+  chapter.Educate(1, 3, kDay0 + kDay);
+  EXPECT_EQ(chapter.recorded.size(), 1u);  // only the first grey
+  chapter.Tick(kNow);
+  EXPECT_EQ(chapter.recorded.size(), 1u);
+}
+
+// Feeds `events` to a fresh instance and returns the keys it emitted.
+std::vector<std::string> Replay(const std::vector<v1::Event>& events, const std::string& json,
+                                const std::string& plugin_name = "traffic_light") {
+  RecordingHost host;
+  TrafficLight plugin(host.host(), Chapter::Config(json, plugin_name));
+  for (const v1::Event& event : events) {
+    plugin.OnEvent(event);
+  }
+  std::vector<std::string> keys;
+  for (const pv1::Output& output : host.outputs) {
+    keys.push_back(output.key());
+  }
+  return keys;
+}
+
+std::set<std::string> Keys(const std::vector<pv1::Output>& outputs) {
+  std::set<std::string> keys;
+  for (const pv1::Output& output : outputs) {
+    keys.insert(output.key());
+  }
+  return keys;
+}
+
+TEST(TrafficLightBands, ReplayingTheLogWithItsRecordedOutputs_EmitsNothingNew) {
+  const std::string json = R"({"announce_windows": ["6m", "30d"]})";
+  Chapter chapter(json);
+  AnasSixMonths(chapter);
+  chapter.Tick(kNow + 40 * kDay);   // windows slide: the 30d view empties
+  chapter.Tick(kNow + 120 * kDay);  // and the 6m view too
+  chapter.Refer(1, 2, kNow + 121 * kDay);
+  const std::set<std::string> recorded = Keys(chapter.recorded);
+  ASSERT_GE(recorded.size(), 6u);
+
+  for (const std::string& key : Replay(chapter.events(), json)) {
+    EXPECT_TRUE(recorded.contains(key)) << "new output on replay: " << key;
+  }
+
+  // A fresh instance that saw the whole log then sees the next event exactly as the original.
+  RecordingHost host;
+  TrafficLight fresh(host.host(), Chapter::Config(json, "traffic_light"));
+  for (const v1::Event& event : chapter.events()) {
+    fresh.OnEvent(event);
+  }
+  const size_t before = host.outputs.size();
+  const size_t original_before = chapter.host().outputs.size();
+  const size_t next_event = chapter.events().size();
+  chapter.Educate(1, 3, kNow + 122 * kDay);  // 15 CEU points: a new band in both windows
+  fresh.OnEvent(chapter.events()[next_event]);
+  ASSERT_GT(chapter.host().outputs.size(), original_before);
+  ASSERT_EQ(host.outputs.size() - before, chapter.host().outputs.size() - original_before);
+  for (size_t i = 0; i < host.outputs.size() - before; ++i) {
+    EXPECT_EQ(host.outputs[before + i].key(), chapter.host().outputs[original_before + i].key());
+  }
+}
+
+TEST(TrafficLightBands, OutputsOfAnotherPluginName_AreNotTakenAsAnnounced) {
+  Chapter chapter("{}", "tl_uk");
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  chapter.Educate(1, 3, kDay0 + kDay);
+  const std::vector<std::string> recorded = {"band:chapters/rome/members/1:6m:grey:after:0",
+                                             "band:chapters/rome/members/1:6m:red:after:3"};
+  ASSERT_EQ(chapter.recorded.size(), 2u);
+  EXPECT_EQ(chapter.recorded[1].key(), recorded[1]);
+  // Under its own name a fresh instance emits only what is already recorded.
+  EXPECT_EQ(Replay(chapter.events(), "{}", "tl_uk"), recorded);
+  // Under another name, tl_uk's recorded outputs are not its announcements.
+  EXPECT_EQ(Replay(chapter.events(), "{}", "traffic_light"),
+            (std::vector<std::string>{"band:chapters/rome/members/1:6m:grey:after:0",
+                                      "band:chapters/rome/members/1:6m:red:after:0+1"}));
+}
+
+TEST(TrafficLightBands, TickSlidesTheWindow_AndAnnouncesOnce) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  chapter.Educate(1, 3, kDay0 + kDay);  // red, 40
+  ASSERT_EQ(chapter.recorded.size(), 2u);
+  chapter.Tick(kDay0 + 100 * kDay);  // still inside the 6m window
+  EXPECT_EQ(chapter.recorded.size(), 2u);
+  chapter.Tick(kDay0 + 183 * kDay);  // the credits left the window: 25, grey
+  ASSERT_EQ(chapter.recorded.size(), 3u);
+  EXPECT_EQ(chapter.recorded[2].score_change().band(), "grey");
+  EXPECT_EQ(chapter.recorded[2].score_change().previous_band(), "red");
+  EXPECT_EQ(chapter.recorded[2].score_change().points(), 25);
+  chapter.Tick(kDay0 + 200 * kDay);
+  EXPECT_EQ(chapter.recorded.size(), 3u);
+  EXPECT_EQ(chapter.host().outputs.size(), 3u);
+}
+
+TEST(TrafficLightBands, ChangesWhileTheFirstIsNotYetRecorded_GetDistinctKeys) {
+  RecordingHost host;
+  TrafficLight plugin(host.host(), Chapter::Config("{}", "traffic_light"));
+  EventLog log;
+  plugin.OnEvent(log.Next(kDay0, "admin", [&](v1::Event& e) {
+    e.mutable_member_added()->mutable_member()->set_name(log.Member(1));
+    e.mutable_member_added()->mutable_member()->set_display_name("Ana");
+  }));
+  plugin.OnEvent(log.Next(kDay0 + 1, "admin", [&](v1::Event& e) {
+    e.mutable_education_recorded()->mutable_education()->set_member(log.Member(1));
+    e.mutable_education_recorded()->mutable_education()->set_credits(3);
+  }));
+  pv1::Tick tick;
+  *tick.mutable_now() = At(kDay0 + 200 * kDay);
+  plugin.OnTick(tick);
+  ASSERT_EQ(host.outputs.size(), 3u);
+  EXPECT_EQ(host.outputs[0].key(), "band:chapters/rome/members/1:6m:grey:after:0");
+  EXPECT_EQ(host.outputs[1].key(), "band:chapters/rome/members/1:6m:red:after:0+1");
+  EXPECT_EQ(host.outputs[2].key(), "band:chapters/rome/members/1:6m:grey:after:0+2");
+  EXPECT_EQ(host.outputs[2].score_change().previous_band(), "red");
+}
+
+// ---------------------------------------------------------------- queries
+
+TEST(TrafficLightQuery, ListsActiveMembersByPointsThenName) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(3, "Carla");
+  chapter.Join(1, "Bea");
+  chapter.Join(2, "Bea");
+  chapter.Join(4, "Dario");
+  chapter.Join(5, "Ezio");
+  chapter.Leave(5, kDay0);
+  chapter.Educate(4, 1, kDay0 + kDay);  // Dario +5
+  const pv1::Scores scores = chapter.Scores();
+  EXPECT_EQ(scores.window(), "6m");
+  ASSERT_EQ(scores.scores_size(), 4);
+  EXPECT_EQ(scores.scores(0).member(), chapter.Member(4));
+  EXPECT_EQ(scores.scores(0).points(), 30);
+  EXPECT_EQ(scores.scores(1).member(), chapter.Member(1));  // Bea, then Bea by resource name
+  EXPECT_EQ(scores.scores(2).member(), chapter.Member(2));
+  EXPECT_EQ(scores.scores(3).member(), chapter.Member(3));
+  // A member who left is still answered when asked for by name.
+  EXPECT_EQ(chapter.ScoreOf(5).display_name(), "Ezio");
+}
+
+TEST(TrafficLightQuery, UnknownWindowMemberOrKind_Rejected) {
+  Chapter chapter;
+  chapter.Create();
+  chapter.Join(1, "Ana");
+  try {
+    chapter.Scores("1y");
+    ADD_FAILURE() << "accepted an unknown window";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "traffic_light: unknown window \"1y\" (known: 6m, 30d)");
+  }
+  try {
+    chapter.Scores("6m", chapter.Member(9));
+    ADD_FAILURE() << "accepted an unknown member";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "traffic_light: unknown member \"chapters/rome/members/9\" in \"chapters/rome\"");
+  }
+  pv1::Query leaderboard;
+  leaderboard.set_chapter("chapters/rome");
+  leaderboard.mutable_leaderboard()->set_board("visitors");
+  EXPECT_THROW(chapter.plugin().Query(leaderboard), std::invalid_argument);
+}
+
+TEST(TrafficLightQuery, ChapterWithNoEvents_HasNoScores) {
+  RecordingHost host;
+  TrafficLight plugin(host.host(), Chapter::Config("{}", "traffic_light"));
+  pv1::Query query;
+  query.set_chapter("chapters/nowhere");
+  query.mutable_scores();
+  const pv1::QueryAnswer answer = plugin.Query(query);
+  EXPECT_EQ(answer.scores().window(), "6m");
+  EXPECT_EQ(answer.scores().scores_size(), 0);
+}
+
+// ---------------------------------------------------------------- the C table
+
+struct CHost {
+  CHost() {
+    host.struct_size = sizeof(reciproca_host);
+    host.abi_major = RECIPROCA_PLUGIN_ABI_MAJOR;
+    host.abi_minor = RECIPROCA_PLUGIN_ABI_MINOR;
+    host.context = this;
+    host.emit = [](void* context, const uint8_t*, size_t) {
+      ++static_cast<CHost*>(context)->emitted;
+    };
+    host.log = [](void* context, int, const char* message) {
+      static_cast<CHost*>(context)->logs.emplace_back(message);
+    };
+  }
+  reciproca_host host{};
+  int emitted = 0;
+  std::vector<std::string> logs;
+};
+
+template <class Message>
+std::string Bytes(const Message& message) {
+  return message.SerializeAsString();
+}
+
+const uint8_t* Data(const std::string& bytes) {
+  return reinterpret_cast<const uint8_t*>(bytes.data());
+}
+
+TEST(TrafficLightCTable, ExceptionsNeverCrossTheBoundary) {
+  const reciproca_plugin_v1* table =
+      sdk::detail::Table<TrafficLight>(kPluginName, kPluginVersion, kCapabilities);
+  EXPECT_STREQ(table->name, "traffic_light");
+  EXPECT_STREQ(table->version, "1.0.0");
+  EXPECT_EQ(table->capabilities, RECIPROCA_CAP_SCORES | RECIPROCA_CAP_TICKS);
+  CHost host;
+
+  const std::string bad = Bytes(Chapter::Config(R"({"bands": []})", "traffic_light"));
+  EXPECT_EQ(table->create(&host.host, Data(bad), bad.size()), nullptr);
+  ASSERT_EQ(host.logs.size(), 1u);
+  EXPECT_EQ(host.logs[0], "traffic_light config: bands: must be a non-empty array");
+
+  const std::string good = Bytes(Chapter::Config("{}", "traffic_light"));
+  void* instance = table->create(&host.host, Data(good), good.size());
+  ASSERT_NE(instance, nullptr);
+
+  const std::string garbage = "\xff\xff\xff";
+  EXPECT_EQ(table->on_event(instance, Data(garbage), garbage.size()), RECIPROCA_ERROR);
+  EXPECT_STREQ(table->last_error(instance), "malformed reciproca.v1.Event");
+
+  EventLog log;
+  const std::string added = Bytes(log.Next(kDay0, "admin", [&](v1::Event& e) {
+    e.mutable_member_added()->mutable_member()->set_name(log.Member(1));
+  }));
+  EXPECT_EQ(table->on_event(instance, Data(added), added.size()), RECIPROCA_OK);
+  EXPECT_EQ(host.emitted, 1);
+
+  pv1::Query query;
+  query.set_chapter("chapters/rome");
+  query.mutable_scores()->set_window("1y");
+  const std::string asked = Bytes(query);
+  std::string answer;
+  auto write = [](void* sink, const uint8_t* data, size_t size) {
+    static_cast<std::string*>(sink)->assign(reinterpret_cast<const char*>(data), size);
+  };
+  EXPECT_EQ(table->query(instance, Data(asked), asked.size(), write, &answer), RECIPROCA_ERROR);
+  EXPECT_STREQ(table->last_error(instance),
+               "traffic_light: unknown window \"1y\" (known: 6m, 30d)");
+  EXPECT_TRUE(answer.empty());
+
+  query.mutable_scores()->set_window("");
+  const std::string asked_again = Bytes(query);
+  EXPECT_EQ(table->query(instance, Data(asked_again), asked_again.size(), write, &answer),
+            RECIPROCA_OK);
+  pv1::QueryAnswer parsed;
+  ASSERT_TRUE(parsed.ParseFromString(answer));
+  ASSERT_EQ(parsed.scores().scores_size(), 1);
+  EXPECT_EQ(parsed.scores().scores(0).band(), "grey");
+
+  pv1::Tick tick;
+  *tick.mutable_now() = At(kDay0 + kDay);
+  const std::string ticked = Bytes(tick);
+  EXPECT_EQ(table->on_tick(instance, Data(ticked), ticked.size()), RECIPROCA_OK);
+  table->destroy(instance);
+}
+
+}  // namespace
+}  // namespace reciproca::traffic_light
