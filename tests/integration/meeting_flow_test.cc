@@ -8,12 +8,6 @@ namespace {
 
 using grpc::StatusCode;
 
-template <class Call>
-grpc::Status Invoke(const client::Client& as, Call call) {
-  auto context = as.NewContext();
-  return call(context.get());
-}
-
 class MeetingFlowTest : public ServerTest {
  protected:
   void SetUp() override {

@@ -27,6 +27,13 @@ inline google::protobuf::Timestamp ToTimestamp(Clock::time_point t) {
   return ts;
 }
 
+// One unary call as `as`, with a fresh context: Invoke(client, [&](auto* c) { return ...; }).
+template <class Call>
+grpc::Status Invoke(const client::Client& as, Call call) {
+  auto context = as.NewContext();
+  return call(context.get());
+}
+
 // A fresh directory under the system temp dir, removed with the object.
 class TempDir {
  public:

@@ -11,12 +11,6 @@ namespace pv1 = reciproca::plugin::v1;
 
 const std::string kShipped = RECIPROCA_SHIPPED_PLUGIN_DIR;
 
-template <class Call>
-grpc::Status Invoke(const client::Client& as, Call call) {
-  auto context = as.NewContext();
-  return call(context.get());
-}
-
 class ShippedPluginsTest : public ServerTest {
  protected:
   void SetUp() override {
