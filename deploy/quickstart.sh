@@ -49,6 +49,7 @@ log_file="$data/reciprocad.log"
 tokens_file="$data/demo-tokens.env"
 
 server_pid=""
+# shellcheck disable=SC2317  # Called from the EXIT trap.
 stop_server() {
   [ -n "$server_pid" ] || return 0
   if kill -0 "$server_pid" 2>/dev/null; then
@@ -227,7 +228,8 @@ the admin token in ./data/admin.token.
 
   export PATH="$build/client:\$PATH"
   export RECIPROCA_SERVER=$server
-  export RECIPROCA_TOKEN=\$(. ./data/demo-tokens.env; echo \$DEMO_ORGANIZER_TOKEN)   # Giulia, vice-president
+  # Giulia Conti, the demo chapter's vice-president (an organizer):
+  export RECIPROCA_TOKEN=\$(. ./data/demo-tokens.env; echo \$DEMO_ORGANIZER_TOKEN)
   reciproca watch --chapter chapters/demo --after-seq 0      # the chapter's events, then live
   reciproca report palms --chapter demo
   reciproca --help
@@ -238,9 +240,9 @@ if [ "$demo_only" = 1 ]; then
 fi
 echo
 echo "Serving until Ctrl-C."
-while kill -0 "$server_pid" 2>/dev/null; do
-  wait "$server_pid" || true
-done
+# Ctrl-C reaches reciprocad too (same process group): it drains and exits 0 by itself.
+server_rc=0
+wait "$server_pid" || server_rc=$?
 server_pid=""
-echo "quickstart: reciprocad stopped" >&2
-exit 1
+echo "quickstart: reciprocad stopped (exit code $server_rc)"
+exit "$server_rc"

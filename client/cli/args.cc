@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 namespace reciproca::cli {
 namespace {
@@ -36,10 +37,13 @@ int64_t ParsedArgs::GetInt(std::string_view flag, int64_t fallback, int64_t min,
     return fallback;
   }
   int64_t value = 0;
-  if (!ParseInt(it->second, min, max, &value)) {
-    throw UsageError("--" + std::string(flag) + " expects a whole number between " +
-                     std::to_string(min) + " and " + std::to_string(max) + ", got \"" + it->second +
+  if (!ParseInt(it->second, INT64_MIN, INT64_MAX, &value)) {
+    throw UsageError("--" + std::string(flag) + " expects a whole number, got \"" + it->second +
                      "\"");
+  }
+  if (value < min || value > max) {
+    throw UsageError("--" + std::string(flag) + " must be between " + std::to_string(min) +
+                     " and " + std::to_string(max) + ", got " + it->second);
   }
   return value;
 }

@@ -35,6 +35,8 @@ std::vector<Command> MeetingCommands();   // meeting ..., checkin, attendance, v
 std::vector<Command> ReferralCommands();  // refer, referral ..., thanks, one-to-one, ceu, ...
 std::vector<Command> WatchCommands();     // watch
 std::vector<Command> ReportCommands();    // report palms
+std::vector<Command> PluginCommands();    // plugin list|load|unload|reload
+std::vector<Command> InsightCommands();   // scores, leaderboard, reminders, relationships
 
 // Shared by the command files.
 // --chapter, for commands that accept short ids.

@@ -29,7 +29,7 @@ std::vector<FlagSpec> GlobalFlags() {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group : {ChapterCommands, MemberCommands, MeetingCommands, ReferralCommands,
-                     WatchCommands, ReportCommands}) {
+                     WatchCommands, ReportCommands, InsightCommands, PluginCommands}) {
     for (Command& command : group()) {
       all.push_back(std::move(command));
     }
@@ -126,9 +126,14 @@ bool IsGlobalFlag(const std::string& token, bool* takes_value) {
   return token == "-h";
 }
 
-int UsageFailure(const std::string& message, const std::string& path) {
-  std::cerr << "error: " << message << "\n"
-            << "run 'reciproca" << (path.empty() ? "" : " " + path) << " --help' for usage\n";
+// Prints the mistake, the usage line when known, and where to find help; returns exit code 2.
+int UsageFailure(const std::string& message, const std::string& path,
+                 const std::string& usage = "") {
+  std::cerr << "error: " << message << "\n";
+  if (!usage.empty()) {
+    std::cerr << "usage: reciproca " << usage << "\n";
+  }
+  std::cerr << "run 'reciproca" << (path.empty() ? "" : " " + path) << " --help' for usage\n";
   return kExitUsage;
 }
 
@@ -213,6 +218,10 @@ int Run(const std::vector<std::string>& tokens) {
   for (const FlagSpec& flag : GlobalFlags()) {
     flags.push_back(flag);
   }
+  if (help) {
+    std::cout << CommandHelp(*command);
+    return kExitOk;
+  }
   try {
     ParsedArgs args = ParseArgs(rest, flags, command->min_positionals, command->max_positionals);
     if (args.Has("help")) {
@@ -244,7 +253,8 @@ int Run(const std::vector<std::string>& tokens) {
       return kExitRejected;
     }
   } catch (const UsageError& error) {
-    return UsageFailure(error.what(), command->path);
+    return UsageFailure(error.what(), command->path,
+                        command->path + (command->synopsis.empty() ? "" : " " + command->synopsis));
   }
 }
 

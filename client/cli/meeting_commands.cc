@@ -77,9 +77,9 @@ int CloseMeeting(Context& context, const ParsedArgs& args) {
 
 int StartSegment(Context& context, const ParsedArgs& args) {
   v1::StartSegmentRequest request;
+  request.set_countdown_seconds(static_cast<int32_t>(args.GetInt("seconds", 0, 0, 1000000)));
   request.set_name(context.names().Meeting(args.Positional(0)));
   request.set_title(args.Get("name"));
-  request.set_countdown_seconds(static_cast<int32_t>(args.GetInt("seconds", 0, 0, 1000000)));
   request.set_request_id(context.RequestId());
   v1::Meeting meeting;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -102,8 +102,8 @@ int GetMeeting(Context& context, const ParsedArgs& args) {
 
 int ListMeetings(Context& context, const ParsedArgs& args) {
   v1::ListMeetingsRequest request;
-  request.set_parent(context.names().DefaultChapter());
   const int64_t limit = args.GetInt("limit", 0, 1, 1000000);
+  request.set_parent(context.names().DefaultChapter());
   request.set_page_size(static_cast<int32_t>(limit > 0 && limit < 1000 ? limit : 1000));
   v1::ListMeetingsResponse all;
   while (limit == 0 || all.meetings_size() < limit) {
@@ -162,12 +162,12 @@ int CheckIn(Context& context, const ParsedArgs& args) {
 
 int RecordAttendance(Context& context, const ParsedArgs& args) {
   v1::RecordAttendanceRequest request;
-  request.set_meeting(context.names().Meeting(args.Get("meeting")));
-  request.set_member(context.names().Member(args.Get("member")));
   request.set_status(ParseEnumWord<v1::AttendanceStatus>(args.Get("status"), "status"));
   if (request.status() == v1::ATTENDANCE_STATUS_SUBSTITUTE && !args.Has("substitute")) {
     throw UsageError("--status substitute needs --substitute NAME");
   }
+  request.set_meeting(context.names().Meeting(args.Get("meeting")));
+  request.set_member(context.names().Member(args.Get("member")));
   request.set_substitute_name(args.Get("substitute"));
   request.set_request_id(context.RequestId());
   v1::Attendance attendance;

@@ -14,7 +14,6 @@ constexpr char kRoles[] =
 
 int AddMember(Context& context, const ParsedArgs& args) {
   v1::CreateMemberRequest request;
-  request.set_parent(context.names().DefaultChapter());
   v1::Member* member = request.mutable_member();
   member->set_display_name(args.Get("name"));
   member->set_business(args.Get("business"));
@@ -24,6 +23,7 @@ int AddMember(Context& context, const ParsedArgs& args) {
   }
   member->set_email(args.Get("email"));
   member->set_phone(args.Get("phone"));
+  request.set_parent(context.names().DefaultChapter());
   request.set_request_id(context.RequestId());
   v1::CreateMemberResponse response;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -95,7 +95,6 @@ int ListMembers(Context& context, const ParsedArgs& args) {
 int UpdateMember(Context& context, const ParsedArgs& args) {
   v1::UpdateMemberRequest request;
   v1::Member* member = request.mutable_member();
-  member->set_name(context.names().Member(args.Positional(0)));
   // The mask names exactly the flags given, so "--email ''" clears the e-mail.
   struct Field {
     const char* flag;
@@ -129,6 +128,7 @@ int UpdateMember(Context& context, const ParsedArgs& args) {
         "nothing to update: pass at least one of --name --business --category --role --email "
         "--phone");
   }
+  member->set_name(context.names().Member(args.Positional(0)));
   request.set_request_id(context.RequestId());
   v1::Member updated;
   context.Call([&](grpc::ClientContext* rpc) {

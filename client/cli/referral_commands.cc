@@ -21,12 +21,6 @@ void SetOnBehalfOf(Context& context, const ParsedArgs& args, Request* request) {
 int GiveReferral(Context& context, const ParsedArgs& args) {
   v1::GiveReferralRequest request;
   v1::Referral* referral = request.mutable_referral();
-  referral->set_receiver(context.names().Member(args.Get("to")));
-  if (args.Has("meeting")) {
-    referral->set_meeting(context.names().Meeting(args.Get("meeting")));
-  }
-  SetOnBehalfOf(context, args, &request);
-  request.set_parent(context.names().DefaultChapter());
   referral->set_temperature(static_cast<int32_t>(args.GetInt("temperature", 0, -1000, 1000)));
   const bool contact =
       args.Has("contact-name") || args.Has("contact-phone") || args.Has("contact-email");
@@ -46,6 +40,13 @@ int GiveReferral(Context& context, const ParsedArgs& args) {
         "or --contact-email E");
   }
   referral->set_note(args.Get("note"));
+  // Names last: a short id may need WhoAmI, and usage mistakes should not wait for the server.
+  referral->set_receiver(context.names().Member(args.Get("to")));
+  if (args.Has("meeting")) {
+    referral->set_meeting(context.names().Meeting(args.Get("meeting")));
+  }
+  SetOnBehalfOf(context, args, &request);
+  request.set_parent(context.names().DefaultChapter());
   request.set_request_id(context.RequestId());
   v1::Referral given;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -69,8 +70,8 @@ void PrintReferral(Context& context, const v1::Referral& referral) {
 
 int UpdateReferralStatus(Context& context, const ParsedArgs& args) {
   v1::UpdateReferralStatusRequest request;
-  request.set_name(context.names().Referral(args.Positional(0)));
   request.set_status(ParseEnumWord<v1::ReferralStatus>(args.Get("status"), "status"));
+  request.set_name(context.names().Referral(args.Positional(0)));
   SetOnBehalfOf(context, args, &request);
   request.set_request_id(context.RequestId());
   v1::Referral referral;
@@ -95,6 +96,10 @@ int GetReferral(Context& context, const ParsedArgs& args) {
 int ListReferrals(Context& context, const ParsedArgs& args) {
   v1::ListReferralsRequest request;
   Names& names = context.names();
+  if (args.Has("status")) {
+    request.set_status(ParseEnumWord<v1::ReferralStatus>(args.Get("status"), "status"));
+  }
+  const int64_t limit = args.GetInt("limit", 0, 1, 1000000);
   if (args.Has("giver")) {
     request.set_giver(names.Member(args.Get("giver")));
   }
@@ -104,11 +109,7 @@ int ListReferrals(Context& context, const ParsedArgs& args) {
   if (args.Has("meeting")) {
     request.set_meeting(names.Meeting(args.Get("meeting")));
   }
-  if (args.Has("status")) {
-    request.set_status(ParseEnumWord<v1::ReferralStatus>(args.Get("status"), "status"));
-  }
   request.set_parent(names.DefaultChapter());
-  const int64_t limit = args.GetInt("limit", 0, 1, 1000000);
   request.set_page_size(static_cast<int32_t>(limit > 0 && limit < 1000 ? limit : 1000));
   v1::ListReferralsResponse all;
   while (limit == 0 || all.referrals_size() < limit) {
@@ -183,13 +184,13 @@ int RecordThankYou(Context& context, const ParsedArgs& args) {
 int RecordOneToOne(Context& context, const ParsedArgs& args) {
   v1::RecordOneToOneRequest request;
   v1::OneToOne* one_to_one = request.mutable_one_to_one();
-  one_to_one->set_with_member(context.names().Member(args.Get("with")));
-  SetOnBehalfOf(context, args, &request);
-  request.set_parent(context.names().DefaultChapter());
   if (args.Has("date")) {
     ParseDate(args.Get("date"), "date");  // Catch typos before the server does.
     one_to_one->set_date(args.Get("date"));
   }
+  one_to_one->set_with_member(context.names().Member(args.Get("with")));
+  SetOnBehalfOf(context, args, &request);
+  request.set_parent(context.names().DefaultChapter());
   one_to_one->set_note(args.Get("note"));
   request.set_request_id(context.RequestId());
   v1::OneToOne recorded;
@@ -206,10 +207,10 @@ int RecordOneToOne(Context& context, const ParsedArgs& args) {
 
 int RecordEducation(Context& context, const ParsedArgs& args) {
   v1::RecordEducationRequest request;
-  SetOnBehalfOf(context, args, &request);
-  request.set_parent(context.names().DefaultChapter());
   v1::Education* education = request.mutable_education();
   education->set_credits(static_cast<int32_t>(args.GetInt("credits", 0, -1000000, 1000000)));
+  SetOnBehalfOf(context, args, &request);
+  request.set_parent(context.names().DefaultChapter());
   education->set_note(args.Get("note"));
   request.set_request_id(context.RequestId());
   v1::Education recorded;

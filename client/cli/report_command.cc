@@ -103,18 +103,18 @@ void PrintTable(const v1::PalmsReport& report, const std::string& range) {
 }
 
 int PalmsReport(Context& context, const ParsedArgs& args) {
+  std::optional<CivilDate> from;
+  std::optional<CivilDate> to;
+  if (args.Has("from")) {
+    from = ParseDate(args.Get("from"), "from");
+  }
+  if (args.Has("to")) {
+    to = ParseDate(args.Get("to"), "to");
+  }
   v1::GetPalmsReportRequest request;
   request.set_chapter(context.names().DefaultChapter());
   std::string range = "from the beginning up to now";
-  if (args.Has("from") || args.Has("to")) {
-    std::optional<CivilDate> from;
-    std::optional<CivilDate> to;
-    if (args.Has("from")) {
-      from = ParseDate(args.Get("from"), "from");
-    }
-    if (args.Has("to")) {
-      to = ParseDate(args.Get("to"), "to");
-    }
+  if (from || to) {
     v1::GetChapterRequest get;
     get.set_name(request.chapter());
     v1::Chapter chapter;

@@ -133,28 +133,31 @@ std::string DescribeEvent(const v1::Event& event) {
 
 int Watch(Context& context, const ParsedArgs& args) {
   v1::SubscribeRequest request;
-  request.set_chapter(args.positionals().empty() ? context.names().DefaultChapter()
-                                                 : context.names().Chapter(args.Positional(0)));
   request.set_after_seq(args.GetInt("after-seq", 0, 0, INT64_MAX));
   const int64_t limit = args.GetInt("limit", 0, 1, INT64_MAX);
+  request.set_chapter(args.positionals().empty() ? context.names().DefaultChapter()
+                                                 : context.names().Chapter(args.Positional(0)));
   int64_t printed = 0;
-  // A stream that breaks after it worked is resumed from the last seq seen: no gap, no duplicate.
-  int retries_left = 5;
+  // A stream that breaks after it delivered events (the server restarted, the network blinked)
+  // is resumed from the last seq printed: no gap, no duplicate. About 20 s of retries.
+  constexpr int kRetries = 10;
+  int retries_left = kRetries;
   std::chrono::milliseconds pause{500};
   while (true) {
     auto rpc = context.client().NewContext(/*streaming=*/true);
     auto reader = context.client().events().Subscribe(rpc.get(), request);
     v1::Event event;
-    bool received = false;
     while (reader->Read(&event)) {
-      received = true;
       if (context.json()) {
         std::cout << ToJson(event) << std::endl;
       } else {
         std::cout << DescribeEvent(event) << std::endl;
       }
       request.set_after_seq(event.seq());
-      if (limit > 0 && ++printed >= limit) {
+      retries_left = kRetries;
+      pause = std::chrono::milliseconds{500};
+      ++printed;
+      if (limit > 0 && printed >= limit) {
         rpc->TryCancel();
         while (reader->Read(&event)) {
         }
@@ -164,16 +167,22 @@ int Watch(Context& context, const ParsedArgs& args) {
     }
     grpc::Status status = reader->Finish();
     if (status.ok()) {
-      return 0;  // The server ended the stream (it is shutting down).
+      return 0;  // The server ended the stream.
     }
-    const bool transient = status.error_code() == grpc::StatusCode::UNAVAILABLE;
-    if (!transient || (!received && printed == 0) || retries_left-- == 0) {
+    // While a server restarts, a new call may also be cancelled by its shutdown.
+    const bool transient = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                           status.error_code() == grpc::StatusCode::CANCELLED;
+    if (!transient || printed == 0 || retries_left-- == 0) {
       context.Check(status);
     }
     std::cerr << "watch: stream interrupted (" << status.error_message() << "); resuming after #"
               << request.after_seq() << "\n";
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds{4000});
+    // Waiting for the channel (not just sleeping) makes it try to connect again at once.
+    const auto started = std::chrono::steady_clock::now();
+    if (context.client().WaitForConnected(pause)) {
+      std::this_thread::sleep_until(started + std::chrono::milliseconds{100});
+    }
+    pause = std::min(pause * 2, std::chrono::milliseconds{2000});
   }
 }
 

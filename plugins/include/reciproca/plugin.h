@@ -121,7 +121,8 @@ typedef struct reciproca_plugin_v1 {
   reciproca_status (*on_tick)(void* instance, const uint8_t* tick, size_t size);
 } reciproca_plugin_v1;
 
-/* The entry point every plugin exports (with default visibility). */
+/* The entry point every plugin exports (with default visibility), and its type for dlsym. */
+const reciproca_plugin_v1* reciproca_plugin_entry_v1(void);
 typedef const reciproca_plugin_v1* (*reciproca_plugin_entry_v1_fn)(void);
 
 #ifdef __cplusplus
