@@ -72,7 +72,9 @@ trap 'echo; exit 0' INT TERM
 
 say "Starting reciprocad on $listen (data in ./data, log in ./data/reciprocad.log)"
 rm -f "$port_file"
-"$server_bin" --listen "$listen" --data-dir "$data" --port-file "$port_file" >>"$log_file" 2>&1 &
+# With the shipped plugins: traffic-light scores, leaderboards, reciprocity reminders.
+"$server_bin" --listen "$listen" --data-dir "$data" --port-file "$port_file" \
+  --plugin-dir "$build/plugins/lib" >>"$log_file" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
   [ -s "$port_file" ] && break
@@ -220,6 +222,11 @@ as Giulia "$org" meeting close "$meeting"
 say "PALMS report"
 as Giulia "$org" report palms --chapter demo
 
+say "What the plugins make of it"
+as Giulia "$org" leaderboard --chapter demo --board referrals_given --window all
+as Giulia "$org" scores --chapter demo --window 30d
+as Giulia "$org" relationships --chapter demo
+
 say "How to connect"
 cat <<EOF
 reciprocad is serving on $server (data in ./data; log in ./data/reciprocad.log).
@@ -232,6 +239,8 @@ the admin token in ./data/admin.token.
   export RECIPROCA_TOKEN=\$(. ./data/demo-tokens.env; echo \$DEMO_ORGANIZER_TOKEN)
   reciproca watch --chapter chapters/demo --after-seq 0      # the chapter's events, then live
   reciproca report palms --chapter demo
+  reciproca scores --why                                        # traffic light, row by row
+  reciproca leaderboard --board tyfcb_generated
   reciproca --help
 EOF
 

@@ -70,7 +70,7 @@ Settings ParseSettings(int argc, char** argv) {
     std::string value;
     if (auto eq = key.find('='); eq != std::string::npos) {
       value = key.substr(eq + 1);
-      key = key.substr(0, eq);
+      key.resize(eq);
     } else if (i + 1 < argc) {
       value = argv[++i];
     } else {

@@ -26,7 +26,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const Options& options) {
 
 }  // namespace
 
-Client::Client(Options options) : Client(options, MakeChannel(options)) {}
+Client::Client(const Options& options) : Client(options, MakeChannel(options)) {}
 
 Client::Client(Options options, std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),

@@ -38,7 +38,7 @@ struct Options {
 
 class Client {
  public:
-  explicit Client(Options options);
+  explicit Client(const Options& options);
   // A client sharing this one's channel but calling with another token.
   Client WithToken(std::string token) const;
 
