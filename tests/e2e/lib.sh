@@ -37,7 +37,7 @@ cleanup() {
   local status=$?
   stop_server
   jobs -p | xargs -r kill 2>/dev/null
-  if [ $status -eq 0 ]; then
+  if [ $status -eq 0 ] && [ -z "${KEEP_WORK:-}" ]; then
     rm -rf "$work"
   else
     echo "e2e: left $work for inspection" >&2

@@ -28,50 +28,15 @@ examples_dir="$5"
 cmake="${CMAKE:-cmake}"
 ctest="${CTEST:-ctest}"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/reciproca-examples.XXXXXX")"
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/../e2e/lib.sh"
 prefix="$work/prefix"
-data="$work/data"
 plugin_dir="$work/plugins"
-server_pid=""
-step="setup"
-out=""
-unset RECIPROCA_TOKEN RECIPROCA_SERVER
+server_args=(--plugin-dir "$plugin_dir")
 export RECIPROCA_ADMIN_TOKEN="examples-admin-token-0123456789"
 admin="$RECIPROCA_ADMIN_TOKEN"
-
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null
-  fi
-  wait "$server_pid" 2>/dev/null
-  server_pid=""
-}
-
-cleanup() {
-  local status=$?
-  stop_server
-  if [ $status -eq 0 ]; then
-    [ -n "${KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"
-  else
-    echo "examples: left $work for inspection" >&2
-  fi
-}
-trap cleanup EXIT
-
-fail() {
-  echo "examples: FAILED at step '$step': $*" >&2
-  if [ -s "$work/server.log" ]; then
-    echo "--- last lines of the server log:" >&2
-    tail -n 20 "$work/server.log" >&2
-  fi
-  exit 1
-}
+# The CLI acts as the admin unless told otherwise.
+export RECIPROCA_TOKEN="$admin"
 
 # run LOG COMMAND...: runs a build step with its output in $work/LOG, shown on failure.
 run() {
@@ -82,25 +47,10 @@ run() {
   [ $status -eq 0 ] || { cat "$log" >&2; fail "$* exited $status"; }
 }
 
-# cli ARGS...: reciproca as the admin; must exit 0; stdout in $out.
-cli() {
-  out="$(timeout 20 "$cli_bin" --token "$admin" "$@" 2>"$work/stderr")" ||
-    fail "reciproca $* failed: $(cat "$work/stderr")"
-}
-
 # q ARGS...: query_plugin; must exit 0; stdout in $out.
 q() {
   out="$(timeout 20 "$query_bin" "$server" "$admin" "$@" 2>"$work/stderr")" ||
     fail "query_plugin $* failed: $(cat "$work/stderr")"
-}
-
-# jget KEY: the first value of "KEY" in the JSON line on stdin ("" when absent: a default value).
-jget() {
-  grep -o "\"$1\":\(\"[^\"]*\"\|[^,}]*\)" | head -n 1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'
-}
-
-expect() {
-  [ "$2" = "$3" ] || fail "$1: got \"$2\", expected \"$3\""
 }
 
 # line_of PATTERN: the line of $out that matches PATTERN (fixed string).
@@ -139,17 +89,8 @@ step="start reciprocad with both plugins"
 mkdir -p "$plugin_dir"
 cp "$work/cpp_streak/build/cpp_streak.so" "$work/c_counter/build/c_counter.so" "$plugin_dir/"
 echo '{"green_at": 2}' >"$plugin_dir/cpp_streak.json"
-"$server_bin" --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$data" \
-  --plugin-dir "$plugin_dir" --log-level info >>"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 150); do
-  [ -s "$work/port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || fail "reciprocad exited before listening"
-  sleep 0.1
-done
-[ -s "$work/port" ] || fail "no port file after 15 s"
-server="127.0.0.1:$(tr -d '[:space:]' <"$work/port")"
-export RECIPROCA_SERVER="$server"
+start_server
+server="$RECIPROCA_SERVER"
 
 step="a chapter, three members"
 cli chapter create --id examples --name "Examples" --weekday tue --time 07:00 --timezone UTC \

@@ -38,12 +38,10 @@ extern "C" {
 /* The name of the one exported symbol. */
 #define RECIPROCA_PLUGIN_ENTRY_SYMBOL "reciproca_plugin_entry_v1"
 
-/* Result of a plugin call. On RECIPROCA_ERROR the host reads last_error() and marks the plugin
- * failed: it receives no more events until it is reloaded. */
-typedef enum reciproca_status {
-  RECIPROCA_OK = 0,
-  RECIPROCA_ERROR = 1
-} reciproca_status;
+/* Result of a plugin call. On RECIPROCA_ERROR the host reads last_error(). From on_event or
+ * on_tick, it marks the plugin failed: it receives nothing more until it is reloaded. From
+ * query, the message goes back to the caller (INVALID_ARGUMENT) and the plugin carries on. */
+typedef enum reciproca_status { RECIPROCA_OK = 0, RECIPROCA_ERROR = 1 } reciproca_status;
 
 /* What a plugin does, as bits of reciproca_plugin_v1.capabilities. The host routes queries by
  * them: a Query of kind "scores" goes to plugins with RECIPROCA_CAP_SCORES, and so on. */
