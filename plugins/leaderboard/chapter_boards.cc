@@ -47,28 +47,12 @@ int64_t Nanos(const google::protobuf::Timestamp& t) { return t.seconds() * 10000
 
 std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
+  roster_.Apply(event);
   switch (event.payload_case()) {
     case v1::Event::kChapterCreated:
       if (!event.chapter_created().chapter().currency().empty()) {
         currency_ = Upper(event.chapter_created().chapter().currency());
       }
-      break;
-    case v1::Event::kMemberAdded: {
-      const v1::Member& m = event.member_added().member();
-      members_[m.name()] = Member{m.display_name(), m.state() != v1::MEMBER_STATE_LEFT};
-      break;
-    }
-    case v1::Event::kMemberUpdated: {
-      const v1::Member& m = event.member_updated().member();
-      Member& member = members_[m.name()];
-      member.display_name = m.display_name();
-      if (m.state() == v1::MEMBER_STATE_LEFT) {
-        member.active = false;
-      }
-      break;
-    }
-    case v1::Event::kMemberLeft:
-      members_[event.member_left().member()].active = false;
       break;
     case v1::Event::kMeetingOpened:
       latest_meeting_ = Meeting{event.meeting_opened().meeting(), time, std::nullopt};
@@ -154,13 +138,13 @@ pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, in
   };
   std::vector<Row> rows;
   for (const auto& [member, series] : boards_[IndexOf(board)]) {
-    const auto found = members_.find(member);
-    if (found == members_.end() || !found->second.active) {
+    const auto* found = roster_.Find(member);
+    if (found == nullptr || !found->active) {
       continue;
     }
     const int64_t value = window == Window::kAll ? series.Total() : series.Sum(from, to);
     if (value > 0) {
-      rows.push_back(Row{value, &found->second.display_name, &member});
+      rows.push_back(Row{value, &found->display_name, &member});
     }
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "reciproca/plugin/v1/plugin.pb.h"
+#include "reciproca/roster.hpp"
 #include "reciproca/v1/events.pb.h"
 #include "time_series.h"
 
@@ -48,10 +49,6 @@ class ChapterBoards {
   reciproca::plugin::v1::Leaderboard Rank(Board board, Window window, int64_t now, int limit) const;
 
  private:
-  struct Member {
-    std::string display_name;
-    bool active = true;
-  };
   struct Meeting {
     std::string name;
     int64_t open = 0;
@@ -62,7 +59,7 @@ class ChapterBoards {
   std::string ValueText(Board board, int64_t value) const;
 
   std::string currency_ = "EUR";
-  std::map<std::string, Member> members_;
+  reciproca::sdk::Roster roster_;
   std::array<std::unordered_map<std::string, TimeSeries>, 4> boards_;
   // The meeting opened last; "meeting" ranks what happened between its opening and its closing.
   std::optional<Meeting> latest_meeting_;

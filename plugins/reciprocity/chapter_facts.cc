@@ -60,24 +60,8 @@ std::string ShortId(const std::string& name) {
 
 void ChapterFacts::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
+  roster_.Apply(event);
   switch (event.payload_case()) {
-    case v1::Event::kMemberAdded: {
-      const v1::Member& m = event.member_added().member();
-      members_[m.name()] = MemberFacts{m.display_name(), m.state() != v1::MEMBER_STATE_LEFT};
-      break;
-    }
-    case v1::Event::kMemberUpdated: {
-      const v1::Member& m = event.member_updated().member();
-      MemberFacts& member = members_[m.name()];
-      member.display_name = m.display_name();
-      if (m.state() == v1::MEMBER_STATE_LEFT) {
-        member.active = false;
-      }
-      break;
-    }
-    case v1::Event::kMemberLeft:
-      members_[event.member_left().member()].active = false;
-      break;
     case v1::Event::kReferralGiven: {
       const v1::Referral& r = event.referral_given().referral();
       ReferralFacts& referral = referrals_[r.name()];
@@ -134,18 +118,13 @@ void ChapterFacts::Apply(const v1::Event& event) {
 }
 
 const MemberFacts* ChapterFacts::Member(const std::string& name) const {
-  const auto found = members_.find(name);
-  return found == members_.end() ? nullptr : &found->second;
+  return roster_.Find(name);
 }
 
-bool ChapterFacts::IsActive(const std::string& member) const {
-  const MemberFacts* m = Member(member);
-  return m != nullptr && m->active;
-}
+bool ChapterFacts::IsActive(const std::string& member) const { return roster_.IsActive(member); }
 
 const std::string& ChapterFacts::DisplayName(const std::string& member) const {
-  const MemberFacts* m = Member(member);
-  return m == nullptr || m->display_name.empty() ? member : m->display_name;
+  return roster_.DisplayName(member);
 }
 
 const ReferralFacts* ChapterFacts::Referral(const std::string& name) const {

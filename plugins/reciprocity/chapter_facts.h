@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "reciproca/roster.hpp"
 #include "reciproca/v1/events.pb.h"
 
 namespace reciproca::reciprocity {
@@ -27,10 +28,7 @@ std::string UtcDate(int64_t nanos);
 // The last segment of a resource name: "chapters/rome/referrals/42" -> "42".
 std::string ShortId(const std::string& name);
 
-struct MemberFacts {
-  std::string display_name;
-  bool active = true;
-};
+using MemberFacts = reciproca::sdk::Roster::Member;
 
 struct ReferralFacts {
   std::string name;
@@ -96,7 +94,7 @@ class ChapterFacts {
   DirectionFacts& MutableDirection(const std::string& a, const std::string& b);
   void Acquaint(const std::string& a, const std::string& b);
 
-  std::map<std::string, MemberFacts> members_;
+  reciproca::sdk::Roster roster_;
   std::map<std::string, ReferralFacts> referrals_;
   std::map<std::string, OneToOneFacts> one_to_ones_;
   std::map<MemberPair, DirectionFacts> directions_;

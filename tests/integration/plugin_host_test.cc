@@ -72,22 +72,6 @@ class PluginHostTest : public ServerTest {
     return out;
   }
 
-  // The plugin outputs recorded in the chapter's log.
-  std::vector<v1::Event> RecordedOutputs() {
-    v1::GetChapterRequest get;
-    get.set_name("chapters/rome");
-    v1::Chapter chapter;
-    auto context = admin().NewContext();
-    EXPECT_TRUE(admin().chapters().GetChapter(context.get(), get, &chapter).ok());
-    std::vector<v1::Event> outputs;
-    for (auto& e : ReadEvents(admin(), "chapters/rome", 0, chapter.last_seq())) {
-      if (e.has_plugin_output()) {
-        outputs.push_back(e);
-      }
-    }
-    return outputs;
-  }
-
   void GiveReferrals(int n) {
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE(GiveReferral(As(ana_.token), "rome", marco_.member.name(), 3).ok());
@@ -110,19 +94,14 @@ TEST_F(PluginHostTest, LoadReplaysTheLogThenFollowsLiveAndRecordsOutputsOnce) {
 
   GiveReferrals(2);
   EXPECT_EQ(5, Scores()[ana_.member.name()]);
-  auto outputs = RecordedOutputs();
+  auto outputs = RecordedOutputs("chapters/rome");
   ASSERT_EQ(5u, outputs.size());
   EXPECT_EQ("plugin:counting", outputs[0].actor());
   EXPECT_EQ("counting", outputs[0].plugin_output().plugin());
   EXPECT_EQ(marco_.member.name(), outputs[0].plugin_output().output().reminder().member());
   // It saw every event of the log, its own outputs included.
   info = Info("counting");
-  v1::GetChapterRequest get;
-  get.set_name("chapters/rome");
-  v1::Chapter chapter;
-  auto context = admin().NewContext();
-  ASSERT_TRUE(admin().chapters().GetChapter(context.get(), get, &chapter).ok());
-  EXPECT_EQ(chapter.last_seq(), info.events_seen());
+  EXPECT_EQ(GetChapter("chapters/rome").last_seq(), info.events_seen());
 }
 
 TEST_F(PluginHostTest, RestartRebuildsTheSameStateAndRecordsNothingTwice) {
@@ -130,15 +109,15 @@ TEST_F(PluginHostTest, RestartRebuildsTheSameStateAndRecordsNothingTwice) {
   RestartServer();
   GiveReferrals(4);
   const auto before = Scores();
-  ASSERT_EQ(4u, RecordedOutputs().size());
+  ASSERT_EQ(4u, RecordedOutputs("chapters/rome").size());
 
   RestartServer();
   EXPECT_EQ(before, Scores());
   EXPECT_EQ(0, Info("counting").outputs_recorded());
-  EXPECT_EQ(4u, RecordedOutputs().size());
+  EXPECT_EQ(4u, RecordedOutputs("chapters/rome").size());
   GiveReferrals(1);
   EXPECT_EQ(5, Scores()[ana_.member.name()]);
-  EXPECT_EQ(5u, RecordedOutputs().size());
+  EXPECT_EQ(5u, RecordedOutputs("chapters/rome").size());
 }
 
 TEST_F(PluginHostTest, ReloadReplacesTheBuildLiveWhileEventsFlow) {
@@ -172,7 +151,8 @@ TEST_F(PluginHostTest, ReloadReplacesTheBuildLiveWhileEventsFlow) {
   auto scores = Scores();
   EXPECT_EQ(3, scores[ana_.member.name()]);
   EXPECT_EQ(given.load(), scores[marco_.member.name()]);
-  EXPECT_EQ(size_t(3 + given.load()), RecordedOutputs().size()) << "one output per referral";
+  EXPECT_EQ(size_t(3 + given.load()), RecordedOutputs("chapters/rome").size())
+      << "one output per referral";
   EXPECT_EQ("2.0.0", Info("counting").version());
 }
 
@@ -189,11 +169,11 @@ TEST_F(PluginHostTest, UnloadStopsUsingItAndTheMeetingGoesOn) {
   grpc::Status status;
   Scores(&status);
   EXPECT_EQ(StatusCode::FAILED_PRECONDITION, status.error_code());
-  EXPECT_EQ(1u, RecordedOutputs().size());
+  EXPECT_EQ(1u, RecordedOutputs("chapters/rome").size());
   // Loading it again under the same name works.
   ASSERT_TRUE(Load("counting", kPluginDir + "/counting_v1.so").ok());
   EXPECT_EQ(2, Scores()[ana_.member.name()]);
-  EXPECT_EQ(2u, RecordedOutputs().size());
+  EXPECT_EQ(2u, RecordedOutputs("chapters/rome").size());
 }
 
 TEST_F(PluginHostTest, AbiMismatchIsRefusedNamingBothVersions) {

@@ -148,6 +148,29 @@ class ServerTest : public ::testing::Test {
     return status;
   }
 
+  // The chapter, read as the admin.
+  v1::Chapter GetChapter(const std::string& name) {
+    v1::GetChapterRequest request;
+    request.set_name(name);
+    v1::Chapter chapter;
+    auto status = Invoke(admin(), [&](grpc::ClientContext* c) {
+      return admin().chapters().GetChapter(c, request, &chapter);
+    });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return chapter;
+  }
+
+  // The plugin outputs recorded in the chapter's log, in order.
+  std::vector<v1::Event> RecordedOutputs(const std::string& chapter) {
+    std::vector<v1::Event> outputs;
+    for (auto& e : ReadEvents(admin(), chapter, 0, GetChapter(chapter).last_seq())) {
+      if (e.has_plugin_output()) {
+        outputs.push_back(std::move(e));
+      }
+    }
+    return outputs;
+  }
+
   // Reads events of a chapter after `after_seq` until `count` arrived (or the deadline).
   std::vector<v1::Event> ReadEvents(const client::Client& as, const std::string& chapter,
                                     int64_t after_seq, size_t count,

@@ -172,20 +172,6 @@ class ShippedPluginsTest : public ServerTest {
     return {};
   }
 
-  int RecordedOutputs() {
-    v1::GetChapterRequest get;
-    get.set_name("chapters/rome");
-    v1::Chapter chapter;
-    EXPECT_TRUE(Invoke(admin(), [&](auto* c) {
-                  return admin().chapters().GetChapter(c, get, &chapter);
-                }).ok());
-    int outputs = 0;
-    for (const auto& e : ReadEvents(admin(), "chapters/rome", 0, chapter.last_seq())) {
-      outputs += e.has_plugin_output() ? 1 : 0;
-    }
-    return outputs;
-  }
-
   // Everything the plugins answer, as bytes, to compare before and after.
   std::string Snapshot() {
     std::string out;
@@ -233,7 +219,7 @@ TEST_F(ShippedPluginsTest, TrafficLightMatchesTheUkTableRowByRow) {
   EXPECT_EQ(20, scores[lia_.member.name()].points());
   EXPECT_EQ("grey", scores[lia_.member.name()].band());
   // Band announcements are events in the log, streamed like everything else.
-  EXPECT_GT(RecordedOutputs(), 0);
+  EXPECT_FALSE(RecordedOutputs("chapters/rome").empty());
 }
 
 TEST_F(ShippedPluginsTest, LeaderboardsRankWithDeterministicTies) {
@@ -323,13 +309,14 @@ TEST_F(ShippedPluginsTest, RestartAndReloadRebuildIdenticalStateWithoutRepeating
   clock_.Advance(std::chrono::hours(24 * 4));
   server_->plugin_host().TickNow();
   const std::string before = Snapshot();
-  const int outputs = RecordedOutputs();
-  ASSERT_GT(outputs, 0);
+  const size_t outputs = RecordedOutputs("chapters/rome").size();
+  ASSERT_GT(outputs, 0u);
 
   RestartServer();
   server_->plugin_host().TickNow();
   EXPECT_EQ(before, Snapshot());
-  EXPECT_EQ(outputs, RecordedOutputs()) << "nothing recorded twice after a restart";
+  EXPECT_EQ(outputs, RecordedOutputs("chapters/rome").size())
+      << "nothing recorded twice after a restart";
 
   for (const char* name : {"traffic_light", "leaderboard", "reciprocity"}) {
     v1::ReloadPluginRequest reload;
@@ -341,7 +328,8 @@ TEST_F(ShippedPluginsTest, RestartAndReloadRebuildIdenticalStateWithoutRepeating
   }
   server_->plugin_host().TickNow();
   EXPECT_EQ(before, Snapshot());
-  EXPECT_EQ(outputs, RecordedOutputs()) << "nothing recorded twice after a reload";
+  EXPECT_EQ(outputs, RecordedOutputs("chapters/rome").size())
+      << "nothing recorded twice after a reload";
 }
 
 }  // namespace
