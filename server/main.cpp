@@ -23,9 +23,13 @@ constexpr const char* kUsage = R"(usage: reciprocad [options]
   --data-dir DIR         where the SQLite database and the tokens live (default ./data)
   --config FILE          a JSON file with the same settings as keys ("listen", "data-dir",
                          "port-file", "log-level", "threads", "tls-cert", "tls-key",
-                         "plugin-dir", "plugin-tick-seconds") and "plugins": a list of
+                         "plugin-dir", "plugin-tick-seconds", "http-listen",
+                         "http-port-file") and "plugins": a list of
                          {"name": N, "path": P, "config": {...}}; flags win over the file
   --port-file FILE       write the port actually listened on to FILE once serving
+  --http-listen ADDR     serve the web pages, the JSON API, live events, /healthz and /metrics
+                         over HTTP on ADDR (e.g. 127.0.0.1:8080; port 0 picks one); off if unset
+  --http-port-file FILE  write the HTTP port actually listened on to FILE once serving
   --log-level LEVEL      trace, debug, info (default), warn, error
   --threads N            engine worker threads (default 2)
   --tls-cert FILE        PEM certificate chain; with --tls-key, serve TLS
@@ -37,9 +41,16 @@ The admin token is RECIPROCA_ADMIN_TOKEN if set, else DIR/admin.token (created o
 mode 0600). SIGTERM or SIGINT: stop serving, end streams, flush, exit 0.
 )";
 
-const std::set<std::string> kKeys = {"listen",    "data-dir",   "port-file",
-                                     "log-level", "threads",    "tls-cert",
-                                     "tls-key",   "plugin-dir", "plugin-tick-seconds"};
+const std::set<std::string> kKeys = {
+    "listen",  "data-dir",   "port-file",           "log-level",   "threads",       "tls-cert",
+    "tls-key", "plugin-dir", "plugin-tick-seconds", "http-listen", "http-port-file"};
+
+// Writes `port` to `path` (atomically: readers never see a half-written file).
+void WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), path.c_str());
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -150,6 +161,7 @@ int main(int argc, char** argv) {
   reciproca::api::ServerOptions options;
   options.listen = get("listen", options.listen);
   options.data_dir = get("data-dir", options.data_dir);
+  options.http.listen = get("http-listen", "");
   if (const char* token = std::getenv("RECIPROCA_ADMIN_TOKEN"); token && *token) {
     options.admin_token = token;
   }
@@ -174,9 +186,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (const std::string port_file = get("port-file", ""); !port_file.empty()) {
-    const std::string tmp = port_file + ".tmp";
-    std::ofstream(tmp) << (*server)->port() << "\n";
-    std::rename(tmp.c_str(), port_file.c_str());
+    WritePortFile(port_file, (*server)->port());
+  }
+  if (const std::string port_file = get("http-port-file", ""); !port_file.empty()) {
+    WritePortFile(port_file, (*server)->http_port());
   }
 
   int received = 0;

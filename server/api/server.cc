@@ -95,6 +95,7 @@ std::vector<plugins::PluginSpec> PluginsToLoad(const ServerOptions& options) {
 
 struct Server::Parts {
   engine::SystemClock system_clock;
+  http::Metrics metrics;
   std::string admin_token;
   std::unique_ptr<store::SqliteEventStore> store;
   engine::TokenRegistry tokens;
@@ -110,6 +111,7 @@ struct Server::Parts {
   std::unique_ptr<PluginService> plugin_service;
   std::unique_ptr<InsightService> insights;
   std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<http::Gateway> gateway;
   int port = 0;
 
   std::mutex mu;
@@ -152,6 +154,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   const engine::Clock& clock = options.clock ? *options.clock : parts->system_clock;
   engine::EngineOptions engine_options;
   engine_options.worker_threads = options.worker_threads;
+  engine_options.on_durable = [metrics = &parts->metrics](size_t count) {
+    metrics->EventsAppended(count);
+  };
   parts->engine = std::make_unique<engine::Engine>(*parts->store, clock, parts->tokens,
                                                    engine::TokenMinter(secret.value()), *parts->hub,
                                                    engine_options);
@@ -197,6 +202,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 6 * 60 * 60 * 1000);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(parts->metrics.InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(parts->chapters.get());
   builder.RegisterService(parts->members.get());
   builder.RegisterService(parts->meetings.get());
@@ -212,6 +220,30 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     return Error{ErrorCode::kUnavailable,
                  "cannot listen on " + options.listen + " (address in use or malformed?)"};
   }
+  if (!options.http.listen.empty()) {
+    http::GatewayBackend backend;
+    backend.channel = parts->grpc_server->InProcessChannel(grpc::ChannelArguments());
+    backend.clock = &clock;
+    backend.healthy = [engine = parts->engine.get()] { return engine->healthy(); };
+    backend.metrics = &parts->metrics;
+    backend.plugin_states = [host = parts->plugin_host.get()] {
+      std::vector<std::pair<std::string, std::string>> states;
+      for (const auto& plugin : host->List()) {
+        states.emplace_back(plugin.name(), v1::PluginState_Name(plugin.state()));
+      }
+      return states;
+    };
+    auto gateway =
+        http::Gateway::Start(parts->engine->io_context(), options.http, std::move(backend));
+    if (!gateway.ok()) {
+      parts->grpc_server->Shutdown();
+      parts->plugin_host->Stop();
+      parts->engine->Stop();
+      parts->grpc_server->Wait();
+      return gateway.error();
+    }
+    parts->gateway = std::move(gateway).value();
+  }
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info("reciprocad listening on {} (port {}), data in {}", options.listen, parts->port,
                options.data_dir);
@@ -223,6 +255,8 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Server::~Server() { Shutdown(); }
 
 int Server::port() const { return parts_->port; }
+
+int Server::http_port() const { return parts_->gateway ? parts_->gateway->port() : 0; }
 
 const std::string& Server::admin_token() const { return parts_->admin_token; }
 
@@ -238,6 +272,9 @@ void Server::Shutdown() {
   }
   spdlog::info("shutting down: health NOT_SERVING, ending streams, draining calls");
   parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  if (parts_->gateway) {
+    parts_->gateway->Stop();  // before the engine's Asio context, which it runs on, stops
+  }
   parts_->hub->CloseAll();
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   parts_->plugin_host->Stop();

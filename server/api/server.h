@@ -11,6 +11,7 @@
 
 #include "server/domain/result.h"
 #include "server/engine/clock.h"
+#include "server/http/gateway.h"
 #include "server/plugins/plugin_host.h"
 
 namespace reciproca::api {
@@ -36,6 +37,9 @@ struct ServerOptions {
   std::string plugin_dir;
   // How often plugins that want ticks get one; 0 for never (tests tick by hand).
   std::chrono::milliseconds plugin_tick_interval{60000};
+  // The HTTP gateway (web pages, JSON API, live events, /healthz, /metrics): http.listen
+  // "127.0.0.1:8080" turns it on; empty leaves it off.
+  http::GatewayOptions http;
   // Injected time source; nullptr for the system clock. Not owned.
   const engine::Clock* clock = nullptr;
 };
@@ -46,6 +50,8 @@ class Server {
   ~Server();
 
   int port() const;
+  // The HTTP gateway's port; 0 when it is off.
+  int http_port() const;
   const std::string& admin_token() const;
   plugins::PluginHost& plugin_host();
 

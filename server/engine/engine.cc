@@ -82,7 +82,12 @@ Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& toke
             boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_.get_executor())),
       committer_(store, options.max_batch,
-                 [this](const store::Commit& commit) { ApplyCommitted(commit); }),
+                 [this](const store::Commit& commit) {
+                   ApplyCommitted(commit);
+                   if (options_.on_durable) {
+                     options_.on_durable(commit.events.size());
+                   }
+                 }),
       registry_strand_(boost::asio::make_strand(io_)) {
   for (int i = 0; i < std::max(1, options_.worker_threads); ++i) {
     workers_.emplace_back([this] { io_.run(); });

@@ -33,6 +33,8 @@ namespace reciproca::engine {
 struct EngineOptions {
   int worker_threads = 2;
   size_t max_batch = 512;
+  // Called on the writer thread with each durable commit's event count (metrics). Must not block.
+  std::function<void(size_t)> on_durable;
 };
 
 using Done = std::function<void(const Status&)>;

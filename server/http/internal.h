@@ -1,0 +1,88 @@
+#pragma once
+
+// What the gateway's pieces share (not part of the server's interface).
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "reciproca/v1/event_service.grpc.pb.h"
+#include "server/http/gateway.h"
+
+namespace reciproca::http {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+using Request = beast::http::request<beast::http::string_body>;
+using Response = beast::http::response<beast::http::string_body>;
+
+// A connection the gateway can close when it stops.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Closes it soon, from any thread.
+  virtual void Abort() = 0;
+};
+
+struct Gateway::Shared {
+  Shared(asio::io_context& io_context, GatewayOptions gateway_options, GatewayBackend b)
+      : io(io_context),
+        options(std::move(gateway_options)),
+        backend(std::move(b)),
+        generic_stub(backend.channel),
+        event_stub(v1::EventService::NewStub(backend.channel)),
+        acceptor(asio::make_strand(io)) {}
+
+  asio::io_context& io;
+  const GatewayOptions options;
+  const GatewayBackend backend;
+  grpc::GenericStub generic_stub;
+  std::unique_ptr<v1::EventService::Stub> event_stub;
+  asio::ip::tcp::acceptor acceptor;
+  int port = 0;
+  std::atomic<bool> stopping{false};
+
+  // Live connections, for Stop() and the connection limit.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections;
+  size_t connection_count = 0;
+
+  void Add(const std::shared_ptr<Connection>& connection);
+  void Remove();
+};
+
+// Headers every response carries: a strict CSP (everything is served from here), nosniff, no
+// framing, no referrer.
+void AddSecurityHeaders(beast::http::fields& fields);
+
+// {"code": "NOT_FOUND", "message": "..."} with the mapped HTTP status.
+Response ErrorResponse(const grpc::Status& status, unsigned version);
+
+// Whether "/reciproca.v1.ChapterService/WhoAmI" names a method of the API.
+bool IsApiMethod(std::string_view method_path);
+
+// Calls a unary method of the server's services with a JSON request; `done` gets the status and,
+// when OK, the response as JSON. Runs `done` on a gRPC thread.
+void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view method_path,
+              std::string_view json, std::string_view authorization,
+              std::function<void(const grpc::Status&, std::string)> done);
+
+// Takes over a connection for GET /api/events once the caller's right to read the chapter has
+// been checked: sends the response head, then the events and the server's time.
+void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, beast::tcp_stream stream,
+                      std::string authorization, v1::SubscribeRequest request, unsigned version);
+
+}  // namespace reciproca::http

@@ -1,0 +1,65 @@
+#pragma once
+
+// The server's Prometheus metrics (Debian's prometheus-cpp core for the types, its text
+// serializer for /metrics): every gRPC call by method and code with its latency (calls made
+// through the HTTP gateway included, since it calls the same services), HTTP requests by route
+// and status, events appended, subscribers connected, and the plugins' states.
+
+#include <grpcpp/support/server_interceptor.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace reciproca::http {
+
+class Metrics {
+ public:
+  Metrics();
+
+  // One finished gRPC call: "/reciproca.v1.ReferralService/CreateReferral", "OK".
+  void ObserveRpc(const std::string& method, const std::string& code,
+                  std::chrono::steady_clock::duration latency);
+  void RpcStarted(const std::string& method);
+  void RpcEnded(const std::string& method);
+  // One answered HTTP request: route "/api", "/display", ...; status 200.
+  void ObserveHttp(const std::string& route, int status,
+                   std::chrono::steady_clock::duration latency);
+  void EventsAppended(size_t count);
+  void HttpStreamOpened();
+  void HttpStreamClosed();
+
+  // The Prometheus text exposition; `plugin_states` are (plugin, state) pairs read at scrape time.
+  std::string Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states);
+
+  // For ServerBuilder::experimental().SetInterceptorCreators().
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& rpcs_;
+  prometheus::Family<prometheus::Histogram>& rpc_seconds_;
+  prometheus::Family<prometheus::Gauge>& rpcs_in_flight_;
+  prometheus::Family<prometheus::Counter>& http_requests_;
+  prometheus::Family<prometheus::Histogram>& http_seconds_;
+  prometheus::Counter& events_appended_;
+  prometheus::Gauge& subscribers_;
+  prometheus::Gauge& http_streams_;
+  prometheus::Family<prometheus::Gauge>& plugin_state_;
+
+  std::mutex plugin_mu_;
+  std::vector<prometheus::Gauge*> plugin_gauges_;
+};
+
+// "OK", "INVALID_ARGUMENT", ... as gRPC spells them.
+const char* StatusCodeName(int code);
+
+}  // namespace reciproca::http
