@@ -3,6 +3,7 @@
 #include <cctype>
 #include <iostream>
 
+#include "client/cli/access_links.h"
 #include "client/cli/commands.h"
 #include "client/cli/output.h"
 
@@ -25,6 +26,20 @@ v1::Weekday ParseWeekday(const std::string& text) {
   throw UsageError("--weekday must be one of mon|tue|wed|thu|fri|sat|sun, got \"" + text + "\"");
 }
 
+bool ParseBool(const std::string& text, std::string_view flag) {
+  std::string lower;
+  for (char c : text) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (lower == "true" || lower == "yes") {
+    return true;
+  }
+  if (lower == "false" || lower == "no") {
+    return false;
+  }
+  throw UsageError("--" + std::string(flag) + " must be true or false, got \"" + text + "\"");
+}
+
 int CreateChapter(Context& context, const ParsedArgs& args) {
   v1::CreateChapterRequest request;
   v1::Chapter* chapter = request.mutable_chapter();
@@ -35,6 +50,7 @@ int CreateChapter(Context& context, const ParsedArgs& args) {
   chapter->set_meeting_time(args.Get("time"));
   chapter->set_time_zone(args.Get("timezone"));
   chapter->set_currency(args.Get("currency"));
+  chapter->set_display_amounts(args.Has("display-amounts"));
   request.set_chapter_id(args.Get("id"));
   request.set_request_id(context.RequestId());
   v1::CreateChapterResponse response;
@@ -48,6 +64,68 @@ int CreateChapter(Context& context, const ParsedArgs& args) {
   std::cout << DescribeChapter(response.chapter());
   std::cout << "  display token (read-only, for the room screen; shown only now): "
             << response.display_token() << "\n";
+  return 0;
+}
+
+int UpdateChapter(Context& context, const ParsedArgs& args) {
+  v1::UpdateChapterRequest request;
+  v1::Chapter* chapter = request.mutable_chapter();
+  // The mask names exactly the flags given, so "--time ''" clears the meeting time.
+  auto* paths = request.mutable_update_mask();
+  if (args.Has("name")) {
+    chapter->set_display_name(args.Get("name"));
+    paths->add_paths("display_name");
+  }
+  if (args.Has("display-amounts")) {
+    chapter->set_display_amounts(ParseBool(args.Get("display-amounts"), "display-amounts"));
+    paths->add_paths("display_amounts");
+  }
+  if (args.Has("weekday")) {
+    chapter->set_meeting_weekday(ParseWeekday(args.Get("weekday")));
+    paths->add_paths("meeting_weekday");
+  }
+  if (args.Has("time")) {
+    chapter->set_meeting_time(args.Get("time"));
+    paths->add_paths("meeting_time");
+  }
+  if (args.Has("timezone")) {
+    chapter->set_time_zone(args.Get("timezone"));
+    paths->add_paths("time_zone");
+  }
+  if (paths->paths().empty()) {
+    throw UsageError(
+        "nothing to update: pass at least one of --name --display-amounts --weekday --time "
+        "--timezone");
+  }
+  chapter->set_name(context.names().DefaultChapter());
+  request.set_request_id(context.RequestId());
+  v1::Chapter updated;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().chapters().UpdateChapter(rpc, request, &updated);
+  });
+  if (context.json()) {
+    PrintJson(updated);
+  } else {
+    std::cout << DescribeChapter(updated);
+  }
+  return 0;
+}
+
+int DisplayUrlCommand(Context& context, const ParsedArgs& args) {
+  const std::string web = WebUrl(args);
+  v1::GetDisplayTokenRequest request;
+  request.set_name(context.names().DefaultChapter());
+  v1::GetDisplayTokenResponse response;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().chapters().GetDisplayToken(rpc, request, &response);
+  });
+  const std::string url = DisplayUrl(web, request.name(), response.display_token());
+  if (context.json()) {
+    std::cout << "{\"chapter\":" << JsonString(request.name()) << ",\"url\":" << JsonString(url)
+              << ",\"display_token\":" << JsonString(response.display_token()) << "}\n";
+  } else {
+    std::cout << url << "\n";
+  }
   return 0;
 }
 
@@ -124,6 +202,11 @@ FlagSpec ChapterFlag(bool required) {
           required};
 }
 
+FlagSpec WebUrlFlag() {
+  return {"web-url", "URL",
+          "reciprocad's web address ($RECIPROCA_WEB_URL, else http://127.0.0.1:8080)"};
+}
+
 FlagSpec OnBehalfOfFlag() {
   return {"on-behalf-of", "X", "organizers: record it for this member (visible in the event)"};
 }
@@ -139,11 +222,26 @@ std::vector<Command> ChapterCommands() {
         {"weekday", "DAY", "meeting day: mon|tue|wed|thu|fri|sat|sun"},
         {"time", "HH:MM", "local meeting time, e.g. 07:00"},
         {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"},
-        {"currency", "CUR", "ISO 4217 currency (default EUR)"}},
+        {"currency", "CUR", "ISO 4217 currency (default EUR)"},
+        {"display-amounts", "", "let the room display show TYFCB amounts (default: not)"}},
        0,
        0,
        true,
        CreateChapter},
+      {"chapter update",
+       "[--chapter C] [--name N] [--display-amounts true|false] [--weekday mon..sun] "
+       "[--time 07:00] [--timezone Europe/Rome]",
+       "change a chapter's settings (organizers); only the fields given are changed",
+       {ChapterFlag(),
+        {"name", "N", "the chapter's name, 1..100 characters"},
+        {"display-amounts", "BOOL", "true|false: may the room display show TYFCB amounts"},
+        {"weekday", "DAY", "meeting day: mon|tue|wed|thu|fri|sat|sun"},
+        {"time", "HH:MM", "local meeting time, e.g. 07:00 (empty clears it)"},
+        {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"}},
+       0,
+       0,
+       true,
+       UpdateChapter},
       {"chapter get",
        "[C]",
        "show a chapter (default: the token's chapter)",
@@ -154,6 +252,14 @@ std::vector<Command> ChapterCommands() {
        GetChapter},
       {"chapter list", "", "list the chapters you can see", {}, 0, 0, false, ListChapters},
       {"whoami", "", "show who the token is", {}, 0, 0, false, WhoAmI},
+      {"display-url",
+       "[--chapter C] [--web-url URL]",
+       "print the room display's link with the chapter's display token (organizers)",
+       {ChapterFlag(), WebUrlFlag()},
+       0,
+       0,
+       false,
+       DisplayUrlCommand},
   };
 }
 

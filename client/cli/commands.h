@@ -29,8 +29,8 @@ struct Command {
 };
 
 // One function per command group, each in its own file.
-std::vector<Command> ChapterCommands();   // chapter create|get|list, whoami
-std::vector<Command> MemberCommands();    // member add|get|list|update|remove
+std::vector<Command> ChapterCommands();   // chapter create|get|list|update, whoami, display-url
+std::vector<Command> MemberCommands();    // member add|get|list|update|remove|invite-link
 std::vector<Command> MeetingCommands();   // meeting ..., checkin, attendance, visitor add
 std::vector<Command> ReferralCommands();  // refer, referral ..., thanks, one-to-one, ceu, ...
 std::vector<Command> WatchCommands();     // watch
@@ -43,5 +43,7 @@ std::vector<Command> InsightCommands();   // scores, leaderboard, reminders, rel
 FlagSpec ChapterFlag(bool required = false);
 // --on-behalf-of, for records an organizer may type in for a member.
 FlagSpec OnBehalfOfFlag();
+// --web-url, for the commands that print links to reciprocad's web pages.
+FlagSpec WebUrlFlag();
 
 }  // namespace reciproca::cli

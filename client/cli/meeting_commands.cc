@@ -80,6 +80,9 @@ int StartSegment(Context& context, const ParsedArgs& args) {
   request.set_countdown_seconds(static_cast<int32_t>(args.GetInt("seconds", 0, 0, 1000000)));
   request.set_name(context.names().Meeting(args.Positional(0)));
   request.set_title(args.Get("name"));
+  if (args.Has("speaker")) {
+    request.set_speaker(context.names().Member(args.Get("speaker")));
+  }
   request.set_request_id(context.RequestId());
   v1::Meeting meeting;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -223,11 +226,12 @@ std::vector<Command> MeetingCommands() {
        ScheduleMeeting},
       {"meeting open", "M", "open check-in (organizers)", {ChapterFlag()}, 1, 1, true, OpenMeeting},
       {"meeting segment",
-       "M --name TITLE [--seconds 60]",
+       "M --name TITLE [--seconds 60] [--speaker X]",
        "start the next agenda segment (organizers)",
        {ChapterFlag(),
         {"name", "TITLE", "the segment's title, 1..60", true},
-        {"seconds", "N", "countdown in seconds, 0..3600 (default 0: none)"}},
+        {"seconds", "N", "countdown in seconds, 0..3600 (default 0: none)"},
+        {"speaker", "X", "the member speaking (the room display also shows who is next)"}},
        1,
        1,
        true,

@@ -1,7 +1,10 @@
 // member add|get|list|update|remove.
 
+#include <unistd.h>
+
 #include <iostream>
 
+#include "client/cli/access_links.h"
 #include "client/cli/commands.h"
 #include "client/cli/output.h"
 
@@ -158,6 +161,28 @@ int RemoveMember(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
+int InviteLink(Context& context, const ParsedArgs& args) {
+  const std::string web = WebUrl(args);
+  v1::GetMemberTokenRequest request;
+  request.set_name(context.names().Member(args.Get("member")));
+  v1::GetMemberTokenResponse response;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().members().GetMemberToken(rpc, request, &response);
+  });
+  const std::string url = InviteUrl(web, response.access_token());
+  if (context.json()) {
+    std::cout << "{\"member\":" << JsonString(request.name()) << ",\"url\":" << JsonString(url)
+              << ",\"access_token\":" << JsonString(response.access_token()) << "}\n";
+    return 0;
+  }
+  std::cout << url << "\n";
+  if (args.Has("qr")) {
+    // On a terminal the code is drawn black on white, so it scans whatever the theme.
+    std::cout << "\n" << QrCode(url, isatty(STDOUT_FILENO) == 1);
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::vector<Command> MemberCommands() {
@@ -208,6 +233,17 @@ std::vector<Command> MemberCommands() {
        1,
        true,
        RemoveMember},
+      {"member invite-link",
+       "--member X [--web-url URL] [--qr]",
+       "print a member's link to the phone page, with their access token (organizers)",
+       {ChapterFlag(),
+        {"member", "X", "the member (\"7\" or \"chapters/demo/members/7\")", true},
+        WebUrlFlag(),
+        {"qr", "", "also draw the link as a QR code in the terminal"}},
+       0,
+       0,
+       false,
+       InviteLink},
   };
 }
 

@@ -75,6 +75,25 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 void PrintJson(const google::protobuf::Message& message) { std::cout << ToJson(message) << '\n'; }
 
+std::string JsonString(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string FormatTime(const google::protobuf::Timestamp& time) {
   if (time.seconds() == 0 && time.nanos() == 0) {
     return "-";
@@ -134,6 +153,9 @@ std::string DescribeChapter(const v1::Chapter& chapter) {
   out += "  active members: " + std::to_string(chapter.active_member_count()) + "; last event: #" +
          std::to_string(chapter.last_seq()) + "; created: " + FormatTime(chapter.create_time()) +
          "\n";
+  if (chapter.display_amounts()) {
+    out += "  room display: shows TYFCB amounts\n";
+  }
   return out;
 }
 
@@ -167,6 +189,12 @@ std::string DescribeMeeting(const v1::Meeting& meeting, Names& names) {
     out += i + 1 == meeting.segments_size() && meeting.state() == v1::MEETING_STATE_IN_PROGRESS
                ? " (current)\n"
                : "\n";
+    if (!segment.speaker().empty()) {
+      out += "    speaker: " + Person(segment.speaker(), names) + "; next: " +
+             (segment.next_speaker().empty() ? std::string("nobody")
+                                             : Person(segment.next_speaker(), names)) +
+             "\n";
+    }
   }
   for (const v1::Attendance& attendance : meeting.attendance()) {
     out += "  " + EnumWord(attendance.status()) + ": " + Person(attendance.member(), names);

@@ -19,6 +19,8 @@ namespace reciproca::cli {
 std::string ToJson(const google::protobuf::Message& message);
 // Prints ToJson(message) and a newline on stdout.
 void PrintJson(const google::protobuf::Message& message);
+// `text` as a JSON string literal, quotes included (for the few outputs that are not a message).
+std::string JsonString(std::string_view text);
 
 // "2026-11-24T07:03:11Z"; "-" when unset.
 std::string FormatTime(const google::protobuf::Timestamp& time);

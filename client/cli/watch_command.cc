@@ -20,6 +20,13 @@ std::string DescribePayload(const v1::Event& event) {
     case v1::Event::kChapterCreated:
       return "chapter created: " + event.chapter_created().chapter().name() + " \"" +
              event.chapter_created().chapter().display_name() + "\"";
+    case v1::Event::kChapterUpdated: {
+      std::string fields;
+      for (const std::string& field : event.chapter_updated().changed_fields()) {
+        fields += (fields.empty() ? "" : ", ") + field;
+      }
+      return "chapter updated: " + event.chapter_updated().chapter().name() + " (" + fields + ")";
+    }
     case v1::Event::kMemberAdded: {
       const v1::Member& member = event.member_added().member();
       return "member added: " + member.name() + " " + member.display_name() + " (" +
@@ -45,6 +52,10 @@ std::string DescribePayload(const v1::Event& event) {
           "segment started: " + event.segment_started().meeting() + " \"" + segment.title() + "\"";
       if (segment.countdown_seconds() > 0) {
         out += " (" + std::to_string(segment.countdown_seconds()) + " s)";
+      }
+      if (!segment.speaker().empty()) {
+        out += " speaker " + segment.speaker() + ", next " +
+               (segment.next_speaker().empty() ? std::string("nobody") : segment.next_speaker());
       }
       return out;
     }

@@ -1,8 +1,10 @@
 #include "server/api/chapter_service.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "server/api/pagination.h"
+#include "server/domain/validation.h"
 
 namespace reciproca::api {
 namespace {
@@ -16,6 +18,16 @@ Status CheckTimeZoneExists(const std::string& zone) {
   if (!std::filesystem::exists("/usr/share/zoneinfo/" + zone)) {
     return InvalidArgument("chapter.time_zone: unknown time zone \"" + zone +
                            "\"; use an IANA name such as \"Europe/Rome\"");
+  }
+  return {};
+}
+
+// INVALID_ARGUMENT unless `name` is exactly "chapters/{chapter}" (the chapter itself, not a
+// resource in it).
+Status CheckChapterName(std::string_view field, const std::string& name) {
+  if (name.find('/', std::string_view("chapters/").size()) != std::string::npos) {
+    return InvalidArgument(std::string(field) + ": expected chapters/{chapter}, got \"" + name +
+                           "\"");
   }
   return {};
 }
@@ -41,9 +53,8 @@ grpc::ServerUnaryReactor* ChapterService::CreateChapter(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* ChapterService::GetChapter(grpc::CallbackServerContext* context,
                                                      const v1::GetChapterRequest* request,
                                                      v1::Chapter* response) {
-  if (request->name().find('/', std::string_view("chapters/").size()) != std::string::npos) {
-    return Reject(context, InvalidArgument("name: expected chapters/{chapter}, got \"" +
-                                           request->name() + "\""));
+  if (auto s = CheckChapterName("name", request->name()); !s.ok()) {
+    return Reject(context, s.error());
   }
   return Read(context, "name", request->name(),
               [response](const domain::Chapter& chapter, const domain::Principal&) {
@@ -95,6 +106,52 @@ grpc::ServerUnaryReactor* ChapterService::WhoAmI(grpc::CallbackServerContext* co
                                                                    : v1::PRINCIPAL_KIND_MEMBER);
                 }
                 return Status{};
+              });
+}
+
+grpc::ServerUnaryReactor* ChapterService::UpdateChapter(grpc::CallbackServerContext* context,
+                                                        const v1::UpdateChapterRequest* request,
+                                                        v1::Chapter* response) {
+  // Whether the zone exists is checked here, off the chapter's strand (it reads the zone
+  // database), and reported only after the domain's own checks passed.
+  Status zone;
+  const auto& paths = request->update_mask().paths();
+  if (std::find(paths.begin(), paths.end(), "time_zone") != paths.end()) {
+    zone = CheckTimeZoneExists(std::string(domain::Trim(request->chapter().time_zone())));
+  }
+  return Mutate(
+      context, "UpdateChapter", *request, request->request_id(), "chapter.name",
+      request->chapter().name(),
+      [request, zone](const domain::Chapter& c,
+                      const domain::Context& x) -> Result<domain::Events> {
+        auto events = c.DecideUpdateChapter(x, *request);
+        if (events.ok() && !zone.ok()) {
+          return zone.error();
+        }
+        return events;
+      },
+      [response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
+        *response = c.Info();
+        return Status{};
+      },
+      response);
+}
+
+grpc::ServerUnaryReactor* ChapterService::GetDisplayToken(grpc::CallbackServerContext* context,
+                                                          const v1::GetDisplayTokenRequest* request,
+                                                          v1::GetDisplayTokenResponse* response) {
+  if (auto s = CheckChapterName("name", request->name()); !s.ok()) {
+    return Reject(context, s.error());
+  }
+  const engine::TokenMinter& minter = engine_.minter();
+  return Read(context, "name", request->name(),
+              [response, &minter](const domain::Chapter& chapter,
+                                  const domain::Principal& principal) -> Status {
+                if (Status s = chapter.CheckCanGetDisplayToken(principal); !s.ok()) {
+                  return s;
+                }
+                response->set_display_token(minter.ForDisplay(chapter.name()));
+                return {};
               });
 }
 

@@ -21,6 +21,12 @@ class ChapterService final : public v1::ChapterService::CallbackService, private
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
                                    v1::WhoAmIResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateChapter(grpc::CallbackServerContext* context,
+                                          const v1::UpdateChapterRequest* request,
+                                          v1::Chapter* response) override;
+  grpc::ServerUnaryReactor* GetDisplayToken(grpc::CallbackServerContext* context,
+                                            const v1::GetDisplayTokenRequest* request,
+                                            v1::GetDisplayTokenResponse* response) override;
 };
 
 }  // namespace reciproca::api

@@ -92,4 +92,20 @@ grpc::ServerUnaryReactor* MemberService::RemoveMember(grpc::CallbackServerContex
       response);
 }
 
+grpc::ServerUnaryReactor* MemberService::GetMemberToken(grpc::CallbackServerContext* context,
+                                                        const v1::GetMemberTokenRequest* request,
+                                                        v1::GetMemberTokenResponse* response) {
+  const engine::TokenMinter& minter = engine_.minter();
+  return Read(context, "name", request->name(),
+              [request, response, &minter](const domain::Chapter& c,
+                                           const domain::Principal& principal) -> Status {
+                auto member = c.GetMemberForToken(principal, request->name());
+                if (!member.ok()) {
+                  return member.error();
+                }
+                response->set_access_token(minter.ForMember(member->name()));
+                return {};
+              });
+}
+
 }  // namespace reciproca::api

@@ -24,6 +24,9 @@ class MemberService final : public v1::MemberService::CallbackService, private S
   grpc::ServerUnaryReactor* RemoveMember(grpc::CallbackServerContext* context,
                                          const v1::RemoveMemberRequest* request,
                                          v1::Member* response) override;
+  grpc::ServerUnaryReactor* GetMemberToken(grpc::CallbackServerContext* context,
+                                           const v1::GetMemberTokenRequest* request,
+                                           v1::GetMemberTokenResponse* response) override;
 };
 
 }  // namespace reciproca::api

@@ -61,6 +61,12 @@ class Chapter {
   // first must be ChapterCreated.
   void Apply(const v1::Event& event);
 
+  // Changes the chapter's settings named in r.update_mask ("display_name", "display_amounts",
+  // "meeting_weekday", "meeting_time", "time_zone"), checked as DecideCreate checks them, and
+  // returns a ChapterUpdated event. Organizers of this chapter and the admin only. An empty mask
+  // or an unknown path is INVALID_ARGUMENT naming it. The time zone is checked for syntax only.
+  Result<Events> DecideUpdateChapter(const Context& ctx, const v1::UpdateChapterRequest& r) const;
+
   // --- Commands. Each checks permission (organizer-only commands: the admin or a member whose
   // current role is a leadership role; members act only as themselves, in their own chapter),
   // then the request, then the rules of DOMAIN.md, and returns the events or an Error whose
@@ -100,6 +106,14 @@ class Chapter {
   // --- Reads.
   // Ok for the admin and for members and displays of this chapter; PERMISSION_DENIED otherwise.
   Status CheckCanRead(const Principal& principal) const;
+
+  // Access tokens are derived from the resource they open, so they can be handed out again. Only
+  // the admin and this chapter's organizers may: PERMISSION_DENIED otherwise, naming who may.
+  Status CheckCanGetDisplayToken(const Principal& principal) const;
+  // CheckCanGetDisplayToken's rule, then the member: INVALID_ARGUMENT when `name` is empty,
+  // malformed or of another chapter, NOT_FOUND when unknown, FAILED_PRECONDITION when the member
+  // has left (their token is revoked). Returns the member.
+  Result<v1::Member> GetMemberForToken(const Principal& principal, std::string_view name) const;
 
   // The chapter resource, with last_seq and active_member_count filled in.
   v1::Chapter Info() const;
@@ -161,10 +175,19 @@ class Chapter {
   // The active member holding `category` (compared case-insensitively), or nullptr.
   const v1::Member* CategoryHolder(std::string_view category) const;
 
+  // Who may get access tokens again (chapter_access.cc); `what` names the token in the message.
+  Status CheckCanGetTokens(const Principal& principal, std::string_view what) const;
+
+  // The member who speaks after `speaker` in a segment titled `title` of `meeting`: see
+  // Segment.next_speaker in resources.proto. Empty when none (chapter_meetings.cc).
+  std::string NextSpeaker(const v1::Meeting& meeting, std::string_view speaker,
+                          std::string_view title) const;
+
   // A new event with seq last_seq()+offset and the common fields filled in.
   v1::Event NewEvent(const Context& ctx, int64_t offset, std::string_view on_behalf_of) const;
 
   // Apply, per payload (chapter_apply.cc).
+  void ApplyChapterUpdated(const v1::ChapterUpdated& e);
   void ApplyMemberAdded(const v1::MemberAdded& e);
   void ApplyMemberUpdated(const v1::MemberUpdated& e);
   void ApplyMemberLeft(const v1::Event& event);

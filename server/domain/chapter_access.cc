@@ -1,9 +1,9 @@
-// The chapter itself: creation, who may do what, lookups shared by the commands, Info().
+// Who may do what, lookups shared by the commands, Info(). (Creating and updating the chapter's
+// settings: chapter_settings.cc.)
 
 #include <string>
 
 #include "server/domain/chapter.h"
-#include "server/domain/money.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
 
@@ -15,51 +15,6 @@ bool IsLeadershipRole(v1::Role role) {
 }
 
 }  // namespace
-
-Result<Events> Chapter::DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
-                                     const std::string& chapter_id) {
-  if (ctx.principal.kind != Principal::Kind::kAdmin) {
-    return PermissionDenied("only the server admin may create chapters");
-  }
-  const v1::Chapter& in = request.chapter();
-  auto display_name = CheckText("chapter.display_name", in.display_name(), 1, 100);
-  if (!display_name) {
-    return display_name.error();
-  }
-  if (!v1::Weekday_IsValid(in.meeting_weekday())) {
-    return InvalidArgument("chapter.meeting_weekday: unknown weekday " +
-                           std::to_string(in.meeting_weekday()));
-  }
-  std::string meeting_time(Trim(in.meeting_time()));
-  if (!meeting_time.empty() && !IsValidTimeOfDay(meeting_time)) {
-    return InvalidArgument("chapter.meeting_time: \"" + meeting_time +
-                           "\" is not a time of day \"HH:MM\" between 00:00 and 23:59");
-  }
-  std::string time_zone(Trim(in.time_zone()));
-  if (!time_zone.empty() && !IsValidTimeZoneSyntax(time_zone)) {
-    return InvalidArgument("chapter.time_zone: \"" + time_zone +
-                           "\" is not an IANA time zone name like \"Europe/Rome\" or \"UTC\"");
-  }
-  std::string currency = in.currency().empty() ? "EUR" : in.currency();
-  if (Status s = CheckCurrency("chapter.currency", currency); !s) {
-    return s.error();
-  }
-
-  v1::Event event;
-  event.set_chapter("chapters/" + chapter_id);
-  event.set_seq(1);
-  *event.mutable_time() = ToTimestamp(ctx.now);
-  event.set_actor(ctx.principal.ActorName());
-  v1::Chapter* out = event.mutable_chapter_created()->mutable_chapter();
-  out->set_name(event.chapter());
-  out->set_display_name(*display_name);
-  out->set_meeting_weekday(in.meeting_weekday());
-  out->set_meeting_time(meeting_time);
-  out->set_time_zone(time_zone);
-  out->set_currency(currency);
-  *out->mutable_create_time() = event.time();
-  return Events{event};
-}
 
 Status Chapter::CheckCanRead(const Principal& principal) const {
   switch (principal.kind) {
@@ -96,6 +51,42 @@ Status Chapter::CheckCanWrite(const Principal& principal) const {
     return PermissionDenied("caller " + principal.member + " has left " + info_.name());
   }
   return {};
+}
+
+Status Chapter::CheckCanGetTokens(const Principal& principal, std::string_view what) const {
+  if (IsOrganizerPrincipal(principal)) {
+    return {};
+  }
+  std::string why;
+  if (principal.kind == Principal::Kind::kDisplay) {
+    why = "the room display's token is read-only";
+  } else if (principal.chapter != info_.name()) {
+    why = "the caller is not a member of " + info_.name();
+  } else {
+    why = principal.member + " is not an active organizer";
+  }
+  return PermissionDenied("only organizers of " + info_.name() + " and the server admin may get " +
+                          std::string(what) + "; " + why);
+}
+
+Status Chapter::CheckCanGetDisplayToken(const Principal& principal) const {
+  return CheckCanGetTokens(principal, "the display token");
+}
+
+Result<v1::Member> Chapter::GetMemberForToken(const Principal& principal,
+                                              std::string_view name) const {
+  if (Status s = CheckCanGetTokens(principal, "a member's access token"); !s) {
+    return s.error();
+  }
+  auto member = FindMember("name", name);
+  if (!member) {
+    return member.error();
+  }
+  if ((*member)->state() != v1::MEMBER_STATE_ACTIVE) {
+    return FailedPrecondition("name: " + std::string(name) + " (" + (*member)->display_name() +
+                              ") has left the chapter; their token is revoked and none is issued");
+  }
+  return **member;
 }
 
 bool Chapter::IsOrganizerPrincipal(const Principal& principal) const {

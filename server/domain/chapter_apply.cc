@@ -18,6 +18,9 @@ void Chapter::Apply(const v1::Event& event) {
       info_.clear_last_seq();
       info_.clear_active_member_count();
       break;
+    case v1::Event::kChapterUpdated:
+      ApplyChapterUpdated(event.chapter_updated());
+      break;
     case v1::Event::kMemberAdded:
       ApplyMemberAdded(event.member_added());
       break;
@@ -116,6 +119,16 @@ void Chapter::Apply(const v1::Event& event) {
       // Plugin outputs (40..59) and unknown payloads do not change the chapter.
       break;
   }
+}
+
+void Chapter::ApplyChapterUpdated(const v1::ChapterUpdated& e) {
+  // Only the settings UpdateChapter may change; name, currency and create_time stay.
+  const v1::Chapter& after = e.chapter();
+  info_.set_display_name(after.display_name());
+  info_.set_display_amounts(after.display_amounts());
+  info_.set_meeting_weekday(after.meeting_weekday());
+  info_.set_meeting_time(after.meeting_time());
+  info_.set_time_zone(after.time_zone());
 }
 
 void Chapter::ApplyMemberAdded(const v1::MemberAdded& e) {

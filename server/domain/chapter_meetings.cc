@@ -1,6 +1,9 @@
 // The weekly meeting: schedule, open, segments, attendance (PALMS), visitors, close.
 
+#include <algorithm>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "server/domain/chapter.h"
 #include "server/domain/names.h"
@@ -48,6 +51,12 @@ const v1::Attendance* FindAttendance(const v1::Meeting& meeting, std::string_vie
     }
   }
   return nullptr;
+}
+
+// Attendance of someone who can speak: the member, or their substitute, is in the room.
+bool IsInTheRoom(v1::AttendanceStatus status) {
+  return status == v1::ATTENDANCE_STATUS_PRESENT || status == v1::ATTENDANCE_STATUS_LATE ||
+         status == v1::ATTENDANCE_STATUS_SUBSTITUTE;
 }
 
 bool IsOpenForCheckIn(const v1::Meeting& meeting) {
@@ -119,6 +128,11 @@ Result<Events> Chapter::DecideStartSegment(const Context& ctx,
   if (!meeting) {
     return meeting.error();
   }
+  if (!r.speaker().empty()) {
+    if (auto speaker = FindActiveMember("speaker", r.speaker()); !speaker) {
+      return speaker.error();
+    }
+  }
   if (!IsOpenForCheckIn(**meeting)) {
     return FailedPrecondition("name: meeting " + r.name() + " is " +
                               StateName((*meeting)->state()) +
@@ -127,10 +141,47 @@ Result<Events> Chapter::DecideStartSegment(const Context& ctx,
   v1::Event event = NewEvent(ctx, 1, "");
   v1::SegmentStarted* started = event.mutable_segment_started();
   started->set_meeting(r.name());
-  started->mutable_segment()->set_title(*title);
-  started->mutable_segment()->set_countdown_seconds(r.countdown_seconds());
-  *started->mutable_segment()->mutable_start_time() = event.time();
+  v1::Segment* segment = started->mutable_segment();
+  segment->set_title(*title);
+  segment->set_countdown_seconds(r.countdown_seconds());
+  *segment->mutable_start_time() = event.time();
+  if (!r.speaker().empty()) {
+    segment->set_speaker(r.speaker());
+    segment->set_next_speaker(NextSpeaker(**meeting, r.speaker(), *title));
+  }
   return Events{event};
+}
+
+std::string Chapter::NextSpeaker(const v1::Meeting& meeting, std::string_view speaker,
+                                 std::string_view title) const {
+  // Who already spoke in a segment of this title (a "60-second presentations" round may be
+  // started once per speaker).
+  const std::string lower_title = AsciiLower(title);
+  std::set<std::string, std::less<>> spoke;
+  for (const v1::Segment& segment : meeting.segments()) {
+    if (!segment.speaker().empty() && AsciiLower(segment.title()) == lower_title) {
+      spoke.insert(segment.speaker());
+    }
+  }
+  // The roster in the order members joined; the first candidate after the speaker wins.
+  std::vector<const v1::Member*> roster;
+  for (const auto& [name, member] : members_) {
+    roster.push_back(&member);
+  }
+  std::sort(roster.begin(), roster.end(), [](const v1::Member* a, const v1::Member* b) {
+    return IdOrderLess(a->name(), b->name());
+  });
+  for (const v1::Member* member : roster) {
+    if (!IdOrderLess(speaker, member->name()) || member->state() != v1::MEMBER_STATE_ACTIVE ||
+        spoke.count(member->name()) > 0) {
+      continue;
+    }
+    const v1::Attendance* attendance = FindAttendance(meeting, member->name());
+    if (attendance != nullptr && IsInTheRoom(attendance->status())) {
+      return member->name();
+    }
+  }
+  return "";
 }
 
 Result<Events> Chapter::DecideCheckIn(const Context& ctx, const v1::CheckInRequest& r) const {

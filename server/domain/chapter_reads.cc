@@ -26,16 +26,6 @@ Result<T> GetFrom(const std::map<std::string, T, std::less<>>& items, std::strin
   return it->second;
 }
 
-// Orders names by their numeric id (then text), so "members/10" comes after "members/9".
-bool NameLess(const std::string& a, const std::string& b) {
-  int64_t ia = NumericId(a);
-  int64_t ib = NumericId(b);
-  if (ia != ib) {
-    return ia < ib;
-  }
-  return a < b;
-}
-
 Status CheckFilterName(std::string_view field, std::string_view name, NameKind kind,
                        std::string_view chapter) {
   if (name.empty()) {
@@ -103,7 +93,7 @@ std::vector<v1::Member> Chapter::ListMembers(bool show_left) const {
     if (la != lb) {
       return la < lb;
     }
-    return NameLess(a.name(), b.name());
+    return IdOrderLess(a.name(), b.name());
   });
   return out;
 }
@@ -120,7 +110,7 @@ std::vector<v1::Meeting> Chapter::ListMeetings() const {
     if (ta != tb) {
       return ta > tb;
     }
-    return NameLess(b.name(), a.name());
+    return IdOrderLess(b.name(), a.name());
   });
   return out;
 }
@@ -149,7 +139,7 @@ Result<std::vector<v1::Referral>> Chapter::ListReferrals(const ReferralFilter& f
     }
   }
   std::sort(out.begin(), out.end(), [](const v1::Referral& a, const v1::Referral& b) {
-    return NameLess(b.name(), a.name());
+    return IdOrderLess(b.name(), a.name());
   });
   return out;
 }

@@ -140,4 +140,13 @@ int64_t NumericId(std::string_view name) {
   return v;
 }
 
+bool IdOrderLess(std::string_view a, std::string_view b) {
+  const int64_t ia = NumericId(a);
+  const int64_t ib = NumericId(b);
+  if (ia != ib) {
+    return ia < ib;
+  }
+  return a < b;
+}
+
 }  // namespace reciproca::domain

@@ -50,4 +50,8 @@ std::string_view MeetingOfVisitor(std::string_view visitor);
 // The numeric id (last segment) of a name, or -1 when it is not a number.
 int64_t NumericId(std::string_view name);
 
+// Orders names by their numeric id, then by text, so "members/10" comes after "members/9". For
+// members this is the order they joined the chapter (ids are the seq of their MemberAdded).
+bool IdOrderLess(std::string_view a, std::string_view b);
+
 }  // namespace reciproca::domain

@@ -41,6 +41,7 @@ std::pair<std::string, std::string> Touched(const v1::Event& e) {
     case P::kTestimonialRecorded:
       return {"testimonial", e.testimonial_recorded().testimonial().name()};
     case P::kChapterCreated:
+    case P::kChapterUpdated:
     case P::kPluginOutput:
     case P::PAYLOAD_NOT_SET:
       break;

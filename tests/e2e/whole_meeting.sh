@@ -4,8 +4,9 @@
 #   bash whole_meeting.sh PATH_TO_reciprocad PATH_TO_reciproca
 #
 # Starts a real server on 127.0.0.1:0 with a fresh data directory, runs a chapter through two
-# meetings with the CLI (check-ins, PALMS records, referrals, thank-yous...), checks the event
-# stream, the PALMS report and the error exit codes, then stops the server with SIGTERM,
+# meetings with the CLI (check-ins, PALMS records, segment speakers, referrals, thank-yous...),
+# checks the chapter settings, the display and invite links (and that their tokens work), the
+# event stream, the PALMS report and the error exit codes, then stops the server with SIGTERM,
 # restarts it on the same data and checks nothing was lost. Every wait is bounded.
 # The member variables (ana, ana_token, ...) are assigned indirectly by add_member.
 # shellcheck disable=SC2154
@@ -41,6 +42,15 @@ expect "chapter name" "$chapter" "chapters/e2e"
 cli --token "$admin" chapter get e2e
 grep -q "^chapter chapters/e2e: E2E Breakfast" <<<"$out" || fail "chapter get: $out"
 
+step="chapter update"
+cli --token "$admin" chapter update --chapter e2e --display-amounts true --json
+expect "display_amounts after update" "$(jget display_amounts <<<"$out")" "true"
+cli --token "$admin" chapter get e2e
+grep -q "^  room display: shows TYFCB amounts$" <<<"$out" || fail "chapter get after update: $out"
+cli_fails 2 "nothing to update" --token "$admin" chapter update --chapter e2e
+cli_fails 2 "display-amounts must be true or false" --token "$admin" chapter update \
+  --chapter e2e --display-amounts maybe
+
 step="member add"
 # add_member VAR NAME BUSINESS CATEGORY [FLAGS...]: sets VAR to the member and VAR_token.
 add_member() {
@@ -71,6 +81,43 @@ cli --token "$ana_token" member list
 cli --token "$ana_token" member update "$ana_id" --phone "+39 333 0000002" --json
 expect "member update phone" "$(jget phone <<<"$out")" "+39 333 0000002"
 
+step="display-url and invite-link"
+cli --token "$org_token" display-url --chapter e2e --web-url http://example.test:8080/
+expect "display-url" "$out" \
+  "http://example.test:8080/display/#chapter=chapters%2Fe2e&token=$display_token"
+cli --token "$org_token" display-url --chapter e2e
+expect "display-url default web" "$out" \
+  "http://127.0.0.1:8080/display/#chapter=chapters%2Fe2e&token=$display_token"
+out="$(RECIPROCA_WEB_URL=https://meet.example.org "$cli_bin" --token "$admin" display-url \
+  --chapter e2e 2>"$work/stderr")" ||
+  fail "display-url with RECIPROCA_WEB_URL: $(cat "$work/stderr")"
+expect "display-url from RECIPROCA_WEB_URL" "$out" \
+  "https://meet.example.org/display/#chapter=chapters%2Fe2e&token=$display_token"
+cli --token "${out##*token=}" whoami
+expect "whoami with the display-url token" "$out" "display in chapters/e2e"
+cli --token "$org_token" member invite-link --chapter e2e --member "$ana_id" \
+  --web-url https://meet.example.org
+expect "invite-link" "$out" "https://meet.example.org/app/#token=$ana_token"
+cli --token "${out##*token=}" whoami --json
+expect "whoami with the invite-link token" "$(jget member <<<"$out")" "$ana"
+cli --token "$admin" member invite-link --member "$marco" --qr
+expect "invite-link --qr first line" "$(head -n 1 <<<"$out")" \
+  "http://127.0.0.1:8080/app/#token=$marco_token"
+qr="$(tail -n +3 <<<"$out")"
+[ "$(wc -l <<<"$qr")" -ge 15 ] || fail "invite-link --qr: QR code too short: $out"
+grep -q "█" <<<"$qr" || fail "invite-link --qr: no half blocks: $out"
+grep -qv '^[█▀▄ ]*$' <<<"$qr" && fail "invite-link --qr: unexpected characters: $out"
+# Every line as wide as the others (one column per module), counted whatever the locale.
+[ "$(sed -e 's/█/x/g' -e 's/▀/x/g' -e 's/▄/x/g' <<<"$qr" | awk '{ print length($0) }' |
+  sort -u | wc -l)" -eq 1 ] || fail "invite-link --qr: lines of different widths: $out"
+cli_fails 2 "must start with http:// or https://" --token "$org_token" display-url \
+  --chapter e2e --web-url ftp://example.test
+cli_fails 2 "must start with http:// or https://" --token "$org_token" member invite-link \
+  --member "$ana_id" --web-url example.test:8080
+cli_fails 3 "error: PERMISSION_DENIED: only organizers of chapters/e2e" --token "$ana_token" \
+  display-url
+cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" member invite-link --member "$ana_id"
+
 step="meeting 1 (starts in an hour: check-ins are present)"
 now="$(date +%s)"
 start1="$(date -u -d "@$(((now + 3600) / 60 * 60))" +%Y-%m-%dT%H:%MZ)"
@@ -90,6 +137,19 @@ cli --token "$org_token" checkin --meeting "$m1" --member "$marco" --json
 expect "marco check-in by the organizer" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_PRESENT"
 cli --token "$org_token" attendance --meeting "$m1" --member "${luca##*/}" --status medical --json
 expect "luca medical" "$(jget status <<<"$out")" "ATTENDANCE_STATUS_MEDICAL"
+
+step="segment speakers"
+# Roster order: Olga, Ana, Marco, Luca, Sara. Luca is medical, so after Ana comes Marco.
+cli --token "$org_token" meeting segment "$m1" --name "60-second presentations" --seconds 60 \
+  --speaker "$ana_id" --json
+expect "segment speaker" "$(jget speaker <<<"$out")" "$ana"
+expect "segment next speaker" "$(jget next_speaker <<<"$out")" "$marco"
+cli --token "$org_token" meeting segment "${m1##*/}" --name "60-second presentations" \
+  --seconds 60 --speaker "$marco"
+grep -q "^    speaker: Marco Bianchi ($marco); next: nobody$" <<<"$out" ||
+  fail "segment speaker text (Luca is medical, Sara has no record): $out"
+cli_fails 3 "error: NOT_FOUND: speaker: member chapters/e2e/members/999 not found" \
+  --token "$org_token" meeting segment "$m1" --name "Feature presentation" --speaker 999
 
 step="visitor"
 cli --token "$ana_token" visitor add --meeting "$m1" --name "Giulia Neri" --business "Neri Design" \
@@ -197,6 +257,8 @@ cli --token "$org_token" member remove "$paolo" --json
 expect "removed member state" "$(jget state <<<"$out")" "MEMBER_STATE_LEFT"
 cli_fails 3 "error: FAILED_PRECONDITION" --token "$ana_token" refer --to "$paolo" \
   --temperature 3 --inside
+cli_fails 3 "error: FAILED_PRECONDITION: name: $paolo (Paolo Gialli) has left the chapter" \
+  --token "$org_token" member invite-link --member "$paolo"
 
 step="watch (replay)"
 cli --token "$ana_token" chapter get --json

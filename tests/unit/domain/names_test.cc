@@ -47,5 +47,12 @@ TEST(Names, ChildNamesUseTheSequenceNumber) {
   EXPECT_EQ(NumericId("chapters/rome/members/ana"), -1);
 }
 
+TEST(Names, IdOrderLessOrdersByNumericIdThenText) {
+  EXPECT_TRUE(IdOrderLess("chapters/rome/members/9", "chapters/rome/members/10"));
+  EXPECT_FALSE(IdOrderLess("chapters/rome/members/10", "chapters/rome/members/9"));
+  EXPECT_FALSE(IdOrderLess("chapters/rome/members/7", "chapters/rome/members/7"));
+  EXPECT_TRUE(IdOrderLess("chapters/a/members/7", "chapters/b/members/7"));
+}
+
 }  // namespace
 }  // namespace reciproca::domain

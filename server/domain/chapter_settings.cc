@@ -1,0 +1,135 @@
+// The chapter's own settings: creating the chapter, and changing its name, schedule and what
+// the room display may show.
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "server/domain/chapter.h"
+#include "server/domain/money.h"
+#include "server/domain/validation.h"
+
+namespace reciproca::domain {
+namespace {
+
+// The settings UpdateChapter may change, in the order changed_fields lists them.
+constexpr std::string_view kMaskPaths[] = {"display_name", "display_amounts", "meeting_weekday",
+                                           "meeting_time", "time_zone"};
+
+constexpr std::string_view kKnownPaths =
+    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone";
+
+// Validates the settings of `in` named in `paths` and writes the normalized (trimmed) values into
+// `out`; errors name "chapter.{field}". Shared by create and update, so both accept the same.
+Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std::less<>>& paths,
+                          v1::Chapter* out) {
+  if (paths.count("display_name")) {
+    auto display_name = CheckText("chapter.display_name", in.display_name(), 1, 100);
+    if (!display_name) {
+      return display_name.error();
+    }
+    out->set_display_name(*display_name);
+  }
+  if (paths.count("display_amounts")) {
+    out->set_display_amounts(in.display_amounts());
+  }
+  if (paths.count("meeting_weekday")) {
+    if (!v1::Weekday_IsValid(in.meeting_weekday())) {
+      return InvalidArgument("chapter.meeting_weekday: unknown weekday " +
+                             std::to_string(in.meeting_weekday()));
+    }
+    out->set_meeting_weekday(in.meeting_weekday());
+  }
+  if (paths.count("meeting_time")) {
+    std::string meeting_time(Trim(in.meeting_time()));
+    if (!meeting_time.empty() && !IsValidTimeOfDay(meeting_time)) {
+      return InvalidArgument("chapter.meeting_time: \"" + meeting_time +
+                             "\" is not a time of day \"HH:MM\" between 00:00 and 23:59");
+    }
+    out->set_meeting_time(meeting_time);
+  }
+  if (paths.count("time_zone")) {
+    std::string time_zone(Trim(in.time_zone()));
+    if (!time_zone.empty() && !IsValidTimeZoneSyntax(time_zone)) {
+      return InvalidArgument("chapter.time_zone: \"" + time_zone +
+                             "\" is not an IANA time zone name like \"Europe/Rome\" or \"UTC\"");
+    }
+    out->set_time_zone(time_zone);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Events> Chapter::DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
+                                     const std::string& chapter_id) {
+  if (ctx.principal.kind != Principal::Kind::kAdmin) {
+    return PermissionDenied("only the server admin may create chapters");
+  }
+  const v1::Chapter& in = request.chapter();
+  v1::Event event;
+  event.set_chapter("chapters/" + chapter_id);
+  event.set_seq(1);
+  *event.mutable_time() = ToTimestamp(ctx.now);
+  event.set_actor(ctx.principal.ActorName());
+  v1::Chapter* out = event.mutable_chapter_created()->mutable_chapter();
+  const std::set<std::string, std::less<>> all(std::begin(kMaskPaths), std::end(kMaskPaths));
+  if (Status s = CheckChapterFields(in, all, out); !s) {
+    return s.error();
+  }
+  std::string currency = in.currency().empty() ? "EUR" : in.currency();
+  if (Status s = CheckCurrency("chapter.currency", currency); !s) {
+    return s.error();
+  }
+  out->set_name(event.chapter());
+  out->set_currency(currency);
+  *out->mutable_create_time() = event.time();
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
+                                            const v1::UpdateChapterRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "update the chapter"); !s) {
+    return s.error();
+  }
+  const std::string& name = r.chapter().name();
+  if (name.empty()) {
+    return InvalidArgument("chapter.name: is required (chapters/{chapter})");
+  }
+  if (name != info_.name()) {
+    return InvalidArgument("chapter.name: expected " + info_.name() + ", got \"" + name + "\"");
+  }
+  if (r.update_mask().paths_size() == 0) {
+    return InvalidArgument("update_mask: is required (paths: " + std::string(kKnownPaths) + ")");
+  }
+  std::set<std::string, std::less<>> paths;
+  for (const std::string& path : r.update_mask().paths()) {
+    if (std::find(std::begin(kMaskPaths), std::end(kMaskPaths), path) == std::end(kMaskPaths)) {
+      return InvalidArgument("update_mask: unknown path \"" + path +
+                             "\" (known: " + std::string(kKnownPaths) + ")");
+    }
+    paths.insert(path);
+  }
+  v1::Chapter after = info_;
+  if (Status s = CheckChapterFields(r.chapter(), paths, &after); !s) {
+    return s.error();
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::ChapterUpdated* updated = event.mutable_chapter_updated();
+  auto changed = [&](std::string_view field, bool differs) {
+    if (paths.count(field) && differs) {
+      updated->add_changed_fields(std::string(field));
+    }
+  };
+  changed("display_name", info_.display_name() != after.display_name());
+  changed("display_amounts", info_.display_amounts() != after.display_amounts());
+  changed("meeting_weekday", info_.meeting_weekday() != after.meeting_weekday());
+  changed("meeting_time", info_.meeting_time() != after.meeting_time());
+  changed("time_zone", info_.time_zone() != after.time_zone());
+  after.clear_last_seq();
+  after.clear_active_member_count();
+  *updated->mutable_chapter() = std::move(after);
+  return Events{event};
+}
+
+}  // namespace reciproca::domain

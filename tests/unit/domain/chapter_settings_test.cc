@@ -1,0 +1,150 @@
+// The chapter's settings after creation: UpdateChapter and display_amounts.
+
+#include <gtest/gtest.h>
+
+#include "google/protobuf/util/message_differencer.h"
+#include "server/domain/chapter.h"
+#include "unit/domain/chapter_test_support.h"
+
+namespace reciproca::domain {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using testing::IsError;
+using testing::kNow;
+
+class SettingsTest : public testing::RosterChapterTest {
+ protected:
+  // A request naming the chapter, with `paths` as its mask.
+  static v1::UpdateChapterRequest Update(std::initializer_list<const char*> paths) {
+    v1::UpdateChapterRequest request;
+    request.mutable_chapter()->set_name(kChapter);
+    for (const char* path : paths) {
+      request.mutable_update_mask()->add_paths(path);
+    }
+    return request;
+  }
+};
+
+TEST(CreateChapterSettings, DisplayAmountsDefaultsToFalseAndIsKeptWhenSet) {
+  v1::CreateChapterRequest request;
+  request.mutable_chapter()->set_display_name("Rome");
+  Context admin{Principal{Principal::Kind::kAdmin, "", ""}, testing::At(kNow)};
+  auto plain = Chapter::DecideCreate(admin, request, "rome");
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_FALSE((*plain)[0].chapter_created().chapter().display_amounts());
+  request.mutable_chapter()->set_display_amounts(true);
+  auto shown = Chapter::DecideCreate(admin, request, "rome");
+  ASSERT_TRUE(shown.ok()) << shown.error().message;
+  Chapter chapter;
+  chapter.Apply((*shown)[0]);
+  EXPECT_TRUE(chapter.Info().display_amounts());
+}
+
+TEST_F(SettingsTest, UpdateChapter_ChangesOnlyTheMaskedFields) {
+  v1::UpdateChapterRequest request = Update({"display_amounts", "display_name"});
+  request.mutable_chapter()->set_display_amounts(true);
+  request.mutable_chapter()->set_display_name("  Rome Centro Lunch ");
+  request.mutable_chapter()->set_meeting_time("12:30");  // not in the mask: ignored
+  auto r = chapter_.DecideUpdateChapter(As(president_), request);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const v1::Event& e = (*r)[0];
+  EXPECT_EQ(e.actor(), president_);
+  EXPECT_EQ(e.chapter_updated().chapter().display_name(), "Rome Centro Lunch");
+  EXPECT_EQ(std::vector<std::string>(e.chapter_updated().changed_fields().begin(),
+                                     e.chapter_updated().changed_fields().end()),
+            (std::vector<std::string>{"display_name", "display_amounts"}));
+  ApplyAll(r);
+  v1::Chapter info = chapter_.Info();
+  EXPECT_TRUE(info.display_amounts());
+  EXPECT_EQ(info.display_name(), "Rome Centro Lunch");
+  EXPECT_EQ(info.meeting_time(), "07:00");
+  EXPECT_EQ(info.time_zone(), "Europe/Rome");
+  EXPECT_EQ(info.currency(), "EUR");
+  EXPECT_EQ(info.name(), kChapter);
+  EXPECT_EQ(info.active_member_count(), 4);
+  EXPECT_EQ(info.last_seq(), e.seq());
+}
+
+TEST_F(SettingsTest, UpdateChapter_ChangesTheSchedule) {
+  v1::UpdateChapterRequest request = Update({"meeting_weekday", "meeting_time", "time_zone"});
+  request.mutable_chapter()->set_meeting_weekday(v1::WEEKDAY_THURSDAY);
+  request.mutable_chapter()->set_meeting_time("18:30");
+  request.mutable_chapter()->set_time_zone("Europe/London");
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), request));
+  v1::Chapter info = chapter_.Info();
+  EXPECT_EQ(info.meeting_weekday(), v1::WEEKDAY_THURSDAY);
+  EXPECT_EQ(info.meeting_time(), "18:30");
+  EXPECT_EQ(info.time_zone(), "Europe/London");
+}
+
+TEST_F(SettingsTest, UpdateChapter_WithoutChangeRecordsNoChangedFields) {
+  v1::UpdateChapterRequest request = Update({"display_amounts"});
+  auto r = chapter_.DecideUpdateChapter(Admin(), request);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)[0].chapter_updated().changed_fields_size(), 0);
+}
+
+TEST_F(SettingsTest, UpdateChapter_RequiresAMaskOfKnownPaths) {
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), Update({})),
+                      ErrorCode::kInvalidArgument, {"update_mask", "required", "display_amounts"}));
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), Update({"display_name", "currency"})),
+                      ErrorCode::kInvalidArgument, {"update_mask", "\"currency\"", "known"}));
+}
+
+TEST_F(SettingsTest, UpdateChapter_ChecksValuesAsCreateDoes) {
+  v1::UpdateChapterRequest request = Update({"display_name"});
+  request.mutable_chapter()->set_display_name("  ");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.display_name"}));
+  request = Update({"meeting_time"});
+  request.mutable_chapter()->set_meeting_time("25:00");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.meeting_time", "25:00"}));
+  request = Update({"time_zone"});
+  request.mutable_chapter()->set_time_zone("not a zone");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.time_zone"}));
+  request = Update({"meeting_weekday"});
+  request.mutable_chapter()->set_meeting_weekday(static_cast<v1::Weekday>(99));
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.meeting_weekday", "99"}));
+}
+
+TEST_F(SettingsTest, UpdateChapter_NamesThisChapter) {
+  v1::UpdateChapterRequest request = Update({"display_amounts"});
+  request.mutable_chapter()->set_name("");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.name", "required"}));
+  request.mutable_chapter()->set_name("chapters/rome/members/3");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.name", "chapters/rome/members/3"}));
+}
+
+TEST_F(SettingsTest, UpdateChapter_IsForOrganizersAndTheAdmin) {
+  v1::UpdateChapterRequest request = Update({"display_amounts"});
+  request.mutable_chapter()->set_display_amounts(true);
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(As(ana_), request), ErrorCode::kPermissionDenied,
+                      {"only organizers may update the chapter"}));
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Display(), request),
+                      ErrorCode::kPermissionDenied, {"read-only"}));
+  EXPECT_TRUE(chapter_.DecideUpdateChapter(As(president_), request).ok());
+  EXPECT_TRUE(chapter_.DecideUpdateChapter(Admin(), request).ok());
+}
+
+TEST_F(SettingsTest, Replay_RebuildsTheUpdatedSettings) {
+  v1::UpdateChapterRequest request = Update({"display_amounts", "meeting_time"});
+  request.mutable_chapter()->set_display_amounts(true);
+  request.mutable_chapter()->set_meeting_time("08:15");
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), request));
+  Chapter replayed;
+  for (const v1::Event& event : log_) {
+    replayed.Apply(event);
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals(replayed.Info(), chapter_.Info()));
+  EXPECT_TRUE(replayed.Info().display_amounts());
+  EXPECT_EQ(replayed.Info().meeting_time(), "08:15");
+}
+
+}  // namespace
+}  // namespace reciproca::domain
