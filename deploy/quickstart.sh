@@ -8,7 +8,8 @@
 #
 # Rerunnable: the demo chapter and its members are created once; their tokens are kept in
 # ./data/demo-tokens.env (mode 0600) and reused, and each run adds one more demo meeting.
-# Environment: BUILD_DIR (default ./build), RECIPROCA_LISTEN (default 127.0.0.1:50051).
+# Environment: BUILD_DIR (default ./build), RECIPROCA_LISTEN (default 127.0.0.1:50051),
+# RECIPROCA_HTTP_LISTEN (the web pages and JSON API; default 127.0.0.1:8080).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,6 +46,8 @@ data="$root/data"
 mkdir -p "$data"
 chmod 700 "$data"
 port_file="$data/reciprocad.port"
+http_listen="${RECIPROCA_HTTP_LISTEN:-127.0.0.1:8080}"
+http_port_file="$data/reciprocad.http-port"
 log_file="$data/reciprocad.log"
 tokens_file="$data/demo-tokens.env"
 
@@ -71,13 +74,15 @@ trap stop_server EXIT
 trap 'echo; exit 0' INT TERM
 
 say "Starting reciprocad on $listen (data in ./data, log in ./data/reciprocad.log)"
-rm -f "$port_file"
-# With the shipped plugins: traffic-light scores, leaderboards, reciprocity reminders.
+rm -f "$port_file" "$http_port_file"
+# With the shipped plugins (traffic-light scores, leaderboards, reciprocity reminders) and the
+# HTTP gateway (room display, phone page).
 "$server_bin" --listen "$listen" --data-dir "$data" --port-file "$port_file" \
+  --http-listen "$http_listen" --http-port-file "$http_port_file" \
   --plugin-dir "$build/plugins/lib" >>"$log_file" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
-  [ -s "$port_file" ] && break
+  [ -s "$http_port_file" ] && break  # written last, once both listeners serve
   if ! kill -0 "$server_pid" 2>/dev/null; then
     server_pid=""
     echo "quickstart: reciprocad exited at start; the end of $log_file:" >&2
@@ -87,12 +92,13 @@ for _ in $(seq 1 300); do
   fi
   sleep 0.1
 done
-if [ ! -s "$port_file" ]; then
+if [ ! -s "$http_port_file" ]; then
   echo "quickstart: reciprocad did not start listening within 30 s (see $log_file)" >&2
   exit 1
 fi
 server="${listen%:*}:$(tr -d '[:space:]' <"$port_file")"
 export RECIPROCA_SERVER="$server"
+export RECIPROCA_WEB_URL="http://${http_listen%:*}:$(tr -d '[:space:]' <"$http_port_file")"
 unset RECIPROCA_TOKEN
 
 if [ -n "${RECIPROCA_ADMIN_TOKEN:-}" ]; then
@@ -227,9 +233,17 @@ as Giulia "$org" leaderboard --chapter demo --board referrals_given --window all
 as Giulia "$org" scores --chapter demo --window 30d
 as Giulia "$org" relationships --chapter demo
 
+say "The room display and the phone page"
+echo "On the projector (the chapter's read-only display token is in the link's #fragment):"
+as Giulia "$org" display-url --chapter demo
+echo
+echo "For Ana's phone (scan it, or open the link):"
+as Giulia "$org" member invite-link --member "$DEMO_ANA" --qr
+
 say "How to connect"
 cat <<EOF
-reciprocad is serving on $server (data in ./data; log in ./data/reciprocad.log).
+reciprocad is serving gRPC on $server and the web on $RECIPROCA_WEB_URL
+(/display, /app, /api, /healthz, /metrics); data in ./data, log in ./data/reciprocad.log.
 The CLI is $cli_bin; the demo tokens are in ./data/demo-tokens.env,
 the admin token in ./data/admin.token.
 

@@ -61,6 +61,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     out << head.base() << "retry: 1000\n\n";
     asio::dispatch(strand_, [self = self_, head = out.str()] {
       self->Enqueue(head, false);
+      self->SendTime();  // countdowns can use the server's clock at once
       self->WatchForClose();
       self->ScheduleTime();
     });
@@ -85,6 +86,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
     std::string json;
     pb::util::JsonPrintOptions print;
+    print.always_print_primitive_fields = true;  // as the JSON API answers
     if (!pb::util::MessageToJsonString(event_, &json, print).ok()) {
       json = "{}";
     }
@@ -167,11 +169,15 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
         return;
       }
       if (self->out_.empty()) {
-        const auto now = self->shared_->backend.clock->Now();
-        self->Enqueue("event: time\ndata: {\"now\":\"" + Rfc3339(now) + "\"}\n\n", false);
+        self->SendTime();
       }
       self->ScheduleTime();
     });
+  }
+
+  void SendTime() {
+    const auto now = shared_->backend.clock->Now();
+    Enqueue("event: time\ndata: {\"now\":\"" + Rfc3339(now) + "\"}\n\n", false);
   }
 
   void Close() {

@@ -234,8 +234,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void Api(std::string_view method_path, const std::string& route) {
     const auto type = request_[bhttp::field::content_type];
     if (!request_.body().empty() && type.substr(0, 16) != "application/json") {
-      Response res = Plain(bhttp::status::unsupported_media_type,
-                           "send the request as Content-Type: application/json");
+      Response res = ErrorResponse(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                       "send the request body as JSON, with Content-Type: application/json"),
+          request_.version());
+      res.result(bhttp::status::unsupported_media_type);
       return Reply(std::move(res), route);
     }
     const unsigned version = request_.version();

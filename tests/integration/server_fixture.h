@@ -73,6 +73,7 @@ class ServerTest : public ::testing::Test {
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
+    options.http = http_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
@@ -194,6 +195,8 @@ class ServerTest : public ::testing::Test {
   TempDir dir_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
+  // Set http_.listen to serve the HTTP gateway too.
+  http::GatewayOptions http_;
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
   std::unique_ptr<api::Server> server_;
   std::unique_ptr<client::Client> admin_;

@@ -1,0 +1,53 @@
+// The phone page's service worker (scope /app/): keeps the app shell on the phone so the page
+// opens without a connection (submissions then wait in the outbox). Network first, so a new
+// version is used as soon as the server is reachable; the API is never cached.
+
+const CACHE = 'reciproca-app-shell-v1';
+const SHELL = [
+  '/app/',
+  '/app/app.js',
+  '/app/app.css',
+  '/app/outbox.js',
+  '/app/manifest.webmanifest',
+  '/app/icons/icon-192.png',
+  '/app/icons/icon-512.png',
+  '/shared/api.js',
+  '/shared/events.js',
+  '/shared/dom.js',
+  '/shared/format.js',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('reciproca-app-shell-') && k !== CACHE)
+      .map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/metrics') return;
+  const navigation = request.mode === 'navigate';
+  if (!navigation && !url.pathname.startsWith('/app/') && !url.pathname.startsWith('/shared/')) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    try {
+      const response = await fetch(request);
+      if (response.ok && response.type === 'basic') {
+        await cache.put(navigation ? '/app/' : request, response.clone());
+      }
+      return response;
+    } catch (error) {
+      const cached = await cache.match(navigation ? '/app/' : request, { ignoreSearch: true });
+      if (cached) return cached;
+      throw error;
+    }
+  })());
+});

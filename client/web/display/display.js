@@ -1,0 +1,580 @@
+// The room display: the chapter's live meeting on the projector (1920x1080), read-only, with the
+// chapter's display token. Everything shown comes from the server; nothing is made up.
+
+import { call, isMissingPlugin, listAll, loadJson, saveJson, takeFragmentParams } from '/shared/api.js';
+import { EventStream, ServerClock, parseTime } from '/shared/events.js';
+import { byId, debounce, h, replaceChildren, setText, temperatureFlames } from '/shared/dom.js';
+import {
+  MEETING_STATE_LABELS, Roster, formatClock, formatDay, formatDuration, formatMoney, temperatureLabel,
+} from '/shared/format.js';
+
+const STORAGE_KEY = 'reciproca.display';
+// How far back the ticker looks when the screen is (re)opened: at most this many events, and
+// only those of the current meeting (or of the last 12 hours when there is none).
+const HISTORY_EVENTS = 400;
+const TICKER_MAX = 14;
+const VISITORS_MAX = 3;
+const WINDOW_LABELS = { meeting: 'this meeting', '30d': 'last 30 days', '6m': 'last 6 months', all: 'all time' };
+const BANDS = [
+  { band: 'green', label: 'Green' },
+  { band: 'amber', label: 'Amber' },
+  { band: 'red', label: 'Red' },
+  { band: 'grey', label: 'Grey' },
+];
+
+const state = {
+  token: '',
+  chapterName: '',
+  chapter: null,
+  roster: new Roster(),
+  meeting: null,
+  snapshotSeq: 0,
+  historyFrom: 0,
+  stream: null,
+  clock: new ServerClock(),
+  seenTicker: new Set(),
+  lastCountdown: '',
+};
+
+const el = {};
+
+function cacheElements() {
+  for (const id of ['setup', 'setup-message', 'screen', 'chapter-name', 'meeting-line', 'clock', 'conn',
+    'conn-text', 'stage-kicker', 'segment-title', 'countdown', 'progress-bar', 'speaker', 'speaker-name',
+    'speaker-business', 'next', 'next-name', 'ticker-list', 'ticker-empty', 'checkin-count', 'checkins',
+    'visitors-block', 'visitor-count', 'visitors', 'leaderboard-panel', 'leaderboard',
+    'leaderboard-window', 'tyfcb-board-wrap', 'tyfcb-board', 'tyfcb-window', 'traffic-panel',
+    'traffic-window', 'traffic-bar', 'traffic-counts']) {
+    el[id] = byId(id);
+  }
+  el.stage = document.querySelector('.stage');
+}
+
+function api(method, request) {
+  return call(method, request, { token: state.token });
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+async function boot() {
+  cacheElements();
+  const params = takeFragmentParams();
+  let saved = loadJson(STORAGE_KEY, null);
+  if (params.get('token')) {
+    saved = { token: params.get('token'), chapter: params.get('chapter') || '' };
+    saveJson(STORAGE_KEY, saved);
+  }
+  if (!saved || !saved.token) {
+    showSetup('This screen needs the chapter\'s display link.');
+    return;
+  }
+  state.token = saved.token;
+  state.chapterName = saved.chapter || '';
+  el.screen.hidden = false;
+  requestAnimationFrame(tick);
+  setInterval(renderClock, 1000);
+  window.addEventListener('resize', debounce(renderAttendance, 200));
+  window.addEventListener('online', () => state.stream && state.stream.retryNow());
+  await loadSnapshot();
+}
+
+function showSetup(message) {
+  if (state.stream) state.stream.stop();
+  el.screen.hidden = true;
+  el.setup.hidden = false;
+  setText(el['setup-message'], message);
+}
+
+// Reads the chapter, the roster and the current meeting, then follows the event log. Retries
+// (with the connection indicator saying so) until the server answers.
+async function loadSnapshot(attempt = 0) {
+  const retry = (result) => {
+    if (result.status === 401 || result.status === 403) {
+      saveJson(STORAGE_KEY, null);
+      showSetup(`The display link was refused: ${result.message}. Ask an organizer for a new one.`);
+      return;
+    }
+    const delay = Math.min(500 * 2 ** attempt, 5000);
+    setConnection('retrying', result.status === 0 ? 'Cannot reach the server, retrying…' : `${result.message}, retrying…`);
+    setTimeout(() => loadSnapshot(attempt + 1), delay);
+  };
+  setConnection('connecting', 'Connecting…');
+  if (!state.chapterName) {
+    const who = await api('reciproca.v1.ChapterService/WhoAmI', {});
+    if (!who.ok) return retry(who);
+    state.chapterName = who.body.chapter || '';
+    if (!state.chapterName) {
+      showSetup('This link is not a chapter\'s display link.');
+      return;
+    }
+  }
+  const chapter = await api('reciproca.v1.ChapterService/GetChapter', { name: state.chapterName });
+  if (!chapter.ok) return retry(chapter);
+  state.chapter = chapter.body;
+  state.snapshotSeq = Number(chapter.body.lastSeq || 0);
+  const members = await listAll('reciproca.v1.MemberService/ListMembers',
+    { parent: state.chapterName, showLeft: true }, 'members', { token: state.token });
+  if (!members.ok) return retry(members);
+  state.roster.set(members.items);
+  const meetingResult = await fetchCurrentMeeting();
+  if (!meetingResult.ok) return retry(meetingResult);
+  state.meeting = meetingResult.meeting;
+  state.historyFrom = historyStart();
+  renderChapter();
+  renderMeeting();
+  refreshInsights();
+  setInterval(refreshChapter, 60000);
+  setInterval(refreshInsights, 60000);
+  startStream();
+}
+
+function historyStart() {
+  const m = state.meeting;
+  if (m && (m.state === 'MEETING_STATE_OPEN' || m.state === 'MEETING_STATE_IN_PROGRESS')) {
+    const opened = parseTime(m.openTime);
+    const start = parseTime(m.startTime);
+    const from = Number.isFinite(opened) ? opened : start - 2 * 3600 * 1000;
+    if (Number.isFinite(from)) return Math.min(from, Date.now());
+  }
+  return Date.now() - 12 * 3600 * 1000;
+}
+
+function startStream() {
+  state.stream = new EventStream({
+    chapter: state.chapterName,
+    token: state.token,
+    afterSeq: Math.max(0, state.snapshotSeq - HISTORY_EVENTS),
+    onEvent,
+    onTime: (now) => state.clock.sample(now),
+    onStatus: (status, detail) => {
+      if (status === 'live') setConnection('live', 'Live');
+      else if (status === 'connecting') setConnection('connecting', 'Connecting…');
+      else if (status === 'retrying') {
+        setConnection('retrying', `Reconnecting in ${Math.round(detail.delayMs / 100) / 10} s…`);
+      }
+    },
+    onFatal: (error) => {
+      if (error.code === 'UNAUTHENTICATED' || error.code === 'PERMISSION_DENIED') {
+        saveJson(STORAGE_KEY, null);
+        showSetup(`The display link was refused: ${error.message}. Ask an organizer for a new one.`);
+        return;
+      }
+      setConnection('failed', `${error.message || error.code}. Reloading…`);
+      // The log is not what this screen saw (a restored server?): start again from scratch.
+      setTimeout(() => window.location.reload(), 10000);
+    },
+  });
+  state.stream.start();
+}
+
+function setConnection(status, text) {
+  el.conn.dataset.state = status;
+  setText(el['conn-text'], text);
+}
+
+// ---- server reads ------------------------------------------------------------------------
+
+async function fetchCurrentMeeting() {
+  const result = await api('reciproca.v1.MeetingService/ListMeetings', { parent: state.chapterName, pageSize: 10 });
+  if (!result.ok) return result;
+  const meetings = result.body.meetings || [];
+  const meeting = meetings.find((m) => m.state === 'MEETING_STATE_IN_PROGRESS') ||
+    meetings.find((m) => m.state === 'MEETING_STATE_OPEN') || meetings[0] || null;
+  return { ok: true, meeting };
+}
+
+const refreshMeeting = debounce(async () => {
+  const result = await fetchCurrentMeeting();
+  if (!result.ok) return;
+  state.meeting = result.meeting;
+  renderMeeting();
+}, 150);
+
+async function refreshChapter() {
+  const chapter = await api('reciproca.v1.ChapterService/GetChapter', { name: state.chapterName });
+  if (chapter.ok) {
+    state.chapter = chapter.body;
+    renderChapter();
+    renderAmounts();
+  }
+}
+
+// ---- events ------------------------------------------------------------------------------
+
+const INSIGHT_EVENTS = ['chapterUpdated', 'referralGiven', 'thankYouRecorded', 'oneToOneRecorded', 'visitorRegistered',
+  'attendanceRecorded', 'meetingClosed', 'meetingOpened', 'educationRecorded', 'testimonialRecorded',
+  'pluginOutput', 'memberAdded', 'memberLeft', 'memberUpdated'];
+
+function onEvent(event) {
+  const seq = Number(event.seq || 0);
+  const live = seq > state.snapshotSeq;
+  const time = parseTime(event.time);
+  if (event.referralGiven || event.thankYouRecorded) {
+    if (live || time >= state.historyFrom) addToTicker(event, live);
+  }
+  if (!live) return; // the snapshot already holds everything up to snapshotSeq
+
+  if (event.chapterUpdated && event.chapterUpdated.chapter) {
+    // The event carries the whole chapter (without its default values: displayAmounts false is
+    // simply absent), so it replaces what the screen knew.
+    state.chapter = { ...event.chapterUpdated.chapter };
+    renderChapter();
+    renderAmounts();
+    refreshInsightsSoon();
+  }
+  if (event.memberAdded) state.roster.upsert(event.memberAdded.member);
+  if (event.memberUpdated) state.roster.upsert(event.memberUpdated.member);
+  if (event.memberLeft) {
+    const m = state.roster.get(event.memberLeft.member);
+    if (m) state.roster.upsert({ ...m, state: 'MEMBER_STATE_LEFT' });
+  }
+  if (event.memberAdded || event.memberUpdated || event.memberLeft) renderMeeting();
+
+  const meeting = state.meeting;
+  if (event.segmentStarted) {
+    const s = event.segmentStarted;
+    if (meeting && s.meeting === meeting.name && s.segment) {
+      const segments = meeting.segments || (meeting.segments = []);
+      const known = segments.some((x) => x.startTime === s.segment.startTime && x.title === s.segment.title);
+      if (!known) segments.push(s.segment);
+      meeting.state = 'MEETING_STATE_IN_PROGRESS';
+      renderMeeting();
+    }
+    refreshMeeting(); // the server's computed fields (next speaker)
+  }
+  if (event.attendanceRecorded) {
+    const a = event.attendanceRecorded;
+    if (meeting && a.meeting === meeting.name && a.attendance) {
+      const list = meeting.attendance || (meeting.attendance = []);
+      const i = list.findIndex((x) => x.member === a.attendance.member);
+      if (i >= 0) list[i] = a.attendance;
+      else list.push(a.attendance);
+      renderAttendance();
+    } else {
+      refreshMeeting();
+    }
+  }
+  if (event.visitorRegistered) {
+    const v = event.visitorRegistered;
+    if (meeting && v.meeting === meeting.name && v.visitor) {
+      const list = meeting.visitors || (meeting.visitors = []);
+      if (!list.some((x) => x.name === v.visitor.name)) list.push(v.visitor);
+      renderAttendance();
+    } else {
+      refreshMeeting();
+    }
+  }
+  if (event.meetingScheduled || event.meetingOpened || event.meetingClosed) refreshMeeting();
+  if (event.pluginOutput) {
+    missingUntil.leaderboard = 0;
+    missingUntil.scores = 0;
+  }
+  if (INSIGHT_EVENTS.some((k) => event[k])) refreshInsightsSoon();
+}
+
+function addToTicker(event, live) {
+  let key;
+  let item;
+  if (event.referralGiven) {
+    const r = event.referralGiven.referral || {};
+    key = r.name || `seq-${event.seq}`;
+    const outside = r.kind === 'REFERRAL_KIND_OUTSIDE';
+    item = h('li', { class: ['ticker-item', 'kind-referral', live && 'fresh'], dataset: { name: key, seq: event.seq } },
+      h('span', { class: 'ticker-badge', text: 'Referral' }),
+      h('span', { class: 'ticker-names' },
+        h('span', { class: 'giver', text: state.roster.displayName(r.giver) }),
+        h('span', { class: 'arrow', attrs: { 'aria-label': 'to' }, text: '→' }),
+        h('span', { class: 'receiver', text: state.roster.displayName(r.receiver) })),
+      h('span', { class: 'ticker-meta' },
+        temperatureFlames(r.temperature, temperatureLabel(r.temperature)),
+        h('span', { class: 'ticker-kind', text: outside ? 'outside' : 'inside' }),
+        h('time', { class: 'ticker-time', text: formatClock(parseTime(event.time), tz()) })));
+  } else {
+    const t = event.thankYouRecorded.thankYou || {};
+    key = t.name || `seq-${event.seq}`;
+    const amount = formatMoney(t.amount);
+    const repeat = t.businessType === 'BUSINESS_TYPE_REPEAT';
+    item = h('li', { class: ['ticker-item', 'kind-thanks', live && 'fresh'], dataset: { name: key, seq: event.seq } },
+      h('span', { class: 'ticker-badge', text: 'Thank you' }),
+      h('span', { class: 'ticker-names' },
+        h('span', { class: 'giver', text: state.roster.displayName(t.fromMember) }),
+        h('span', { class: 'arrow', attrs: { 'aria-label': 'thanks' }, text: '♥' }),
+        h('span', { class: 'receiver', text: state.roster.displayName(t.toMember) })),
+      h('span', { class: 'ticker-meta' },
+        h('span', { class: 'ticker-kind', text: repeat ? 'repeat business' : 'new business' }),
+        amount ? h('span', { class: 'ticker-amount', text: amount, hidden: !showAmounts() }) : null,
+        h('time', { class: 'ticker-time', text: formatClock(parseTime(event.time), tz()) })));
+  }
+  if (state.seenTicker.has(key)) return;
+  state.seenTicker.add(key);
+  item.dataset.addedAt = String(Date.now());
+  el['ticker-list'].prepend(item);
+  while (el['ticker-list'].children.length > TICKER_MAX) el['ticker-list'].lastElementChild.remove();
+  el['ticker-empty'].hidden = true;
+  if (live) setTimeout(() => item.classList.remove('fresh'), 6000);
+}
+
+// ---- rendering ---------------------------------------------------------------------------
+
+function tz() {
+  return state.chapter ? state.chapter.timeZone : undefined;
+}
+
+// TYFCB amounts are shown only when the chapter allows it (Chapter.displayAmounts).
+function showAmounts() {
+  return !!(state.chapter && state.chapter.displayAmounts);
+}
+
+function renderAmounts() {
+  for (const amount of el['ticker-list'].querySelectorAll('.ticker-amount')) amount.hidden = !showAmounts();
+}
+
+function renderChapter() {
+  setText(el['chapter-name'], state.chapter ? state.chapter.displayName || state.chapterName : state.chapterName);
+  document.title = `${el['chapter-name'].textContent} · Reciproca`;
+}
+
+function currentSegment() {
+  const m = state.meeting;
+  if (!m || m.state !== 'MEETING_STATE_IN_PROGRESS') return null;
+  const segments = m.segments || [];
+  return segments.length ? segments[segments.length - 1] : null;
+}
+
+function renderMeeting() {
+  const m = state.meeting;
+  const zone = tz();
+  if (!m) {
+    setText(el['meeting-line'], 'No meeting scheduled');
+  } else {
+    const start = parseTime(m.startTime);
+    setText(el['meeting-line'], `${formatDay(start, zone)} · ${MEETING_STATE_LABELS[m.state] || ''}`);
+  }
+  const segment = currentSegment();
+  el.stage.dataset.mode = segment ? 'segment' : (m ? m.state : 'none');
+  if (segment) {
+    setText(el['stage-kicker'], 'Now');
+    setText(el['segment-title'], segment.title);
+    const speaker = segment.speaker ? state.roster.get(segment.speaker) : null;
+    el.speaker.hidden = !segment.speaker;
+    setText(el['speaker-name'], segment.speaker ? state.roster.displayName(segment.speaker) : '');
+    setText(el['speaker-business'], speaker ? [speaker.business, speaker.category].filter(Boolean).join(' · ') : '');
+    el.next.hidden = !segment.nextSpeaker;
+    setText(el['next-name'], segment.nextSpeaker ? state.roster.displayName(segment.nextSpeaker) : '');
+    el.stage.classList.toggle('with-speaker', !!(segment.speaker || segment.nextSpeaker));
+  } else {
+    el.speaker.hidden = true;
+    el.next.hidden = true;
+    el.stage.classList.remove('with-speaker');
+    if (!m) {
+      setText(el['stage-kicker'], 'Reciproca');
+      setText(el['segment-title'], 'No meeting scheduled yet');
+    } else if (m.state === 'MEETING_STATE_SCHEDULED') {
+      setText(el['stage-kicker'], 'Next meeting');
+      setText(el['segment-title'], formatDay(parseTime(m.startTime), zone));
+    } else if (m.state === 'MEETING_STATE_OPEN') {
+      setText(el['stage-kicker'], 'Check-in is open');
+      setText(el['segment-title'], 'Welcome! Check in on your phone');
+    } else if (m.state === 'MEETING_STATE_CLOSED') {
+      setText(el['stage-kicker'], 'Meeting closed');
+      setText(el['segment-title'], 'Thank you for coming. Givers gain!');
+    } else {
+      setText(el['stage-kicker'], 'Now');
+      setText(el['segment-title'], '');
+    }
+  }
+  renderCountdown();
+  renderAttendance();
+}
+
+function renderCountdown() {
+  const segment = currentSegment();
+  const countdown = el.countdown;
+  let text = '';
+  let mode = 'none';
+  let fraction = 0;
+  const m = state.meeting;
+  const now = state.clock.now();
+  if (segment) {
+    const start = parseTime(segment.startTime);
+    const total = Number(segment.countdownSeconds || 0);
+    if (total > 0 && Number.isFinite(start)) {
+      const remaining = start + total * 1000 - now;
+      if (remaining > 0) {
+        text = formatDuration(Math.ceil(remaining / 1000));
+        mode = remaining <= Math.min(10000, total * 250) ? 'warning' : 'running';
+        fraction = Math.min(1, remaining / (total * 1000));
+      } else {
+        text = `+${formatDuration(Math.floor(-remaining / 1000))} over`;
+        mode = 'overrun';
+        fraction = 0;
+      }
+    } else if (Number.isFinite(start)) {
+      text = formatDuration(Math.max(0, now - start) / 1000);
+      mode = 'elapsed';
+    }
+  } else if (m && m.state === 'MEETING_STATE_OPEN') {
+    const start = parseTime(m.startTime);
+    if (Number.isFinite(start) && start > now) {
+      text = formatDuration(Math.ceil((start - now) / 1000));
+      mode = 'before-start';
+    }
+  }
+  if (text !== state.lastCountdown) {
+    state.lastCountdown = text;
+    if (mode === 'overrun') {
+      // "+0:07 over": the word smaller, under the number.
+      const [number, word] = text.split(' ');
+      replaceChildren(countdown, number, h('span', { class: 'countdown-word', text: ` ${word}` }));
+    } else {
+      countdown.textContent = text;
+    }
+  }
+  if (countdown.dataset.mode !== mode) {
+    countdown.dataset.mode = mode;
+    countdown.classList.toggle('overrun', mode === 'overrun');
+    countdown.classList.toggle('warning', mode === 'warning');
+    countdown.setAttribute('aria-label', mode === 'overrun' ? `Over time: ${text}` : `Time left: ${text}`);
+    el.stage.classList.toggle('overrun', mode === 'overrun');
+  }
+  el['progress-bar'].style.transform = `scaleX(${mode === 'running' || mode === 'warning' ? fraction : mode === 'overrun' ? 1 : 0})`;
+  el['progress-bar'].dataset.mode = mode;
+}
+
+function renderClock() {
+  if (!state.chapter) return;
+  setText(el.clock, formatClock(state.clock.now(), tz()));
+}
+
+function tick() {
+  if (el.stage) renderCountdown();
+  requestAnimationFrame(tick);
+}
+
+function renderAttendance() {
+  const m = state.meeting;
+  const attendance = (m && m.attendance) || [];
+  const here = attendance
+    .filter((a) => ['ATTENDANCE_STATUS_PRESENT', 'ATTENDANCE_STATUS_LATE', 'ATTENDANCE_STATUS_SUBSTITUTE'].includes(a.status))
+    .sort((a, b) => (parseTime(b.recordTime) || 0) - (parseTime(a.recordTime) || 0)); // newest first
+  const activeCount = state.roster.active().length;
+  setText(el['checkin-count'], m ? `${here.length} of ${activeCount} here` : '');
+
+  const visitors = (m && m.visitors) || [];
+  el['visitors-block'].hidden = visitors.length === 0;
+  setText(el['visitor-count'], visitors.length ? String(visitors.length) : '');
+  const shown = visitors.slice(-VISITORS_MAX);
+  replaceChildren(el.visitors, shown.map((v) => h('li', { class: 'visitor', dataset: { name: v.name } },
+    h('span', { class: 'visitor-name', text: v.displayName }),
+    h('span', { class: 'visitor-business', text: v.business }),
+    v.invitedBy ? h('span', { class: 'visitor-host', text: `guest of ${state.roster.displayName(v.invitedBy)}` }) : null)));
+  if (visitors.length > shown.length) {
+    el.visitors.appendChild(h('li', { class: 'visitor more', text: `and ${visitors.length - shown.length} more` }));
+  }
+
+  const chips = here.map((a) => {
+    const name = state.roster.displayName(a.member);
+    if (a.status === 'ATTENDANCE_STATUS_SUBSTITUTE') {
+      return h('li', { class: 'chip substitute', dataset: { member: a.member } },
+        a.substituteName || 'Substitute', h('span', { class: 'chip-note', text: ` for ${name}` }));
+    }
+    return h('li', { class: ['chip', a.status === 'ATTENDANCE_STATUS_LATE' && 'late'], dataset: { member: a.member } },
+      name, a.status === 'ATTENDANCE_STATUS_LATE' ? h('span', { class: 'chip-note', text: ' late' }) : null);
+  });
+  if (m && here.length === 0) chips.push(h('li', { class: 'empty', text: 'Nobody has checked in yet.' }));
+  replaceChildren(el.checkins, chips);
+  fitChips(el.checkins);
+}
+
+// Drops the newest chips that do not fit the panel, and says how many are not shown.
+function fitChips(list) {
+  const overflows = () => list.scrollHeight > list.clientHeight + 1;
+  if (!overflows()) return;
+  const more = h('li', { class: 'chip more' });
+  list.appendChild(more);
+  let hidden = 0;
+  while (overflows() && more.previousElementSibling) {
+    more.previousElementSibling.remove();
+    hidden += 1;
+    setText(more, `+${hidden} more`);
+  }
+}
+
+// ---- plugins: leaderboard and traffic light ---------------------------------------------
+
+const refreshInsightsSoon = debounce(() => refreshInsights(), 1500);
+
+async function refreshInsights() {
+  if (!state.chapter) return;
+  await Promise.all([refreshLeaderboard(), refreshTraffic()]);
+}
+
+// When no plugin answers a kind of question, it is asked again only after a while (or when a
+// plugin shows signs of life in the log), not on every event.
+const MISSING_PLUGIN_RETRY_MS = 5 * 60 * 1000;
+const missingUntil = { leaderboard: 0, scores: 0 };
+
+async function leaderboard(board, window, limit) {
+  if (Date.now() < missingUntil.leaderboard) return { missing: true, entries: [] };
+  const result = await api('reciproca.v1.InsightService/GetLeaderboard',
+    { chapter: state.chapterName, board, window, limit });
+  if (!result.ok) {
+    const missing = isMissingPlugin(result);
+    if (missing) missingUntil.leaderboard = Date.now() + MISSING_PLUGIN_RETRY_MS;
+    return { missing, entries: [] };
+  }
+  return { entries: result.body.entries || [], window: result.body.window || window };
+}
+
+async function refreshLeaderboard() {
+  const inMeeting = state.meeting && ['MEETING_STATE_OPEN', 'MEETING_STATE_IN_PROGRESS'].includes(state.meeting.state);
+  let board = inMeeting ? await leaderboard('referrals_given', 'meeting', 5) : { entries: [] };
+  if (!board.missing && board.entries.length === 0) board = await leaderboard('referrals_given', '30d', 5);
+  const tyfcb = showAmounts() && !board.missing ? await leaderboard('tyfcb_generated', '6m', 3) : { entries: [] };
+  const any = board.entries.length > 0 || tyfcb.entries.length > 0;
+  el['leaderboard-panel'].hidden = !any;
+  if (!any) return;
+  setText(el['leaderboard-window'], board.entries.length ? WINDOW_LABELS[board.window] || board.window : '');
+  replaceChildren(el.leaderboard, board.entries.map(boardRow));
+  el['tyfcb-board-wrap'].hidden = tyfcb.entries.length === 0;
+  setText(el['tyfcb-window'], WINDOW_LABELS[tyfcb.window] || tyfcb.window || '');
+  replaceChildren(el['tyfcb-board'], tyfcb.entries.map(boardRow));
+}
+
+function boardRow(entry) {
+  return h('li', { class: 'board-row', dataset: { member: entry.member } },
+    h('span', { class: 'rank', text: entry.rank }),
+    h('span', { class: 'board-name', text: entry.displayName || state.roster.displayName(entry.member) }),
+    h('span', { class: 'board-value', text: entry.valueText || String(entry.value || '') }));
+}
+
+async function refreshTraffic() {
+  if (Date.now() < missingUntil.scores) {
+    el['traffic-panel'].hidden = true;
+    return;
+  }
+  const result = await api('reciproca.v1.InsightService/GetScores', { chapter: state.chapterName });
+  if (!result.ok && isMissingPlugin(result)) missingUntil.scores = Date.now() + MISSING_PLUGIN_RETRY_MS;
+  if (!result.ok && !isMissingPlugin(result) && !el['traffic-panel'].hidden) return; // keep what is shown
+  const scores = result.ok ? result.body.scores || [] : [];
+  el['traffic-panel'].hidden = scores.length === 0;
+  if (scores.length === 0) return;
+  const counts = new Map();
+  for (const s of scores) counts.set(s.band, (counts.get(s.band) || 0) + 1);
+  const window = result.body.window || '';
+  setText(el['traffic-window'], WINDOW_LABELS[window] || window);
+  const known = BANDS.filter((b) => counts.has(b.band));
+  const others = [...counts.keys()].filter((b) => !BANDS.some((x) => x.band === b)).map((b) => ({ band: b, label: b }));
+  const bands = [...known, ...others];
+  replaceChildren(el['traffic-bar'], bands.map((b) => {
+    const part = h('span', { class: `traffic-part band-${b.band}` });
+    part.style.flexGrow = String(counts.get(b.band));
+    return part;
+  }));
+  replaceChildren(el['traffic-counts'], BANDS.concat(others).map((b) => h('li', { class: `traffic-count band-${b.band}`, dataset: { band: b.band } },
+    h('span', { class: 'traffic-dot', attrs: { 'aria-hidden': 'true' } }),
+    h('span', { class: 'traffic-number', text: counts.get(b.band) || 0 }),
+    h('span', { class: 'traffic-label', text: b.label }))));
+}
+
+boot();

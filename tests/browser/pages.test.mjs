@@ -1,0 +1,451 @@
+// The room display and the phone page in a real headless Chromium against a real reciprocad,
+// driven through the real CLI. Run by tests/browser/run.sh BUILD_DIR.
+
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { Server, ensureDir, env, launchChromium, sleep, watchConsole } from './lib/harness.mjs';
+
+const server = new Server();
+const consoleErrors = [];
+const timings = {};
+let browser;
+let failures = 0;
+
+const CHAPTER_ID = 'rome-centro';
+const CHAPTER = `chapters/${CHAPTER_ID}`;
+const people = {};
+let meeting = '';
+let displayUrl = '';
+let display = null; // the room display page, open from the first test on
+let phone = null; // Ana's phone page
+let phoneContext = null;
+
+const DISPLAY_VIEWPORT = { width: 1920, height: 1080 };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const GIVE_REFERRAL_PATH = '/api/reciproca.v1.ReferralService/GiveReferral';
+
+// Each test body runs through this, so that a failure keeps the work directory for inspection.
+function check(name, fn) {
+  test(name, async (t) => {
+    const started = Date.now();
+    try {
+      await fn(t);
+    } catch (error) {
+      failures += 1;
+      throw error;
+    } finally {
+      timings[name] = Date.now() - started;
+    }
+  });
+}
+
+function stamp(text) {
+  return `${text} #${Math.random().toString(36).slice(2, 8)}`;
+}
+
+// ---- the chapter, as an organizer sets it up with the CLI -----------------------------------
+
+async function seed() {
+  const admin = server.adminToken();
+  await server.cli(admin, ['chapter', 'create', '--id', CHAPTER_ID, '--name', 'Rome Centro Breakfast',
+    '--weekday', 'tue', '--time', '07:00', '--timezone', 'Europe/Rome', '--currency', 'EUR']);
+  const roster = [
+    ['giulia', 'Giulia Conti', 'Conti Events', 'event planner', ['--role', 'president']],
+    ['ana', 'Ana Rossi', 'Rossi Accounting', 'accountant', []],
+    ['marco', 'Marco Bianchi', 'Bianchi Estates', 'estate agent', []],
+    ['luca', 'Luca Verdi', 'Verdi Plumbing', 'plumber', []],
+    ['sara', 'Sara Neri', 'Neri Law', 'lawyer', []],
+    ['paolo', 'Paolo Greco', 'Greco Photography', 'photographer', []],
+    ['elena', 'Elena Russo', 'Russo Dental', 'dentist', []],
+  ];
+  for (const [key, name, business, category, extra] of roster) {
+    const created = await server.cli(admin, ['member', 'add', '--chapter', CHAPTER_ID, '--name', name,
+      '--business', business, '--category', category, ...extra]);
+    people[key] = { name: created.member.name, token: created.access_token, displayName: name };
+  }
+  const org = people.giulia.token;
+  const start = new Date(Date.now() + 15 * 60 * 1000).toISOString().slice(0, 16) + 'Z';
+  meeting = (await server.cli(org, ['meeting', 'schedule', '--chapter', CHAPTER_ID, '--start', start])).name;
+  await server.cli(org, ['meeting', 'open', meeting]);
+  for (const key of ['giulia', 'ana', 'marco', 'luca', 'paolo', 'elena']) {
+    await server.cli(people[key].token, ['checkin', '--meeting', meeting]);
+  }
+  await server.cli(people.ana.token, ['visitor', 'add', '--meeting', meeting, '--name', 'Laura Ferri',
+    '--business', 'Ferri Bakery']);
+  await server.cli(people.luca.token, ['visitor', 'add', '--meeting', meeting, '--name', 'Davide Costa',
+    '--business', 'Costa Solar']);
+  await server.cli(org, ['meeting', 'segment', meeting, '--name', 'Open networking']);
+  // Some of the chapter's recent business.
+  const won = await server.cli(people.ana.token, ['refer', '--to', people.marco.name, '--temperature', '5',
+    '--contact-name', 'Roberto Gallo', '--contact-phone', '+39 333 5550123', '--note', 'selling his flat']);
+  await server.cli(people.marco.token, ['referral', 'status', won.name, '--status', 'contacted']);
+  await server.cli(people.marco.token, ['thanks', '--to', people.ana.name, '--amount', '1250.00',
+    '--referral', won.name]);
+  await server.cli(people.luca.token, ['refer', '--to', people.sara.name, '--temperature', '3',
+    '--contact-name', 'Chiara Fontana', '--contact-email', 'chiara@example.com', '--note', 'a dispute with a supplier']);
+  await server.cli(people.marco.token, ['refer', '--to', people.ana.name, '--temperature', '4', '--inside',
+    '--note', 'our agency needs a new accountant']);
+  await server.cli(people.giulia.token, ['refer', '--to', people.paolo.name, '--temperature', '2',
+    '--contact-name', 'Hotel Aurora', '--contact-phone', '+39 06 5550188']);
+  await server.cli(people.paolo.token, ['one-to-one', '--with', people.giulia.name]);
+  await server.cli(people.elena.token, ['refer', '--to', people.sara.name, '--temperature', '4',
+    '--contact-name', 'Matteo Ricci', '--contact-phone', '+39 347 5550142', '--note', 'lease contract, wants a call this week']);
+  displayUrl = (await server.cli(org, ['display-url', '--chapter', CHAPTER_ID])).url;
+}
+
+async function countReferrals(giver, marker) {
+  const list = await server.cli(people.giulia.token, ['referral', 'list', '--chapter', CHAPTER_ID,
+    '--giver', giver.name, '--limit', '1000']);
+  return (list.referrals || []).filter((r) => (r.note || '') === marker).length;
+}
+
+async function inviteUrl(key) {
+  return (await server.cli(people.giulia.token, ['member', 'invite-link', '--chapter', CHAPTER_ID,
+    '--member', people[key].name])).url;
+}
+
+async function openPhone(key, options = {}) {
+  const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block', ...options });
+  const page = await context.newPage();
+  watchConsole(page, `phone:${key}`, consoleErrors);
+  await page.goto(await inviteUrl(key));
+  await page.waitForSelector(`#me-name:text-is("${people[key].displayName}")`, { timeout: 10000 });
+  return { context, page };
+}
+
+async function fillReferral(page, { to, marker, temperature = '4' }) {
+  await page.selectOption('#refer-to', to);
+  await page.check('input[name="kind"][value="REFERRAL_KIND_OUTSIDE"]', { force: true });
+  await page.fill('#refer-contact-name', 'Giorgio Marino');
+  await page.fill('#refer-contact-phone', '+39 333 5550177');
+  await page.check(`input[name="temperature"][value="${temperature}"]`, { force: true });
+  await page.fill('#refer-note', marker);
+}
+
+async function pendingCount(page) {
+  return Number(await page.locator('#pending-count').textContent());
+}
+
+before(async () => {
+  const t0 = Date.now();
+  const startMs = await server.start();
+  browser = await launchChromium();
+  await seed();
+  timings['setup (server start, Chromium, seed)'] = Date.now() - t0;
+  timings['server start'] = startMs;
+});
+
+after(async () => {
+  const t0 = Date.now();
+  if (browser) await browser.close();
+  const t1 = Date.now();
+  await server.stop();
+  timings['teardown: Chromium closed'] = t1 - t0;
+  timings['teardown: reciprocad stopped (SIGTERM)'] = Date.now() - t1;
+  server.cleanup(failures === 0);
+  const rows = Object.entries(timings).map(([name, ms]) => `  ${String(ms).padStart(6)} ms  ${name}`);
+  process.stdout.write(`\nbrowser test timings:\n${rows.join('\n')}\n`);
+});
+
+// ---- the room display ------------------------------------------------------------------
+
+check('the display opens from the CLI\'s display-url and shows the meeting', async () => {
+  assert.match(displayUrl, /\/display\/#chapter=chapters%2Frome-centro&token=/);
+  const context = await browser.newContext({ viewport: DISPLAY_VIEWPORT });
+  display = await context.newPage();
+  watchConsole(display, 'display', consoleErrors);
+  await display.goto(displayUrl);
+  await display.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+  assert.equal(new URL(display.url()).hash, '', 'the token is removed from the address bar');
+  assert.equal(await display.locator('#chapter-name').textContent(), 'Rome Centro Breakfast');
+  assert.equal(await display.locator('#segment-title').textContent(), 'Open networking');
+  // The history of today's meeting: the referrals and the thank-you recorded before it opened.
+  await display.waitForSelector('#ticker-list .kind-thanks', { timeout: 5000 });
+  assert.equal(await display.locator('#ticker-list .kind-referral').count(), 5);
+  // Amounts stay off the display unless the chapter allows them.
+  assert.equal(await display.locator('#ticker-list .ticker-amount:visible').count(), 0);
+  await display.waitForSelector('#checkins li.chip');
+  assert.equal(await display.locator('#checkin-count').textContent(), '6 of 7 here');
+  // Every check-in is a chip, or counted in the "+N more" chip when the panel is full.
+  const chips = await display.locator('#checkins li.chip:not(.more)').count();
+  const moreChip = display.locator('#checkins li.chip.more');
+  const more = (await moreChip.count()) ? await moreChip.textContent() : '+0 more';
+  assert.equal(chips + Number(/\+(\d+) more/.exec(more)[1]), 6);
+  assert.equal(await display.locator('#visitors li').count(), 2);
+});
+
+check('the display shows a referral within 1 second of `reciproca refer`', async () => {
+  const started = Date.now();
+  const result = await server.runCli(people.sara.token, ['--json', 'refer', '--to', people.elena.name,
+    '--temperature', '4', '--contact-name', 'Franco Esposito', '--contact-phone', '+39 340 5550111']);
+  const returned = Date.now();
+  assert.equal(result.code, 0, result.stderr);
+  const name = JSON.parse(result.stdout).name;
+  const entry = await display.waitForSelector(`#ticker-list [data-name="${name}"]`, { timeout: 5000 });
+  const addedAt = Number(await entry.getAttribute('data-added-at'));
+  const latency = Math.max(0, addedAt - returned);
+  timings['  display latency after the CLI returned'] = latency;
+  timings['  (from the CLI\'s start to the ticker entry)'] = addedAt - started;
+  assert.ok(latency < 1000, `the referral appeared ${latency} ms after the CLI returned`);
+  const item = display.locator(`#ticker-list [data-name="${name}"]`);
+  assert.equal(await item.locator('.giver').textContent(), 'Sara Neri');
+  assert.equal(await item.locator('.receiver').textContent(), 'Elena Russo');
+  assert.equal(await item.locator('.flame.on').count(), 4);
+});
+
+check('the countdown runs down and turns red on overrun', async () => {
+  await server.cli(people.giulia.token, ['meeting', 'segment', meeting, '--name', '60-second presentations',
+    '--seconds', '4', '--speaker', people.ana.name]);
+  await display.waitForFunction(() => document.querySelector('#segment-title').textContent === '60-second presentations');
+  const seconds = (text) => {
+    const m = /^(\d+):(\d\d)$/.exec(text.trim());
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  };
+  const first = await display.locator('#countdown').textContent();
+  await sleep(1100);
+  const second = await display.locator('#countdown').textContent();
+  assert.ok(seconds(first) > seconds(second), `the countdown went from "${first}" to "${second}"`);
+  assert.equal(await display.locator('#speaker-name').textContent(), 'Ana Rossi');
+  assert.equal(await display.locator('#next-name').textContent(), 'Marco Bianchi');
+  await display.waitForSelector('#countdown.overrun', { timeout: 7000 });
+  await sleep(1100);
+  const over = await display.locator('#countdown').textContent();
+  assert.match(over, /^\+0:0[1-9] over$/);
+  const color = await display.locator('#countdown').evaluate((e) => getComputedStyle(e).color);
+  const [r, g, b] = color.match(/\d+/g).map(Number);
+  assert.ok(r > 200 && g < 110 && b < 110, `the overrun countdown is red, got ${color}`);
+  await display.screenshot({ path: path.join(ensureDir(env.artifactDir), 'display-overrun.png') });
+});
+
+// ---- the phone page --------------------------------------------------------------------
+
+check('the phone page passes a referral, recorded exactly once', async () => {
+  ({ context: phoneContext, page: phone } = await openPhone('ana'));
+  assert.equal(new URL(phone.url()).hash, '', 'the token is removed from the address bar');
+  assert.ok(await phone.evaluate(() => !!localStorage.getItem('reciproca.app.token')));
+  await phone.waitForSelector('#conn[data-state="live"]');
+  const marker = stamp('phone referral');
+  await fillReferral(phone, { to: people.marco.name, marker });
+  await phone.click('#refer-submit');
+  await phone.waitForSelector('#refer-ok:not([hidden])', { timeout: 5000 });
+  assert.match(await phone.locator('#refer-ok').textContent(), /Referral to Marco Bianchi: recorded/);
+  assert.equal(await countReferrals(people.ana, marker), 1);
+  // ... and the room sees it.
+  await display.waitForSelector('#ticker-list .kind-referral >> nth=0', { timeout: 3000 });
+});
+
+check('the phone page shows the server\'s validation error for a self-referral', async () => {
+  // What the server says to the CLI for the same mistake.
+  const cliResult = await server.runCli(people.ana.token, ['refer', '--to', people.ana.name,
+    '--temperature', '3', '--contact-name', 'Giorgio Marino', '--contact-phone', '+39 333 5550177']);
+  assert.equal(cliResult.code, 3, cliResult.stderr);
+  const serverMessage = /error: [A-Z_]+: (.*)/.exec(cliResult.stderr)[1].trim();
+  const marker = stamp('to myself');
+  await fillReferral(phone, { to: people.ana.name, marker });
+  await phone.click('#refer-submit');
+  await phone.waitForSelector('#refer-error:not([hidden])', { timeout: 5000 });
+  assert.equal((await phone.locator('#refer-error').textContent()).trim(), serverMessage);
+  assert.equal(await phone.locator('#refer-to').getAttribute('aria-invalid'), 'true');
+  await phone.locator('#refer-card').screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-validation.png') });
+  assert.equal(await phone.locator('#refer-note').inputValue(), marker, 'the form keeps what was typed');
+  assert.equal(await pendingCount(phone), 0, 'a refused submission is not left pending');
+  assert.equal(await countReferrals(people.ana, marker), 0);
+});
+
+check('a referral queued while the server is down (kill -9) lands exactly once after restart', async () => {
+  await server.kill9();
+  await phone.waitForSelector('#conn:not([data-state="live"])', { timeout: 8000 });
+  await display.waitForSelector('#conn:not([data-state="live"])', { timeout: 8000 });
+  const marker = stamp('while the server was down');
+  await fillReferral(phone, { to: people.luca.name, marker });
+  await phone.click('#refer-submit');
+  await phone.waitForSelector('#refer-ok.queued:not([hidden])', { timeout: 5000 });
+  assert.equal(await pendingCount(phone), 1);
+  await phone.waitForSelector('#pending:not([hidden]) .pending-item', { timeout: 2000 });
+  await sleep(1500); // at least one retry fails while the server is down
+  assert.equal(await pendingCount(phone), 1);
+  await phone.locator('#pending').screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-pending.png') });
+  const downAt = Date.now();
+  await server.start();
+  await phone.waitForSelector('#pending', { state: 'hidden', timeout: 20000 });
+  timings['  queued referral landed after the restart'] = Date.now() - downAt;
+  assert.equal(await countReferrals(people.ana, marker), 1);
+  // The display resumed from its last seq: the referral shows, and nothing twice.
+  await display.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+  const name = (await server.cli(people.giulia.token, ['referral', 'list', '--chapter', CHAPTER_ID,
+    '--giver', people.ana.name, '--limit', '1'])).referrals[0].name;
+  await display.waitForSelector(`#ticker-list [data-name="${name}"]`, { timeout: 5000 });
+  const names = await display.locator('#ticker-list li').evaluateAll((items) => items.map((i) => i.dataset.name));
+  assert.equal(new Set(names).size, names.length, `duplicated ticker entries: ${names.join(', ')}`);
+  await phone.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+});
+
+check('a lost acknowledgement is retried with the same request id: one referral', async () => {
+  const seen = [];
+  await phone.route(`**${GIVE_REFERRAL_PATH}`, async (route) => {
+    const body = JSON.parse(route.request().postData() || '{}');
+    seen.push(body.requestId);
+    if (seen.length === 1) {
+      const response = await route.fetch(); // the server records it...
+      seen.firstStatus = response.status();
+      await route.abort('connectionreset'); // ...and the answer never reaches the phone
+    } else {
+      await route.continue();
+    }
+  });
+  const marker = stamp('answer lost');
+  await fillReferral(phone, { to: people.paolo.name, marker });
+  await phone.click('#refer-submit');
+  const deadline = Date.now() + 15000;
+  while (seen.length < 2 && Date.now() < deadline) await sleep(50);
+  await phone.waitForSelector('#pending', { state: 'hidden', timeout: 15000 });
+  await phone.waitForSelector('#refer-ok:not([hidden])');
+  await phone.unroute(`**${GIVE_REFERRAL_PATH}`);
+  assert.equal(seen.firstStatus, 200, 'the first attempt reached the server and was recorded');
+  assert.ok(seen.length >= 2, `the phone sent it again (${seen.length} attempts)`);
+  assert.equal(new Set(seen).size, 1, `every attempt had the same request id: ${seen.join(', ')}`);
+  assert.equal(await countReferrals(people.ana, marker), 1);
+});
+
+check('the phone page moves a received referral forward and thanks for closed business', async () => {
+  const { context, page } = await openPhone('sara');
+  const item = page.locator('#inbox li.referral', { hasText: 'From Elena Russo' });
+  await item.locator('button[data-status="REFERRAL_STATUS_CONTACTED"]').click();
+  await page.waitForSelector('#inbox li.referral[data-status="REFERRAL_STATUS_CONTACTED"]', { timeout: 5000 });
+  await page.locator('#inbox li.referral', { hasText: 'From Elena Russo' }).locator('.thank-link').click();
+  await page.fill('#thanks-amount', '1.480,00');
+  await page.click('#thanks-submit');
+  await page.waitForSelector('#thanks-ok:not([hidden])', { timeout: 5000 });
+  await page.waitForSelector('#inbox li.referral[data-status="REFERRAL_STATUS_CLOSED_WON"]', { timeout: 5000 });
+  await page.locator('#inbox-card').screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-inbox.png') });
+  await page.waitForSelector('#score-card:not([hidden])', { timeout: 5000 });
+  await page.locator('#score-card').screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-score.png') });
+  await page.selectOption('#one-to-one-with', people.luca.name);
+  await page.click('#one-to-one-submit');
+  await page.waitForSelector('#one-to-one-ok:not([hidden])', { timeout: 5000 });
+  await context.close();
+});
+
+check('the phone page works as an installable app, offline too', async () => {
+  const context = await browser.newContext({ ...PHONE });
+  const page = await context.newPage();
+  watchConsole(page, 'phone:pwa', consoleErrors);
+  await page.goto(await inviteUrl('paolo'));
+  await page.waitForSelector('#me-name:text-is("Paolo Greco")');
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="manifest"]');
+    const response = await fetch(link.href);
+    return response.json();
+  });
+  assert.equal(manifest.start_url, '/app/');
+  for (const icon of manifest.icons) {
+    const response = await page.request.get(`${server.origin}${icon.src}`);
+    assert.equal(response.status(), 200, icon.src);
+    assert.match(response.headers()['content-type'], /^image\/png/);
+  }
+  assert.ok(manifest.icons.some((i) => i.sizes === '192x192') && manifest.icons.some((i) => i.sizes === '512x512'));
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 5000 });
+  // Offline: the page still opens (from the service worker's cache), and a submission waits.
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('#me-name:text-is("Paolo Greco")', { timeout: 5000 });
+  const marker = stamp('offline');
+  await fillReferral(page, { to: people.giulia.name, marker, temperature: '3' });
+  await page.click('#refer-submit');
+  await page.waitForSelector('#refer-ok.queued:not([hidden])', { timeout: 5000 });
+  await page.reload(); // still offline: the outbox is on the phone
+  await page.waitForSelector('#pending:not([hidden])', { timeout: 5000 });
+  assert.equal(await pendingCount(page), 1);
+  await context.setOffline(false);
+  await page.waitForSelector('#pending', { state: 'hidden', timeout: 20000 });
+  assert.equal(await countReferrals(people.paolo, marker), 1);
+  await context.close();
+});
+
+// ---- screenshots -----------------------------------------------------------------------
+
+check('screenshots of both pages, and checking in from the phone', async () => {
+  const dir = ensureDir(env.artifactDir);
+  // Sara arrives: her phone, before and after she checks in.
+  const { context, page } = await openPhone('sara');
+  await page.waitForSelector('#conn[data-state="live"]');
+  await page.waitForSelector('#score-card:not([hidden])', { timeout: 5000 });
+  await page.waitForSelector('#checkin-button:not([hidden])');
+  await sleep(300);
+  await page.screenshot({ path: path.join(dir, 'app.png') });
+  await page.screenshot({ path: path.join(dir, 'app-full.png'), fullPage: true });
+  await page.click('#checkin-button');
+  await page.waitForFunction(() => /You are checked in: (present|late)/.test(document.querySelector('#my-attendance').textContent),
+    null, { timeout: 5000 });
+  assert.ok(await page.locator('#checkin-button').isHidden());
+  await display.waitForFunction(() => document.querySelector('#checkin-count').textContent === '7 of 7 here');
+  await context.close();
+
+  // The room: Marco's 60 seconds, the newest entries' highlight faded, the countdown running.
+  await server.cli(people.giulia.token, ['meeting', 'segment', meeting, '--name', '60-second presentations',
+    '--seconds', '60', '--speaker', people.marco.name]);
+  await display.waitForFunction(() => document.querySelector('#speaker-name').textContent === 'Marco Bianchi');
+  await display.waitForSelector('#traffic-panel:not([hidden])', { timeout: 5000 });
+  await display.waitForSelector('#leaderboard-panel:not([hidden])', { timeout: 5000 });
+  await sleep(5000);
+  await display.screenshot({ path: path.join(dir, 'display.png') });
+
+  if (env.updateDocs) {
+    copyFileSync(path.join(dir, 'display.png'), path.join(env.docsDir, 'display.png'));
+    copyFileSync(path.join(dir, 'app.png'), path.join(env.docsDir, 'app.png'));
+  }
+});
+
+check('without plugins the display and the phone show no scores, boards or reminders', async () => {
+  const bare = new Server({ plugins: false });
+  let ok = false;
+  try {
+    await bare.start();
+    const admin = bare.adminToken();
+    await bare.cli(admin, ['chapter', 'create', '--id', 'no-plugins', '--name', 'Plain Chapter']);
+    const org = await bare.cli(admin, ['member', 'add', '--chapter', 'no-plugins', '--name', 'Olga Mori',
+      '--business', 'Mori Print', '--category', 'printer', '--role', 'president']);
+    const member = await bare.cli(admin, ['member', 'add', '--chapter', 'no-plugins', '--name', 'Piero Gatti',
+      '--business', 'Gatti Cars', '--category', 'car dealer']);
+    const start = new Date(Date.now() + 10 * 60 * 1000).toISOString().slice(0, 16) + 'Z';
+    const m = (await bare.cli(org.access_token, ['meeting', 'schedule', '--chapter', 'no-plugins', '--start', start])).name;
+    await bare.cli(org.access_token, ['meeting', 'open', m]);
+    await bare.cli(member.access_token, ['refer', '--to', org.member.name, '--temperature', '2', '--inside']);
+    const url = (await bare.cli(org.access_token, ['display-url', '--chapter', 'no-plugins'])).url;
+    const context = await browser.newContext({ viewport: DISPLAY_VIEWPORT });
+    const page = await context.newPage();
+    watchConsole(page, 'display:no-plugins', consoleErrors);
+    await page.goto(url);
+    await page.waitForSelector('#conn[data-state="live"]');
+    await page.waitForSelector('#ticker-list .kind-referral');
+    await sleep(500);
+    assert.ok(await page.locator('#leaderboard-panel').isHidden());
+    assert.ok(await page.locator('#traffic-panel').isHidden());
+    const invite = (await bare.cli(org.access_token, ['member', 'invite-link', '--chapter', 'no-plugins',
+      '--member', member.member.name])).url;
+    const phoneNoPlugins = await context.newPage();
+    watchConsole(phoneNoPlugins, 'phone:no-plugins', consoleErrors);
+    await phoneNoPlugins.goto(invite);
+    await phoneNoPlugins.waitForSelector('#me-name:text-is("Piero Gatti")');
+    await phoneNoPlugins.waitForSelector('#conn[data-state="live"]');
+    await sleep(500);
+    assert.ok(await phoneNoPlugins.locator('#score-card').isHidden());
+    assert.ok(await phoneNoPlugins.locator('#reminders-card').isHidden());
+    assert.ok(await phoneNoPlugins.locator('#jump-score').isHidden());
+    await context.close();
+    ok = true;
+  } finally {
+    await bare.stop();
+    bare.cleanup(ok);
+  }
+});
+
+check('no errors in the browser console', async () => {
+  if (phoneContext) await phoneContext.close();
+  const own = consoleErrors.filter((e) => !e.network);
+  assert.deepEqual(own, [], own.map((e) => `${e.page}: ${e.text}`).join('\n'));
+});
