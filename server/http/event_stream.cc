@@ -189,9 +189,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
       context_.TryCancel();
     }
     timer_.cancel();
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    Hangup(stream_);
   }
 
   std::shared_ptr<Gateway::Shared> shared_;

@@ -106,11 +106,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void Abort() override {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->aborted_ = true;
-      if (!self->handed_off_) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        self->stream_.close();
-      }
+      self->Close();
     });
   }
 
@@ -354,12 +350,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void Close() {
-    if (handed_off_) {
-      return;
+    if (!handed_off_) {
+      Hangup(stream_, asio::socket_base::shutdown_send);
     }
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    stream_.close();
   }
 
   std::shared_ptr<Gateway::Shared> shared_;

@@ -64,6 +64,16 @@ struct Gateway::Shared {
   void Remove();
 };
 
+// Shuts the connection down and closes it; errors (already closed) do not matter. After a
+// response, shut down only sending: the client still reads what was sent, even if it has not
+// finished sending (a request refused as too large).
+inline void Hangup(beast::tcp_stream& stream,
+                   asio::socket_base::shutdown_type how = asio::socket_base::shutdown_both) {
+  beast::error_code ignored;
+  stream.socket().shutdown(how, ignored);
+  stream.close();
+}
+
 // Headers every response carries: a strict CSP (everything is served from here), nosniff, no
 // framing, no referrer.
 void AddSecurityHeaders(beast::http::fields& fields);

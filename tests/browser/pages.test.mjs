@@ -22,6 +22,8 @@ let displayUrl = '';
 let display = null; // the room display page, open from the first test on
 let phone = null; // Ana's phone page
 let phoneContext = null;
+let organizer = null; // Giulia's phone page (the president), running the meeting
+let organizerContext = null;
 
 const DISPLAY_VIEWPORT = { width: 1920, height: 1080 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -366,6 +368,13 @@ check('the phone page works as an installable app, offline too', async () => {
   await context.close();
 });
 
+// How long after `since` the display shows `speaker` speaking in `title` (it must, within 5 s).
+async function displayFollows(since, title, speaker) {
+  await display.waitForFunction(([t, s]) => document.querySelector('#segment-title').textContent === t &&
+    document.querySelector('#speaker-name').textContent === s, [title, speaker], { timeout: 5000 });
+  return Date.now() - since;
+}
+
 // ---- screenshots -----------------------------------------------------------------------
 
 check('screenshots of both pages, and checking in from the phone', async () => {
@@ -398,6 +407,128 @@ check('screenshots of both pages, and checking in from the phone', async () => {
     copyFileSync(path.join(dir, 'display.png'), path.join(env.docsDir, 'display.png'));
     copyFileSync(path.join(dir, 'app.png'), path.join(env.docsDir, 'app.png'));
   }
+});
+
+// ---- running the meeting from the phones ---------------------------------------------------
+
+check('a member\'s phone has no organizer section, and the server refuses them anyway', async () => {
+  await phone.waitForSelector('#visitor-card:not([hidden])');
+  assert.ok(await phone.locator('#run-card').isHidden(), 'no "Run the meeting" for a member');
+  assert.ok(await phone.locator('#jump-run').isHidden());
+  assert.ok(await phone.locator('#visitor-invited-by-wrap').isHidden(), 'a member registers their own visitors');
+  const refused = await server.api(people.ana.token, 'reciproca.v1.MeetingService/StartSegment',
+    { name: meeting, title: 'Welcome', requestId: `member-segment-${Date.now()}` });
+  assert.equal(refused.status, 403, refused.text);
+  assert.equal(refused.body.code, 'PERMISSION_DENIED');
+});
+
+check('an organizer runs the agenda from the phone and the display follows within a second', async () => {
+  ({ context: organizerContext, page: organizer } = await openPhone('giulia'));
+  const page = organizer;
+  await page.waitForSelector('#run-card:not([hidden])');
+  await page.waitForSelector('#conn[data-state="live"]');
+  assert.ok(await page.locator('#jump-run').isVisible());
+  // The seeded meeting is already open and in progress: no scheduling, no opening.
+  await page.waitForSelector('#run-agenda:not([hidden])');
+  assert.ok(await page.locator('#run-schedule').isHidden());
+  assert.ok(await page.locator('#run-open-button').isHidden());
+
+  // 60-second presentations, Luca first.
+  await page.click('#run-quick button[data-title="60-second presentations"]');
+  assert.equal(await page.locator('#segment-title-input').inputValue(), '60-second presentations');
+  assert.equal(await page.locator('#segment-seconds').inputValue(), '60');
+  await page.selectOption('#segment-speaker', people.luca.name);
+  let tapped = Date.now();
+  await page.click('#segment-submit');
+  let latency = await displayFollows(tapped, '60-second presentations', 'Luca Verdi');
+  timings['  display follows "Start segment" (tap to display)'] = latency;
+  assert.ok(latency < 1000, `the display showed the segment ${latency} ms after the tap`);
+  await page.waitForSelector('#segment-ok:not([hidden])');
+  // The server's next speaker: the next member here, in roster order, who has not spoken yet.
+  await display.waitForFunction(() => document.querySelector('#next-name').textContent === 'Sara Neri');
+  await page.waitForSelector('#run-next:text-is("Next: Sara Neri")', { timeout: 3000 });
+  assert.equal(await page.locator('#run-now-title').textContent(), '60-second presentations');
+  assert.equal(await page.locator('#run-now-speaker').textContent(), 'Luca Verdi');
+  assert.match(await page.locator('#run-now-clock').textContent(), /^(1:00|0:\d\d) left$/);
+  await page.locator('#run-card').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-organizer.png') });
+  if (env.updateDocs) {
+    copyFileSync(path.join(env.artifactDir, 'app-organizer.png'), path.join(env.docsDir, 'app-organizer.png'));
+  }
+  await page.screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-organizer-full.png'), fullPage: true });
+
+  // One tap: the next speaker.
+  tapped = Date.now();
+  await page.click('#run-next');
+  latency = await displayFollows(tapped, '60-second presentations', 'Sara Neri');
+  timings['  display follows "Next: Sara Neri" (tap to display)'] = latency;
+  assert.ok(latency < 1000, `the display showed the next speaker ${latency} ms after the tap`);
+  await display.waitForFunction(() => document.querySelector('#next-name').textContent === 'Paolo Greco');
+  await page.waitForSelector('#run-next:text-is("Next: Paolo Greco")', { timeout: 3000 });
+  tapped = Date.now();
+  await page.click('#run-next');
+  latency = await displayFollows(tapped, '60-second presentations', 'Paolo Greco');
+  assert.ok(latency < 1000, `the display showed the next speaker ${latency} ms after the tap`);
+  await page.waitForSelector('#run-next:text-is("Next: Elena Russo")', { timeout: 3000 });
+  assert.equal(await pendingCount(page), 0);
+});
+
+check('the organizer corrects attendance; a substitute needs a name (the server says so)', async () => {
+  const page = organizer;
+  await page.click('#run-attendance-details summary');
+  const row = page.locator(`#run-attendance li[data-member="${people.elena.name}"]`);
+  await row.locator('select').selectOption('ATTENDANCE_STATUS_SUBSTITUTE');
+  await row.locator('button:text-is("Save")').click();
+  await row.locator('.form-error:not([hidden])').waitFor({ timeout: 5000 });
+  assert.match(await row.locator('.form-error').textContent(), /^substitute_name: /);
+  await row.locator('input').fill('Giovanni Russo');
+  await row.locator('button:text-is("Save")').click();
+  await page.waitForSelector(`#run-attendance li[data-member="${people.elena.name}"][data-status="ATTENDANCE_STATUS_SUBSTITUTE"]`,
+    { timeout: 5000 });
+  await row.locator('.form-error').waitFor({ state: 'hidden', timeout: 5000 });
+  await page.waitForSelector('#run-attendance-count:text-is("7 of 7 here")', { timeout: 5000 });
+  const recorded = await server.cli(people.giulia.token, ['meeting', 'get', meeting]);
+  const elena = recorded.attendance.find((a) => a.member === people.elena.name);
+  assert.equal(elena.status, 'ATTENDANCE_STATUS_SUBSTITUTE');
+  assert.equal(elena.substitute_name || elena.substituteName, 'Giovanni Russo');
+});
+
+check('a member registers a visitor from the phone and the display shows them', async () => {
+  await phone.fill('#visitor-name', 'Giorgia Sala');
+  await phone.fill('#visitor-business', 'Sala Interiors');
+  await phone.fill('#visitor-email', 'giorgia@example.com');
+  const tapped = Date.now();
+  await phone.click('#visitor-submit');
+  const item = display.locator('#visitors li', { hasText: 'Giorgia Sala' });
+  await item.waitFor({ timeout: 5000 });
+  timings['  display shows the visitor (tap to display)'] = Date.now() - tapped;
+  assert.match(await item.textContent(), /Sala Interiors/);
+  assert.match(await item.textContent(), /guest of Ana Rossi/);
+  await phone.waitForSelector('#visitor-ok:not([hidden])');
+  await phone.waitForSelector('#visitor-list li:has-text("Giorgia Sala")');
+  // A refused one shows the server's words next to the form.
+  await phone.fill('#visitor-name', 'Nobody Business');
+  await phone.click('#visitor-submit');
+  await phone.waitForSelector('#visitor-error:not([hidden])', { timeout: 5000 });
+  assert.match(await phone.locator('#visitor-error').textContent(), /^visitor\.business: /);
+  assert.equal(await phone.locator('#visitor-business').getAttribute('aria-invalid'), 'true');
+  await phone.fill('#visitor-name', '');
+});
+
+check('the organizer closes the meeting from the phone', async () => {
+  const page = organizer;
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('#run-close-button');
+  await display.waitForFunction(() => document.querySelector('#segment-title').textContent === 'Thank you for coming. Givers gain!',
+    null, { timeout: 5000 });
+  await page.waitForSelector('#run-meeting[data-state="MEETING_STATE_CLOSED"]', { timeout: 5000 });
+  assert.ok(await page.locator('#run-agenda').isHidden());
+  assert.ok(await page.locator('#run-close-button').isHidden());
+  assert.ok(await page.locator('#run-error').isHidden());
+  const closed = await server.cli(people.giulia.token, ['meeting', 'get', meeting]);
+  assert.equal(closed.state, 'MEETING_STATE_CLOSED');
+  // Members see it closed too: no visitor form any more.
+  await phone.waitForSelector('#visitor-card', { state: 'hidden', timeout: 5000 });
 });
 
 check('without plugins the display and the phone show no scores, boards or reminders', async () => {
@@ -446,6 +577,7 @@ check('without plugins the display and the phone show no scores, boards or remin
 
 check('no errors in the browser console', async () => {
   if (phoneContext) await phoneContext.close();
+  if (organizerContext) await organizerContext.close();
   const own = consoleErrors.filter((e) => !e.network);
   assert.deepEqual(own, [], own.map((e) => `${e.page}: ${e.text}`).join('\n'));
 });

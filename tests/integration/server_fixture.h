@@ -149,6 +149,19 @@ class ServerTest : public ::testing::Test {
     return status;
   }
 
+  // The member leaves the chapter (as the admin); returns the member as it is now.
+  v1::Member RemoveMember(const std::string& name) {
+    v1::RemoveMemberRequest request;
+    request.set_name(name);
+    request.set_request_id("remove-" + name);
+    v1::Member removed;
+    auto status = Invoke(admin(), [&](grpc::ClientContext* c) {
+      return admin().members().RemoveMember(c, request, &removed);
+    });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return removed;
+  }
+
   // The chapter, read as the admin.
   v1::Chapter GetChapter(const std::string& name) {
     v1::GetChapterRequest request;

@@ -1,13 +1,15 @@
 // The members' phone page: check in, pass referrals, move the ones I received forward, thank
-// for closed business, log one-to-ones, see my score and suggestions. Submissions go through the
+// for closed business, log one-to-ones, register a visitor, see my score and suggestions. For
+// organizers also "Run the meeting": schedule and open it, start agenda segments (with the
+// one-tap "Next: <speaker>"), correct attendance and close it. Submissions go through the
 // outbox (outbox.js): stored first, sent with a request id, retried with the same id.
 
 import { call, isMissingPlugin, listAll, loadJson, saveJson, takeFragmentParams } from '/shared/api.js';
 import { EventStream, parseTime } from '/shared/events.js';
 import { byId, debounce, h, replaceChildren, setText, temperatureFlames } from '/shared/dom.js';
 import {
-  ATTENDANCE_LABELS, Roster, STATUS_LABELS, STATUS_RANK, TEMPERATURES, formatClock, formatDay, formatMoney,
-  initials, isoDay, temperatureLabel,
+  ATTENDANCE_LABELS, MEETING_STATE_LABELS, Roster, STATUS_LABELS, STATUS_RANK, TEMPERATURES, formatClock, formatDay,
+  formatDuration, formatMoney, initials, isoDay, shortId, temperatureLabel, zonedTime,
 } from '/shared/format.js';
 import { Outbox } from '/app/outbox.js';
 
@@ -22,6 +24,12 @@ const M = {
   listMembers: 'reciproca.v1.MemberService/ListMembers',
   listMeetings: 'reciproca.v1.MeetingService/ListMeetings',
   checkIn: 'reciproca.v1.MeetingService/CheckIn',
+  scheduleMeeting: 'reciproca.v1.MeetingService/ScheduleMeeting',
+  openMeeting: 'reciproca.v1.MeetingService/OpenMeeting',
+  startSegment: 'reciproca.v1.MeetingService/StartSegment',
+  recordAttendance: 'reciproca.v1.MeetingService/RecordAttendance',
+  registerVisitor: 'reciproca.v1.MeetingService/RegisterVisitor',
+  closeMeeting: 'reciproca.v1.MeetingService/CloseMeeting',
   giveReferral: 'reciproca.v1.ReferralService/GiveReferral',
   updateStatus: 'reciproca.v1.ReferralService/UpdateReferralStatus',
   listReferrals: 'reciproca.v1.ReferralService/ListReferrals',
@@ -40,6 +48,29 @@ const ROLE_LABELS = {
   ROLE_ORGANIZER: 'Organizer',
 };
 
+// The usual BNI agenda, as quick buttons of "Start a segment" (countdown in seconds, 0 for none).
+const AGENDA = [
+  { title: 'Open networking', seconds: 0 },
+  { title: 'Welcome', seconds: 0 },
+  { title: '60-second presentations', seconds: 60 },
+  { title: 'Education moment', seconds: 300 },
+  { title: 'Feature presentation', seconds: 600 },
+  { title: 'Referral round', seconds: 0 },
+  { title: 'Visitor introductions', seconds: 0 },
+];
+
+// What an organizer may record for a member (PALMS); "" is "no record yet".
+const ATTENDANCE_CHOICES = [
+  ['ATTENDANCE_STATUS_PRESENT', 'Present'],
+  ['ATTENDANCE_STATUS_LATE', 'Late'],
+  ['ATTENDANCE_STATUS_MEDICAL', 'Medical'],
+  ['ATTENDANCE_STATUS_SUBSTITUTE', 'Substitute'],
+  ['ATTENDANCE_STATUS_ABSENT', 'Absent'],
+];
+
+// Attendance in which a member (or their substitute) is in the room and may speak.
+const HERE = new Set(['ATTENDANCE_STATUS_PRESENT', 'ATTENDANCE_STATUS_LATE', 'ATTENDANCE_STATUS_SUBSTITUTE']);
+
 const WINDOW_LABELS = { '30d': '30 days', '6m': '6 months', '90d': '90 days', '12m': '12 months', all: 'all time' };
 
 const NEXT_STATUSES = [
@@ -54,9 +85,13 @@ const state = {
   token: '',
   chapterName: '',
   memberName: '',
+  kind: '', // WhoAmI's principal kind: PRINCIPAL_KIND_ORGANIZER sees "Run the meeting"
   chapter: null,
   roster: new Roster(),
   meeting: null,
+  meetings: [], // the newest few, newest first
+  serverOffset: 0, // server clock minus this phone's clock, from the stream's time frames
+  attendanceErrors: new Map(), // member -> the server's message for a refused correction
   inbox: [],
   scores: new Map(), // window -> MemberScore
   scoreWindow: '',
@@ -102,7 +137,10 @@ async function boot() {
     if (!state.loaded) loadAll();
   });
   window.addEventListener('offline', renderConnection);
-  setInterval(() => renderPending(state.outbox.items), 1000);
+  setInterval(() => {
+    renderPending(state.outbox.items);
+    renderRunClock();
+  }, 1000);
 
   const cache = loadJson(CACHE_KEY, null);
   if (cache && cache.chapter && cache.memberName) {
@@ -148,6 +186,7 @@ async function loadAll(attempt = 0) {
   }
   state.chapterName = who.body.chapter;
   state.memberName = who.body.member;
+  state.kind = who.body.kind || '';
   const [chapter, members, meeting] = await Promise.all([
     call(M.getChapter, { name: state.chapterName }, { token: state.token }),
     listAll(M.listMembers, { parent: state.chapterName, showLeft: true }, 'members', { token: state.token }),
@@ -160,6 +199,7 @@ async function loadAll(attempt = 0) {
   state.chapter = chapter.body;
   state.roster.set(members.items);
   state.meeting = meeting.meeting;
+  state.meetings = meeting.meetings;
   state.loaded = true;
   byId('main').hidden = false;
   byId('signin').hidden = true;
@@ -176,7 +216,9 @@ function applyCache(cache) {
   state.memberName = cache.memberName;
   state.chapter = cache.chapter;
   state.roster.set(cache.members || []);
+  state.kind = cache.kind || '';
   state.meeting = cache.meeting || null;
+  state.meetings = cache.meetings || [];
   state.inbox = cache.inbox || [];
   renderAll();
   renderInbox();
@@ -186,9 +228,11 @@ function saveCache() {
   saveJson(CACHE_KEY, {
     chapterName: state.chapterName,
     memberName: state.memberName,
+    kind: state.kind,
     chapter: state.chapter,
     members: [...state.roster.members.values()],
     meeting: state.meeting,
+    meetings: state.meetings,
     inbox: state.inbox,
   });
 }
@@ -200,6 +244,11 @@ function startStream(afterSeq) {
     token: state.token,
     afterSeq,
     onEvent,
+    // Only a real difference counts: a time frame is a little late by the time it arrives.
+    onTime: (now) => {
+      const offset = now - Date.now();
+      state.serverOffset = Math.abs(offset) > 2000 ? offset : 0;
+    },
     onStatus: (status) => {
       state.streamState = status;
       renderConnection();
@@ -252,13 +301,14 @@ async function fetchMeeting() {
     .sort((a, b) => parseTime(a.startTime) - parseTime(b.startTime));
   const meeting = meetings.find((m) => m.state === 'MEETING_STATE_IN_PROGRESS') ||
     meetings.find((m) => m.state === 'MEETING_STATE_OPEN') || upcoming[0] || meetings[0] || null;
-  return { ok: true, meeting };
+  return { ok: true, meeting, meetings };
 }
 
 const refreshMeetingSoon = debounce(async () => {
   const result = await fetchMeeting();
   if (!result.ok) return;
   state.meeting = result.meeting;
+  state.meetings = result.meetings;
   renderMeeting();
   saveCache();
 }, 200);
@@ -385,11 +435,41 @@ const SENT_MESSAGES = {
   [M.oneToOne]: (item) => `${item.label}: recorded.`,
   [M.checkIn]: () => 'You are checked in.',
   [M.updateStatus]: (item) => `${item.label}: done.`,
+  [M.registerVisitor]: (item) => `${item.label}: registered.`,
+  [M.startSegment]: (item) => `${item.label}: started.`,
 };
+
+const MEETING_METHODS = new Set([M.scheduleMeeting, M.openMeeting, M.startSegment, M.closeMeeting]);
+
+// A Meeting the server answered with: the phone shows it at once (the event follows).
+function takeMeeting(body) {
+  if (!body || !body.name) return;
+  const i = state.meetings.findIndex((m) => m.name === body.name);
+  if (i >= 0) state.meetings[i] = body;
+  else state.meetings.unshift(body);
+  if (!state.meeting || state.meeting.name === body.name || body.state !== 'MEETING_STATE_CLOSED') state.meeting = body;
+  renderMeeting();
+  saveCache();
+}
 
 function onSent(item, body) {
   const message = (SENT_MESSAGES[item.method] || ((i) => `${i.label}: done.`))(item);
-  if (FORMS[item.form] && state.forms[item.form] === item.id) {
+  if (MEETING_METHODS.has(item.method)) takeMeeting(body);
+  if (item.form === 'run') {
+    if (state.forms.run === item.id) delete state.forms.run;
+    showRunMessage({ ok: message });
+    renderRun();
+  } else if (item.form.startsWith('att:')) {
+    const member = item.form.slice(4);
+    state.attendanceErrors.delete(member);
+    if (body && body.member && state.meeting && state.meeting.name === item.request.meeting) {
+      const list = state.meeting.attendance || (state.meeting.attendance = []);
+      const i = list.findIndex((a) => a.member === body.member);
+      if (i >= 0) list[i] = body;
+      else list.push(body);
+    }
+    renderRun();
+  } else if (FORMS[item.form] && state.forms[item.form] === item.id) {
     delete state.forms[item.form];
     finishForm(item.form, { ok: message });
   } else {
@@ -410,10 +490,24 @@ function onSent(item, body) {
   }
   if (item.method === M.thankYou) refreshInboxSoon();
   if (item.method === M.updateStatus) renderInbox();
+  if (item.method === M.registerVisitor && body && body.name && state.meeting && state.meeting.name === item.request.meeting) {
+    const list = state.meeting.visitors || (state.meeting.visitors = []);
+    if (!list.some((v) => v.name === body.name)) list.push(body);
+    renderVisitors();
+  }
 }
 
 function onRejected(item, result) {
-  if (FORMS[item.form] && state.forms[item.form] === item.id) {
+  if (item.form === 'run') {
+    if (state.forms.run === item.id) delete state.forms.run;
+    showRunMessage({ error: result });
+    renderRun();
+  } else if (item.form.startsWith('att:')) {
+    state.attendanceErrors.set(item.form.slice(4), {
+      message: result.message || result.code, status: item.request.status, substituteName: item.request.substituteName || '',
+    });
+    renderRun();
+  } else if (FORMS[item.form] && state.forms[item.form] === item.id) {
     delete state.forms[item.form];
     finishForm(item.form, { error: result });
   } else if (item.method === M.checkIn) {
@@ -438,6 +532,10 @@ function onRejected(item, result) {
 
 // The first attempt got no answer: the form is free again, the submission waits in Pending.
 function onDeferred(item) {
+  if (item.form === 'run' && state.forms.run === item.id) {
+    delete state.forms.run;
+    showRunMessage({ ok: 'No connection right now. Saved on this phone: it will be sent automatically (see Pending).', queued: true });
+  }
   if (FORMS[item.form] && state.forms[item.form] === item.id) {
     delete state.forms[item.form];
     finishForm(item.form, { ok: 'No connection right now. Saved on this phone: it will be sent automatically (see Pending).', queued: true });
@@ -452,6 +550,8 @@ const FORMS = {
   refer: { form: 'refer-form', error: 'refer-error', ok: 'refer-ok', submit: 'refer-submit', label: 'Pass referral' },
   thanks: { form: 'thanks-form', error: 'thanks-error', ok: 'thanks-ok', submit: 'thanks-submit', label: 'Say thank you' },
   oneToOne: { form: 'one-to-one-form', error: 'one-to-one-error', ok: 'one-to-one-ok', submit: 'one-to-one-submit', label: 'Log one-to-one' },
+  visitor: { form: 'visitor-form', error: 'visitor-error', ok: 'visitor-ok', submit: 'visitor-submit', label: 'Register visitor' },
+  segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'Start segment' },
 };
 
 function wireForms() {
@@ -474,6 +574,33 @@ function wireForms() {
     if (referral) byId('thanks-to').value = referral.giver;
   });
   byId('checkin-button').addEventListener('click', submitCheckIn);
+  byId('visitor-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    submitVisitor();
+  });
+  byId('segment-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    submitSegment();
+  });
+  replaceChildren(byId('run-quick'), AGENDA.map((a) => h('button', {
+    type: 'button',
+    class: 'quick-button',
+    dataset: { title: a.title, seconds: a.seconds },
+    attrs: { 'aria-pressed': 'false' },
+    text: a.seconds ? `${a.title} · ${formatDuration(a.seconds)}` : a.title,
+    on: { click: () => pickAgenda(a) },
+  })));
+  byId('segment-title-input').addEventListener('input', renderQuickPressed);
+  byId('run-schedule-button').addEventListener('click', submitSchedule);
+  byId('run-open-button').addEventListener('click', () => runAction(M.openMeeting, { name: state.meeting.name }, 'Open check-in'));
+  byId('run-next').addEventListener('click', submitNextSpeaker);
+  byId('run-close-button').addEventListener('click', () => {
+    const m = state.meeting;
+    if (!m) return;
+    const here = (m.attendance || []).filter((a) => HERE.has(a.status)).length;
+    if (!window.confirm(`Close the meeting of ${formatDay(parseTime(m.startTime), tz(), false)}? ${here} checked in; members without a record become absent. This cannot be undone.`)) return;
+    runAction(M.closeMeeting, { name: m.name }, 'Close meeting');
+  });
   byId('pending-retry').addEventListener('click', () => state.outbox.kick(true));
   byId('signout').addEventListener('click', signOut);
   for (const key of Object.keys(FORMS)) {
@@ -561,6 +688,8 @@ function showFormError(key, result) {
 function resetForm(key) {
   const form = byId(FORMS[key].form);
   form.reset();
+  if (key === 'visitor') byId('visitor-invited-by').value = state.memberName;
+  if (key === 'segment') renderQuickPressed();
   if (key === 'refer') {
     renderReferKind();
     renderTemperatureLabel();
@@ -632,6 +761,129 @@ function submitOneToOne() {
     },
     label: `One-to-one with ${withMember ? state.roster.displayName(withMember) : 'nobody'}`,
   });
+}
+
+function submitVisitor() {
+  if (!state.meeting) return;
+  const visitor = {
+    displayName: byId('visitor-name').value,
+    business: byId('visitor-business').value,
+    email: byId('visitor-email').value,
+    phone: byId('visitor-phone').value,
+  };
+  const invitedBy = isOrganizer() ? byId('visitor-invited-by').value : '';
+  if (invitedBy && invitedBy !== state.memberName) visitor.invitedBy = invitedBy;
+  startForm('visitor', {
+    method: M.registerVisitor,
+    request: { meeting: state.meeting.name, visitor },
+    label: `Visitor ${visitor.displayName.trim() || '(no name)'}`,
+  });
+}
+
+// ---- running the meeting (organizers) ----------------------------------------------------
+
+function isOrganizer() {
+  return state.kind === 'PRINCIPAL_KIND_ORGANIZER';
+}
+
+function currentSegment() {
+  const segments = (state.meeting && state.meeting.segments) || [];
+  return segments.length ? segments[segments.length - 1] : null;
+}
+
+// A one-button action of the run card: one at a time, its answer shown at the top of the card.
+function runAction(method, request, label) {
+  if (state.forms.run) return;
+  showRunMessage({});
+  const item = state.outbox.add({ method, request, label, form: 'run' });
+  if (item.deferred) showRunMessage({ ok: 'Saved on this phone: it will be sent after what is already pending.', queued: true });
+  else state.forms.run = item.id;
+  renderRun();
+}
+
+function showRunMessage({ ok, error, queued }) {
+  const errorElement = byId('run-error');
+  const okElement = byId('run-ok');
+  errorElement.hidden = !error;
+  setText(errorElement, error ? error.message || error.code : '');
+  if (error) {
+    errorElement.dataset.code = error.code;
+    errorElement.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+  okElement.hidden = !ok;
+  okElement.classList.toggle('queued', !!queued);
+  setText(okElement, ok || '');
+}
+
+function todayAt(hhmm) {
+  return zonedTime(isoDay(Date.now() + state.serverOffset, tz()), hhmm, tz());
+}
+
+function submitSchedule() {
+  const millis = todayAt(byId('run-schedule-time').value);
+  if (!Number.isFinite(millis)) {
+    showRunMessage({ error: { code: 'INVALID_ARGUMENT', message: 'Choose the time the meeting starts.' } });
+    return;
+  }
+  runAction(M.scheduleMeeting, { parent: state.chapterName, startTime: new Date(millis).toISOString() },
+    'Schedule today\'s meeting');
+}
+
+function pickAgenda(agenda) {
+  byId('segment-title-input').value = agenda.title;
+  byId('segment-seconds').value = String(agenda.seconds);
+  byId('segment-ok').hidden = true;
+  renderQuickPressed();
+}
+
+function renderQuickPressed() {
+  const title = byId('segment-title-input').value.trim().toLowerCase();
+  for (const button of byId('run-quick').querySelectorAll('button')) {
+    button.setAttribute('aria-pressed', button.dataset.title.toLowerCase() === title ? 'true' : 'false');
+  }
+}
+
+function submitSegment() {
+  if (!state.meeting) return;
+  const title = byId('segment-title-input').value;
+  const speaker = byId('segment-speaker').value;
+  const request = {
+    name: state.meeting.name,
+    title,
+    countdownSeconds: Number(byId('segment-seconds').value || 0),
+  };
+  if (speaker) request.speaker = speaker;
+  startForm('segment', {
+    method: M.startSegment,
+    request,
+    label: `${title.trim() || 'Segment'}${speaker ? ` with ${state.roster.displayName(speaker)}` : ''}`,
+  });
+}
+
+// The same segment again, with the speaker the server named as next.
+function submitNextSpeaker() {
+  const current = currentSegment();
+  if (!state.meeting || !current || !current.nextSpeaker) return;
+  runAction(M.startSegment, {
+    name: state.meeting.name,
+    title: current.title,
+    countdownSeconds: current.countdownSeconds || 0,
+    speaker: current.nextSpeaker,
+  }, `${current.title} with ${state.roster.displayName(current.nextSpeaker)}`);
+}
+
+function submitAttendance(member, status, substituteName) {
+  if (!state.meeting) return;
+  state.attendanceErrors.delete(member);
+  const request = { meeting: state.meeting.name, member, status };
+  if (status === 'ATTENDANCE_STATUS_SUBSTITUTE') request.substituteName = substituteName;
+  state.outbox.add({
+    method: M.recordAttendance,
+    request,
+    label: `${state.roster.displayName(member)}: ${ATTENDANCE_LABELS[status] || status}`,
+    form: `att:${member}`,
+  });
+  renderRun();
 }
 
 function submitCheckIn() {
@@ -728,6 +980,12 @@ function renderAll() {
   renderMeeting();
 }
 
+// Members in roster order (the order they joined; the order of "next speaker").
+function rosterOrder() {
+  return state.roster.active().sort((a, b) => Number(shortId(a.name)) - Number(shortId(b.name)) ||
+    a.name.localeCompare(b.name));
+}
+
 function renderMemberSelects() {
   const me = state.memberName;
   const others = state.roster.active().filter((m) => m.name !== me);
@@ -749,6 +1007,13 @@ function renderMemberSelects() {
   fill('refer-to', true);
   fill('thanks-to', false);
   fill('one-to-one-with', false);
+
+  const invitedBy = byId('visitor-invited-by');
+  const invitedValue = invitedBy.value || me;
+  replaceChildren(invitedBy, state.roster.active().map((m) => h('option', {
+    value: m.name, text: m.name === me ? `${m.displayName} (you)` : m.displayName,
+  })));
+  invitedBy.value = invitedValue;
 }
 
 function renderReferKind() {
@@ -770,6 +1035,8 @@ function renderMeeting() {
   const mine = byId('my-attendance');
   const button = byId('checkin-button');
   byId('refer-at-meeting-wrap').hidden = !meetingOpen();
+  renderRun();
+  renderVisitors();
   if (!m) {
     setText(title, 'Meeting');
     setText(when, 'No meeting is scheduled yet.');
@@ -810,6 +1077,193 @@ function renderMeeting() {
   button.hidden = !canCheckIn;
   button.disabled = !!pending;
   setText(button, pending ? 'Checking in…' : start && Date.now() > start ? 'Check in (late)' : 'Check in');
+}
+
+function renderVisitors() {
+  const m = state.meeting;
+  const card = byId('visitor-card');
+  const open = !!m && m.state !== 'MEETING_STATE_CLOSED';
+  card.hidden = !open;
+  byId('visitor-link').hidden = !open;
+  byId('visitor-invited-by-wrap').hidden = !isOrganizer();
+  if (!open) return;
+  const visitors = m.visitors || [];
+  setText(byId('visitor-count'), visitors.length ? `${visitors.length} today` : '');
+  replaceChildren(byId('visitor-list'), visitors.map((v) => h('li', { class: 'visitor', dataset: { name: v.name } },
+    h('span', { class: 'visitor-name', text: v.displayName }),
+    h('span', { class: 'visitor-meta', text: [v.business, v.invitedBy ? `guest of ${state.roster.displayName(v.invitedBy)}` : ''].filter(Boolean).join(' · ') }))));
+}
+
+// The organizer's card: what the meeting needs next.
+function renderRun() {
+  const card = byId('run-card');
+  const organizer = isOrganizer();
+  card.hidden = !organizer;
+  byId('jump-run').hidden = !organizer;
+  if (!organizer) return;
+  const m = state.meeting;
+  const zone = tz();
+  const busy = !!state.forms.run;
+  const live = meetingOpen();
+  const today = isoDay(Date.now() + state.serverOffset, zone);
+  const hasToday = state.meetings.some((x) => isoDay(parseTime(x.startTime), zone) === today);
+
+  if (m) {
+    const labels = { ...MEETING_STATE_LABELS, MEETING_STATE_SCHEDULED: 'scheduled, check-in not open yet' };
+    setText(byId('run-meeting'), `${formatDay(parseTime(m.startTime), zone)} · ${labels[m.state] || ''}`);
+  } else {
+    setText(byId('run-meeting'), 'No meeting yet.');
+  }
+  byId('run-meeting').dataset.state = (m && m.state) || '';
+
+  const schedule = byId('run-schedule');
+  schedule.hidden = hasToday || live;
+  const time = byId('run-schedule-time');
+  if (!schedule.hidden && !time.value) time.value = (state.chapter && state.chapter.meetingTime) || '07:00';
+  byId('run-schedule-button').disabled = busy;
+
+  const openButton = byId('run-open-button');
+  openButton.hidden = !(m && m.state === 'MEETING_STATE_SCHEDULED');
+  openButton.disabled = busy;
+
+  byId('run-agenda').hidden = !live;
+  const current = live ? currentSegment() : null;
+  byId('run-now').hidden = !current;
+  if (current) {
+    setText(byId('run-now-title'), current.title);
+    setText(byId('run-now-speaker'), current.speaker ? state.roster.displayName(current.speaker) : '');
+    byId('run-now-speaker').hidden = !current.speaker;
+  }
+  renderRunClock();
+  const next = byId('run-next');
+  next.hidden = !(current && current.speaker && current.nextSpeaker);
+  next.disabled = busy;
+  setText(next, current && current.nextSpeaker ? `Next: ${state.roster.displayName(current.nextSpeaker)}` : '');
+  next.dataset.member = (current && current.nextSpeaker) || '';
+  byId('run-next-none').hidden = !(current && current.speaker && !current.nextSpeaker);
+
+  byId('run-close-button').hidden = !live;
+  byId('run-close-button').disabled = busy;
+  if (live) renderSpeakerSelect();
+  renderRunAttendance();
+}
+
+// Speakers in roster order, marked when they are not in the room.
+function renderSpeakerSelect() {
+  const speaker = byId('segment-speaker');
+  const value = speaker.value;
+  const attendance = new Map(((state.meeting && state.meeting.attendance) || []).map((a) => [a.member, a.status]));
+  replaceChildren(speaker, [speaker.options[0], ...rosterOrder().map((m) => h('option', {
+    value: m.name,
+    text: HERE.has(attendance.get(m.name)) ? m.displayName : `${m.displayName} · not checked in`,
+  }))]);
+  speaker.value = value;
+}
+
+function renderRunClock() {
+  const clock = byId('run-now-clock');
+  const current = meetingOpen() && isOrganizer() ? currentSegment() : null;
+  if (!current || !current.countdownSeconds) {
+    setText(clock, '');
+    clock.classList.remove('overrun');
+    return;
+  }
+  const elapsed = Math.max(0, (Date.now() + state.serverOffset - parseTime(current.startTime)) / 1000);
+  const left = current.countdownSeconds - elapsed;
+  const overrun = left < 0;
+  setText(clock, overrun ? `+${formatDuration(-left)} over` : `${formatDuration(Math.ceil(left))} left`);
+  clock.classList.toggle('overrun', overrun);
+}
+
+// One row per active member (and anyone with a record): their status, changed with a select;
+// a substitute needs a name, sent with "Save".
+function renderRunAttendance() {
+  const m = state.meeting;
+  const details = byId('run-attendance-details');
+  details.hidden = !(m && m.state !== 'MEETING_STATE_SCHEDULED');
+  if (details.hidden) return;
+  const records = new Map((m.attendance || []).map((a) => [a.member, a]));
+  const members = rosterOrder();
+  for (const name of records.keys()) {
+    if (!members.some((x) => x.name === name)) members.push(state.roster.get(name) || { name, displayName: state.roster.displayName(name) });
+  }
+  const here = [...records.values()].filter((a) => HERE.has(a.status)).length;
+  setText(byId('run-attendance-count'), `${here} of ${state.roster.active().length} here`);
+  const list = byId('run-attendance');
+  const rows = new Map([...list.children].map((li) => [li.dataset.member, li]));
+  const closed = m.state === 'MEETING_STATE_CLOSED';
+  const ordered = members.map((member) => {
+    const record = records.get(member.name);
+    const pending = state.outbox && state.outbox.items.find((i) => i.form === `att:${member.name}`);
+    const status = pending ? pending.request.status : (record ? record.status : '');
+    let row = rows.get(member.name);
+    if (!row) row = buildAttendanceRow(member);
+    const select = row.querySelector('select');
+    const input = row.querySelector('input');
+    const save = row.querySelector('button');
+    // Keep what the organizer is in the middle of choosing (a substitute's name being typed).
+    const editing = row.dataset.editing === 'true';
+    const failed = state.attendanceErrors.get(member.name);
+    if (!editing && failed && !pending) {
+      // Refused: show what was tried, to be fixed and saved again.
+      select.value = failed.status;
+      input.value = failed.substituteName;
+    } else if (!editing) {
+      select.value = status;
+      input.value = (record && record.substituteName) || '';
+    }
+    const showSub = select.value === 'ATTENDANCE_STATUS_SUBSTITUTE';
+    input.hidden = !showSub;
+    save.hidden = !showSub || (!editing && !failed && record && record.status === 'ATTENDANCE_STATUS_SUBSTITUTE');
+    select.disabled = !!pending || closed;
+    input.disabled = !!pending || closed;
+    save.disabled = !!pending || closed;
+    row.dataset.status = status;
+    const error = row.querySelector('.form-error');
+    const message = failed && !pending ? failed.message : '';
+    error.hidden = !message;
+    setText(error, message || '');
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    return row;
+  });
+  ordered.forEach((row, i) => {
+    if (list.children[i] !== row) list.insertBefore(row, list.children[i] || null);
+  });
+  while (list.children.length > ordered.length) list.lastElementChild.remove();
+}
+
+function buildAttendanceRow(member) {
+  const id = `att-${shortId(member.name)}`;
+  const select = h('select', { id: `${id}-status`, attrs: { 'aria-label': `Attendance of ${member.displayName}` } },
+    h('option', { value: '', text: 'Not checked in' }),
+    ATTENDANCE_CHOICES.map(([value, text]) => h('option', { value, text })));
+  const input = h('input', {
+    id: `${id}-substitute`,
+    attrs: { autocomplete: 'off', maxlength: '100', placeholder: 'Substitute\'s name', 'aria-label': `Substitute for ${member.displayName}`, 'aria-describedby': `${id}-error` },
+  });
+  const save = h('button', { type: 'button', class: 'secondary', text: 'Save' });
+  const row = h('li', { class: 'att-row', dataset: { member: member.name } },
+    h('label', { class: 'att-name', attrs: { for: `${id}-status` }, text: member.displayName }),
+    select,
+    h('div', { class: 'att-sub' }, input, save),
+    h('p', { id: `${id}-error`, class: 'form-error', attrs: { role: 'alert' }, hidden: true }));
+  select.addEventListener('change', () => {
+    if (select.value === 'ATTENDANCE_STATUS_SUBSTITUTE') {
+      row.dataset.editing = 'true';
+      renderRunAttendance();
+      input.focus();
+    } else if (select.value) {
+      delete row.dataset.editing;
+      submitAttendance(member.name, select.value, '');
+    }
+  });
+  input.addEventListener('input', () => { row.dataset.editing = 'true'; });
+  save.addEventListener('click', () => {
+    delete row.dataset.editing;
+    submitAttendance(member.name, 'ATTENDANCE_STATUS_SUBSTITUTE', input.value);
+  });
+  return row;
 }
 
 function pendingStatusFor(referralName) {

@@ -95,6 +95,33 @@ export function isoDay(millis, timeZone) {
   }
 }
 
+// The instant (milliseconds) of the local time "HH:MM" on the day "YYYY-MM-DD" in `timeZone`
+// (an IANA name; the browser's zone when empty). NaN when the input is not a date and time.
+export function zonedTime(day, hhmm, timeZone) {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(day || ''));
+  const t = /^(\d{1,2}):(\d{2})$/.exec(String(hhmm || ''));
+  if (!d || !t) return NaN;
+  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
+  // The zone's offset at an instant: its wall clock read as if it were UTC, minus the instant.
+  const offsetAt = (millis) => {
+    try {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: timeZone || undefined, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+        hour: '2-digit', minute: '2-digit', second: '2-digit',
+      }).formatToParts(millis);
+      const get = (type) => Number(parts.find((p) => p.type === type).value);
+      return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second')) -
+        Math.floor(millis / 1000) * 1000;
+    } catch {
+      return -new Date(millis).getTimezoneOffset() * 60000;
+    }
+  };
+  // Twice, for a wall time near a daylight-saving change.
+  let guess = wall - offsetAt(wall);
+  guess = wall - offsetAt(guess);
+  return guess;
+}
+
 // Seconds as "1:05" (or "12:00:05" past an hour).
 export function formatDuration(totalSeconds) {
   const s = Math.max(0, Math.floor(totalSeconds));
