@@ -41,7 +41,7 @@
 
 #include "client/lib/client.h"
 #include "reciproca_bench/bench.grpc.pb.h"
-#include "server/api/server.h"
+#include "server/app/server.h"
 
 namespace {
 

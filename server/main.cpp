@@ -1,4 +1,4 @@
-// reciprocad: configuration and wiring only. See server/api/server.h.
+// reciprocad: configuration and wiring only. See server/app/server.h.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/api/server.h"
+#include "server/app/server.h"
 
 namespace {
 

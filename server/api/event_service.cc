@@ -11,6 +11,19 @@ namespace {
 
 constexpr int kStorePage = 256;
 
+// The event's bytes as a slice that holds a reference to them: every subscriber of an event
+// writes the same bytes and none copies them. gRPC only reads a slice it sends.
+grpc::Slice SliceOf(const stream::SharedBytes& bytes) {
+  if (bytes.empty()) {
+    return grpc::Slice();
+  }
+  using Owner = std::shared_ptr<const std::string>;
+  auto* owner = new Owner(bytes.owner());
+  return grpc::Slice(
+      const_cast<char*>((*owner)->data()), (*owner)->size(),
+      [](void* user_data) { delete static_cast<Owner*>(user_data); }, owner);
+}
+
 // One subscriber: a cursor over the chapter's log (see stream/event_feed.h). It owns itself
 // from construction until gRPC calls OnDone.
 class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
@@ -83,14 +96,14 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
                                        "the server is shutting down; resubscribe with after_seq=" +
                                            std::to_string(next_seq_ - 1)));
     }
-    grpc::Slice slice;
+    stream::SharedBytes bytes;
     if (!backlog_.empty() && backlog_first_ == next_seq_) {
-      slice = std::move(backlog_.front());
+      bytes = std::move(backlog_.front());
       backlog_.pop_front();
       ++backlog_first_;
     } else {
       backlog_.clear();
-      switch (feed_->Get(next_seq_, &slice, weak_from_this())) {
+      switch (feed_->Get(next_seq_, &bytes, weak_from_this())) {
         case stream::ChapterFeed::Lookup::kReady:
           break;
         case stream::ChapterFeed::Lookup::kWait:
@@ -106,6 +119,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
           return;
       }
     }
+    grpc::Slice slice = SliceOf(bytes);
     buffer_ = grpc::ByteBuffer(&slice, 1);
     writing_ = true;
     StartWrite(&buffer_);
@@ -127,7 +141,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
       backlog_.clear();
       backlog_first_ = events.front().seq;
       for (auto& event : events) {
-        backlog_.emplace_back(event.bytes);
+        backlog_.emplace_back(std::move(event.bytes));
       }
     }
     Pump();
@@ -148,7 +162,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   std::mutex mu_;
   std::shared_ptr<stream::ChapterFeed> feed_;
   int64_t next_seq_ = 1;
-  std::deque<grpc::Slice> backlog_;
+  std::deque<stream::SharedBytes> backlog_;
   int64_t backlog_first_ = 0;
   grpc::ByteBuffer buffer_;
   bool writing_ = false;

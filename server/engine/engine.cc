@@ -258,7 +258,7 @@ void Engine::Execute(Slot& slot, const std::string& scope,
 
   for (const auto& event : events) {
     std::string bytes = event.SerializeAsString();
-    pending.publish.push_back(stream::FeedEvent{event.seq(), grpc::Slice(bytes)});
+    pending.publish.push_back(stream::FeedEvent{event.seq(), stream::SharedBytes(bytes)});
     pending.commit.events.push_back(
         store::StoredEvent{chapter.name(), event.seq(), Micros(event.time()), std::move(bytes)});
   }

@@ -17,7 +17,7 @@ void ChapterFeed::Publish(std::vector<FeedEvent> events) {
   WakeAll(lock);
 }
 
-ChapterFeed::Lookup ChapterFeed::Get(int64_t seq, grpc::Slice* out,
+ChapterFeed::Lookup ChapterFeed::Get(int64_t seq, SharedBytes* out,
                                      const std::weak_ptr<Listener>& listener) {
   std::lock_guard lock(mu_);
   if (closed_) {

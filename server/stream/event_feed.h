@@ -3,13 +3,11 @@
 // Live fan-out of committed events.
 //
 // Each chapter has one ChapterFeed: a bounded ring of its most recent committed events, each
-// serialized once (a grpc::Slice is reference-counted, so every subscriber writes the same
+// serialized once (SharedBytes is reference-counted, so every subscriber writes the same
 // bytes). Subscribers are cursors, not queues: a subscriber asks for the event after the last one
 // it sent, and gets it from the ring, or is told to read it from the store (it fell behind the
 // ring), or is parked until the next commit wakes it. So a slow subscriber holds no memory of its
 // own beyond one store page and never slows the chapter or anyone else.
-
-#include <grpcpp/support/slice.h>
 
 #include <cstdint>
 #include <deque>
@@ -20,11 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "server/stream/shared_bytes.h"
+
 namespace reciproca::stream {
 
 struct FeedEvent {
   int64_t seq = 0;
-  grpc::Slice bytes;  // a serialized reciproca.v1.Event
+  SharedBytes bytes;  // a serialized reciproca.v1.Event
 };
 
 // Something parked on a feed, woken once by the next commit or by Close().
@@ -48,7 +48,7 @@ class ChapterFeed {
     kWait,     // `seq` is not committed yet: `listener` was parked and will be woken
     kClosed,   // the server is shutting down
   };
-  Lookup Get(int64_t seq, grpc::Slice* out, const std::weak_ptr<Listener>& listener);
+  Lookup Get(int64_t seq, SharedBytes* out, const std::weak_ptr<Listener>& listener);
 
   int64_t last_seq() const;
   bool closed() const;

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "client/lib/client.h"
-#include "server/api/server.h"
+#include "server/app/server.h"
 #include "server/engine/clock.h"
 
 namespace reciproca::testing {

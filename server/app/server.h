@@ -2,7 +2,8 @@
 
 // reciprocad as a library: opens the store in the data directory, recovers the chapters, and
 // serves every gRPC service (plus health checking and reflection) on one address. main.cpp and
-// the integration tests both start it this way.
+// the integration tests both start it this way. The composition root: the one place that wires
+// the layers together (docs/architecture.md).
 
 #include <grpcpp/grpcpp.h>
 
