@@ -321,7 +321,8 @@ void PluginHost::OnCommitted(const std::string& chapter,
           return Fail(*instance, "events of " + chapter + " before seq " +
                                      std::to_string(event.seq) + " could not be read");
         }
-        Deliver(*instance, chapter, event.seq, event.bytes.begin(), event.bytes.size());
+        Deliver(*instance, chapter, event.seq,
+                reinterpret_cast<const uint8_t*>(event.bytes.view().data()), event.bytes.size());
         ++next;
       }
     });
