@@ -204,6 +204,15 @@ class CommandLine {
     binding.app = parent->add_subcommand(word, command.summary);
     binding.app->fallthrough();
     binding.app->group("");  // listed by the footers, with the full paths
+    // Once a command is named, later words are its arguments, never other commands (the
+    // leaderboard in "plugin reload leaderboard" is the plugin's name).
+    binding.app->preparse_callback([this, app = binding.app](size_t) {
+      for (Binding& other : bindings_) {
+        if (other.app != app) {
+          other.app->disabled();
+        }
+      }
+    });
     formatter_->SetUsage(binding.app, Usage(command));
     binding.app->footer(
         "Global flags (anywhere on the line): --server HOST:PORT, --token T, "
