@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds Reciproca into BUILD_DIR (default ./build). Used by quickstart and test.
+# TARGETS (space-separated) builds only those targets and what they need; unset builds everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
@@ -9,4 +10,8 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 if [ "${CLEAN:-0}" = 1 ]; then rm -rf "$build"; fi
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
   -DRECIPROCA_WERROR="${WERROR:-OFF}" >/dev/null
-cmake --build "$build" -j "$jobs"
+targets=()
+for target in ${TARGETS:-}; do
+  targets+=(--target "$target")
+done
+cmake --build "$build" -j "$jobs" "${targets[@]}"

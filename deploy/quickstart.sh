@@ -32,11 +32,13 @@ done
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Installing missing packages (deploy/setup.sh)"
-bash deploy/setup.sh
+say "Installing missing packages (deploy/setup.sh --demo)"
+bash deploy/setup.sh --demo
 
-say "Building (deploy/build.sh)"
-bash deploy/build.sh
+# Only what the demo runs: the server (the web pages are compiled into it), the CLI and the
+# shipped plugins; deploy/test.sh builds and runs everything else.
+say "Building reciprocad, the CLI and the shipped plugins (deploy/build.sh)"
+TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" bash deploy/build.sh
 build="${BUILD_DIR:-$root/build}"
 server_bin="$build/server/reciprocad"
 cli_bin="$build/client/reciproca"

@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Reciproca builds with, if any is missing. Idempotent.
+#
+#   deploy/setup.sh          # everything: the build, and the browser tests' Chromium and Node.js
+#   deploy/setup.sh --demo   # only what deploy/quickstart.sh builds and runs
 set -euo pipefail
+demo=0
+case "${1:-}" in
+  "") ;;
+  --demo) demo=1 ;;
+  *)
+    echo "setup: unknown argument \"$1\" (expected nothing or --demo)" >&2
+    exit 2
+    ;;
+esac
 packages=(build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc
   libprotobuf-dev protobuf-compiler libboost-dev libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev libssl-dev nlohmann-json3-dev tzdata sqlite3 libqrencode-dev prometheus-cpp-dev
-  chromium)
-# Node.js for the browser tests' driver: the machine's own if it has one, else Debian's.
-command -v node >/dev/null || packages+=(nodejs npm)
+  libcli11-dev libhowardhinnant-date-dev)
+if [ "$demo" = 0 ]; then
+  # The browser tests: Debian's Chromium, and Node.js for their driver (the machine's own if it
+  # has one, else Debian's).
+  packages+=(chromium)
+  command -v node >/dev/null || packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,6 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "$demo" = 1 ]; then
+  exit 0
 fi
 
 # The browser tests' driver (playwright-core, pinned in tests/browser/package-lock.json; it uses

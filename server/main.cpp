@@ -3,47 +3,62 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <stdexcept>
 #include <string>
-
-#include <spdlog/spdlog.h>
+#include <vector>
 
 #include "server/app/server.h"
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: reciprocad [options]
+// One setting: its key (the flag without "--", and the key in the --config file), the value's
+// name in --help, and its help text.
+struct SettingSpec {
+  const char* key;
+  const char* value_name;
+  const char* help;
+};
 
-  --listen ADDR          address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)
-  --data-dir DIR         where the SQLite database and the tokens live (default ./data)
-  --config FILE          a JSON file with the same settings as keys ("listen", "data-dir",
-                         "port-file", "log-level", "threads", "tls-cert", "tls-key",
-                         "plugin-dir", "plugin-tick-seconds", "http-listen",
-                         "http-port-file") and "plugins": a list of
-                         {"name": N, "path": P, "config": {...}}; flags win over the file
-  --port-file FILE       write the port actually listened on to FILE once serving
-  --http-listen ADDR     serve the web pages, the JSON API, live events, /healthz and /metrics
-                         over HTTP on ADDR (e.g. 127.0.0.1:8080; port 0 picks one); off if unset
-  --http-port-file FILE  write the HTTP port actually listened on to FILE once serving
-  --log-level LEVEL      trace, debug, info (default), warn, error
-  --threads N            engine worker threads (default 2)
-  --tls-cert FILE        PEM certificate chain; with --tls-key, serve TLS
-  --tls-key FILE         PEM private key
-  --plugin-dir DIR       load every *.so in DIR as a plugin (DIR/NAME.json is its config)
-  --plugin-tick-seconds N  how often plugins get a clock tick (default 60)
+constexpr SettingSpec kSettings[] = {
+    {"listen", "ADDR", "address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)"},
+    {"data-dir", "DIR", "where the SQLite database and the tokens live (default ./data)"},
+    {"port-file", "FILE", "write the port actually listened on to FILE once serving"},
+    {"http-listen", "ADDR",
+     "serve the web pages, the JSON API, live events, /healthz and /metrics over HTTP on ADDR "
+     "(e.g. 127.0.0.1:8080; port 0 picks one); off if unset"},
+    {"http-port-file", "FILE", "write the HTTP port actually listened on to FILE once serving"},
+    {"log-level", "LEVEL", "trace, debug, info (default), warn, error"},
+    {"threads", "N", "engine worker threads (default 2)"},
+    {"tls-cert", "FILE", "PEM certificate chain; with --tls-key, serve TLS"},
+    {"tls-key", "FILE", "PEM private key"},
+    {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
+    {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
+};
 
-The admin token is RECIPROCA_ADMIN_TOKEN if set, else DIR/admin.token (created on first start,
-mode 0600). SIGTERM or SIGINT: stop serving, end streams, flush, exit 0.
-)";
+constexpr const char* kConfigHelp =
+    "a JSON file with the same settings as keys (\"listen\", \"data-dir\", ...) and \"plugins\": "
+    "a list of {\"name\": N, \"path\": P, \"config\": {...}}; flags win over the file";
 
-const std::set<std::string> kKeys = {
-    "listen",  "data-dir",   "port-file",           "log-level",   "threads",       "tls-cert",
-    "tls-key", "plugin-dir", "plugin-tick-seconds", "http-listen", "http-port-file"};
+constexpr const char* kFooter =
+    "The admin token is RECIPROCA_ADMIN_TOKEN if set, else DIR/admin.token (created on first "
+    "start,\nmode 0600). SIGTERM or SIGINT: stop serving, end streams, flush, exit 0.";
+
+bool IsSetting(const std::string& key) {
+  for (const SettingSpec& spec : kSettings) {
+    if (key == spec.key) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Writes `port` to `path` (atomically: readers never see a half-written file).
 void WritePortFile(const std::string& path, int port) {
@@ -65,80 +80,75 @@ struct Settings {
   std::vector<reciproca::plugins::PluginSpec> plugins;
 };
 
-// The config file's settings, then the flags over them.
-Settings ParseSettings(int argc, char** argv) {
-  std::map<std::string, std::string> flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    }
-    if (arg.rfind("--", 0) != 0) {
-      throw std::invalid_argument("unexpected argument \"" + arg + "\"");
-    }
-    std::string key = arg.substr(2);
-    std::string value;
-    if (auto eq = key.find('='); eq != std::string::npos) {
-      value = key.substr(eq + 1);
-      key.resize(eq);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      throw std::invalid_argument("--" + key + " needs a value");
-    }
-    if (key != "config" && !kKeys.count(key)) {
-      throw std::invalid_argument("unknown flag --" + key + " (see --help)");
-    }
-    flags[key] = value;
+// The --config file's settings into `settings` (its values are overwritten by flags later).
+void ReadConfigFile(const std::string& path, Settings& settings) {
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(ReadFile(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(path + ": not valid JSON: " + e.what());
   }
-  Settings settings;
-  if (flags.count("config")) {
-    const std::string& path = flags["config"];
-    nlohmann::json config;
-    try {
-      config = nlohmann::json::parse(ReadFile(path));
-    } catch (const nlohmann::json::exception& e) {
-      throw std::invalid_argument(path + ": not valid JSON: " + e.what());
-    }
-    if (!config.is_object()) {
-      throw std::invalid_argument(path + ": expected a JSON object");
-    }
-    for (const auto& [key, value] : config.items()) {
-      if (key == "plugins") {
-        if (!value.is_array()) {
-          throw std::invalid_argument(path + ": \"plugins\" must be a list");
-        }
-        for (const auto& plugin : value) {
-          if (!plugin.is_object() || !plugin.contains("path") || !plugin["path"].is_string()) {
-            throw std::invalid_argument(path + ": each plugin needs a \"path\"");
-          }
-          settings.plugins.push_back({plugin.value("name", ""), plugin["path"].get<std::string>(),
-                                      plugin.contains("config") ? plugin["config"].dump() : ""});
-        }
-      } else if (kKeys.count(key)) {
-        settings.values[key] = value.is_string() ? value.get<std::string>() : value.dump();
-      } else {
-        throw std::invalid_argument(path + ": unknown setting \"" + key + "\" (see --help)");
+  if (!config.is_object()) {
+    throw std::invalid_argument(path + ": expected a JSON object");
+  }
+  for (const auto& [key, value] : config.items()) {
+    if (key == "plugins") {
+      if (!value.is_array()) {
+        throw std::invalid_argument(path + ": \"plugins\" must be a list");
       }
+      for (const auto& plugin : value) {
+        if (!plugin.is_object() || !plugin.contains("path") || !plugin["path"].is_string()) {
+          throw std::invalid_argument(path + ": each plugin needs a \"path\"");
+        }
+        settings.plugins.push_back({plugin.value("name", ""), plugin["path"].get<std::string>(),
+                                    plugin.contains("config") ? plugin["config"].dump() : ""});
+      }
+    } else if (IsSetting(key)) {
+      settings.values[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    } else {
+      throw std::invalid_argument(path + ": unknown setting \"" + key + "\" (see --help)");
     }
-    flags.erase("config");
   }
-  for (auto& [key, value] : flags) {
-    settings.values[key] = value;
-  }
-  return settings;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The command line (CLI11): one option per setting, the same keys as the --config file.
+  CLI::App app{"reciprocad: the Reciproca server (gRPC, and HTTP with --http-listen).",
+               "reciprocad"};
+  app.footer(kFooter);
+  app.get_formatter()->column_width(28);
+  std::map<std::string, std::string> flags;
+  std::string config_path;
+  app.add_option("--config", config_path, kConfigHelp)->type_name("FILE");
+  for (const SettingSpec& spec : kSettings) {
+    app.add_option("--" + std::string(spec.key), flags[spec.key], spec.help)
+        ->type_name(spec.value_name)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "reciprocad: " << e.what() << "\n" << app.help();
+    return 2;
+  }
   Settings parsed;
   try {
-    parsed = ParseSettings(argc, argv);
+    if (!config_path.empty()) {
+      ReadConfigFile(config_path, parsed);
+    }
   } catch (const std::exception& e) {
-    std::cerr << "reciprocad: " << e.what() << "\n" << kUsage;
+    std::cerr << "reciprocad: " << e.what() << "\n";
     return 2;
+  }
+  for (const SettingSpec& spec : kSettings) {
+    if (app.get_option("--" + std::string(spec.key))->count() > 0) {
+      parsed.values[spec.key] = flags[spec.key];  // Flags win over the file.
+    }
   }
   const auto& settings = parsed.values;
   auto get = [&settings](const std::string& key, const std::string& fallback) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// A small command-line parser: "--flag value", "--flag=value", boolean "--flag", positional
-// arguments, and "--" to end the flags. Mistakes throw UsageError (exit code 2).
+// What a command declares on its command line (FlagSpec) and what it gets back (ParsedArgs).
+// main.cc parses the line with CLI11 against these declarations; handlers throw UsageError
+// (exit code 2) for values they cannot use.
 
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace reciproca::cli {
@@ -31,6 +33,12 @@ struct FlagSpec {
 
 class ParsedArgs {
  public:
+  ParsedArgs() = default;
+  // `values`: the flags given (a boolean flag's value is empty); `positionals` in order.
+  ParsedArgs(std::map<std::string, std::string, std::less<>> values,
+             std::vector<std::string> positionals)
+      : values_(std::move(values)), positionals_(std::move(positionals)) {}
+
   bool Has(std::string_view flag) const;
   // The flag's value; empty when absent (or boolean).
   std::string Get(std::string_view flag) const;
@@ -43,23 +51,11 @@ class ParsedArgs {
   std::string Positional(size_t index) const;
 
  private:
-  friend ParsedArgs ParseArgs(const std::vector<std::string>& tokens,
-                              const std::vector<FlagSpec>& flags, size_t min_positionals,
-                              size_t max_positionals);
-
   std::map<std::string, std::string, std::less<>> values_;
   std::vector<std::string> positionals_;
 };
 
-// Parses `tokens` against `flags` (the last of repeated flags wins). Throws UsageError on an
-// unknown flag, a missing value or required flag, or a wrong number of positional arguments.
-ParsedArgs ParseArgs(const std::vector<std::string>& tokens, const std::vector<FlagSpec>& flags,
-                     size_t min_positionals, size_t max_positionals);
-
 // Parses a whole decimal integer; false when `text` is not one or is out of [min, max].
 bool ParseInt(std::string_view text, int64_t min, int64_t max, int64_t* value);
-
-// The "Flags:" block of a help text: one aligned line per flag.
-std::string FormatFlags(const std::vector<FlagSpec>& flags);
 
 }  // namespace reciproca::cli

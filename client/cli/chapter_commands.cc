@@ -6,6 +6,7 @@
 #include "client/cli/access_links.h"
 #include "client/cli/commands.h"
 #include "client/cli/output.h"
+#include "client/cli/paging.h"
 
 namespace reciproca::cli {
 namespace {
@@ -149,17 +150,16 @@ int ListChapters(Context& context, const ParsedArgs&) {
   v1::ListChaptersRequest request;
   request.set_page_size(1000);
   v1::ListChaptersResponse all;
-  while (true) {
-    v1::ListChaptersResponse page;
-    context.Call([&](grpc::ClientContext* rpc) {
-      return context.client().chapters().ListChapters(rpc, request, &page);
-    });
-    all.mutable_chapters()->MergeFrom(page.chapters());
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  ForEachPage<v1::ListChaptersResponse>(
+      context, request,
+      [&](grpc::ClientContext* rpc, const v1::ListChaptersRequest& page_request,
+          v1::ListChaptersResponse* page) {
+        return context.client().chapters().ListChapters(rpc, page_request, page);
+      },
+      [&](const v1::ListChaptersResponse& page) {
+        all.mutable_chapters()->MergeFrom(page.chapters());
+        return true;
+      });
   if (context.json()) {
     PrintJson(all);
     return 0;

@@ -1,39 +1,29 @@
 #include "client/cli/local_time.h"
 
+#include <date/date.h>
+#include <date/tz.h>
+
 #include <chrono>
-#include <cstdlib>
-#include <ctime>
-#include <filesystem>
+#include <stdexcept>
 
 #include "client/cli/args.h"
 
 namespace reciproca::cli {
 namespace {
 
-// Sets TZ for the lifetime of the object and restores the previous value after.
-class ScopedTimeZone {
- public:
-  explicit ScopedTimeZone(const std::string& time_zone) {
-    if (const char* old = std::getenv("TZ"); old != nullptr) {
-      old_ = old;
-    }
-    setenv("TZ", time_zone.empty() ? "UTC" : time_zone.c_str(), 1);
-    tzset();
+// The IANA zone named `time_zone` in the system TZ database (tzdata, read once by date/tz and
+// thread-safe after); nullptr for UTC (empty). Throws UsageError for an unknown zone.
+const date::time_zone* Zone(const std::string& time_zone) {
+  if (time_zone.empty()) {
+    return nullptr;
   }
-  ~ScopedTimeZone() {
-    if (old_) {
-      setenv("TZ", old_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
+  try {
+    return date::locate_zone(time_zone);
+  } catch (const std::runtime_error&) {
+    throw UsageError("unknown time zone \"" + time_zone +
+                     "\"; use an IANA name such as Europe/Rome or America/New_York");
   }
-  ScopedTimeZone(const ScopedTimeZone&) = delete;
-  ScopedTimeZone& operator=(const ScopedTimeZone&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
+}
 
 bool Digits(std::string_view text, size_t pos, size_t count, int* value) {
   if (pos + count > text.size()) {
@@ -122,19 +112,18 @@ DateTimeArg ParseDateTime(std::string_view text, std::string_view flag) {
 }
 
 int64_t ToUnixSeconds(const DateTimeArg& arg, const std::string& time_zone) {
+  const int64_t civil = UtcSeconds(arg.date, arg.hour, arg.minute, arg.second);
   if (arg.utc_offset) {
-    return UtcSeconds(arg.date, arg.hour, arg.minute, arg.second) - *arg.utc_offset;
+    return civil - *arg.utc_offset;
   }
-  ScopedTimeZone zone(time_zone);
-  std::tm tm{};
-  tm.tm_year = arg.date.year - 1900;
-  tm.tm_mon = arg.date.month - 1;
-  tm.tm_mday = arg.date.day;
-  tm.tm_hour = arg.hour;
-  tm.tm_min = arg.minute;
-  tm.tm_sec = arg.second;
-  tm.tm_isdst = -1;  // Let the TZ database decide whether summer time applies.
-  return static_cast<int64_t>(std::mktime(&tm));
+  const date::time_zone* zone = Zone(time_zone);
+  if (zone == nullptr) {
+    return civil;
+  }
+  // A wall time that happens twice (summer time ends) is the first; one that never happens
+  // (summer time begins) is the moment the clocks jump.
+  const date::local_seconds local{std::chrono::seconds(civil)};
+  return zone->to_sys(local, date::choose::earliest).time_since_epoch().count();
 }
 
 int64_t LocalMidnight(const CivilDate& date, const std::string& time_zone) {
@@ -153,24 +142,24 @@ CivilDate NextDay(const CivilDate& date) {
 }
 
 std::string FormatLocal(int64_t seconds, const std::string& time_zone) {
-  ScopedTimeZone zone(time_zone);
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", &tm);
-  return std::string(buffer) + " " + (time_zone.empty() ? "UTC" : time_zone);
+  const date::sys_seconds instant{std::chrono::seconds(seconds)};
+  const date::time_zone* zone = Zone(time_zone);
+  const std::string wall = zone == nullptr
+                               ? date::format("%Y-%m-%d %H:%M", instant)
+                               : date::format("%Y-%m-%d %H:%M", zone->to_local(instant));
+  return wall + " " + (time_zone.empty() ? "UTC" : time_zone);
 }
 
 bool KnownTimeZone(const std::string& time_zone) {
   if (time_zone.empty() || time_zone == "UTC") {
     return true;
   }
-  if (time_zone.find("..") != std::string::npos || time_zone.front() == '/') {
+  try {
+    date::locate_zone(time_zone);
+    return true;
+  } catch (const std::runtime_error&) {
     return false;
   }
-  std::error_code error;
-  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + time_zone, error);
 }
 
 }  // namespace reciproca::cli

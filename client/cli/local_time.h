@@ -1,8 +1,8 @@
 #pragma once
 
 // Dates and times typed on the command line. A time without an offset is local time in the
-// chapter's IANA time zone, converted with the system TZ database (TZ + tzset + mktime: fine in
-// this single-threaded program).
+// chapter's IANA time zone, converted with the system TZ database through Howard Hinnant's date/tz
+// (Debian's libhowardhinnant-date-dev): no process-wide TZ variable, safe from any thread.
 
 #include <cstdint>
 #include <optional>
@@ -33,6 +33,7 @@ CivilDate ParseDate(std::string_view text, std::string_view flag);
 DateTimeArg ParseDateTime(std::string_view text, std::string_view flag);
 
 // Seconds since the epoch. `time_zone` is used only when `arg` has no offset; empty means UTC.
+// An unknown `time_zone` throws UsageError (as do the functions below but KnownTimeZone).
 int64_t ToUnixSeconds(const DateTimeArg& arg, const std::string& time_zone);
 // 00:00 of `date` in `time_zone` (empty means UTC), in seconds since the epoch.
 int64_t LocalMidnight(const CivilDate& date, const std::string& time_zone);

@@ -3,10 +3,16 @@
 // Exit codes: 0 ok, 2 usage error, 3 rejected by the server ("error: CODE: message"),
 // 4 server unreachable.
 
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <iostream>
-#include <set>
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/cli/commands.h"
@@ -18,13 +24,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 constexpr int kExitRejected = 3;
 constexpr int kExitUnreachable = 4;
-
-std::vector<FlagSpec> GlobalFlags() {
-  return {{"server", "HOST:PORT", "reciprocad's address ($RECIPROCA_SERVER, 127.0.0.1:50051)"},
-          {"token", "T", "your access token ($RECIPROCA_TOKEN)"},
-          {"json", "", "print protobuf JSON instead of text"},
-          {"help", "", "show help (also -h)"}};
-}
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
@@ -48,214 +47,348 @@ bool IsGroup(const std::vector<Command>& commands, const std::string& word) {
   return false;
 }
 
-const Command* FindCommand(const std::vector<Command>& commands, const std::string& path) {
-  for (const Command& command : commands) {
-    if (command.path == path) {
-      return &command;
+// "M --name TITLE": the positional arguments' name in help is the synopsis's first word.
+std::string PositionalName(const Command& command) {
+  std::string word = command.synopsis.substr(0, command.synopsis.find(' '));
+  if (word.empty() || word.find("--") != std::string::npos) {
+    return "ARGS";
+  }
+  word.erase(std::remove(word.begin(), word.end(), '['), word.end());
+  word.erase(std::remove(word.begin(), word.end(), ']'), word.end());
+  return word;
+}
+
+// CLI11's help with the commands' own usage lines ("reciproca member add --chapter C ...").
+class HelpFormatter : public CLI::Formatter {
+ public:
+  void SetUsage(const CLI::App* app, std::string usage) { usages_[app] = std::move(usage); }
+
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    auto it = usages_.find(app);
+    if (it == usages_.end()) {
+      return CLI::Formatter::make_usage(app, std::move(name));
+    }
+    return "usage: " + it->second + "\n";
+  }
+
+ private:
+  std::map<const CLI::App*, std::string> usages_;
+};
+
+// One command of the table in the CLI11 tree: its flags' values and positional arguments land
+// here, and become the ParsedArgs its handler reads.
+struct Binding {
+  const Command* command = nullptr;
+  CLI::App* app = nullptr;
+  std::vector<std::pair<FlagSpec, CLI::Option*>> flags;
+  std::deque<std::string> values;  // stable addresses for CLI11 to write to
+  std::vector<std::string> positionals;
+
+  ParsedArgs Args() const {
+    std::map<std::string, std::string, std::less<>> given;
+    for (size_t i = 0; i < flags.size(); ++i) {
+      if (flags[i].second->count() > 0) {
+        given[flags[i].first.name] = flags[i].first.value_name.empty() ? "" : values[i];
+      }
+    }
+    return ParsedArgs(std::move(given), positionals);
+  }
+};
+
+std::string Usage(const Command& command) {
+  return "reciproca " + command.path + (command.synopsis.empty() ? "" : " " + command.synopsis);
+}
+
+// The command line: global flags on the top app (fall-through makes them valid anywhere on
+// the line), one subcommand per group ("member"), one per command beneath it ("add").
+class CommandLine {
+ public:
+  explicit CommandLine(const std::vector<Command>& commands) : commands_(commands) {
+    formatter_ = std::make_shared<HelpFormatter>();
+    app_.formatter(formatter_);
+    app_.set_help_flag("-h,--help", "show help");
+    app_.description(
+        "reciproca: the command-line client of reciprocad, the Reciproca server for referral\n"
+        "networking chapters (meetings, attendance, referrals, thank-yous).");
+    formatter_->SetUsage(&app_,
+                         "reciproca [--server HOST:PORT] [--token T] [--json] COMMAND "
+                         "[ARGS]");
+    app_.footer("Commands:\n" + CommandList("") +
+                "\nIds: pass full names (chapters/demo/members/7) or short ids (7); short ids "
+                "are\nexpanded with --chapter, else with your token's chapter.\n"
+                "Exit codes: 0 ok, 2 usage error, 3 rejected by the server, 4 server "
+                "unreachable.\nRun 'reciproca COMMAND --help' for a command's flags.");
+    app_.add_option("--server", server_,
+                    "reciprocad's address ($RECIPROCA_SERVER, 127.0.0.1:50051)")
+        ->type_name("HOST:PORT")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app_.add_option("--token", token_, "your access token ($RECIPROCA_TOKEN)")
+        ->type_name("T")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    json_ = app_.add_flag("--json")->description("print protobuf JSON instead of text");
+    // What no subcommand takes (an unknown command, flag or extra argument) is reported by Run
+    // in the words of the command line, not CLI11's "not expected".
+    app_.allow_extras();
+    for (const Command& command : commands_) {
+      Add(command);
     }
   }
-  return nullptr;
-}
 
-std::string CommandList(const std::vector<Command>& commands, const std::string& group) {
-  size_t width = 0;
-  for (const Command& command : commands) {
-    if (group.empty() || FirstWord(command.path) == group) {
-      width = std::max(width, command.path.size());
+  // Parses `tokens`; returns the exit code.
+  int Run(std::vector<std::string> tokens) {
+    // "reciproca help member add" is "reciproca member add --help".
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i] == "--server" || tokens[i] == "--token") {
+        ++i;
+      } else if (tokens[i] == "help") {
+        tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i));
+        tokens.push_back("--help");
+        break;
+      } else if (tokens[i].empty() || tokens[i][0] != '-') {
+        break;
+      }
+    }
+    std::vector<std::string> reversed(tokens.rbegin(), tokens.rend());
+    try {
+      app_.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+      std::cout << app_.help();
+      return kExitOk;
+    } catch (const CLI::ParseError& error) {
+      return UsageFailure(error.what());
+    }
+    const Binding* binding = Selected();
+    const std::vector<std::string> extras = app_.remaining();
+    if (binding == nullptr) {
+      return NoCommand(extras);
+    }
+    if (!extras.empty()) {
+      return UsageFailure(extras.front().rfind("-", 0) == 0 && extras.front().size() > 1
+                              ? "unknown flag \"" + extras.front() + "\""
+                              : "unexpected argument \"" + extras.front() + "\"");
+    }
+    if (const CLI::App* group = SelectedGroup();
+        group != nullptr && binding->app->get_parent() != group) {
+      // "reciproca member watch": a top-level command's word after a group's.
+      return UsageFailure("unknown command \"" + group->get_name() + " " +
+                          binding->app->get_name() + "\"");
+    }
+    const Command& command = *binding->command;
+    for (size_t i = 0; i < binding->flags.size(); ++i) {
+      const FlagSpec& flag = binding->flags[i].first;
+      if (flag.required && !flag.value_name.empty() && binding->values[i].empty()) {
+        return UsageFailure("missing required flag --" + flag.name);  // given, but empty
+      }
+    }
+    if (binding->positionals.size() < command.min_positionals) {
+      return UsageFailure("missing argument");
+    }
+    if (binding->positionals.size() > command.max_positionals) {
+      return UsageFailure("unexpected argument \"" + binding->positionals[command.max_positionals] +
+                          "\"");
+    }
+    return RunCommand(*binding);
+  }
+
+ private:
+  void Add(const Command& command) {
+    const std::string group = FirstWord(command.path);
+    CLI::App* parent = &app_;
+    std::string word = command.path;
+    if (group != command.path) {
+      parent = Group(group);
+      word = command.path.substr(group.size() + 1);
+    }
+    Binding& binding = bindings_.emplace_back();
+    binding.command = &command;
+    binding.app = parent->add_subcommand(word, command.summary);
+    binding.app->fallthrough();
+    binding.app->group("");  // listed by the footers, with the full paths
+    // Once a command is named, later words are its arguments, never other commands (the
+    // leaderboard in "plugin reload leaderboard" is the plugin's name).
+    binding.app->preparse_callback([this, app = binding.app](size_t) {
+      for (Binding& other : bindings_) {
+        if (other.app != app) {
+          other.app->disabled();
+        }
+      }
+    });
+    formatter_->SetUsage(binding.app, Usage(command));
+    binding.app->footer(
+        "Global flags (anywhere on the line): --server HOST:PORT, --token T, "
+        "--json; see 'reciproca --help'.");
+    std::vector<FlagSpec> flags = command.flags;
+    if (command.mutating) {
+      flags.push_back({"request-id", "ID",
+                       "idempotency key: a retry with the same id records nothing twice "
+                       "(default: a fresh one)"});
+    }
+    for (const FlagSpec& flag : flags) {
+      CLI::Option* option = nullptr;
+      if (flag.value_name.empty()) {
+        option = binding.app->add_flag("--" + flag.name)->description(flag.help);
+        binding.values.emplace_back();
+      } else {
+        option = binding.app->add_option("--" + flag.name, binding.values.emplace_back(), flag.help)
+                     ->type_name(flag.value_name)
+                     ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      }
+      if (flag.required) {
+        option->required();
+      }
+      binding.flags.emplace_back(flag, option);
+    }
+    if (command.max_positionals > 0) {
+      binding.app->add_option(PositionalName(command), binding.positionals,
+                              command.max_positionals == 1 ? "the resource's name or short id"
+                                                           : "the resources' names or short ids");
     }
   }
-  std::string out;
-  for (const Command& command : commands) {
-    if (group.empty() || FirstWord(command.path) == group) {
-      out += "  " + command.path + std::string(width - command.path.size() + 2, ' ') +
-             command.summary + "\n";
+
+  CLI::App* Group(const std::string& group) {
+    CLI::App*& app = groups_[group];
+    if (app != nullptr) {
+      return app;
+    }
+    app = app_.add_subcommand(group, group + " commands");
+    app->fallthrough();
+    app->group("");
+    formatter_->SetUsage(app, "reciproca " + group + " SUBCOMMAND [ARGS]");
+    app->footer("Subcommands:\n" + CommandList(group) + "\nRun 'reciproca " + group +
+                " SUBCOMMAND --help' for its flags.");
+    return app;
+  }
+
+  // The selected command and group (nullptr when none).
+  const Binding* Selected() const {
+    for (const Binding& binding : bindings_) {
+      if (binding.app->parsed()) {
+        return &binding;
+      }
+    }
+    return nullptr;
+  }
+  const CLI::App* SelectedGroup() const {
+    for (const CLI::App* sub : app_.get_subcommands()) {
+      if (IsGroup(commands_, sub->get_name())) {
+        return sub;
+      }
+    }
+    return nullptr;
+  }
+
+  // No command was named: top help, a group's help, or an unknown command.
+  int NoCommand(const std::vector<std::string>& extras) {
+    const CLI::App* group = SelectedGroup();
+    if (group == nullptr) {
+      if (extras.empty()) {
+        std::cerr << app_.help();
+        return kExitUsage;
+      }
+      if (extras.front().rfind("-", 0) == 0) {
+        return UsageFailure("expected a command before \"" + extras.front() + "\"");
+      }
+      return UsageFailure("unknown command \"" + extras.front() + "\"");
+    }
+    if (extras.empty() || extras.front().rfind("-", 0) == 0) {
+      std::cerr << "error: " << group->get_name() << " needs a subcommand\n" << app_.help();
+      return kExitUsage;
+    }
+    return UsageFailure("unknown command \"" + group->get_name() + " " + extras.front() + "\"");
+  }
+
+  // Prints the mistake, the usage line when known, and where to find help; returns exit code 2.
+  int UsageFailure(const std::string& message) const {
+    std::string path;
+    std::string usage;
+    if (const Binding* binding = Selected(); binding != nullptr) {
+      path = binding->command->path;
+      usage = Usage(*binding->command);
+    } else if (const CLI::App* group = SelectedGroup(); group != nullptr) {
+      path = group->get_name();
+    }
+    std::cerr << "error: " << message << "\n";
+    if (!usage.empty()) {
+      std::cerr << "usage: " << usage << "\n";
+    }
+    std::cerr << "run 'reciproca" << (path.empty() ? "" : " " + path) << " --help' for usage\n";
+    return kExitUsage;
+  }
+
+  int RunCommand(const Binding& binding) {
+    const Command& command = *binding.command;
+    GlobalOptions options;
+    const char* server = std::getenv("RECIPROCA_SERVER");
+    options.server = server != nullptr && *server != '\0' ? server : "127.0.0.1:50051";
+    if (const char* token = std::getenv("RECIPROCA_TOKEN"); token != nullptr) {
+      options.token = token;
+    }
+    if (app_.get_option("--server")->count() > 0) {
+      options.server = server_;
+    }
+    if (app_.get_option("--token")->count() > 0) {
+      options.token = token_;
+    }
+    options.json = json_->count() > 0;
+    if (options.server.empty()) {
+      return UsageFailure("--server must not be empty");
+    }
+    try {
+      const ParsedArgs args = binding.Args();
+      Context context(options, args);
+      try {
+        return command.run(context, args);
+      } catch (const RpcError& error) {
+        if (error.unreachable()) {
+          std::cerr << "error: cannot reach reciprocad at " << options.server << "\n  ("
+                    << StatusCodeName(error.status().error_code()) << ": "
+                    << error.status().error_message() << ")\n";
+          return kExitUnreachable;
+        }
+        std::cerr << "error: " << StatusCodeName(error.status().error_code()) << ": "
+                  << error.status().error_message() << "\n";
+        if (error.status().error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+            options.token.empty()) {
+          std::cerr << "hint: pass --token or set RECIPROCA_TOKEN\n";
+        }
+        return kExitRejected;
+      }
+    } catch (const UsageError& error) {
+      return UsageFailure(error.what());
     }
   }
-  return out;
-}
 
-std::string TopHelp(const std::vector<Command>& commands) {
-  return "reciproca: the command-line client of reciprocad, the Reciproca server for referral\n"
-         "networking chapters (meetings, attendance, referrals, thank-yous).\n\n"
-         "usage: reciproca [--server HOST:PORT] [--token T] [--json] COMMAND [ARGS]\n\n"
-         "Commands:\n" +
-         CommandList(commands, "") + "\nGlobal flags (anywhere on the line):\n" +
-         FormatFlags(GlobalFlags()) +
-         "\nIds: pass full names (chapters/demo/members/7) or short ids (7); short ids are\n"
-         "expanded with --chapter, else with your token's chapter.\n"
-         "Exit codes: 0 ok, 2 usage error, 3 rejected by the server, 4 server unreachable.\n"
-         "Run 'reciproca COMMAND --help' for a command's flags.\n";
-}
-
-std::string GroupHelp(const std::vector<Command>& commands, const std::string& group) {
-  return "usage: reciproca " + group + " SUBCOMMAND [ARGS]\n\nSubcommands:\n" +
-         CommandList(commands, group) + "\nRun 'reciproca " + group +
-         " SUBCOMMAND --help' for its flags.\n";
-}
-
-std::vector<FlagSpec> CommandFlags(const Command& command) {
-  std::vector<FlagSpec> flags = command.flags;
-  if (command.mutating) {
-    flags.push_back({"request-id", "ID",
-                     "idempotency key: a retry with the same id records nothing twice "
-                     "(default: a fresh one)"});
-  }
-  return flags;
-}
-
-std::string CommandHelp(const Command& command) {
-  std::string out = "usage: reciproca " + command.path +
-                    (command.synopsis.empty() ? "" : " " + command.synopsis) + "\n\n" +
-                    command.summary + "\n";
-  std::vector<FlagSpec> flags = CommandFlags(command);
-  if (!flags.empty()) {
-    out += "\nFlags:\n" + FormatFlags(flags);
-  }
-  return out + "\nGlobal flags:\n" + FormatFlags(GlobalFlags());
-}
-
-bool IsGlobalFlag(const std::string& token, bool* takes_value) {
-  for (const FlagSpec& flag : GlobalFlags()) {
-    const std::string full = "--" + flag.name;
-    if (token == full || (flag.value_name.size() > 0 && token.rfind(full + "=", 0) == 0)) {
-      *takes_value = !flag.value_name.empty() && token == full;
-      return true;
+  std::string CommandList(const std::string& group) const {
+    size_t width = 0;
+    for (const Command& command : commands_) {
+      if (group.empty() || FirstWord(command.path) == group) {
+        width = std::max(width, command.path.size());
+      }
     }
+    std::string out;
+    for (const Command& command : commands_) {
+      if (group.empty() || FirstWord(command.path) == group) {
+        out += "  " + command.path + std::string(width - command.path.size() + 2, ' ') +
+               command.summary + "\n";
+      }
+    }
+    return out;
   }
-  *takes_value = false;
-  return token == "-h";
-}
 
-// Prints the mistake, the usage line when known, and where to find help; returns exit code 2.
-int UsageFailure(const std::string& message, const std::string& path,
-                 const std::string& usage = "") {
-  std::cerr << "error: " << message << "\n";
-  if (!usage.empty()) {
-    std::cerr << "usage: reciproca " << usage << "\n";
-  }
-  std::cerr << "run 'reciproca" << (path.empty() ? "" : " " + path) << " --help' for usage\n";
-  return kExitUsage;
-}
+  const std::vector<Command>& commands_;
+  CLI::App app_{"", "reciproca"};
+  std::shared_ptr<HelpFormatter> formatter_;
+  std::string server_;
+  std::string token_;
+  CLI::Option* json_ = nullptr;
+  std::deque<Binding> bindings_;
+  std::map<std::string, CLI::App*> groups_;
+};
 
 int Run(const std::vector<std::string>& tokens) {
   const std::vector<Command> commands = AllCommands();
-
-  // The command's words come first, possibly after global flags; everything else is parsed
-  // against the command's flags (global flags included).
-  std::vector<std::string> words;
-  std::vector<std::string> rest;
-  bool help = false;
-  size_t i = 0;
-  while (i < tokens.size()) {
-    const std::string& token = tokens[i];
-    bool takes_value = false;
-    if (IsGlobalFlag(token, &takes_value)) {
-      help = help || token == "--help" || token == "-h";
-      rest.push_back(token);
-      if (takes_value && i + 1 < tokens.size()) {
-        rest.push_back(tokens[++i]);
-      }
-      ++i;
-      continue;
-    }
-    if (token.empty() || token[0] == '-') {
-      break;
-    }
-    words.push_back(token);
-    ++i;
-    if (words.size() == 1 && words[0] == "help") {
-      continue;
-    }
-    const bool help_word = words[0] == "help";
-    const std::string& group = help_word ? words.back() : words[0];
-    if (!IsGroup(commands, group) || words.size() == (help_word ? 3u : 2u)) {
-      break;
-    }
-  }
-  rest.insert(rest.end(), tokens.begin() + static_cast<std::ptrdiff_t>(i), tokens.end());
-
-  if (!words.empty() && words[0] == "help") {
-    words.erase(words.begin());
-    help = true;
-  }
-  if (words.empty()) {
-    if (help) {
-      std::cout << TopHelp(commands);
-      return kExitOk;
-    }
-    if (!rest.empty()) {
-      return UsageFailure("expected a command before \"" + rest.front() + "\"", "");
-    }
-    std::cerr << TopHelp(commands);
-    return kExitUsage;
-  }
-  std::string path = words[0];
-  if (IsGroup(commands, words[0])) {
-    if (words.size() == 1) {
-      if (help) {
-        std::cout << GroupHelp(commands, words[0]);
-        return kExitOk;
-      }
-      std::cerr << "error: " << words[0] << " needs a subcommand\n"
-                << GroupHelp(commands, words[0]);
-      return kExitUsage;
-    }
-    path += " " + words[1];
-  }
-  const Command* command = FindCommand(commands, path);
-  if (command == nullptr) {
-    return UsageFailure("unknown command \"" + path + "\"",
-                        IsGroup(commands, words[0]) ? words[0] : "");
-  }
-
-  GlobalOptions options;
-  const char* server = std::getenv("RECIPROCA_SERVER");
-  options.server = server != nullptr && *server != '\0' ? server : "127.0.0.1:50051";
-  if (const char* token = std::getenv("RECIPROCA_TOKEN"); token != nullptr) {
-    options.token = token;
-  }
-  std::vector<FlagSpec> flags = CommandFlags(*command);
-  for (const FlagSpec& flag : GlobalFlags()) {
-    flags.push_back(flag);
-  }
-  if (help) {
-    std::cout << CommandHelp(*command);
-    return kExitOk;
-  }
-  try {
-    ParsedArgs args = ParseArgs(rest, flags, command->min_positionals, command->max_positionals);
-    if (args.Has("help")) {
-      std::cout << CommandHelp(*command);
-      return kExitOk;
-    }
-    options.server = args.GetOr("server", options.server);
-    options.token = args.GetOr("token", options.token);
-    options.json = args.Has("json");
-    if (options.server.empty()) {
-      throw UsageError("--server must not be empty");
-    }
-    Context context(options, args);
-    try {
-      return command->run(context, args);
-    } catch (const RpcError& error) {
-      if (error.unreachable()) {
-        std::cerr << "error: cannot reach reciprocad at " << options.server << "\n  ("
-                  << StatusCodeName(error.status().error_code()) << ": "
-                  << error.status().error_message() << ")\n";
-        return kExitUnreachable;
-      }
-      std::cerr << "error: " << StatusCodeName(error.status().error_code()) << ": "
-                << error.status().error_message() << "\n";
-      if (error.status().error_code() == grpc::StatusCode::UNAUTHENTICATED &&
-          options.token.empty()) {
-        std::cerr << "hint: pass --token or set RECIPROCA_TOKEN\n";
-      }
-      return kExitRejected;
-    }
-  } catch (const UsageError& error) {
-    return UsageFailure(error.what(), command->path,
-                        command->path + (command->synopsis.empty() ? "" : " " + command->synopsis));
-  }
+  CommandLine line(commands);
+  return line.Run(tokens);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "client/cli/commands.h"
 #include "client/cli/local_time.h"
 #include "client/cli/output.h"
+#include "client/cli/paging.h"
 
 namespace reciproca::cli {
 namespace {
@@ -109,21 +110,20 @@ int ListMeetings(Context& context, const ParsedArgs& args) {
   request.set_parent(context.names().DefaultChapter());
   request.set_page_size(static_cast<int32_t>(limit > 0 && limit < 1000 ? limit : 1000));
   v1::ListMeetingsResponse all;
-  while (limit == 0 || all.meetings_size() < limit) {
-    v1::ListMeetingsResponse page;
-    context.Call([&](grpc::ClientContext* rpc) {
-      return context.client().meetings().ListMeetings(rpc, request, &page);
-    });
-    for (const v1::Meeting& meeting : page.meetings()) {
-      if (limit == 0 || all.meetings_size() < limit) {
-        *all.add_meetings() = meeting;
-      }
-    }
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  ForEachPage<v1::ListMeetingsResponse>(
+      context, request,
+      [&](grpc::ClientContext* rpc, const v1::ListMeetingsRequest& page_request,
+          v1::ListMeetingsResponse* page) {
+        return context.client().meetings().ListMeetings(rpc, page_request, page);
+      },
+      [&](const v1::ListMeetingsResponse& page) {
+        for (const v1::Meeting& meeting : page.meetings()) {
+          if (limit == 0 || all.meetings_size() < limit) {
+            *all.add_meetings() = meeting;
+          }
+        }
+        return limit == 0 || all.meetings_size() < limit;
+      });
   if (context.json()) {
     PrintJson(all);
     return 0;

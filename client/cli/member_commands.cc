@@ -7,6 +7,7 @@
 #include "client/cli/access_links.h"
 #include "client/cli/commands.h"
 #include "client/cli/output.h"
+#include "client/cli/paging.h"
 
 namespace reciproca::cli {
 namespace {
@@ -63,17 +64,16 @@ int ListMembers(Context& context, const ParsedArgs& args) {
   request.set_show_left(args.Has("all"));
   request.set_page_size(1000);
   v1::ListMembersResponse all;
-  while (true) {
-    v1::ListMembersResponse page;
-    context.Call([&](grpc::ClientContext* rpc) {
-      return context.client().members().ListMembers(rpc, request, &page);
-    });
-    all.mutable_members()->MergeFrom(page.members());
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  ForEachPage<v1::ListMembersResponse>(
+      context, request,
+      [&](grpc::ClientContext* rpc, const v1::ListMembersRequest& page_request,
+          v1::ListMembersResponse* page) {
+        return context.client().members().ListMembers(rpc, page_request, page);
+      },
+      [&](const v1::ListMembersResponse& page) {
+        all.mutable_members()->MergeFrom(page.members());
+        return true;
+      });
   if (context.json()) {
     PrintJson(all);
     return 0;

@@ -4,6 +4,7 @@
 
 #include "client/cli/args.h"
 #include "client/cli/context.h"
+#include "client/cli/paging.h"
 
 namespace reciproca::cli {
 namespace {
@@ -129,22 +130,22 @@ std::string Names::DisplayName(const std::string& member) {
     request.set_parent(chapter);
     request.set_show_left(true);
     request.set_page_size(1000);
-    for (int page = 0; page < 100; ++page) {
-      v1::ListMembersResponse response;
-      grpc::Status status = context_.client().CallWithRetry([&](grpc::ClientContext* rpc) {
-        return context_.client().members().ListMembers(rpc, request, &response);
-      });
-      if (!status.ok()) {
-        break;
-      }
-      for (const v1::Member& m : response.members()) {
-        it->second[m.name()] = m.display_name();
-      }
-      if (response.next_page_token().empty()) {
-        break;
-      }
-      request.set_page_token(response.next_page_token());
-    }
+    int pages = 0;
+    ForEachPage<v1::ListMembersResponse>(
+        request,
+        [&](const v1::ListMembersRequest& page_request, v1::ListMembersResponse* page) {
+          return context_.client()
+              .CallWithRetry([&](grpc::ClientContext* rpc) {
+                return context_.client().members().ListMembers(rpc, page_request, page);
+              })
+              .ok();
+        },
+        [&](const v1::ListMembersResponse& page) {
+          for (const v1::Member& m : page.members()) {
+            it->second[m.name()] = m.display_name();
+          }
+          return ++pages < 100;
+        });
   }
   auto found = it->second.find(member);
   return found == it->second.end() || found->second.empty() ? member : found->second;

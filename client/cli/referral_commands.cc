@@ -6,6 +6,7 @@
 #include "client/cli/commands.h"
 #include "client/cli/local_time.h"
 #include "client/cli/output.h"
+#include "client/cli/paging.h"
 
 namespace reciproca::cli {
 namespace {
@@ -112,21 +113,20 @@ int ListReferrals(Context& context, const ParsedArgs& args) {
   request.set_parent(names.DefaultChapter());
   request.set_page_size(static_cast<int32_t>(limit > 0 && limit < 1000 ? limit : 1000));
   v1::ListReferralsResponse all;
-  while (limit == 0 || all.referrals_size() < limit) {
-    v1::ListReferralsResponse page;
-    context.Call([&](grpc::ClientContext* rpc) {
-      return context.client().referrals().ListReferrals(rpc, request, &page);
-    });
-    for (const v1::Referral& referral : page.referrals()) {
-      if (limit == 0 || all.referrals_size() < limit) {
-        *all.add_referrals() = referral;
-      }
-    }
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  ForEachPage<v1::ListReferralsResponse>(
+      context, request,
+      [&](grpc::ClientContext* rpc, const v1::ListReferralsRequest& page_request,
+          v1::ListReferralsResponse* page) {
+        return context.client().referrals().ListReferrals(rpc, page_request, page);
+      },
+      [&](const v1::ListReferralsResponse& page) {
+        for (const v1::Referral& referral : page.referrals()) {
+          if (limit == 0 || all.referrals_size() < limit) {
+            *all.add_referrals() = referral;
+          }
+        }
+        return limit == 0 || all.referrals_size() < limit;
+      });
   if (context.json()) {
     PrintJson(all);
     return 0;

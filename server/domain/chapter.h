@@ -69,7 +69,7 @@ class Chapter {
 
   // --- Commands. Each checks permission (organizer-only commands: the admin or a member whose
   // current role is a leadership role; members act only as themselves, in their own chapter),
-  // then the request, then the rules of DOMAIN.md, and returns the events or an Error whose
+  // then the request, then the rules of docs/domain.md, and returns the events or an Error whose
   // message names the field and the rule.
   Result<Events> DecideCreateMember(const Context& ctx, const v1::CreateMemberRequest& r) const;
   Result<Events> DecideUpdateMember(const Context& ctx, const v1::UpdateMemberRequest& r) const;

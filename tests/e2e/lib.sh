@@ -88,6 +88,18 @@ cli_fails() {
     fail "reciproca $*: stderr lacks \"$pattern\": $(cat "$work/stderr")"
 }
 
+# server_fails RC PATTERN ARGS...: reciprocad must exit RC at once with PATTERN in its stderr.
+server_fails() {
+  local want_rc="$1" pattern="$2"
+  shift 2
+  timeout 20 "$server_bin" "$@" >"$work/stdout" 2>"$work/stderr"
+  rc=$?
+  [ $rc -eq "$want_rc" ] ||
+    fail "reciprocad $* exited $rc, expected $want_rc: $(cat "$work/stderr")"
+  grep -q -- "$pattern" "$work/stderr" ||
+    fail "reciprocad $*: stderr lacks \"$pattern\": $(cat "$work/stderr")"
+}
+
 # jget KEY: the first value of "KEY" in the one-line JSON on stdin (protobuf JSON as the CLI
 # prints it; default values are left out, so an absent key gives ""). Plain sed, no jq/python.
 jget() {

@@ -25,8 +25,29 @@ done
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
+step="reciprocad command line"
+"$server_bin" --help >"$work/stdout" 2>"$work/stderr" || fail "reciprocad --help exited $?"
+for want in "--listen ADDR" "--http-listen ADDR" "--config FILE" "--plugin-tick-seconds N" \
+  "RECIPROCA_ADMIN_TOKEN"; do
+  grep -q -- "$want" "$work/stdout" || fail "reciprocad --help lacks \"$want\""
+done
+server_fails 2 "bogus" --bogus
+server_fails 2 "listen" --data-dir "$data" --listen
+server_fails 2 "unexpected-word" unexpected-word
+server_fails 2 "cannot read $work/missing.json" --config "$work/missing.json"
+echo '{"listen": "127.0.0.1:0", "colour": "blue"}' >"$work/unknown.json"
+server_fails 2 "unknown setting \"colour\"" --config "$work/unknown.json"
+echo '{"listen": ' >"$work/broken.json"
+server_fails 2 "not valid JSON" --config "$work/broken.json"
+# The file's settings apply (the HTTP gateway and its port file come from it) and the flags win
+# over it: start_server's --listen 127.0.0.1:0 replaces the file's unusable address.
+printf '{"listen": "256.0.0.1:1", "http-listen": "127.0.0.1:0", "http-port-file": "%s",
+ "threads": 3}\n' "$work/http-port" >"$work/config.json"
+server_args+=(--config "$work/config.json")
+
 step="start server"
 start_server
+[ -s "$work/http-port" ] || fail "--config's http-port-file was not written"
 [ -s "$data/admin.token" ] || fail "no $data/admin.token"
 perm="$(stat -c %a "$data/admin.token")"
 expect "admin.token mode" "$perm" "600"
@@ -252,6 +273,33 @@ cli_fails 2 "temperature" --token "$ana_token" refer --to "$marco" --temperature
 cli_fails 2 "unknown command" --token "$ana_token" meeting reschedule 1
 cli_fails 4 "cannot reach reciprocad at 127.0.0.1:1" --server 127.0.0.1:1 --token "$ana_token" \
   member list
+
+step="cli command line"
+cli --help
+for want in "Exit codes: 0 ok, 2 usage error" "member add" "report palms" "--server HOST:PORT"; do
+  grep -q -- "$want" <<<"$out" || fail "reciproca --help lacks \"$want\""
+done
+cli help member add
+for want in "usage: reciproca member add --chapter C --name N" "--category K" "REQUIRED" \
+  "--request-id ID"; do
+  grep -q -- "$want" <<<"$out" || fail "reciproca help member add lacks \"$want\""
+done
+cli meeting close --help
+grep -q -- "usage: reciproca meeting close M" <<<"$out" || fail "meeting close --help: $out"
+cli_fails 2 "member needs a subcommand" member
+cli_fails 2 "unknown command \"nonsense\"" nonsense
+cli_fails 2 "unknown command \"member watch\"" member watch
+cli_fails 2 "--name is required" --token "$admin" member add --chapter e2e --business B \
+  --category K
+cli_fails 2 "missing required flag --name" --token "$admin" member add --chapter e2e --name "" \
+  --business B --category K
+cli_fails 2 "chapter" --token "$ana_token" member list --chapter
+cli_fails 2 "missing argument" --token "$org_token" meeting close
+cli_fails 2 "unexpected argument \"2\"" --token "$org_token" meeting close 1 2
+cli_fails 2 "run 'reciproca member list --help'" --token "$ana_token" member list --bogus
+# Global flags anywhere on the line, --flag=value, and the last of a repeated flag wins.
+cli member list --chapter=e2e --token=not-a-token --json --token "$ana_token"
+grep -q "\"name\":\"$ana\"" <<<"$out" || fail "member list with flags after the command: $out"
 add_member paolo "Paolo Gialli" "Gialli Bikes" "bike shop"
 cli --token "$org_token" member remove "$paolo" --json
 expect "removed member state" "$(jget state <<<"$out")" "MEMBER_STATE_LEFT"

@@ -229,7 +229,8 @@ TEST_F(ReciprocityTest, Vcp_OneToOne_GivesVisibilityBothWays) {
 }
 
 TEST_F(ReciprocityTest, Vcp_OneWayGiving_PairStaysAtVisibility) {
-  // The restaurant owner of DOMAIN.md: Ana gives Luca 5 referrals, 1 closed won; Luca gives none.
+  // The one-sided pair of docs/domain.md (VCP): Ana gives Luca 5 referrals, 1 closed won; Luca
+  // gives none.
   std::string first;
   for (int i = 0; i < 5; ++i) {
     const std::string r = Referral(Day(i + 0.1), kAna, kLuca);
