@@ -170,7 +170,7 @@ TEST_F(CommitTest, CommitObserver_SeesEachCommitOnceInSeqOrderAfterItIsDurable) 
 
 TEST_F(CommitTest, Projection_RowsAreWrittenInTheSameCommitAsTheirEvents) {
   const v1::Referral referral = GiveReferral(ana_, bruno_, "r1");
-  const store::Commit& commit = store_.Batches().back().back();
+  const store::Commit commit = store_.Batches().back().back();
   ASSERT_EQ(1u, commit.events.size());
   const int64_t seq = commit.events.front().seq;
 

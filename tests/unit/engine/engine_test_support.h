@@ -15,7 +15,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "server/domain/principal.h"
 #include "server/engine/clock.h"
@@ -90,6 +93,7 @@ class EngineTest : public ::testing::Test {
   static constexpr const char* kChapter = "chapters/rome";
 
   EngineTest() {
+    spdlog::set_level(spdlog::level::warn);  // quiet, as reciprocad is by default
     StartEngine();
     Status recovered = engine_->Recover();
     EXPECT_TRUE(recovered.ok()) << recovered.error().message;
@@ -236,11 +240,29 @@ class EngineTest : public ::testing::Test {
 
   // --- Commands, answered. Each fails the test unless it succeeds.
 
+  // Returns once the chapter also takes commands (see WaitUntilListed).
   v1::CreateChapterResponse CreateChapter(const std::string& id = "rome") {
     auto call = StartCreateChapter(id, "create-" + id);
     Status status = call->Wait();
     EXPECT_TRUE(status.ok()) << status.error().message;
+    EXPECT_TRUE(WaitUntilListed("chapters/" + id));
     return call->response;
+  }
+
+  // The engine answers a chapter's creation once it is durable, and makes the chapter visible
+  // to commands right after handing it to the committer, on another thread: the answer may come
+  // first (see CreateChapter_IsVisibleWhenItsCreationIsAnswered). False after kAnswerTimeout.
+  bool WaitUntilListed(const std::string& chapter) {
+    const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const v1::Chapter& listed : engine_->ListChapters(AdminPrincipal())) {
+        if (listed.name() == chapter) {
+          return true;
+        }
+      }
+      std::this_thread::yield();
+    }
+    return false;
   }
 
   v1::CreateMemberResponse CreateMember(const std::string& display_name) {
