@@ -194,6 +194,7 @@ TEST_F(PluginHostTest, FailingPlugin_IsMarkedFailedAndOthersGoOn) {
 TEST_F(PluginHostTest, Unload_StopsDeliveryAndAnswers) {
   ASSERT_TRUE(Load("counting", kCountingV1).ok());
   GiveReferrals(1);
+  ASSERT_EQ(1u, RecordedOutputs().size());  // delivered and recorded before the unload
   auto unloaded = host_->Unload("counting");
   ASSERT_TRUE(unloaded.ok()) << unloaded.error().message;
   EXPECT_EQ(v1::PLUGIN_STATE_UNLOADED, unloaded->state());
