@@ -17,6 +17,9 @@ class PluginReloadTest : public PluginHostTest {
     Install("counting_v1.so");
     auto loaded = Load("counting", installed_);
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    // Replayed before any test reloads it: a reload refused during the replay leaves the plugin
+    // LOADING for good (PluginHost::Reload restores the state the replay could not finish).
+    ASSERT_EQ(v1::PLUGIN_STATE_ACTIVE, Info("counting").state());
   }
 
   // Puts a build at the path the plugin is loaded from, as a build tool would.
