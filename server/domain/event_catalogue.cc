@@ -120,8 +120,7 @@ Result<std::unique_ptr<Message>> ReadResource(const Chapter& chapter, ResourceKi
     case ResourceKind::kTestimonial:
       return Boxed(chapter.GetTestimonial(name));
   }
-  return Internal("no resource of kind \"" + std::string(KindName(kind)) + "\" named \"" +
-                  std::string(name) + "\"");
+  return Internal("\"" + std::string(name) + "\" names no resource: its event changes none");
 }
 
 Status AnswerOf(const Chapter& chapter, const Events& events, Message* out) {

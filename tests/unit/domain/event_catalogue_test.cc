@@ -90,6 +90,7 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     visitor.set_meeting(meeting_);
     visitor.mutable_visitor()->set_display_name("Gianni Ospite");
     visitor.mutable_visitor()->set_business("Guest Srl");
+    visitor.mutable_visitor()->set_invited_by(ana_);
     ApplyAll(chapter_.DecideRegisterVisitor(Admin(), visitor));
 
     referral_ = GiveReferral(ana_, bruno_);
