@@ -1,5 +1,7 @@
 #include "server/api/call.h"
 
+#include "server/domain/event_catalogue.h"
+
 namespace reciproca::api {
 
 Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
@@ -44,6 +46,12 @@ grpc::ServerUnaryReactor* ServiceBase::Reject(grpc::CallbackServerContext* conte
   auto* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(error));
   return reactor;
+}
+
+ServiceBase::Respond ServiceBase::AnswerTouched(google::protobuf::Message* response) {
+  return [response](const domain::Chapter& chapter, const domain::Events& events, store::Commit&) {
+    return domain::AnswerOf(chapter, events, response);
+  };
 }
 
 grpc::ServerUnaryReactor* ServiceBase::Mutate(

@@ -49,6 +49,10 @@ class ServiceBase {
   // A finished call with the error.
   static grpc::ServerUnaryReactor* Reject(grpc::CallbackServerContext* context, const Error& error);
 
+  // The usual answer of a mutation: what its first event created or changed, as the event
+  // catalogue says (domain::AnswerOf), written to `response` (which must outlive the call).
+  static Respond AnswerTouched(google::protobuf::Message* response);
+
   // Authenticates, routes to the chapter named by `chapter_name` (checked as `field`), and runs
   // the mutation through the engine; the call finishes once the result is durable.
   grpc::ServerUnaryReactor* Mutate(grpc::CallbackServerContext* context, std::string_view method,

@@ -3,25 +3,6 @@
 #include "server/api/pagination.h"
 
 namespace reciproca::api {
-namespace {
-
-// The answer of a call that changed a meeting: the meeting as it is now.
-auto MeetingNamed(const std::string& name, v1::Meeting* response) {
-  return [&name, response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
-    return Assign(response, c.GetMeeting(name));
-  };
-}
-
-// The answer of a check-in or an attendance record: the record the event carries.
-auto RecordedAttendance(v1::Attendance* response) {
-  return [response](const domain::Chapter&, const domain::Events& events, store::Commit&) {
-    *response = events.front().attendance_recorded().attendance();
-    return Status{};
-  };
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* MeetingService::ScheduleMeeting(grpc::CallbackServerContext* context,
                                                           const v1::ScheduleMeetingRequest* request,
                                                           v1::Meeting* response) {
@@ -30,10 +11,7 @@ grpc::ServerUnaryReactor* MeetingService::ScheduleMeeting(grpc::CallbackServerCo
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideScheduleMeeting(x, *request);
       },
-      [response](const domain::Chapter& c, const domain::Events& events, store::Commit&) {
-        return Assign(response, c.GetMeeting(events.front().meeting_scheduled().meeting()));
-      },
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::GetMeeting(grpc::CallbackServerContext* context,
@@ -70,7 +48,7 @@ grpc::ServerUnaryReactor* MeetingService::OpenMeeting(grpc::CallbackServerContex
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideOpenMeeting(x, *request);
       },
-      MeetingNamed(request->name(), response), response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::StartSegment(grpc::CallbackServerContext* context,
@@ -81,7 +59,7 @@ grpc::ServerUnaryReactor* MeetingService::StartSegment(grpc::CallbackServerConte
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideStartSegment(x, *request);
       },
-      MeetingNamed(request->name(), response), response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::CheckIn(grpc::CallbackServerContext* context,
@@ -92,7 +70,7 @@ grpc::ServerUnaryReactor* MeetingService::CheckIn(grpc::CallbackServerContext* c
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideCheckIn(x, *request);
       },
-      RecordedAttendance(response), response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::RecordAttendance(
@@ -103,7 +81,7 @@ grpc::ServerUnaryReactor* MeetingService::RecordAttendance(
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRecordAttendance(x, *request);
       },
-      RecordedAttendance(response), response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::RegisterVisitor(grpc::CallbackServerContext* context,
@@ -114,11 +92,7 @@ grpc::ServerUnaryReactor* MeetingService::RegisterVisitor(grpc::CallbackServerCo
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRegisterVisitor(x, *request);
       },
-      [response](const domain::Chapter&, const domain::Events& events, store::Commit&) {
-        *response = events.front().visitor_registered().visitor();
-        return Status{};
-      },
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::CloseMeeting(grpc::CallbackServerContext* context,
@@ -129,7 +103,7 @@ grpc::ServerUnaryReactor* MeetingService::CloseMeeting(grpc::CallbackServerConte
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideCloseMeeting(x, *request);
       },
-      MeetingNamed(request->name(), response), response);
+      AnswerTouched(response), response);
 }
 
 }  // namespace reciproca::api

@@ -1,6 +1,7 @@
 #include "server/api/member_service.h"
 
 #include "server/api/pagination.h"
+#include "server/domain/event_catalogue.h"
 
 namespace reciproca::api {
 
@@ -15,9 +16,7 @@ grpc::ServerUnaryReactor* MemberService::CreateMember(grpc::CallbackServerContex
       },
       [response, &minter](const domain::Chapter& c, const domain::Events& events,
                           store::Commit& commit) {
-        if (auto s = Assign(response->mutable_member(),
-                            c.GetMember(events.front().member_added().member().name()));
-            !s.ok()) {
+        if (auto s = domain::AnswerOf(c, events, response->mutable_member()); !s.ok()) {
           return s;
         }
         response->set_access_token(minter.ForMember(response->member().name()));
@@ -71,10 +70,7 @@ grpc::ServerUnaryReactor* MemberService::UpdateMember(grpc::CallbackServerContex
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideUpdateMember(x, *request);
       },
-      [request, response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
-        return Assign(response, c.GetMember(request->member().name()));
-      },
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* MemberService::RemoveMember(grpc::CallbackServerContext* context,
@@ -85,9 +81,10 @@ grpc::ServerUnaryReactor* MemberService::RemoveMember(grpc::CallbackServerContex
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRemoveMember(x, *request);
       },
-      [request, response](const domain::Chapter& c, const domain::Events&, store::Commit& commit) {
+      [request, response](const domain::Chapter& c, const domain::Events& events,
+                          store::Commit& commit) {
         commit.revoke_member_tokens.push_back(request->name());
-        return Assign(response, c.GetMember(request->name()));
+        return domain::AnswerOf(c, events, response);
       },
       response);
 }

@@ -3,19 +3,6 @@
 #include "server/api/pagination.h"
 
 namespace reciproca::api {
-namespace {
-
-// The answer of a Record* call: the resource carried by its first event.
-template <class T, class Pick>
-auto FirstEventResource(T* response, Pick pick) {
-  return [response, pick](const domain::Chapter&, const domain::Events& events, store::Commit&) {
-    *response = pick(events.front());
-    return Status{};
-  };
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* ReferralService::GiveReferral(grpc::CallbackServerContext* context,
                                                         const v1::GiveReferralRequest* request,
                                                         v1::Referral* response) {
@@ -24,9 +11,7 @@ grpc::ServerUnaryReactor* ReferralService::GiveReferral(grpc::CallbackServerCont
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideGiveReferral(x, *request);
       },
-      FirstEventResource(response,
-                         [](const v1::Event& e) { return e.referral_given().referral(); }),
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* ReferralService::UpdateReferralStatus(
@@ -37,10 +22,7 @@ grpc::ServerUnaryReactor* ReferralService::UpdateReferralStatus(
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideUpdateReferralStatus(x, *request);
       },
-      [request, response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
-        return Assign(response, c.GetReferral(request->name()));
-      },
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* ReferralService::GetReferral(grpc::CallbackServerContext* context,
@@ -85,9 +67,7 @@ grpc::ServerUnaryReactor* ReferralService::RecordThankYou(grpc::CallbackServerCo
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRecordThankYou(x, *request);
       },
-      FirstEventResource(response,
-                         [](const v1::Event& e) { return e.thank_you_recorded().thank_you(); }),
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* ReferralService::RecordOneToOne(grpc::CallbackServerContext* context,
@@ -98,9 +78,7 @@ grpc::ServerUnaryReactor* ReferralService::RecordOneToOne(grpc::CallbackServerCo
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRecordOneToOne(x, *request);
       },
-      FirstEventResource(response,
-                         [](const v1::Event& e) { return e.one_to_one_recorded().one_to_one(); }),
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* ReferralService::RecordEducation(
@@ -111,9 +89,7 @@ grpc::ServerUnaryReactor* ReferralService::RecordEducation(
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRecordEducation(x, *request);
       },
-      FirstEventResource(response,
-                         [](const v1::Event& e) { return e.education_recorded().education(); }),
-      response);
+      AnswerTouched(response), response);
 }
 
 grpc::ServerUnaryReactor* ReferralService::RecordTestimonial(
@@ -124,9 +100,7 @@ grpc::ServerUnaryReactor* ReferralService::RecordTestimonial(
       [request](const domain::Chapter& c, const domain::Context& x) {
         return c.DecideRecordTestimonial(x, *request);
       },
-      FirstEventResource(response,
-                         [](const v1::Event& e) { return e.testimonial_recorded().testimonial(); }),
-      response);
+      AnswerTouched(response), response);
 }
 
 }  // namespace reciproca::api
