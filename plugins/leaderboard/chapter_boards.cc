@@ -5,7 +5,7 @@
 #include <tuple>
 #include <vector>
 
-#include "money.h"
+#include "reciproca/money.hpp"
 
 namespace reciproca::leaderboard {
 
@@ -81,7 +81,7 @@ std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
       if (Upper(t.amount().currency()) != currency_) {
         break;  // Another currency: not comparable with the board's amounts.
       }
-      const std::optional<int64_t> cents = ParseCents(t.amount().amount());
+      const std::optional<int64_t> cents = sdk::ParseCents(t.amount().amount());
       if (!cents) {
         return "leaderboard: " + t.name() + ": amount \"" + t.amount().amount() +
                "\" is not a decimal with at most two decimals; not counted";
@@ -102,7 +102,8 @@ void ChapterBoards::Count(Board board, const std::string& member, int64_t time, 
 }
 
 std::string ChapterBoards::ValueText(Board board, int64_t value) const {
-  return board == Board::kTyfcbGenerated ? FormatMoney(value, currency_) : std::to_string(value);
+  return board == Board::kTyfcbGenerated ? sdk::FormatCents(value) + " " + currency_
+                                         : std::to_string(value);
 }
 
 pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, int limit) const {

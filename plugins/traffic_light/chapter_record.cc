@@ -6,6 +6,9 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <optional>
+
+#include "reciproca/money.hpp"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -42,37 +45,6 @@ void AddOnce(std::vector<std::string>* members, const std::string& member) {
 }
 
 }  // namespace
-
-bool ParseCents(const std::string& amount, int64_t* cents) {
-  int64_t whole = 0;
-  int64_t fraction = 0;
-  int digits = 0;
-  int decimals = -1;  // -1 until the '.'
-  for (char c : amount) {
-    if (c == '.' && decimals < 0 && digits > 0) {
-      decimals = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (decimals < 0) {
-        if (++digits > 12) {
-          return false;
-        }
-        whole = whole * 10 + (c - '0');
-      } else {
-        if (++decimals > 2) {
-          return false;
-        }
-        fraction = fraction * 10 + (c - '0');
-      }
-    } else {
-      return false;
-    }
-  }
-  if (digits == 0 || decimals == 0) {
-    return false;
-  }
-  *cents = whole * 100 + (decimals == 1 ? fraction * 10 : fraction);
-  return true;
-}
 
 MemberRecord& ChapterRecord::Member(const std::string& name) {
   MemberRecord& record = members_[name];
@@ -160,11 +132,10 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       const v1::ThankYou& thanks = event.thank_you_recorded().thank_you();
       MemberRecord& from = Member(thanks.from_member());
       MemberRecord& to = Member(thanks.to_member());
-      int64_t cents = 0;
-      if (Upper(thanks.amount().currency()) == currency_ &&
-          ParseCents(thanks.amount().amount(), &cents)) {
-        from.tyfcb_given.Add(now, cents);
-        to.tyfcb_received.Add(now, cents);
+      const std::optional<int64_t> cents = sdk::ParseCents(thanks.amount().amount());
+      if (Upper(thanks.amount().currency()) == currency_ && cents) {
+        from.tyfcb_given.Add(now, *cents);
+        to.tyfcb_received.Add(now, *cents);
       } else {
         from.tyfcb_given_other.Add(now);
         to.tyfcb_received_other.Add(now);

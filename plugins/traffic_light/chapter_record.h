@@ -37,7 +37,4 @@ class ChapterRecord {
   int64_t last_event_time_ = 0;
 };
 
-// "1250.00" -> 125000; false for anything but a non-negative decimal with at most 2 decimals.
-bool ParseCents(const std::string& amount, int64_t* cents);
-
 }  // namespace reciproca::traffic_light

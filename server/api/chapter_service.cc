@@ -1,26 +1,9 @@
 #include "server/api/chapter_service.h"
 
-#include <algorithm>
-#include <filesystem>
-
 #include "server/api/pagination.h"
-#include "server/domain/validation.h"
 
 namespace reciproca::api {
 namespace {
-
-// The domain checks the time zone's syntax; whether the zone exists is a fact of this machine's
-// time zone database.
-Status CheckTimeZoneExists(const std::string& zone) {
-  if (zone.empty() || zone.find("..") != std::string::npos) {
-    return {};
-  }
-  if (!std::filesystem::exists("/usr/share/zoneinfo/" + zone)) {
-    return InvalidArgument("chapter.time_zone: unknown time zone \"" + zone +
-                           "\"; use an IANA name such as \"Europe/Rome\"");
-  }
-  return {};
-}
 
 // INVALID_ARGUMENT unless `name` is exactly "chapters/{chapter}" (the chapter itself, not a
 // resource in it).
@@ -40,9 +23,6 @@ grpc::ServerUnaryReactor* ChapterService::CreateChapter(grpc::CallbackServerCont
   auto principal = Authenticate(*context, tokens_);
   if (!principal.ok()) {
     return Reject(context, principal.error());
-  }
-  if (auto s = CheckTimeZoneExists(request->chapter().time_zone()); !s.ok()) {
-    return Reject(context, s.error());
   }
   auto* reactor = context->DefaultReactor();
   engine_.CreateChapter(principal.value(), request, response,
@@ -112,23 +92,11 @@ grpc::ServerUnaryReactor* ChapterService::WhoAmI(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* ChapterService::UpdateChapter(grpc::CallbackServerContext* context,
                                                         const v1::UpdateChapterRequest* request,
                                                         v1::Chapter* response) {
-  // Whether the zone exists is checked here, off the chapter's strand (it reads the zone
-  // database), and reported only after the domain's own checks passed.
-  Status zone;
-  const auto& paths = request->update_mask().paths();
-  if (std::find(paths.begin(), paths.end(), "time_zone") != paths.end()) {
-    zone = CheckTimeZoneExists(std::string(domain::Trim(request->chapter().time_zone())));
-  }
   return Mutate(
       context, "UpdateChapter", *request, request->request_id(), "chapter.name",
       request->chapter().name(),
-      [request, zone](const domain::Chapter& c,
-                      const domain::Context& x) -> Result<domain::Events> {
-        auto events = c.DecideUpdateChapter(x, *request);
-        if (events.ok() && !zone.ok()) {
-          return zone.error();
-        }
-        return events;
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideUpdateChapter(x, *request);
       },
       [response](const domain::Chapter& c, const domain::Events&, store::Commit&) {
         *response = c.Info();

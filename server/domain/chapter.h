@@ -29,6 +29,7 @@
 #include "reciproca/v1/resources.pb.h"
 #include "server/domain/principal.h"
 #include "server/domain/result.h"
+#include "server/domain/time_zones.h"
 
 namespace reciproca::domain {
 
@@ -38,6 +39,8 @@ using TimePoint = std::chrono::system_clock::time_point;
 struct Context {
   Principal principal;
   TimePoint now;
+  // Which time zones exist (the engine's is the system database). Outlives the decision.
+  const TimeZones& time_zones;
 };
 
 // Filters of ListReferrals; empty / UNSPECIFIED means "any".
@@ -50,12 +53,15 @@ struct ReferralFilter {
 
 class Chapter {
  public:
-  // Validates a new chapter (display_name, weekday, "HH:MM" time, time zone syntax, currency) and
-  // returns its first event, ChapterCreated with seq 1. `chapter_id` is already checked for
-  // syntax and uniqueness by the caller. The time zone is checked for syntax only
-  // ("Area/City", letters, digits, "_+-/"); the api layer checks it exists.
+  // Decides the creation of chapters/{chapter_id} and returns its first event, ChapterCreated
+  // with seq 1. Every rule of creation is here, in this order: only the admin (PERMISSION_DENIED);
+  // chapter_id of the chapter id syntax (names.h: IsValidChapterId) and not `taken` by an existing
+  // chapter (ALREADY_EXISTS); display_name, weekday, "HH:MM" time; the time zone's syntax
+  // ("Area/City", letters, digits, "_+-/") and its existence in ctx.time_zones; the currency.
+  // `chapter_id` is the request's, or the one the engine picked when the request left it empty;
+  // `taken` is whether a chapter of that id exists (the engine's registry knows).
   static Result<Events> DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
-                                     const std::string& chapter_id);
+                                     std::string_view chapter_id, bool taken);
 
   // Applies one committed (or about to be committed) event. Events must come in seq order; the
   // first must be ChapterCreated.
@@ -64,7 +70,7 @@ class Chapter {
   // Changes the chapter's settings named in r.update_mask ("display_name", "display_amounts",
   // "meeting_weekday", "meeting_time", "time_zone"), checked as DecideCreate checks them, and
   // returns a ChapterUpdated event. Organizers of this chapter and the admin only. An empty mask
-  // or an unknown path is INVALID_ARGUMENT naming it. The time zone is checked for syntax only.
+  // or an unknown path is INVALID_ARGUMENT naming it.
   Result<Events> DecideUpdateChapter(const Context& ctx, const v1::UpdateChapterRequest& r) const;
 
   // --- Commands. Each checks permission (organizer-only commands: the admin or a member whose

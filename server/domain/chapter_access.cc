@@ -21,7 +21,7 @@ Status Chapter::CheckCanRead(const Principal& principal) const {
     case Principal::Kind::kAdmin:
       return {};
     case Principal::Kind::kDisplay:
-      if (principal.chapter == info_.name()) {
+      if (principal.Opens(info_.name())) {
         return {};
       }
       return PermissionDenied("this display belongs to another chapter than " + info_.name());
@@ -40,7 +40,7 @@ Status Chapter::CheckCanWrite(const Principal& principal) const {
     case Principal::Kind::kMember:
       break;
   }
-  if (principal.chapter != info_.name() || ChapterOf(principal.member) != info_.name()) {
+  if (!principal.Opens(info_.name()) || ChapterOf(principal.member) != info_.name()) {
     return PermissionDenied("caller is not a member of " + info_.name());
   }
   auto it = members_.find(principal.member);
@@ -60,7 +60,7 @@ Status Chapter::CheckCanGetTokens(const Principal& principal, std::string_view w
   std::string why;
   if (principal.kind == Principal::Kind::kDisplay) {
     why = "the room display's token is read-only";
-  } else if (principal.chapter != info_.name()) {
+  } else if (!principal.Opens(info_.name())) {
     why = "the caller is not a member of " + info_.name();
   } else {
     why = principal.member + " is not an active organizer";
@@ -91,7 +91,7 @@ Result<v1::Member> Chapter::GetMemberForToken(const Principal& principal,
 
 bool Chapter::IsOrganizerPrincipal(const Principal& principal) const {
   return principal.kind == Principal::Kind::kAdmin ||
-         (principal.kind == Principal::Kind::kMember && principal.chapter == info_.name() &&
+         (principal.kind == Principal::Kind::kMember && principal.Opens(info_.name()) &&
           IsOrganizer(principal.member));
 }
 

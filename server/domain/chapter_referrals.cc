@@ -243,7 +243,7 @@ Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
   out->set_from_member(acting->member);
   out->set_to_member(in.to_member());
   out->mutable_amount()->set_currency(currency);
-  out->mutable_amount()->set_amount(FormatCents(*cents));
+  out->mutable_amount()->set_amount(sdk::FormatCents(*cents));
   out->set_business_type(business_type);
   out->set_referral(in.referral());
   out->set_note(*note);

@@ -7,6 +7,7 @@
 
 #include "server/domain/chapter.h"
 #include "server/domain/money.h"
+#include "server/domain/names.h"
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
@@ -22,7 +23,7 @@ constexpr std::string_view kKnownPaths =
 // Validates the settings of `in` named in `paths` and writes the normalized (trimmed) values into
 // `out`; errors name "chapter.{field}". Shared by create and update, so both accept the same.
 Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std::less<>>& paths,
-                          v1::Chapter* out) {
+                          const TimeZones& time_zones, v1::Chapter* out) {
   if (paths.count("display_name")) {
     auto display_name = CheckText("chapter.display_name", in.display_name(), 1, 100);
     if (!display_name) {
@@ -54,6 +55,10 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
       return InvalidArgument("chapter.time_zone: \"" + time_zone +
                              "\" is not an IANA time zone name like \"Europe/Rome\" or \"UTC\"");
     }
+    if (!time_zone.empty() && !time_zones.Exists(time_zone)) {
+      return InvalidArgument("chapter.time_zone: unknown time zone \"" + time_zone +
+                             "\"; use an IANA name such as \"Europe/Rome\"");
+    }
     out->set_time_zone(time_zone);
   }
   return {};
@@ -62,19 +67,25 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
 }  // namespace
 
 Result<Events> Chapter::DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
-                                     const std::string& chapter_id) {
+                                     std::string_view chapter_id, bool taken) {
   if (ctx.principal.kind != Principal::Kind::kAdmin) {
-    return PermissionDenied("only the server admin may create chapters");
+    return PermissionDenied("only the server admin creates chapters");
+  }
+  if (Status s = CheckChapterId("chapter_id", chapter_id); !s) {
+    return s.error();
+  }
+  if (taken) {
+    return AlreadyExists("chapter_id: " + ChapterName(chapter_id) + " already exists");
   }
   const v1::Chapter& in = request.chapter();
   v1::Event event;
-  event.set_chapter("chapters/" + chapter_id);
+  event.set_chapter(ChapterName(chapter_id));
   event.set_seq(1);
   *event.mutable_time() = ToTimestamp(ctx.now);
   event.set_actor(ctx.principal.ActorName());
   v1::Chapter* out = event.mutable_chapter_created()->mutable_chapter();
   const std::set<std::string, std::less<>> all(std::begin(kMaskPaths), std::end(kMaskPaths));
-  if (Status s = CheckChapterFields(in, all, out); !s) {
+  if (Status s = CheckChapterFields(in, all, ctx.time_zones, out); !s) {
     return s.error();
   }
   std::string currency = in.currency().empty() ? "EUR" : in.currency();
@@ -111,7 +122,7 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
     paths.insert(path);
   }
   v1::Chapter after = info_;
-  if (Status s = CheckChapterFields(r.chapter(), paths, &after); !s) {
+  if (Status s = CheckChapterFields(r.chapter(), paths, ctx.time_zones, &after); !s) {
     return s.error();
   }
   v1::Event event = NewEvent(ctx, 1, "");

@@ -4,6 +4,8 @@
 #include <array>
 #include <string>
 
+#include "reciproca/money.hpp"
+
 namespace reciproca::domain {
 namespace {
 
@@ -26,8 +28,6 @@ constexpr std::array<std::string_view, 182> kCurrencies = {
     "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG", "XDR",
     "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
 };
-
-constexpr int64_t kMaxCents = 99'999'999'999'999;  // 999999999999.99
 
 }  // namespace
 
@@ -54,69 +54,29 @@ Status CheckCurrency(std::string_view field, std::string_view code) {
 }
 
 Result<int64_t> ParseAmountCents(std::string_view field, std::string_view amount) {
-  auto bad = [&](std::string_view why) {
-    return InvalidArgument(std::string(field) + ": \"" + std::string(amount) + "\" " +
-                           std::string(why));
-  };
-  if (amount.empty()) {
-    return InvalidArgument(std::string(field) +
-                           ": is required (a positive amount like \"1250.00\")");
-  }
-  std::string_view integer = amount;
-  std::string_view fraction;
-  size_t dot = amount.find('.');
-  if (dot != std::string_view::npos) {
-    integer = amount.substr(0, dot);
-    fraction = amount.substr(dot + 1);
-    if (fraction.empty()) {
-      return bad("is not a decimal amount like \"1250.00\"");
-    }
-  }
-  if (integer.empty()) {
-    return bad("is not a decimal amount like \"1250.00\"");
-  }
-  for (std::string_view part : {integer, fraction}) {
-    for (char c : part) {
-      if (c < '0' || c > '9') {
-        return bad("is not a decimal amount like \"1250.00\"");
+  const sdk::ParsedAmount parsed = sdk::ParseAmount(amount);
+  std::string why;
+  switch (parsed.problem) {
+    case sdk::AmountProblem::kNone:
+      if (parsed.cents > 0) {
+        return parsed.cents;
       }
-    }
+      why = "must be more than zero";
+      break;
+    case sdk::AmountProblem::kEmpty:
+      return InvalidArgument(std::string(field) +
+                             ": is required (a positive amount like \"1250.00\")");
+    case sdk::AmountProblem::kNotADecimal:
+      why = "is not a decimal amount like \"1250.00\"";
+      break;
+    case sdk::AmountProblem::kTooManyDecimals:
+      why = "has more than two decimals";
+      break;
+    case sdk::AmountProblem::kTooLarge:
+      why = "is more than " + sdk::FormatCents(sdk::kMaxAmountCents);
+      break;
   }
-  if (fraction.size() > 2) {
-    return bad("has more than two decimals");
-  }
-  while (integer.size() > 1 && integer.front() == '0') {
-    integer.remove_prefix(1);
-  }
-  if (integer.size() > 12) {
-    return bad("is more than 999999999999.99");
-  }
-  int64_t cents = 0;
-  for (char c : integer) {
-    cents = cents * 10 + (c - '0');
-  }
-  int64_t frac = 0;
-  for (size_t i = 0; i < 2; ++i) {
-    frac = frac * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
-  }
-  cents = cents * 100 + frac;
-  if (cents <= 0) {
-    return bad("must be more than zero");
-  }
-  if (cents > kMaxCents) {
-    return bad("is more than 999999999999.99");
-  }
-  return cents;
-}
-
-std::string FormatCents(int64_t cents) {
-  bool negative = cents < 0;
-  uint64_t v = negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
-  std::string frac = std::to_string(v % 100);
-  if (frac.size() < 2) {
-    frac.insert(0, "0");
-  }
-  return (negative ? "-" : "") + std::to_string(v / 100) + "." + frac;
+  return InvalidArgument(std::string(field) + ": \"" + std::string(amount) + "\" " + why);
 }
 
 }  // namespace reciproca::domain

@@ -19,6 +19,8 @@ bool IsValidId(std::string_view id) {
   return true;
 }
 
+bool IsLowerLetter(char c) { return c >= 'a' && c <= 'z'; }
+
 std::vector<std::string_view> Split(std::string_view s) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -34,6 +36,32 @@ std::vector<std::string_view> Split(std::string_view s) {
 }
 
 }  // namespace
+
+bool IsValidChapterId(std::string_view id) {
+  if (id.size() < 3 || id.size() > 40 || !IsLowerLetter(id.front())) {
+    return false;
+  }
+  for (char c : id) {
+    if (!IsLowerLetter(c) && !(c >= '0' && c <= '9') && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status CheckChapterId(std::string_view field, std::string_view id) {
+  if (IsValidChapterId(id)) {
+    return {};
+  }
+  return InvalidArgument(std::string(field) +
+                         ": 3..40 of lower-case letters, digits and '-', starting with a letter; "
+                         "got \"" +
+                         std::string(id) + "\"");
+}
+
+std::string ChapterName(std::string_view chapter_id) {
+  return "chapters/" + std::string(chapter_id);
+}
 
 std::string_view CollectionOf(NameKind kind) {
   switch (kind) {
@@ -82,11 +110,11 @@ std::string_view PatternOf(NameKind kind) {
 bool IsWellFormed(NameKind kind, std::string_view name) {
   std::vector<std::string_view> p = Split(name);
   if (kind == NameKind::kVisitor) {
-    return p.size() == 6 && p[0] == "chapters" && IsValidId(p[1]) && p[2] == "meetings" &&
+    return p.size() == 6 && p[0] == "chapters" && IsValidChapterId(p[1]) && p[2] == "meetings" &&
            IsValidId(p[3]) && p[4] == "visitors" && IsValidId(p[5]);
   }
-  return p.size() == 4 && p[0] == "chapters" && IsValidId(p[1]) && p[2] == CollectionOf(kind) &&
-         IsValidId(p[3]);
+  return p.size() == 4 && p[0] == "chapters" && IsValidChapterId(p[1]) &&
+         p[2] == CollectionOf(kind) && IsValidId(p[3]);
 }
 
 std::string_view ChapterOf(std::string_view name) {

@@ -1,8 +1,10 @@
 #pragma once
 
 // Resource names of a chapter's things (AIP-122): "chapters/{chapter}/members/{member}",
-// "chapters/{chapter}/meetings/{meeting}/visitors/{visitor}", ... Ids are 1..63 of [a-z0-9_-]
-// (the server assigns decimal sequence numbers; chapter ids are chosen by their creator).
+// "chapters/{chapter}/meetings/{meeting}/visitors/{visitor}", ... A chapter id is 3..40 of
+// lower-case letters, digits and '-', starting with a letter (chosen by the chapter's creator, or
+// "c" and 8 hex digits picked by the server); the other ids are 1..63 of [a-z0-9_-] (the server
+// assigns decimal sequence numbers).
 
 #include <cstdint>
 #include <string>
@@ -22,6 +24,15 @@ enum class NameKind {
   kEducation,
   kTestimonial,
 };
+
+// The one chapter id syntax: 3..40 of [a-z0-9-], starting with a letter ("rome-centro").
+bool IsValidChapterId(std::string_view id);
+
+// INVALID_ARGUMENT naming `field` and the syntax unless IsValidChapterId(id).
+Status CheckChapterId(std::string_view field, std::string_view id);
+
+// "chapters/{chapter_id}".
+std::string ChapterName(std::string_view chapter_id);
 
 // The collection segment of a kind ("members", "thank-yous") and its pattern for messages
 // ("chapters/{chapter}/members/{member}").

@@ -37,7 +37,7 @@ void AddMoney(const std::map<std::string, int64_t>& cents,
   for (const auto& [currency, amount] : cents) {  // std::map: currencies come out sorted
     v1::Money* money = out->Add();
     money->set_currency(currency);
-    money->set_amount(FormatCents(amount));
+    money->set_amount(sdk::FormatCents(amount));
   }
 }
 

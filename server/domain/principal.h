@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace reciproca::domain {
 
@@ -17,6 +18,13 @@ struct Principal {
   std::string chapter;
   // "chapters/{chapter}/members/{member}" for kMember; empty otherwise.
   std::string member;
+
+  // Whether this principal's token opens `chapter` ("chapters/rome"): the admin's opens every
+  // chapter, a member's or a display's only its own. The one check of "a token of another
+  // chapter" (the engine routes with it; the chapter's permission checks use it).
+  bool Opens(std::string_view chapter_name) const {
+    return kind == Kind::kAdmin || chapter == chapter_name;
+  }
 
   // The event's `actor` for this principal: the member's name, "admin" or "display".
   std::string ActorName() const {

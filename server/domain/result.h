@@ -21,11 +21,20 @@ enum class ErrorCode {
   kInternal,
 };
 
+// What a caller inside the server may need to tell apart within one code, without reading the
+// message. Not sent to clients: the gRPC status is the code and the message only.
+enum class ErrorReason {
+  kUnspecified,
+  // The request_id was already used by this caller for a request with other content.
+  kRequestIdReused,
+};
+
 struct Error {
   ErrorCode code;
   // A sentence a person can act on: names the field and the rule ("referral.temperature: must be
   // between 1 and 5, got 6").
   std::string message;
+  ErrorReason reason = ErrorReason::kUnspecified;
 };
 
 inline Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
@@ -39,12 +48,16 @@ inline Error FailedPrecondition(std::string m) {
 }
 inline Error OutOfRange(std::string m) { return {ErrorCode::kOutOfRange, std::move(m)}; }
 inline Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+// INVALID_ARGUMENT with reason kRequestIdReused.
+inline Error RequestIdReused(std::string m) {
+  return {ErrorCode::kInvalidArgument, std::move(m), ErrorReason::kRequestIdReused};
+}
 
 // Either a value or an Error. Result<void> carries no value.
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

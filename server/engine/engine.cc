@@ -1,11 +1,12 @@
 #include "server/engine/engine.h"
 
 #include <boost/asio/post.hpp>
-#include <regex>
 
 #include <spdlog/spdlog.h>
 
+#include "server/domain/names.h"
 #include "server/engine/projection.h"
+#include "server/engine/tzdb_time_zones.h"
 
 namespace reciproca::engine {
 namespace {
@@ -78,6 +79,7 @@ Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& toke
       minter_(std::move(minter)),
       hub_(hub),
       options_(options),
+      time_zones_(options.time_zones != nullptr ? *options.time_zones : SystemTimeZones()),
       work_(std::make_unique<
             boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_.get_executor())),
@@ -185,7 +187,7 @@ std::shared_ptr<Engine::Slot> Engine::FindSlot(const std::string& chapter) const
 
 Result<std::shared_ptr<Engine::Slot>> Engine::Route(const domain::Principal& principal,
                                                     const std::string& chapter) const {
-  if (principal.kind != domain::Principal::Kind::kAdmin && principal.chapter != chapter) {
+  if (!principal.Opens(chapter)) {
     return PermissionDenied("your token is for " + principal.chapter + ", not " + chapter);
   }
   auto slot = FindSlot(chapter);
@@ -218,7 +220,7 @@ void Engine::Execute(Slot& slot, const std::string& scope,
   const std::string fingerprint = Fingerprint(mutation.method, *mutation.request);
   if (auto it = idempotency.find(key); it != idempotency.end()) {
     if (it->second.request_hash != fingerprint) {
-      return done(InvalidArgument("request_id \"" + mutation.request_id +
+      return done(RequestIdReused("request_id \"" + mutation.request_id +
                                   "\" was already used for a different request; use a new "
                                   "request_id for a new request"));
     }
@@ -230,7 +232,7 @@ void Engine::Execute(Slot& slot, const std::string& scope,
     return committer_.Submit(PendingCommit{{}, nullptr, {}, std::move(done)});
   }
 
-  const domain::Context context{mutation.principal, clock_.Now()};
+  const domain::Context context{mutation.principal, clock_.Now(), time_zones_};
   auto decided = mutation.decide(chapter, context);
   if (!decided.ok()) {
     return done(decided.error());
@@ -284,30 +286,8 @@ void Engine::CreateChapter(const domain::Principal& principal,
   if (auto s = CheckRequestId(request->request_id()); !s.ok()) {
     return done(s);
   }
-  if (principal.kind != domain::Principal::Kind::kAdmin) {
-    return done(PermissionDenied("only the server admin creates chapters"));
-  }
   boost::asio::post(
       registry_strand_, [this, principal, request, response, done = std::move(done)]() mutable {
-        static const std::regex kId("[a-z][a-z0-9-]{2,39}");
-        std::string id = request->chapter_id();
-        const std::string key = IdempotencyKey(principal, request->request_id());
-        const bool repeat = registry_idempotency_.count(key) > 0;
-        if (!repeat) {
-          if (id.empty()) {
-            do {
-              id = "c" + RandomHex(4);
-            } while (FindSlot("chapters/" + id));
-          } else if (!std::regex_match(id, kId)) {
-            return done(InvalidArgument(
-                "chapter_id: 3..40 of lower-case letters, digits and '-', starting with a letter; "
-                "got \"" +
-                id + "\""));
-          } else if (FindSlot("chapters/" + id)) {
-            return done(AlreadyExists("chapter_id: chapters/" + id + " already exists"));
-          }
-        }
-        const std::string name = "chapters/" + id;
         // A new chapter gets a slot of its own; its creation is recorded in the registry scope.
         auto slot = std::make_shared<Slot>(io_);
         Mutation mutation;
@@ -316,8 +296,17 @@ void Engine::CreateChapter(const domain::Principal& principal,
         mutation.request = request;
         mutation.request_id = request->request_id();
         mutation.response = response;
-        mutation.decide = [request, id](const domain::Chapter&, const domain::Context& context) {
-          return domain::Chapter::DecideCreate(context, *request, id);
+        // Runs on the registry strand, where chapters are added: nothing can take the id between
+        // this check and the creation. Every rule of creation is the domain's.
+        mutation.decide = [this, request](const domain::Chapter&, const domain::Context& context) {
+          std::string id = request->chapter_id();
+          if (id.empty()) {
+            do {
+              id = "c" + RandomHex(4);
+            } while (FindSlot(domain::ChapterName(id)));
+          }
+          const bool taken = FindSlot(domain::ChapterName(id)) != nullptr;
+          return domain::Chapter::DecideCreate(context, *request, id, taken);
         };
         mutation.respond = [this, response, slot](const domain::Chapter& chapter,
                                                   const domain::Events&, store::Commit& commit) {
@@ -360,7 +349,7 @@ std::vector<v1::Chapter> Engine::ListChapters(const domain::Principal& principal
   std::vector<v1::Chapter> out;
   std::shared_lock lock(slots_mu_);
   for (const auto& name : creation_order_) {
-    if (principal.kind != domain::Principal::Kind::kAdmin && principal.chapter != name) {
+    if (!principal.Opens(name)) {
       continue;
     }
     const auto& slot = slots_.at(name);

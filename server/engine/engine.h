@@ -35,6 +35,9 @@ struct EngineOptions {
   size_t max_batch = 512;
   // Called on the writer thread with each durable commit's event count (metrics). Must not block.
   std::function<void(size_t)> on_durable;
+  // Which time zones exist, for the domain's decisions; nullptr: the system's database
+  // (SystemTimeZones()). Must outlive the engine.
+  const domain::TimeZones* time_zones = nullptr;
 };
 
 using Done = std::function<void(const Status&)>;
@@ -127,6 +130,7 @@ class Engine {
   TokenMinter minter_;
   stream::EventHub& hub_;
   EngineOptions options_;
+  const domain::TimeZones& time_zones_;
 
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

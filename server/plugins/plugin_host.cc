@@ -393,7 +393,7 @@ void PluginHost::RecordOutputs(Instance& instance) {
     // `instance` outlives this: instances are never freed while the host runs.
     engine_.Mutate(std::move(mutation), [counted, request, response](const Status& status) {
       if (!status.ok()) {
-        const bool repeat = status.error().message.find("already used") != std::string::npos;
+        const bool repeat = status.error().reason == ErrorReason::kRequestIdReused;
         if (repeat) {
           spdlog::debug("plugin {}: output {} was recorded before with other content",
                         counted->name(), request->key());

@@ -154,6 +154,10 @@ TEST_F(PluginHostTest, ReloadReplacesTheBuildLiveWhileEventsFlow) {
   EXPECT_EQ(size_t(3 + given.load()), RecordedOutputs("chapters/rome").size())
       << "one output per referral";
   EXPECT_EQ("2.0.0", Info("counting").version());
+  // v2 replayed the log with v1's keys and other content: refused as a reused request id,
+  // which is not the plugin's error.
+  EXPECT_EQ("", Info("counting").last_error());
+  EXPECT_EQ(v1::PLUGIN_STATE_ACTIVE, Info("counting").state());
 }
 
 TEST_F(PluginHostTest, UnloadStopsUsingItAndTheMeetingGoesOn) {

@@ -38,7 +38,8 @@ TEST_F(PermissionsTest, Display_CanRead) {
 
 TEST_F(PermissionsTest, MemberOfAnotherChapter_IsDenied) {
   Context stranger{
-      Principal{Principal::Kind::kMember, "chapters/milan", "chapters/milan/members/3"}, now_};
+      Principal{Principal::Kind::kMember, "chapters/milan", "chapters/milan/members/3"}, now_,
+      testing::Zones()};
   EXPECT_TRUE(
       IsError(chapter_.DecideGiveReferral(stranger, Referral(ana_)), ErrorCode::kPermissionDenied));
   EXPECT_TRUE(IsError(chapter_.CheckCanRead(stranger.principal), ErrorCode::kPermissionDenied));
@@ -178,6 +179,20 @@ TEST_F(PermissionsTest, OrganizerCommands_RejectOrdinaryMembers) {
   EXPECT_TRUE(IsError(chapter_.DecideCloseMeeting(As(ana_), close), ErrorCode::kPermissionDenied));
   // A leadership role is enough.
   EXPECT_TRUE(chapter_.DecideCloseMeeting(As(president_), close).ok());
+}
+
+TEST(Principal, ATokenOpensItsOwnChapterOnlyAndTheAdminsEvery) {
+  const Principal member{Principal::Kind::kMember, "chapters/rome", "chapters/rome/members/2"};
+  const Principal display{Principal::Kind::kDisplay, "chapters/rome", ""};
+  const Principal admin{Principal::Kind::kAdmin, "", ""};
+  for (const Principal* p : {&member, &display}) {
+    EXPECT_TRUE(p->Opens("chapters/rome"));
+    EXPECT_FALSE(p->Opens("chapters/milan"));
+    EXPECT_FALSE(p->Opens("chapters/rome/members/2"));
+    EXPECT_FALSE(p->Opens(""));
+  }
+  EXPECT_TRUE(admin.Opens("chapters/rome"));
+  EXPECT_TRUE(admin.Opens("chapters/milan"));
 }
 
 }  // namespace

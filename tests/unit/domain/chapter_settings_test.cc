@@ -29,12 +29,12 @@ class SettingsTest : public testing::RosterChapterTest {
 TEST(CreateChapterSettings, DisplayAmountsDefaultsToFalseAndIsKeptWhenSet) {
   v1::CreateChapterRequest request;
   request.mutable_chapter()->set_display_name("Rome");
-  Context admin{Principal{Principal::Kind::kAdmin, "", ""}, testing::At(kNow)};
-  auto plain = Chapter::DecideCreate(admin, request, "rome");
+  Context admin{Principal{Principal::Kind::kAdmin, "", ""}, testing::At(kNow), testing::Zones()};
+  auto plain = Chapter::DecideCreate(admin, request, "rome", false);
   ASSERT_TRUE(plain.ok()) << plain.error().message;
   EXPECT_FALSE((*plain)[0].chapter_created().chapter().display_amounts());
   request.mutable_chapter()->set_display_amounts(true);
-  auto shown = Chapter::DecideCreate(admin, request, "rome");
+  auto shown = Chapter::DecideCreate(admin, request, "rome", false);
   ASSERT_TRUE(shown.ok()) << shown.error().message;
   Chapter chapter;
   chapter.Apply((*shown)[0]);
@@ -109,6 +109,17 @@ TEST_F(SettingsTest, UpdateChapter_ChecksValuesAsCreateDoes) {
   request.mutable_chapter()->set_meeting_weekday(static_cast<v1::Weekday>(99));
   EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
                       {"chapter.meeting_weekday", "99"}));
+}
+
+TEST_F(SettingsTest, UpdateChapter_RejectsAnUnknownTimeZoneOnlyAfterThePermissionCheck) {
+  v1::UpdateChapterRequest request = Update({"time_zone"});
+  request.mutable_chapter()->set_time_zone(" Europe/Atlantis ");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.time_zone: unknown time zone \"Europe/Atlantis\""}));
+  EXPECT_TRUE(
+      IsError(chapter_.DecideUpdateChapter(Display(), request), ErrorCode::kPermissionDenied));
+  request.mutable_chapter()->set_time_zone("America/New_York");
+  EXPECT_TRUE(chapter_.DecideUpdateChapter(Admin(), request).ok());
 }
 
 TEST_F(SettingsTest, UpdateChapter_NamesThisChapter) {

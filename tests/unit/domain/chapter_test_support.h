@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -14,6 +15,7 @@
 #include "server/domain/chapter.h"
 #include "server/domain/principal.h"
 #include "server/domain/result.h"
+#include "server/domain/time_zones.h"
 
 namespace reciproca::domain::testing {
 
@@ -61,6 +63,23 @@ template <class R>
   return ::testing::AssertionSuccess();
 }
 
+// The time zone database of the tests: a fixed list, so the domain's tests read no files.
+class ListedTimeZones : public TimeZones {
+ public:
+  bool Exists(std::string_view name) const override {
+    return std::find(std::begin(kZones), std::end(kZones), name) != std::end(kZones);
+  }
+
+ private:
+  static constexpr std::string_view kZones[] = {"UTC", "Europe/Rome", "Europe/London",
+                                                "America/New_York"};
+};
+
+inline const TimeZones& Zones() {
+  static const ListedTimeZones zones;
+  return zones;
+}
+
 inline TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
 // 2023-11-14T22:13:20Z.
@@ -76,13 +95,15 @@ class ChapterTest : public ::testing::Test {
     request.mutable_chapter()->set_meeting_weekday(v1::WEEKDAY_TUESDAY);
     request.mutable_chapter()->set_meeting_time("07:00");
     request.mutable_chapter()->set_time_zone("Europe/Rome");
-    ApplyAll(Chapter::DecideCreate(Admin(), request, "rome"));
+    ApplyAll(Chapter::DecideCreate(Admin(), request, "rome", false));
   }
 
-  Context Admin() const { return {Principal{Principal::Kind::kAdmin, "", ""}, now_}; }
-  Context Display() const { return {Principal{Principal::Kind::kDisplay, kChapter, ""}, now_}; }
+  Context Admin() const { return {Principal{Principal::Kind::kAdmin, "", ""}, now_, Zones()}; }
+  Context Display() const {
+    return {Principal{Principal::Kind::kDisplay, kChapter, ""}, now_, Zones()};
+  }
   Context As(const std::string& member) const {
-    return {Principal{Principal::Kind::kMember, kChapter, member}, now_};
+    return {Principal{Principal::Kind::kMember, kChapter, member}, now_, Zones()};
   }
 
   // Applies the events of a successful decision, in order; fails the test otherwise.

@@ -39,6 +39,32 @@ TEST(Names, CheckNameRejectsOtherChapterNamingTheField) {
                       {"referral.receiver", "chapters/{chapter}/members/{member}"}));
 }
 
+TEST(Names, ChapterIdsAreThreeToFortyOfLowerCaseDigitsAndDashStartingWithALetter) {
+  for (const char* good : {"rom", "rome", "rome-centro", "c0a1b2c3d", "a--", "r2d2",
+                           "abcdefghijklmnopqrstuvwxyz0123456789-abc"}) {
+    EXPECT_TRUE(IsValidChapterId(good)) << good;
+    EXPECT_TRUE(CheckChapterId("chapter_id", good).ok()) << good;
+  }
+  for (const char* bad : {"", "ro", "1rome", "-rome", "Rome", "rome_centro", "rome.x", "rome/x",
+                          " rome", "rome ", "abcdefghijklmnopqrstuvwxyz0123456789-abcd"}) {
+    EXPECT_FALSE(IsValidChapterId(bad)) << bad;
+    EXPECT_TRUE(
+        IsError(CheckChapterId("chapter_id", bad), ErrorCode::kInvalidArgument,
+                {"chapter_id: 3..40 of lower-case letters", std::string("\"") + bad + "\""}))
+        << bad;
+  }
+  EXPECT_EQ(ChapterName("rome"), "chapters/rome");
+}
+
+TEST(Names, ResourceNamesUseTheChapterIdSyntax) {
+  EXPECT_TRUE(IsWellFormed(NameKind::kMember, "chapters/c0a1b2c3d/members/7"));
+  EXPECT_FALSE(IsWellFormed(NameKind::kMember, "chapters/ro/members/7"));
+  EXPECT_FALSE(IsWellFormed(NameKind::kMember, "chapters/rome_centro/members/7"));
+  EXPECT_FALSE(IsWellFormed(NameKind::kVisitor, "chapters/9rome/meetings/2/visitors/9"));
+  // The other ids keep their own syntax: underscores and digits first.
+  EXPECT_TRUE(IsWellFormed(NameKind::kMember, "chapters/rome/members/a_1"));
+}
+
 TEST(Names, ChildNamesUseTheSequenceNumber) {
   EXPECT_EQ(ChildName("chapters/rome", NameKind::kReferral, 42), "chapters/rome/referrals/42");
   EXPECT_EQ(VisitorName("chapters/rome/meetings/3", 9), "chapters/rome/meetings/3/visitors/9");

@@ -165,10 +165,10 @@ TEST(ParseAmountCents, RejectsNonPositiveMalformedAndTooLarge) {
 }
 
 TEST(FormatCents, RendersTwoDecimals) {
-  EXPECT_EQ(FormatCents(125000), "1250.00");
-  EXPECT_EQ(FormatCents(123450), "1234.50");
-  EXPECT_EQ(FormatCents(7), "0.07");
-  EXPECT_EQ(FormatCents(0), "0.00");
+  EXPECT_EQ(sdk::FormatCents(125000), "1250.00");
+  EXPECT_EQ(sdk::FormatCents(123450), "1234.50");
+  EXPECT_EQ(sdk::FormatCents(7), "0.07");
+  EXPECT_EQ(sdk::FormatCents(0), "0.00");
 }
 
 }  // namespace
