@@ -51,7 +51,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
       }
       feed_ = std::move(feed);
       next_seq_ = after_seq + 1;
-      context_->AddInitialMetadata(kStreamAcceptedKey, "1");
+      context_->AddInitialMetadata(stream::kStreamAcceptedKey, "1");
       StartSendInitialMetadata();
     }
     Pump();
@@ -230,7 +230,8 @@ std::shared_ptr<void> EventService::TakeSlot(const domain::Principal& principal)
     return nullptr;
   }
   ++open;
-  return std::shared_ptr<void>(nullptr, [slots = slots_, key = std::move(key)](void*) {
+  // The slot is the count's own (non-null) address; the deleter gives the slot back.
+  return std::shared_ptr<void>(&open, [slots = slots_, key = std::move(key)](void*) {
     std::lock_guard lock(slots->mu);
     if (auto it = slots->open.find(key); it != slots->open.end() && --it->second == 0) {
       slots->open.erase(it);

@@ -12,12 +12,9 @@
 #include "reciproca/v1/event_service.grpc.pb.h"
 #include "server/api/call.h"
 #include "server/stream/event_feed.h"
+#include "server/stream/subscribe_protocol.h"
 
 namespace reciproca::api {
-
-// Sent in a subscription's initial metadata once it is accepted (authenticated, within the
-// stream limit, the chapter readable): the HTTP gateway opens its event stream only then.
-inline constexpr char kStreamAcceptedKey[] = "reciproca-stream";
 
 // How many event streams one principal (a member, a chapter's display, the admin) may have open
 // at once; `refused` is told each refusal (for /metrics and a rate-limited log line).

@@ -26,11 +26,14 @@ std::string RequestTypeOf(std::string_view method_path) {
 class UnparseableRequestInterceptor final : public grpc::experimental::Interceptor {
  public:
   explicit UnparseableRequestInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method() ? info->method() : "") {}
+      : method_(info->method() ? info->method() : ""),
+        // Only a unary call's one request can be unparseable here: on a streaming call a null
+        // message is the client's half-close (server reflection, health Watch).
+        unary_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     // The server deserializes the request before this hook; a null message means it failed.
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+    if (unary_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() == nullptr) {
       unparseable_ = true;
     }
@@ -45,6 +48,7 @@ class UnparseableRequestInterceptor final : public grpc::experimental::Intercept
 
  private:
   const std::string method_;
+  const bool unary_;
   bool unparseable_ = false;
 };
 

@@ -48,6 +48,7 @@ inline Error FailedPrecondition(std::string m) {
 }
 inline Error OutOfRange(std::string m) { return {ErrorCode::kOutOfRange, std::move(m)}; }
 inline Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+inline Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
 // INVALID_ARGUMENT with reason kRequestIdReused.
 inline Error RequestIdReused(std::string m) {
   return {ErrorCode::kInvalidArgument, std::move(m), ErrorReason::kRequestIdReused};

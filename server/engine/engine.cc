@@ -98,7 +98,15 @@ Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& toke
 
 Engine::~Engine() { Stop(); }
 
+Status Engine::RefuseIfStopped() const {
+  if (stopped_.load()) {
+    return Unavailable("the server is shutting down; retry with the same request_id");
+  }
+  return {};
+}
+
 void Engine::Stop() {
+  stopped_ = true;
   if (work_) {
     work_.reset();
     for (auto& worker : workers_) {
@@ -198,6 +206,9 @@ Result<std::shared_ptr<Engine::Slot>> Engine::Route(const domain::Principal& pri
 }
 
 void Engine::Mutate(Mutation mutation, Done done) {
+  if (auto s = RefuseIfStopped(); !s.ok()) {
+    return done(s);
+  }
   if (auto s = CheckRequestId(mutation.request_id); !s.ok()) {
     return done(s);
   }
@@ -270,19 +281,26 @@ void Engine::Execute(Slot& slot, const std::string& scope,
   pending.done = [done = std::move(done), answer](const Status& committed) {
     done(committed.ok() ? answer : committed);
   };
-  committer_.Submit(std::move(pending));
-  if (reveal) {
-    // A new chapter becomes visible only now, so every command on it is submitted after its
-    // creation and never touches it while this strand still does.
-    std::unique_lock lock(slots_mu_);
-    creation_order_.push_back(reveal->chapter.name());
-    slots_.emplace(reveal->chapter.name(), std::move(reveal));
+  if (!reveal) {
+    committer_.Submit(std::move(pending));
+    return;
   }
+  // A new chapter becomes visible in the same critical section in which its creation is queued:
+  // a command on it (Route takes this lock) can only be queued after its creation and never
+  // touches it while this strand still does, and the creator, answered once the creation is
+  // durable, always finds it.
+  std::unique_lock lock(slots_mu_);
+  committer_.Submit(std::move(pending));
+  creation_order_.push_back(reveal->chapter.name());
+  slots_.emplace(reveal->chapter.name(), std::move(reveal));
 }
 
 void Engine::CreateChapter(const domain::Principal& principal,
                            const v1::CreateChapterRequest* request,
                            v1::CreateChapterResponse* response, Done done) {
+  if (auto s = RefuseIfStopped(); !s.ok()) {
+    return done(s);
+  }
   if (auto s = CheckRequestId(request->request_id()); !s.ok()) {
     return done(s);
   }
@@ -330,6 +348,9 @@ void Engine::CreateChapter(const domain::Principal& principal,
 
 void Engine::Read(const domain::Principal& principal, const std::string& chapter,
                   std::function<Status(const domain::Chapter&)> read, Done done) {
+  if (auto s = RefuseIfStopped(); !s.ok()) {
+    return done(s);
+  }
   auto routed = Route(principal, chapter);
   if (!routed.ok()) {
     return done(routed.error());

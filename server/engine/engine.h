@@ -10,6 +10,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -118,11 +119,14 @@ class Engine {
                                       const std::string& chapter) const;
   std::shared_ptr<Slot> AddSlot(domain::Chapter chapter);
   // Runs on the slot's strand (or, for a new chapter not yet visible, the registry strand).
-  // `reveal`, when set, is the new chapter's slot, made visible once its creation is submitted.
+  // `reveal`, when set, is the new chapter's slot, made visible as its creation is submitted.
   void Execute(Slot& slot, const std::string& scope,
                std::unordered_map<std::string, IdempotencyEntry>& idempotency, Mutation& mutation,
                Done& done, std::shared_ptr<Slot> reveal);
   void ApplyCommitted(const store::Commit& commit);
+  // UNAVAILABLE once Stop() has begun: a call posted to a stopped io_context would never be
+  // answered.
+  Status RefuseIfStopped() const;
 
   store::EventStore& store_;
   const Clock& clock_;
@@ -135,6 +139,7 @@ class Engine {
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> workers_;
+  std::atomic<bool> stopped_{false};
   boost::asio::thread_pool blocking_pool_{2};
   boost::asio::thread_pool fanout_pool_{2};
   GroupCommitter committer_;

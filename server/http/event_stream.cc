@@ -15,8 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/api/event_service.h"
 #include "server/http/internal.h"
+#include "server/stream/subscribe_protocol.h"
 
 namespace reciproca::http {
 namespace {
@@ -81,7 +81,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   // gRPC threads. The server's initial metadata says the subscription was accepted.
   void OnReadInitialMetadataDone(bool ok) override {
     const auto& metadata = context_.GetServerInitialMetadata();
-    const auto accepted = metadata.find(api::kStreamAcceptedKey);
+    const auto accepted = metadata.find(stream::kStreamAcceptedKey);
     if (!ok || accepted == metadata.end()) {
       return;  // refused or failed: OnDone follows with the status
     }
