@@ -50,13 +50,15 @@ grpc::ServerUnaryReactor* ChapterService::ListChapters(grpc::CallbackServerConte
   if (!principal.ok()) {
     return Reject(context, principal.error());
   }
-  const auto chapters = engine_.ListChapters(principal.value());
-  auto page = Paginate(request->page_size(), request->page_token(), chapters.size(), "chapters");
-  if (!page.ok()) {
-    return Reject(context, page.error());
+  auto chapters = engine_.ListChapters(principal.value());
+  domain::SortByListKey(chapters, domain::ChapterListKey);
+  auto next = CopyPage(PageTokens(engine_.minter()),
+                       {request->page_size(), request->page_token(), "chapters"}, chapters,
+                       domain::ChapterListKey, [response] { return response->add_chapters(); });
+  if (!next.ok()) {
+    return Reject(context, next.error());
   }
-  CopyPage(page.value(), chapters, [response] { return response->add_chapters(); });
-  response->set_next_page_token(page->next_page_token);
+  response->set_next_page_token(*next);
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;

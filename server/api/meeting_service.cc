@@ -27,15 +27,17 @@ grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerConte
                                                        const v1::ListMeetingsRequest* request,
                                                        v1::ListMeetingsResponse* response) {
   return Read(context, "parent", request->parent(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
-                const auto meetings = c.ListMeetings();
-                auto page = Paginate(request->page_size(), request->page_token(), meetings.size(),
-                                     "meetings:" + request->parent());
-                if (!page.ok()) {
-                  return page.error();
+              [request, response, tokens = PageTokens(engine_.minter())](
+                  const domain::Chapter& c, const domain::Principal&) -> Status {
+                auto next = CopyPage(
+                    tokens,
+                    {request->page_size(), request->page_token(), "meetings:" + request->parent()},
+                    c.ListMeetings(), domain::MeetingListKey,
+                    [response] { return response->add_meetings(); });
+                if (!next.ok()) {
+                  return next.error();
                 }
-                CopyPage(page.value(), meetings, [response] { return response->add_meetings(); });
-                response->set_next_page_token(page->next_page_token);
+                response->set_next_page_token(*next);
                 return {};
               });
 }

@@ -47,16 +47,18 @@ grpc::ServerUnaryReactor* MemberService::ListMembers(grpc::CallbackServerContext
                                                      const v1::ListMembersRequest* request,
                                                      v1::ListMembersResponse* response) {
   return Read(context, "parent", request->parent(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
-                const auto members = c.ListMembers(request->show_left());
-                auto page = Paginate(
-                    request->page_size(), request->page_token(), members.size(),
-                    "members:" + request->parent() + (request->show_left() ? ":all" : ":active"));
-                if (!page.ok()) {
-                  return page.error();
+              [request, response, tokens = PageTokens(engine_.minter())](
+                  const domain::Chapter& c, const domain::Principal&) -> Status {
+                auto next = CopyPage(
+                    tokens,
+                    {request->page_size(), request->page_token(),
+                     "members:" + request->parent() + (request->show_left() ? ":all" : ":active")},
+                    c.ListMembers(request->show_left()), domain::MemberListKey,
+                    [response] { return response->add_members(); });
+                if (!next.ok()) {
+                  return next.error();
                 }
-                CopyPage(page.value(), members, [response] { return response->add_members(); });
-                response->set_next_page_token(page->next_page_token);
+                response->set_next_page_token(*next);
                 return {};
               });
 }

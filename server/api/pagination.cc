@@ -1,62 +1,156 @@
 #include "server/api/pagination.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cstdio>
+#include <string>
 
 namespace reciproca::api {
 namespace {
 
-// FNV-1a: stable across runs, so a token survives a server restart.
-uint32_t Check(std::string_view query, size_t offset) {
-  uint32_t h = 2166136261u;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h = (h ^ c) * 16777619u;
+// The token layout, before base64url: kVersion, then each key part as a one-byte-per-7-bits
+// length and its bytes, then the first kMacBytes of the MAC.
+constexpr char kVersion = 1;
+constexpr size_t kMacBytes = 16;
+constexpr size_t kMaxTokenChars = 4096;
+constexpr size_t kMaxKeyParts = 8;
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(buffer >> bits) & 0x3F];
     }
-  };
-  mix(query);
-  mix(std::to_string(offset));
-  return h;
+  }
+  if (bits > 0) {
+    out += kAlphabet[(buffer << (6 - bits)) & 0x3F];
+  }
+  return out;  // no padding: the length says where it ends
 }
 
-std::string MakeToken(std::string_view query, size_t offset) {
-  char check[9];
-  std::snprintf(check, sizeof check, "%08x", Check(query, offset));
-  return "p" + std::to_string(offset) + "." + check;
+// False for a character outside the alphabet or leftover bits that are not zero (so each byte
+// string has exactly one encoding).
+bool Base64UrlDecode(std::string_view text, std::string* out) {
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    const size_t value = kAlphabet.find(c);
+    if (value == std::string_view::npos) {
+      return false;
+    }
+    buffer = (buffer << 6) | static_cast<uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      *out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  return bits < 6 && (buffer & ((1u << bits) - 1)) == 0;
+}
+
+void AppendLength(size_t n, std::string* out) {
+  do {
+    char byte = static_cast<char>(n & 0x7F);
+    n >>= 7;
+    if (n != 0) {
+      byte = static_cast<char>(byte | 0x80);
+    }
+    *out += byte;
+  } while (n != 0);
+}
+
+bool ReadLength(std::string_view* in, size_t* n) {
+  *n = 0;
+  for (int shift = 0; shift < 28; shift += 7) {
+    if (in->empty()) {
+      return false;
+    }
+    const auto byte = static_cast<unsigned char>(in->front());
+    in->remove_prefix(1);
+    *n |= static_cast<size_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff = static_cast<unsigned char>(diff | (a[i] ^ b[i]));
+  }
+  return diff == 0;
+}
+
+Error NotFromThisList() {
+  return InvalidArgument(
+      "page_token: not a token from this list (with these filters); start again without it");
 }
 
 }  // namespace
 
-Result<Page> Paginate(int32_t page_size, const std::string& page_token, size_t total,
-                      std::string_view query) {
+std::string PageTokens::Mac(std::string_view query, std::string_view payload) const {
+  // Length-prefixed, so no query and payload pair reads as another. The purpose's prefix is
+  // unlike the member and display tokens' ("member:", "display:"): a MAC is never a token.
+  const std::string hex = minter_.Mint("page_token:" + std::to_string(query.size()) + ":" +
+                                       std::string(query) + std::string(payload));
+  std::string mac;
+  for (size_t i = 0; i < kMacBytes; ++i) {
+    mac += static_cast<char>(std::stoi(hex.substr(4 + 2 * i, 2), nullptr, 16));  // after "rcp_"
+  }
+  return mac;
+}
+
+std::string PageTokens::Encode(std::string_view query, const domain::ListKey& last) const {
+  std::string payload(1, kVersion);
+  for (const std::string& part : last) {
+    AppendLength(part.size(), &payload);
+    payload += part;
+  }
+  return Base64UrlEncode(payload + Mac(query, payload));
+}
+
+Result<domain::ListKey> PageTokens::Decode(std::string_view query, std::string_view token) const {
+  std::string bytes;
+  if (token.size() > kMaxTokenChars || !Base64UrlDecode(token, &bytes) ||
+      bytes.size() < 1 + kMacBytes) {
+    return NotFromThisList();
+  }
+  const std::string_view all(bytes);
+  const std::string_view payload = all.substr(0, all.size() - kMacBytes);
+  if (!ConstantTimeEqual(all.substr(payload.size()), Mac(query, payload)) ||
+      payload[0] != kVersion) {
+    return NotFromThisList();
+  }
+  domain::ListKey key;
+  std::string_view rest = payload.substr(1);
+  while (!rest.empty()) {
+    size_t n = 0;
+    if (key.size() == kMaxKeyParts || !ReadLength(&rest, &n) || n > rest.size()) {
+      return NotFromThisList();
+    }
+    key.emplace_back(rest.substr(0, n));
+    rest.remove_prefix(n);
+  }
+  return key;
+}
+
+Result<size_t> PageSize(int32_t page_size) {
   if (page_size < 0) {
     return InvalidArgument("page_size: must not be negative, got " + std::to_string(page_size));
   }
-  const size_t size =
-      page_size == 0 ? kDefaultPageSize : static_cast<size_t>(std::min(page_size, kMaxPageSize));
-  size_t offset = 0;
-  if (!page_token.empty()) {
-    const size_t dot = page_token.find('.');
-    bool valid = page_token[0] == 'p' && dot != std::string::npos && dot > 1;
-    if (valid) {
-      const char* last = page_token.data() + dot;
-      auto parsed = std::from_chars(page_token.data() + 1, last, offset);
-      valid =
-          parsed.ec == std::errc() && parsed.ptr == last && MakeToken(query, offset) == page_token;
-    }
-    if (!valid) {
-      return InvalidArgument(
-          "page_token: not a token from this list (with these filters); start again without it");
-    }
-  }
-  Page page;
-  page.begin = std::min(offset, total);
-  page.end = std::min(page.begin + size, total);
-  if (page.end < total) {
-    page.next_page_token = MakeToken(query, page.end);
-  }
-  return page;
+  return page_size == 0 ? size_t{kDefaultPageSize}
+                        : static_cast<size_t>(std::min(page_size, kMaxPageSize));
 }
 
 }  // namespace reciproca::api

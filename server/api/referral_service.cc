@@ -37,26 +37,27 @@ grpc::ServerUnaryReactor* ReferralService::GetReferral(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* ReferralService::ListReferrals(grpc::CallbackServerContext* context,
                                                          const v1::ListReferralsRequest* request,
                                                          v1::ListReferralsResponse* response) {
-  return Read(
-      context, "parent", request->parent(),
-      [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
-        domain::ReferralFilter filter{request->giver(), request->receiver(), request->status(),
-                                      request->meeting()};
-        auto referrals = c.ListReferrals(filter);
-        if (!referrals.ok()) {
-          return referrals.error();
-        }
-        const std::string query = "referrals:" + request->parent() + "|" + filter.giver + "|" +
-                                  filter.receiver + "|" + std::to_string(filter.status) + "|" +
-                                  filter.meeting;
-        auto page = Paginate(request->page_size(), request->page_token(), referrals->size(), query);
-        if (!page.ok()) {
-          return page.error();
-        }
-        CopyPage(page.value(), referrals.value(), [response] { return response->add_referrals(); });
-        response->set_next_page_token(page->next_page_token);
-        return {};
-      });
+  return Read(context, "parent", request->parent(),
+              [request, response, tokens = PageTokens(engine_.minter())](
+                  const domain::Chapter& c, const domain::Principal&) -> Status {
+                domain::ReferralFilter filter{request->giver(), request->receiver(),
+                                              request->status(), request->meeting()};
+                auto referrals = c.ListReferrals(filter);
+                if (!referrals.ok()) {
+                  return referrals.error();
+                }
+                const std::string query = "referrals:" + request->parent() + "|" + filter.giver +
+                                          "|" + filter.receiver + "|" +
+                                          std::to_string(filter.status) + "|" + filter.meeting;
+                auto next = CopyPage(tokens, {request->page_size(), request->page_token(), query},
+                                     referrals.value(), domain::ReferralListKey,
+                                     [response] { return response->add_referrals(); });
+                if (!next.ok()) {
+                  return next.error();
+                }
+                response->set_next_page_token(*next);
+                return {};
+              });
 }
 
 grpc::ServerUnaryReactor* ReferralService::RecordThankYou(grpc::CallbackServerContext* context,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server/domain/chapter.h"
+#include "server/domain/list_order.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
 
@@ -87,14 +88,7 @@ std::vector<v1::Member> Chapter::ListMembers(bool show_left) const {
       out.push_back(member);
     }
   }
-  std::sort(out.begin(), out.end(), [](const v1::Member& a, const v1::Member& b) {
-    std::string la = AsciiLower(a.display_name());
-    std::string lb = AsciiLower(b.display_name());
-    if (la != lb) {
-      return la < lb;
-    }
-    return IdOrderLess(a.name(), b.name());
-  });
+  SortByListKey(out, MemberListKey);
   return out;
 }
 
@@ -104,14 +98,7 @@ std::vector<v1::Meeting> Chapter::ListMeetings() const {
   for (const auto& [name, meeting] : meetings_) {
     out.push_back(meeting);
   }
-  std::sort(out.begin(), out.end(), [](const v1::Meeting& a, const v1::Meeting& b) {
-    int64_t ta = ToNanos(a.start_time());
-    int64_t tb = ToNanos(b.start_time());
-    if (ta != tb) {
-      return ta > tb;
-    }
-    return IdOrderLess(b.name(), a.name());
-  });
+  SortByListKey(out, MeetingListKey);
   return out;
 }
 
@@ -138,9 +125,7 @@ Result<std::vector<v1::Referral>> Chapter::ListReferrals(const ReferralFilter& f
       out.push_back(referral);
     }
   }
-  std::sort(out.begin(), out.end(), [](const v1::Referral& a, const v1::Referral& b) {
-    return IdOrderLess(b.name(), a.name());
-  });
+  SortByListKey(out, ReferralListKey);
   return out;
 }
 

@@ -33,7 +33,7 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
     return InvalidArgument("one_to_one.date: \"" + date +
                            "\" is not a calendar date \"YYYY-MM-DD\"");
   }
-  auto note = CheckText("one_to_one.note", in.note(), 0, 1000);
+  auto note = CheckMultilineText("one_to_one.note", in.note(), 0, 1000);
   if (!note) {
     return note.error();
   }
@@ -69,7 +69,7 @@ Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
     return InvalidArgument("education.credits: must be between 1 and 100, got " +
                            std::to_string(in.credits()));
   }
-  auto note = CheckText("education.note", in.note(), 0, 1000);
+  auto note = CheckMultilineText("education.note", in.note(), 0, 1000);
   if (!note) {
     return note.error();
   }
@@ -101,7 +101,7 @@ Result<Events> Chapter::DecideRecordTestimonial(const Context& ctx,
       !s) {
     return s.error();
   }
-  auto text = CheckText("testimonial.text", in.text(), 1, 2000);
+  auto text = CheckMultilineText("testimonial.text", in.text(), 1, 2000);
   if (!text) {
     return text.error();
   }

@@ -86,7 +86,7 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
           "contact_email");
     }
   }
-  auto note = CheckText("referral.note", in.note(), 0, 1000);
+  auto note = CheckMultilineText("referral.note", in.note(), 0, 1000);
   if (!note) {
     return note.error();
   }
@@ -207,7 +207,7 @@ Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
       return s.error();
     }
   }
-  auto note = CheckText("thank_you.note", in.note(), 0, 1000);
+  auto note = CheckMultilineText("thank_you.note", in.note(), 0, 1000);
   if (!note) {
     return note.error();
   }

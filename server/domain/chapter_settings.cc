@@ -50,16 +50,11 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
     out->set_meeting_time(meeting_time);
   }
   if (paths.count("time_zone")) {
-    std::string time_zone(Trim(in.time_zone()));
-    if (!time_zone.empty() && !IsValidTimeZoneSyntax(time_zone)) {
-      return InvalidArgument("chapter.time_zone: \"" + time_zone +
-                             "\" is not an IANA time zone name like \"Europe/Rome\" or \"UTC\"");
+    auto time_zone = CheckOptionalTimeZone("chapter.time_zone", in.time_zone(), time_zones);
+    if (!time_zone) {
+      return time_zone.error();
     }
-    if (!time_zone.empty() && !time_zones.Exists(time_zone)) {
-      return InvalidArgument("chapter.time_zone: unknown time zone \"" + time_zone +
-                             "\"; use an IANA name such as \"Europe/Rome\"");
-    }
-    out->set_time_zone(time_zone);
+    out->set_time_zone(*time_zone);
   }
   return {};
 }

@@ -1,6 +1,12 @@
 #include "server/domain/validation.h"
 
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <cstdio>
+#include <limits>
 #include <string>
 
 namespace reciproca::domain {
@@ -72,10 +78,114 @@ std::string AsciiLower(std::string_view s) {
   return out;
 }
 
-Result<std::string> CheckText(std::string_view field, std::string_view value, int64_t min,
-                              int64_t max) {
-  std::string_view trimmed = Trim(value);
-  int64_t n = CodePointCount(trimmed);
+namespace {
+
+enum class Lines { kOne, kMany };
+
+// "U+001B".
+std::string CodePointLabel(UChar32 c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+// A code point that ends a line (Unicode Line_Break BK, CR, LF or NL: U+000A..U+000D, U+0085,
+// U+2028, U+2029).
+bool IsLineBreak(UChar32 c) {
+  const int lb = u_getIntPropertyValue(c, UCHAR_LINE_BREAK);
+  return lb == U_LB_MANDATORY_BREAK || lb == U_LB_CARRIAGE_RETURN || lb == U_LB_LINE_FEED ||
+         lb == U_LB_NEXT_LINE;
+}
+
+// Seen as nothing: white space, or a character that is invisible by default (zero-width space,
+// joiners, the byte order mark, soft hyphen, ...).
+bool IsBlank(UChar32 c) {
+  return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
+// The one implementation of CheckText and CheckMultilineText (see validation.h).
+Result<std::string> CheckPersonText(std::string_view field, std::string_view value, int64_t min,
+                                    int64_t max, Lines lines) {
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument(std::string(field) + ": " + why);
+  };
+  if (value.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return bad("is too long");
+  }
+  const auto* bytes = reinterpret_cast<const uint8_t*>(value.data());
+  const auto length = static_cast<int32_t>(value.size());
+  // One pass: UTF-8 validity, and where the text without its surrounding white space lies.
+  int32_t begin = -1;
+  int32_t end = 0;
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(bytes[at]));
+      return bad("is not valid UTF-8 (byte " + std::string(byte) + " at offset " +
+                 std::to_string(at) + " does not start a valid character)");
+    }
+    if (!u_isUWhiteSpace(c)) {
+      if (begin < 0) {
+        begin = at;
+      }
+      end = i;
+    }
+  }
+  std::string text;
+  bool visible = false;
+  int64_t position = 0;
+  for (int32_t i = begin < 0 ? end : begin; i < end;) {
+    const int32_t at = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, end, c);
+    ++position;
+    const std::string where = " at character " + std::to_string(position);
+    if (lines == Lines::kOne && IsLineBreak(c)) {
+      return bad("contains a line break (" + CodePointLabel(c) + ")" + where +
+                 ": it must be a single line");
+    }
+    if (lines == Lines::kMany && c == '\r') {
+      if (i >= end || bytes[i] != '\n') {
+        text += '\n';  // "\r\n" and a lone "\r" are stored as "\n"
+      }
+      continue;
+    }
+    if (u_charType(c) == U_CONTROL_CHAR && !(lines == Lines::kMany && (c == '\n' || c == '\t'))) {
+      return bad("contains a control character (" + CodePointLabel(c) + ")" + where +
+                 (lines == Lines::kOne
+                      ? ": only visible characters and spaces are allowed"
+                      : ": only visible characters, spaces, tabs and line breaks are allowed"));
+    }
+    visible = visible || !IsBlank(c);
+    text.append(value.substr(static_cast<size_t>(at), static_cast<size_t>(i - at)));
+  }
+  if (!visible && !value.empty()) {
+    if (min > 0) {
+      UChar32 first = 0;
+      int32_t i = 0;
+      U8_NEXT(bytes, i, length, first);
+      return bad("has only white space or invisible characters (such as " + CodePointLabel(first) +
+                 "); " + std::to_string(min) + ".." + std::to_string(max) +
+                 " visible characters are required");
+    }
+    text.clear();  // an optional field given only blanks is left empty
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  std::string normalized;
+  icu::StringByteSink<std::string> sink(&normalized);
+  if (U_SUCCESS(status)) {
+    nfc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink,
+                       nullptr, status);
+  }
+  if (U_FAILURE(status)) {
+    return Internal(std::string(field) + ": Unicode normalization failed (" + u_errorName(status) +
+                    ")");
+  }
+  const int64_t n = CodePointCount(normalized);
   if (n < min || n > max) {
     std::string message = std::string(field) + ": ";
     if (n == 0) {
@@ -87,17 +197,51 @@ Result<std::string> CheckText(std::string_view field, std::string_view value, in
     }
     return InvalidArgument(std::move(message));
   }
-  return std::string(trimmed);
+  return normalized;
+}
+
+}  // namespace
+
+Result<std::string> CheckText(std::string_view field, std::string_view value, int64_t min,
+                              int64_t max) {
+  return CheckPersonText(field, value, min, max, Lines::kOne);
+}
+
+Result<std::string> CheckMultilineText(std::string_view field, std::string_view value, int64_t min,
+                                       int64_t max) {
+  return CheckPersonText(field, value, min, max, Lines::kMany);
+}
+
+std::string Quoted(std::string_view s) {
+  constexpr size_t kMaxShown = 40;
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
+  }
+  out += s.size() > kMaxShown ? "\"..." : "\"";
+  return out;
 }
 
 Result<std::string> CheckOptionalEmail(std::string_view field, std::string_view value) {
-  std::string_view e = Trim(value);
+  // An address is text a person typed first: valid UTF-8, no control character, NFC.
+  auto text = CheckText(field, value, 0, std::numeric_limits<int64_t>::max());
+  if (!text.ok()) {
+    return text.error();
+  }
+  std::string_view e = *text;
   if (e.empty()) {
     return std::string();
   }
   auto bad = [&](std::string_view why) {
-    return InvalidArgument(std::string(field) + ": \"" + std::string(e) +
-                           "\" is not a valid e-mail address (" + std::string(why) + ")");
+    return InvalidArgument(std::string(field) + ": " + Quoted(e) +
+                           " is not a valid e-mail address (" + std::string(why) + ")");
   };
   if (e.size() > 254) {
     return bad("at most 254 characters");
@@ -130,8 +274,8 @@ Result<std::string> CheckOptionalPhone(std::string_view field, std::string_view 
     return std::string();
   }
   auto bad = [&](std::string_view why) {
-    return InvalidArgument(std::string(field) + ": \"" + std::string(p) +
-                           "\" is not a valid phone number (" + std::string(why) + ")");
+    return InvalidArgument(std::string(field) + ": " + Quoted(p) +
+                           " is not a valid phone number (" + std::string(why) + ")");
   };
   if (p.size() < 6 || p.size() > 30) {
     return bad("6..30 characters");
@@ -160,7 +304,7 @@ bool IsValidTimeOfDay(std::string_view s) {
 }
 
 bool IsValidTimeZoneSyntax(std::string_view s) {
-  if (s.empty() || s.size() > 64) {
+  if (s.empty() || s.size() > kMaxTimeZoneLength) {
     return false;
   }
   bool segment_start = true;
@@ -183,6 +327,30 @@ bool IsValidTimeZoneSyntax(std::string_view s) {
     segment_start = false;
   }
   return !segment_start;
+}
+
+Result<std::string> CheckOptionalTimeZone(std::string_view field, std::string_view value,
+                                          const TimeZones& zones) {
+  const std::string_view zone = Trim(value);
+  if (zone.empty()) {
+    return std::string();
+  }
+  const std::string example = "; use an IANA name such as \"Europe/Rome\" or \"UTC\"";
+  if (zone.size() > kMaxTimeZoneLength) {
+    return InvalidArgument(std::string(field) + ": must be at most " +
+                           std::to_string(kMaxTimeZoneLength) + " characters, got " +
+                           std::to_string(zone.size()) + example);
+  }
+  if (!IsValidTimeZoneSyntax(zone)) {
+    return InvalidArgument(std::string(field) + ": " + Quoted(zone) +
+                           " is not an IANA time zone name (letters, digits and \"_+-\" in "
+                           "segments separated by \"/\")" +
+                           example);
+  }
+  if (!zones.Exists(zone)) {
+    return InvalidArgument(std::string(field) + ": unknown time zone " + Quoted(zone) + example);
+  }
+  return std::string(zone);
 }
 
 bool IsValidDate(std::string_view s) {

@@ -1,6 +1,7 @@
 #pragma once
 
-// Field checks shared by the chapter's commands: text limits, e-mail, phone, time formats.
+// Field checks shared by the chapter's commands: person-facing text (ICU), e-mail, phone, time
+// formats.
 // Every check returns an Error whose message starts with the field it was given
 // ("member.display_name: must be 1..100 characters, got 0").
 
@@ -11,6 +12,7 @@
 
 #include "google/protobuf/timestamp.pb.h"
 #include "server/domain/result.h"
+#include "server/domain/time_zones.h"
 
 namespace reciproca::domain {
 
@@ -25,9 +27,26 @@ int64_t CodePointCount(std::string_view s);
 // ASCII lower case; other bytes unchanged.
 std::string AsciiLower(std::string_view s);
 
-// Trims `value` and checks it has min..max code points. On success returns the trimmed text.
+// Person-facing text (names, business, category, titles, notes, testimonials): checks `value`
+// and returns it as it is stored. In this order, each failure an INVALID_ARGUMENT naming `field`
+// and the rule:
+//   - valid UTF-8 (no stray or truncated bytes, no surrogates, no overlong forms);
+//   - surrounding white space removed (Unicode White_Space: also U+00A0, U+2000..U+200A, U+3000);
+//   - no control character (Unicode Cc: C0, DEL, C1, so no ESC sequence). CheckText is one line:
+//     no line break either (U+000A, U+000D, U+2028, U+2029, ...). CheckMultilineText keeps line
+//     breaks ("\r\n" stored as "\n") and tabs;
+//   - not only white space and invisible characters (Default_Ignorable: U+200B, U+FEFF, ...) when
+//     something was given; such a value is empty for an optional field (min == 0);
+//   - NFC-normalized (Unicode Normalization Form C), then min..max code points.
+// The character classes are ICU's (the Unicode Character Database), not a table of ours.
 Result<std::string> CheckText(std::string_view field, std::string_view value, int64_t min,
                               int64_t max);
+Result<std::string> CheckMultilineText(std::string_view field, std::string_view value, int64_t min,
+                                       int64_t max);
+
+// `s` for an error message: quoted, at most 40 characters, every byte outside printable ASCII
+// written as \xNN, so a message never carries control characters or invalid UTF-8.
+std::string Quoted(std::string_view s);
 
 // Trims `value`; empty is fine (an optional contact), otherwise it must be an e-mail address:
 // local@domain with a dot inside the domain, at most 254 characters, no white space.
@@ -40,9 +59,16 @@ Result<std::string> CheckOptionalPhone(std::string_view field, std::string_view 
 // "HH:MM", 00:00..23:59.
 bool IsValidTimeOfDay(std::string_view s);
 
-// IANA time zone syntax: "UTC", "Europe/Rome", "America/Argentina/Buenos_Aires", "Etc/GMT+3".
-// Syntax only: whether the zone exists is the api layer's concern.
+// IANA time zone syntax: "UTC", "Europe/Rome", "America/Argentina/Buenos_Aires", "Etc/GMT+3"
+// (at most kMaxTimeZoneLength characters). Syntax only: CheckOptionalTimeZone asks whether the
+// zone exists.
+inline constexpr size_t kMaxTimeZoneLength = 64;
 bool IsValidTimeZoneSyntax(std::string_view s);
+
+// Trims `value`; empty is fine (no zone set), otherwise at most kMaxTimeZoneLength characters of
+// the IANA syntax, and a zone of `zones`. INVALID_ARGUMENT naming `field` and the rule.
+Result<std::string> CheckOptionalTimeZone(std::string_view field, std::string_view value,
+                                          const TimeZones& zones);
 
 // "YYYY-MM-DD", a real calendar date (years 1000..9999).
 bool IsValidDate(std::string_view s);
