@@ -1,5 +1,7 @@
 #include "server/api/chapter_service.h"
 
+#include <unordered_map>
+
 #include "server/api/pagination.h"
 
 namespace reciproca::api {
@@ -50,11 +52,18 @@ grpc::ServerUnaryReactor* ChapterService::ListChapters(grpc::CallbackServerConte
   if (!principal.ok()) {
     return Reject(context, principal.error());
   }
-  auto chapters = engine_.ListChapters(principal.value());
-  domain::SortByListKey(chapters, domain::ChapterListKey);
+  // In creation order, as the engine lists them; the position in that order is the key.
+  const auto chapters = engine_.ListChapters(principal.value());
+  std::unordered_map<std::string, int64_t> position;
+  for (size_t i = 0; i < chapters.size(); ++i) {
+    position.emplace(chapters[i].name(), static_cast<int64_t>(i));
+  }
+  auto key_of = [&position](const v1::Chapter& chapter) {
+    return domain::ChapterListKey(position.at(chapter.name()), chapter);
+  };
   auto next = CopyPage(PageTokens(engine_.minter()),
-                       {request->page_size(), request->page_token(), "chapters"}, chapters,
-                       domain::ChapterListKey, [response] { return response->add_chapters(); });
+                       {request->page_size(), request->page_token(), "chapters"}, chapters, key_of,
+                       [response] { return response->add_chapters(); });
   if (!next.ok()) {
     return Reject(context, next.error());
   }

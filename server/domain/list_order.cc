@@ -39,8 +39,8 @@ ListKey ReferralListKey(const v1::Referral& referral) {
   return {DescendingKeyPart(NumericId(referral.name())), referral.name()};
 }
 
-ListKey ChapterListKey(const v1::Chapter& chapter) {
-  return {AscendingKeyPart(ToNanos(chapter.create_time())), chapter.name()};
+ListKey ChapterListKey(int64_t position, const v1::Chapter& chapter) {
+  return {AscendingKeyPart(position), chapter.name()};
 }
 
 }  // namespace reciproca::domain

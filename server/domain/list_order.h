@@ -24,8 +24,9 @@ ListKey MemberListKey(const v1::Member& member);
 ListKey MeetingListKey(const v1::Meeting& meeting);
 // Referrals: newest first.
 ListKey ReferralListKey(const v1::Referral& referral);
-// Chapters: in the order they were created.
-ListKey ChapterListKey(const v1::Chapter& chapter);
+// Chapters: in the order they were created, `position` being the chapter's place in that order
+// (chapters are never deleted, so it never changes; create times can tie under one clock tick).
+ListKey ChapterListKey(int64_t position, const v1::Chapter& chapter);
 
 // Key parts whose byte order is the numeric order of `n`, ascending or descending.
 std::string AscendingKeyPart(int64_t n);
