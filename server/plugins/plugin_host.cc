@@ -45,10 +45,22 @@ std::string DefaultHostExecutable() {
   return (self.parent_path() / "reciproca-plugin-host").string();
 }
 
+constexpr std::string_view kWorkRootPrefix = "reciproca-plugins-";
+
+// $TMPDIR/reciproca-plugins-{pid}. Roots left by servers that were killed (no process of that
+// pid any more) are removed on the way.
 std::filesystem::path DefaultWorkRoot() {
   const char* tmp = std::getenv("TMPDIR");
-  return std::filesystem::path(tmp && *tmp ? tmp : "/tmp") /
-         ("reciproca-plugins-" + std::to_string(getpid()));
+  const std::filesystem::path parent(tmp && *tmp ? tmp : "/tmp");
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kWorkRootPrefix, 0) == 0 &&
+        !std::filesystem::exists("/proc/" + name.substr(kWorkRootPrefix.size()), ec)) {
+      std::filesystem::remove_all(entry.path(), ec);
+    }
+  }
+  return parent / (std::string(kWorkRootPrefix) + std::to_string(getpid()));
 }
 
 }  // namespace
@@ -518,6 +530,9 @@ void PluginHost::CatchUp(const std::shared_ptr<Instance>& instance, const std::s
       return;
     }
     Deliver(instance, chapter, batch);
+    if (instance->next_seq[chapter] == next) {
+      return;  // nothing was delivered (its process died): the restart replays
+    }
   }
 }
 
@@ -769,6 +784,12 @@ void PluginHost::Query(uint64_t capability, plugin::v1::Query query,
 }
 
 void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      return call->done(Error{ErrorCode::kUnavailable, "the server is stopping"});
+    }
+  }
   while (call->next < call->candidates.size()) {
     auto target = call->candidates[call->next++];
     const auto state = target->State();
@@ -786,9 +807,17 @@ void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
     // Whichever comes first, the answer or the deadline, finishes this attempt.
     auto once = std::make_shared<std::atomic<bool>>(false);
     auto timer = std::make_shared<boost::asio::steady_timer>(timers_, options_.query_deadline);
+    {
+      std::lock_guard lock(mu_);
+      std::erase_if(query_timers_, [](const auto& t) { return t.expired(); });
+      query_timers_.push_back(timer);
+    }
     timer->async_wait([this, call, once, target](const boost::system::error_code& ec) {
-      if (ec || once->exchange(true)) {
+      if (once->exchange(true)) {
         return;
+      }
+      if (ec) {  // cancelled by Stop()
+        return call->done(Error{ErrorCode::kUnavailable, "the server is stopping"});
       }
       call->unavailable = "plugin " + target->name() + " did not answer within " +
                           std::to_string(options_.query_deadline.count()) + " ms";
@@ -967,8 +996,16 @@ void PluginHost::Stop() {
     thread.join();
   }
   threads_.clear();
+  // Queries still waiting are answered UNAVAILABLE (their timers' handlers do it).
+  boost::asio::post(timers_, [this] {
+    std::lock_guard lock(mu_);
+    for (auto& weak : query_timers_) {
+      if (auto timer = weak.lock()) {
+        timer->cancel();
+      }
+    }
+  });
   timers_work_.reset();
-  timers_.stop();
   if (timer_thread_.joinable()) {
     timer_thread_.join();
   }

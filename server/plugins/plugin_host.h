@@ -162,6 +162,8 @@ class PluginHost {
   std::map<std::string, std::shared_ptr<Instance>> instances_;
   // Instances replaced by a reload or unloaded: kept so their libraries and tasks stay valid.
   std::vector<std::shared_ptr<Instance>> retired_;
+  // Deadlines of queries in flight, cancelled by Stop() so their callers are answered.
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> query_timers_;
   // The last committed seq per chapter (for events_behind).
   std::map<std::string, int64_t> latest_seq_;
   uint64_t copies_ = 0;

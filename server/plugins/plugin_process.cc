@@ -85,6 +85,11 @@ PluginProcess::~PluginProcess() { Destroy(); }
 
 bool PluginProcess::Spawn(std::string* why) {
   std::error_code ec;
+  if (access(host_executable_.c_str(), X_OK) != 0) {
+    *why = "no plugin host executable at " + host_executable_ +
+           " (install reciproca-plugin-host beside reciprocad, or set RECIPROCA_PLUGIN_HOST)";
+    return false;
+  }
   std::filesystem::create_directories(work_root_, ec);
   std::string dir_template = (work_root_ / (name_ + "-XXXXXX")).string();
   if (!mkdtemp(dir_template.data())) {

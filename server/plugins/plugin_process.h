@@ -30,7 +30,7 @@ namespace reciproca::plugins {
 struct ProcessLimits {
   // Each on_event, on_tick and query call; a batch of events gets it per event.
   std::chrono::milliseconds call_deadline{5000};
-  // Spawning the host, opening the library and create().
+  // Spawning the host, opening the library and create(): twice the call deadline.
   std::chrono::milliseconds start_deadline{10000};
   // RLIMIT_AS of the host; 0: none.
   uint64_t memory_mib = 1024;

@@ -9,6 +9,7 @@ namespace {
 void ApplyLimits(const v1::PluginLimits& limits, ProcessLimits* out) {
   if (limits.call_deadline_ms() > 0) {
     out->call_deadline = std::chrono::milliseconds(limits.call_deadline_ms());
+    out->start_deadline = 2 * out->call_deadline;
   }
   if (limits.memory_mib() > 0) {
     out->memory_mib = limits.memory_mib();
@@ -38,8 +39,10 @@ Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
                   entry.contains("config") ? entry["config"].dump() : ""};
   const std::string isolation = entry.value("isolation", "out-of-process");
   if (isolation != "out-of-process" && isolation != "in-process") {
-    return InvalidArgument("plugin " + spec.path + ": \"isolation\" is \"out-of-process\" (the "
-                           "default) or \"in-process\", got \"" + isolation + "\"");
+    return InvalidArgument("plugin " + spec.path +
+                           ": \"isolation\" is \"out-of-process\" (the "
+                           "default) or \"in-process\", got \"" +
+                           isolation + "\"");
   }
   spec.in_process = isolation == "in-process";
   if (entry.contains("limits")) {
