@@ -697,15 +697,19 @@ void PluginHost::OnCrash(const std::shared_ptr<Instance>& instance, const std::s
     delay *= 2;
   }
   delay = std::min(delay, options_.max_restart_backoff);
+  bool stopping;
   {
     std::lock_guard lock(mu_);
-    if (stopped_) {
-      return;
-    }
+    stopping = stopped_;
   }
   {
     std::lock_guard lock(instance->mu);
     if (instance->state == v1::PLUGIN_STATE_UNLOADED) {
+      return;
+    }
+    if (stopping) {
+      instance->state = v1::PLUGIN_STATE_RESTARTING;  // not usable; never restarted
+      instance->last_error = why;
       return;
     }
     if (in_window >= options_.quarantine_after) {
