@@ -290,6 +290,19 @@ bool PluginProcess::Receive(pv1::HostReply* reply, std::chrono::milliseconds dea
   }
 }
 
+// A reply as a call's outcome (the reply's bytes are moved out).
+static PluginCall FromReply(pv1::HostReply& reply) {
+  PluginCall call;
+  if (!reply.ok()) {
+    call.outcome = PluginCall::Outcome::kError;
+    call.error = reply.error();
+  }
+  call.outputs.assign(reply.outputs().begin(), reply.outputs().end());
+  call.answer = std::move(*reply.mutable_answer());
+  call.answered = reply.answered();
+  return call;
+}
+
 PluginCall PluginProcess::Crashed() const {
   PluginCall call;
   call.outcome = PluginCall::Outcome::kCrashed;
@@ -303,15 +316,7 @@ PluginCall PluginProcess::Call(const pv1::HostRequest& request, const std::strin
       !Receive(&reply, limits_.call_deadline, what)) {
     return Crashed();
   }
-  PluginCall call;
-  if (!reply.ok()) {
-    call.outcome = PluginCall::Outcome::kError;
-    call.error = reply.error();
-  }
-  call.outputs.assign(reply.outputs().begin(), reply.outputs().end());
-  call.answer = std::move(*reply.mutable_answer());
-  call.answered = reply.answered();
-  return call;
+  return FromReply(reply);
 }
 
 void PluginProcess::OnEvents(const std::vector<std::string_view>& events,
@@ -332,12 +337,7 @@ void PluginProcess::OnEvents(const std::vector<std::string_view>& events,
       auto call = Crashed();
       return each(call);
     }
-    PluginCall call;
-    if (!reply.ok()) {
-      call.outcome = PluginCall::Outcome::kError;
-      call.error = reply.error();
-    }
-    call.outputs.assign(reply.outputs().begin(), reply.outputs().end());
+    auto call = FromReply(reply);
     each(call);
     if (!call.ok()) {
       return;

@@ -94,6 +94,23 @@ class PluginIsolationTest : public ServerTest {
         name, [state](const v1::PluginInfo& p) { return p.state() == state; }, timeout);
   }
 
+  // Until its process crashed at least once.
+  v1::PluginInfo WaitForCrash(const std::string& name) {
+    return WaitFor(name, [](const v1::PluginInfo& p) {
+      return p.state() == v1::PLUGIN_STATE_RESTARTING || p.restarts() > 0;
+    });
+  }
+
+  // Loads the hostile plugin with `config` while the meeting runs; it must end FAILED with a
+  // last error that says `why`, and the meeting go on.
+  void ExpectFailedSaying(const std::string& config, const std::string& why) {
+    StartMeeting();
+    ASSERT_TRUE(Load("hostile", kHostile, config).ok());
+    auto failed = WaitForState("hostile", v1::PLUGIN_STATE_FAILED);
+    EXPECT_NE(std::string::npos, failed.last_error().find(why)) << failed.last_error();
+    ExpectTheMeetingWentOn();
+  }
+
   grpc::Status Scores(std::map<std::string, int>* out) {
     v1::GetScoresRequest request;
     request.set_chapter("chapters/rome");
@@ -265,9 +282,7 @@ TEST_F(PluginIsolationTest, AHangInCreateOrOnEventIsKilledAtTheDeadline) {
 TEST_F(PluginIsolationTest, AnExceptionEscapingTheAbiIsACrashWithItsStderr) {
   StartMeeting();
   ASSERT_TRUE(Load("hostile", kHostile, R"({"mode": "throw", "seq": 3})").ok());
-  auto restarting = WaitFor("hostile", [](const v1::PluginInfo& p) {
-    return p.state() == v1::PLUGIN_STATE_RESTARTING || p.restarts() > 0;
-  });
+  auto restarting = WaitForCrash("hostile");
   EXPECT_NE(std::string::npos, restarting.last_error().find("signal 6")) << restarting.last_error();
   EXPECT_NE(std::string::npos, restarting.last_error().find("escaping the C ABI"))
       << "the last lines of its stderr: " << restarting.last_error();
@@ -277,30 +292,18 @@ TEST_F(PluginIsolationTest, AnExceptionEscapingTheAbiIsACrashWithItsStderr) {
 TEST_F(PluginIsolationTest, ALeakHitsTheMemoryLimitOfItsOwnProcess) {
   StartMeeting();
   ASSERT_TRUE(Load("hostile", kHostile, R"({"mode": "leak", "seq": 3})", 0, 256).ok());
-  auto crashed = WaitFor("hostile", [](const v1::PluginInfo& p) {
-    return p.state() == v1::PLUGIN_STATE_RESTARTING || p.restarts() > 0;
-  });
+  auto crashed = WaitForCrash("hostile");
   EXPECT_NE(std::string::npos, crashed.last_error().find("signal 6")) << crashed.last_error();
   EXPECT_EQ(256u, crashed.limits().memory_mib());
   ExpectTheMeetingWentOn();
 }
 
 TEST_F(PluginIsolationTest, GarbageOutputFailsThePluginNamingIt) {
-  StartMeeting();
-  ASSERT_TRUE(Load("hostile", kHostile, R"({"mode": "garbage", "seq": 3})").ok());
-  auto failed = WaitForState("hostile", v1::PLUGIN_STATE_FAILED);
-  EXPECT_NE(std::string::npos, failed.last_error().find("not a reciproca.plugin.v1.Output"))
-      << failed.last_error();
-  ExpectTheMeetingWentOn();
+  ExpectFailedSaying(R"({"mode": "garbage", "seq": 3})", "not a reciproca.plugin.v1.Output");
 }
 
 TEST_F(PluginIsolationTest, AFloodIsBoundedAndRecordsNothing) {
-  StartMeeting();
-  ASSERT_TRUE(Load("hostile", kHostile, R"({"mode": "flood", "seq": 3})").ok());
-  auto failed = WaitForState("hostile", v1::PLUGIN_STATE_FAILED);
-  EXPECT_NE(std::string::npos, failed.last_error().find("outputs in one call"))
-      << failed.last_error();
-  ExpectTheMeetingWentOn();
+  ExpectFailedSaying(R"({"mode": "flood", "seq": 3})", "outputs in one call");
   for (const auto& output : RecordedOutputs("chapters/rome")) {
     EXPECT_EQ(std::string::npos, output.plugin_output().output().key().find("flood:"));
   }
@@ -308,12 +311,7 @@ TEST_F(PluginIsolationTest, AFloodIsBoundedAndRecordsNothing) {
 
 TEST_F(PluginIsolationTest, AnOutputIntoAnotherChapterFailsThePlugin) {
   CreateChapter("other");
-  StartMeeting();
-  ASSERT_TRUE(Load("hostile", kHostile, R"({"mode": "cross"})").ok());
-  auto failed = WaitForState("hostile", v1::PLUGIN_STATE_FAILED);
-  EXPECT_NE(std::string::npos, failed.last_error().find("only into the chapter of the event"))
-      << failed.last_error();
-  ExpectTheMeetingWentOn();
+  ExpectFailedSaying(R"({"mode": "cross"})", "only into the chapter of the event");
   EXPECT_TRUE(RecordedOutputs("chapters/other").empty());
 }
 
@@ -416,9 +414,7 @@ TEST_F(PluginIsolationTest, ACrashDuringTheReplayAtStartNeverStopsTheServer) {
               {"hostile", kHostile, R"({"mode": "segfault", "seq": 2})"}};
   RestartServer();
   StartMeeting();
-  WaitFor("hostile", [](const v1::PluginInfo& p) {
-    return p.state() == v1::PLUGIN_STATE_RESTARTING || p.restarts() > 0;
-  });
+  WaitForCrash("hostile");
   ExpectTheMeetingWentOn();
 }
 
