@@ -289,19 +289,32 @@ Result<v1::PluginInfo> PluginHost::Unload(const std::string& name) {
   if (!instance) {
     return NotFound("plugin " + name + " is not loaded");
   }
-  {
-    std::lock_guard lock(instance->mu);
-    if (instance->state == v1::PLUGIN_STATE_UNLOADED) {
-      return FailedPrecondition("plugin " + name + " is already unloaded");
-    }
-    instance->state = v1::PLUGIN_STATE_UNLOADED;
+  if (instance->State() == v1::PLUGIN_STATE_UNLOADED) {
+    return FailedPrecondition("plugin " + name + " is already unloaded");
   }
-  boost::asio::post(instance->strand, [instance] {
+  // What was committed before the unload is delivered first (it is queued on the strand ahead
+  // of this), and its outputs recorded; the wait is bounded by the plugin's deadlines.
+  auto promise = std::make_shared<std::promise<void>>();
+  auto unloaded = promise->get_future();
+  boost::asio::post(instance->strand, [instance, promise] {
+    {
+      std::lock_guard lock(instance->mu);
+      instance->state = v1::PLUGIN_STATE_UNLOADED;
+    }
     instance->restart_timer.cancel();
     if (auto runtime = instance->Runtime()) {
       runtime->Destroy();
     }
+    promise->set_value();
   });
+  const auto deadline = SteadyClock::now() + instance->spec.limits.start_deadline;
+  if (unloaded.wait_until(deadline) != std::future_status::ready) {
+    std::lock_guard lock(instance->mu);
+    instance->state = v1::PLUGIN_STATE_UNLOADED;  // its call is stuck: stop using it now
+  }
+  while (instance->outputs_in_flight.load() > 0 && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   spdlog::info("plugin {} unloaded", name);
   return Info(*instance);
 }

@@ -153,7 +153,11 @@ class PluginIsolationTest : public ServerTest {
   // Ends the meeting and checks it went on: every referral acknowledged promptly, the healthy
   // plugin saw them all, and (after a restart of the server) nothing acknowledged is lost.
   void ExpectTheMeetingWentOn() {
-    std::this_thread::sleep_for(200ms);
+    // A meeting of a few referrals at least, however loaded the machine.
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (acknowledged_ < 5 && refused_ == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
     StopMeeting();
     EXPECT_EQ(0, refused_.load());
     EXPECT_GT(acknowledged_.load(), 3);
@@ -163,8 +167,8 @@ class PluginIsolationTest : public ServerTest {
     const int expected = acknowledged_.load() + extra_referrals_;
     // "healthy" sorts before "hostile": it answers the scores.
     std::map<std::string, int> scores;
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < deadline &&
+    const auto scored_by = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < scored_by &&
            (!Scores(&scores).ok() || scores[ana_.member.name()] != expected)) {
       std::this_thread::sleep_for(20ms);
     }
