@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "server/app/server.h"
+#include "server/plugins/plugin_spec.h"
 
 namespace {
 
@@ -104,11 +105,11 @@ void ReadConfigFile(const std::string& path, Settings& settings) {
         throw std::invalid_argument(path + ": \"plugins\" must be a list");
       }
       for (const auto& plugin : value) {
-        if (!plugin.is_object() || !plugin.contains("path") || !plugin["path"].is_string()) {
-          throw std::invalid_argument(path + ": each plugin needs a \"path\"");
+        auto spec = reciproca::plugins::PluginSpecFromJson(plugin);
+        if (!spec.ok()) {
+          throw std::invalid_argument(path + ": " + spec.error().message);
         }
-        settings.plugins.push_back({plugin.value("name", ""), plugin["path"].get<std::string>(),
-                                    plugin.contains("config") ? plugin["config"].dump() : ""});
+        settings.plugins.push_back(std::move(spec).value());
       }
     } else if (IsSetting(key)) {
       settings.values[key] = value.is_string() ? value.get<std::string>() : value.dump();

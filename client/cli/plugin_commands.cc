@@ -75,12 +75,15 @@ int PluginList(Context& context, const ParsedArgs&) {
     PrintJson(response);
     return 0;
   }
-  std::vector<std::vector<std::string>> rows = {
-      {"NAME", "PLUGIN", "VERSION", "STATE", "EVENTS", "OUTPUTS", "LAST ERROR"}};
+  std::vector<std::vector<std::string>> rows = {{"NAME", "PLUGIN", "VERSION", "STATE", "ISOLATION",
+                                                 "PID", "RESTARTS", "EVENTS", "BEHIND", "OUTPUTS",
+                                                 "MEMORY MIB", "MEAN CALL US", "LAST ERROR"}};
   for (const auto& p : response.plugins()) {
     rows.push_back({p.name(), p.plugin_name(), p.version(), EnumWord(p.state()),
-                    std::to_string(p.events_seen()), std::to_string(p.outputs_recorded()),
-                    p.last_error()});
+                    EnumWord(p.isolation()), std::to_string(p.pid()), std::to_string(p.restarts()),
+                    std::to_string(p.events_seen()), std::to_string(p.events_behind()),
+                    std::to_string(p.outputs_recorded()), std::to_string(p.memory_bytes() >> 20),
+                    std::to_string(p.mean_call_micros()), p.last_error()});
   }
   PrintTable(rows);
   if (response.plugins().empty()) {
@@ -89,13 +92,20 @@ int PluginList(Context& context, const ParsedArgs&) {
   return 0;
 }
 
+// Load, unload and reload are not idempotent (a second load of a plugin whose create() is slow
+// would run it twice): one attempt, never retried.
+void CallOnce(Context& context, const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+  auto rpc = context.client().NewContext();
+  context.Check(call(rpc.get()));
+}
+
 int PluginLoad(Context& context, const ParsedArgs& args) {
   v1::LoadPluginRequest request;
   request.set_path(args.Positional(0));
   request.set_name(args.Get("name"));
   request.set_config_json(ConfigJson(args));
   v1::PluginInfo info;
-  context.Call([&](grpc::ClientContext* rpc) {
+  CallOnce(context, [&](grpc::ClientContext* rpc) {
     return context.client().plugins().LoadPlugin(rpc, request, &info);
   });
   PrintPlugin(context, info);
@@ -106,7 +116,7 @@ int PluginUnload(Context& context, const ParsedArgs& args) {
   v1::UnloadPluginRequest request;
   request.set_name(args.Positional(0));
   v1::PluginInfo info;
-  context.Call([&](grpc::ClientContext* rpc) {
+  CallOnce(context, [&](grpc::ClientContext* rpc) {
     return context.client().plugins().UnloadPlugin(rpc, request, &info);
   });
   PrintPlugin(context, info);
@@ -118,7 +128,7 @@ int PluginReload(Context& context, const ParsedArgs& args) {
   request.set_name(args.Positional(0));
   request.set_config_json(ConfigJson(args));
   v1::PluginInfo info;
-  context.Call([&](grpc::ClientContext* rpc) {
+  CallOnce(context, [&](grpc::ClientContext* rpc) {
     return context.client().plugins().ReloadPlugin(rpc, request, &info);
   });
   PrintPlugin(context, info);

@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* PluginService::LoadPlugin(grpc::CallbackServerContext*
                                                     const v1::LoadPluginRequest* request,
                                                     v1::PluginInfo* response) {
   return AsAdmin(context, [this, request, response] {
-    return Assign(response, host_.Load({request->name(), request->path(), request->config_json()}));
+    return Assign(response, host_.Load(plugins::PluginSpecFromRequest(*request)));
   });
 }
 

@@ -1,21 +1,28 @@
 #include "server/plugins/plugin_host.h"
 
+#include <unistd.h>
+
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <deque>
 #include <future>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "server/domain/validation.h"
 #include "server/engine/tokens.h"
+#include "server/plugins/in_process_runtime.h"
 #include "server/plugins/plugin_library.h"
 
 namespace reciproca::plugins {
 namespace {
 
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using SteadyClock = std::chrono::steady_clock;
 constexpr int kReplayPage = 512;
 
 domain::Principal HostPrincipal() {
@@ -29,28 +36,70 @@ std::string CapabilityName(uint64_t capability) {
   return names.empty() ? "these" : names.front();
 }
 
+std::string DefaultHostExecutable() {
+  if (const char* path = std::getenv("RECIPROCA_PLUGIN_HOST"); path && *path) {
+    return path;
+  }
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / "reciproca-plugin-host").string();
+}
+
+constexpr std::string_view kWorkRootPrefix = "reciproca-plugins-";
+
+// $TMPDIR/reciproca-plugins-{pid}. Roots left by servers that were killed (no process of that
+// pid any more) are removed on the way.
+std::filesystem::path DefaultWorkRoot() {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::filesystem::path parent(tmp && *tmp ? tmp : "/tmp");
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kWorkRootPrefix, 0) == 0 &&
+        !std::filesystem::exists("/proc/" + name.substr(kWorkRootPrefix.size()), ec)) {
+      std::filesystem::remove_all(entry.path(), ec);
+    }
+  }
+  return parent / (std::string(kWorkRootPrefix) + std::to_string(getpid()));
+}
+
 }  // namespace
 
 struct PluginHost::Instance {
-  explicit Instance(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)) {}
+  Instance(boost::asio::io_context& io, boost::asio::io_context& timers)
+      : strand(boost::asio::make_strand(io)), restart_timer(timers) {}
 
   Strand strand;
   PluginSpec spec;
-  PluginLibrary library;
-  reciproca_host host{};
+  // Out of process: the server's copy of the library, opened by each process started for it.
+  std::filesystem::path library_copy;
+  std::string copy_name;
+  PluginDescription description;
+  boost::asio::steady_timer restart_timer;
 
   // Touched on the strand only.
-  void* plugin = nullptr;
   std::map<std::string, int64_t> next_seq;
-  std::vector<plugin::v1::Output> emitted;
+  std::deque<SteadyClock::time_point> crashes;
+  SteadyClock::time_point minute_start{};
+  int minute_outputs = 0;
 
   // Shared with other threads.
   mutable std::mutex mu;
+  // Replaced on the strand (a restart); read elsewhere for pid, memory and Abort.
+  std::shared_ptr<PluginRuntime> runtime;
   v1::PluginState state = v1::PLUGIN_STATE_LOADING;
   std::string last_error;
+  int64_t restarts = 0;
+  std::map<std::string, int64_t> delivered;  // per chapter, the last seq delivered
+  std::set<std::string> behind;              // chapters to catch up from the store
+  bool catch_up_posted = false;
+  int64_t calls = 0;
+  int64_t call_micros = 0;
+  int64_t max_call_micros = 0;
   std::atomic<int64_t> events_seen{0};
   std::atomic<int64_t> outputs_recorded{0};
   std::atomic<int> outputs_in_flight{0};
+  std::atomic<int> queued{0};
 
   v1::PluginState State() const {
     std::lock_guard lock(mu);
@@ -60,27 +109,62 @@ struct PluginHost::Instance {
     const auto s = State();
     return s == v1::PLUGIN_STATE_LOADING || s == v1::PLUGIN_STATE_ACTIVE;
   }
+  std::shared_ptr<PluginRuntime> Runtime() const {
+    std::lock_guard lock(mu);
+    return runtime;
+  }
+  void Timed(SteadyClock::time_point since, int64_t n) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - since).count();
+    std::lock_guard lock(mu);
+    calls += n;
+    call_micros += micros;
+    max_call_micros = std::max(max_call_micros, micros / std::max<int64_t>(n, 1));
+  }
   const std::string& name() const { return spec.name; }
 };
 
+// One Query on its way through the plugins that can answer it.
+struct PluginHost::QueryCall {
+  uint64_t capability = 0;
+  plugin::v1::Query query;
+  std::function<void(Result<plugin::v1::QueryAnswer>)> done;
+  std::vector<std::shared_ptr<Instance>> candidates;
+  size_t next = 0;
+  // Why the plugins tried so far did not answer.
+  std::string unavailable;
+  std::string failed;
+};
+
 PluginHost::PluginHost(engine::Engine& engine, std::filesystem::path cache_dir,
-                       std::chrono::milliseconds tick_interval)
+                       std::chrono::milliseconds tick_interval, PluginHostOptions options)
     : engine_(engine),
       cache_dir_(std::move(cache_dir)),
       tick_interval_(tick_interval),
+      options_(std::move(options)),
       work_(std::make_unique<
             boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_.get_executor())),
-      tick_timer_(io_) {
+      timers_work_(std::make_unique<
+                   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          timers_.get_executor())),
+      tick_timer_(timers_) {
+  if (options_.host_executable.empty()) {
+    options_.host_executable = DefaultHostExecutable();
+  }
+  if (options_.work_root.empty()) {
+    options_.work_root = DefaultWorkRoot();
+  }
   // Copies left by an earlier run are not in use by this process: unlink them (a mapped file
   // stays valid after unlink; only overwriting it in place would not).
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(cache_dir_, ec)) {
     std::filesystem::remove(entry.path(), ec);
   }
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
+  timer_thread_ = std::thread([this] { timers_.run(); });
   engine_.SetCommitObserver(
       [this](const std::string& chapter, const std::vector<stream::FeedEvent>& events) {
         OnCommitted(chapter, events);
@@ -109,78 +193,95 @@ Result<v1::PluginInfo> PluginHost::Load(PluginSpec spec) {
   }
   std::shared_ptr<Instance> previous = Find(spec.name);
   if (previous && previous->State() != v1::PLUGIN_STATE_UNLOADED) {
-    return AlreadyExists("plugin " + spec.name + " is already loaded; reload or unload it");
+    return AlreadyExists("plugin " + spec.name + " is already loaded; reload it or unload it");
   }
   return Start(std::move(spec));
 }
 
-Result<v1::PluginInfo> PluginHost::Start(PluginSpec spec) {
-  {
-    uint64_t copy;
-    {
-      std::lock_guard lock(mu_);
-      copy = ++copies_;
+Result<void> PluginHost::Launch(Instance& instance, PluginDescription* description) {
+  const auto& spec = instance.spec;
+  auto log = [name = spec.name, self = &instance](int level, const std::string& message) {
+    const auto spd = level >= RECIPROCA_LOG_ERROR  ? spdlog::level::err
+                     : level >= RECIPROCA_LOG_WARN ? spdlog::level::warn
+                     : level >= RECIPROCA_LOG_INFO ? spdlog::level::info
+                                                   : spdlog::level::debug;
+    spdlog::log(spd, "plugin {}: {}", name, message);
+    if (level >= RECIPROCA_LOG_ERROR) {
+      std::lock_guard lock(self->mu);
+      self->last_error = message;
     }
-    auto library = OpenPluginLibrary(
-        spec.path, cache_dir_,
-        spec.name + "-" + std::to_string(copy) + "-" + engine::RandomHex(6) + ".so");
-    if (!library.ok()) {
-      return library.error();
-    }
-    auto instance = std::make_shared<Instance>(io_);
-    instance->spec = spec;
-    instance->library = std::move(library).value();
-    instance->host.struct_size = sizeof(reciproca_host);
-    instance->host.abi_major = RECIPROCA_PLUGIN_ABI_MAJOR;
-    instance->host.abi_minor = RECIPROCA_PLUGIN_ABI_MINOR;
-    instance->host.context = instance.get();
-    instance->host.emit = [](void* context, const uint8_t* data, size_t size) {
-      auto* self = static_cast<Instance*>(context);
-      plugin::v1::Output output;
-      if (output.ParseFromArray(data, static_cast<int>(size))) {
-        self->emitted.push_back(std::move(output));
-      } else {
-        spdlog::warn("plugin {}: emitted bytes that are not a reciproca.plugin.v1.Output",
-                     self->name());
+  };
+  std::shared_ptr<PluginRuntime> runtime;
+  if (spec.in_process) {
+    runtime = std::make_shared<InProcessRuntime>(spec.name, spec.path, cache_dir_,
+                                                 instance.copy_name, std::move(log));
+  } else {
+    if (instance.library_copy.empty()) {
+      // The server only copies the file; opening it (which runs the plugin's static
+      // constructors) happens in the plugin host.
+      auto copy = CopyPluginLibrary(spec.path, cache_dir_, instance.copy_name);
+      if (!copy.ok()) {
+        return copy.error();
       }
-    };
-    instance->host.log = [](void* context, int level, const char* message) {
-      auto* self = static_cast<Instance*>(context);
-      const auto spd = level >= RECIPROCA_LOG_ERROR  ? spdlog::level::err
-                       : level >= RECIPROCA_LOG_WARN ? spdlog::level::warn
-                       : level >= RECIPROCA_LOG_INFO ? spdlog::level::info
-                                                     : spdlog::level::debug;
-      spdlog::log(spd, "plugin {}: {}", self->name(), message ? message : "");
-      if (level >= RECIPROCA_LOG_ERROR) {
-        std::lock_guard lock(self->mu);
-        self->last_error = message ? message : "";
-      }
-    };
-    plugin::v1::PluginConfig config;
-    config.set_plugin_name(spec.name);
-    config.set_json(spec.config_json);
-    const std::string config_bytes = config.SerializeAsString();
-    instance->plugin = instance->library.table->create(
-        &instance->host, reinterpret_cast<const uint8_t*>(config_bytes.data()),
-        config_bytes.size());
-    if (!instance->plugin) {
-      std::lock_guard lock(instance->mu);
-      return FailedPrecondition(
-          "plugin " + spec.name + " refused to start: " +
-          (instance->last_error.empty() ? "create() returned NULL" : instance->last_error));
+      instance.library_copy = *copy;
     }
-    {
-      std::lock_guard lock(mu_);
-      if (auto it = instances_.find(spec.name); it != instances_.end()) {
-        retired_.push_back(it->second);
-      }
-      instances_[spec.name] = instance;
-    }
-    spdlog::info("plugin {} {} loaded from {} (ABI {}); replaying the log", spec.name,
-                 instance->library.table->version, spec.path, instance->library.abi_version);
-    Replay(instance);
-    return Info(*instance);
+    runtime =
+        std::make_shared<PluginProcess>(spec.name, options_.host_executable, instance.library_copy,
+                                        spec.path, options_.work_root, spec.limits, std::move(log));
   }
+  plugin::v1::PluginConfig config;
+  config.set_plugin_name(spec.name);
+  config.set_json(spec.config_json);
+  auto started = runtime->Start(config.SerializeAsString());
+  if (!started.ok()) {
+    return started.error();
+  }
+  *description = std::move(started).value();
+  std::lock_guard lock(instance.mu);
+  instance.runtime = std::move(runtime);
+  return {};
+}
+
+Result<v1::PluginInfo> PluginHost::Start(PluginSpec spec) {
+  auto instance = std::make_shared<Instance>(io_, timers_);
+  instance->spec = std::move(spec);
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      return Error{ErrorCode::kUnavailable, "the server is stopping"};
+    }
+    instance->copy_name =
+        instance->name() + "-" + std::to_string(++copies_) + "-" + engine::RandomHex(6) + ".so";
+  }
+  // create() runs on the plugin's strand (never on the caller's thread, a gRPC one), in its
+  // own process unless it is in-process; the caller waits at most the start deadline.
+  auto promise = std::make_shared<std::promise<Result<void>>>();
+  auto launched = promise->get_future();
+  boost::asio::post(instance->strand, [this, instance, promise] {
+    promise->set_value(Launch(*instance, &instance->description));
+  });
+  const auto wait = instance->spec.limits.start_deadline + std::chrono::seconds(2);
+  if (launched.wait_for(wait) != std::future_status::ready) {
+    return Error{ErrorCode::kUnavailable, "plugin " + instance->name() +
+                                              ": create() did not return within " +
+                                              std::to_string(wait.count()) + " ms"};
+  }
+  if (auto s = launched.get(); !s.ok()) {
+    return s.error();
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = instances_.find(instance->name()); it != instances_.end()) {
+      retired_.push_back(it->second);
+    }
+    instances_[instance->name()] = instance;
+  }
+  const auto& d = instance->description;
+  spdlog::info("plugin {} {} loaded from {} (ABI {}, {}); replaying the log", instance->name(),
+               d.version, instance->spec.path, d.abi_version,
+               instance->spec.in_process ? "in process" : "out of process: " + d.sandbox);
+  Replay(instance);
+  return Info(*instance);
 }
 
 Result<v1::PluginInfo> PluginHost::Unload(const std::string& name) {
@@ -188,18 +289,33 @@ Result<v1::PluginInfo> PluginHost::Unload(const std::string& name) {
   if (!instance) {
     return NotFound("plugin " + name + " is not loaded");
   }
-  {
-    std::lock_guard lock(instance->mu);
-    if (instance->state == v1::PLUGIN_STATE_UNLOADED) {
-      return FailedPrecondition("plugin " + name + " is already unloaded");
-    }
-    instance->state = v1::PLUGIN_STATE_UNLOADED;
+  if (instance->State() == v1::PLUGIN_STATE_UNLOADED) {
+    return FailedPrecondition("plugin " + name + " is already unloaded");
   }
-  boost::asio::post(instance->strand, [instance] {
-    instance->library.table->destroy(instance->plugin);
-    instance->plugin = nullptr;
+  // What was committed before the unload is delivered first (it is queued on the strand ahead
+  // of this), and its outputs recorded; the wait is bounded by the plugin's deadlines.
+  auto promise = std::make_shared<std::promise<void>>();
+  auto unloaded = promise->get_future();
+  boost::asio::post(instance->strand, [instance, promise] {
+    {
+      std::lock_guard lock(instance->mu);
+      instance->state = v1::PLUGIN_STATE_UNLOADED;
+    }
+    instance->restart_timer.cancel();
+    if (auto runtime = instance->Runtime()) {
+      runtime->Destroy();
+    }
+    promise->set_value();
   });
-  spdlog::info("plugin {} unloaded (its library stays mapped)", name);
+  const auto deadline = SteadyClock::now() + instance->spec.limits.start_deadline;
+  if (unloaded.wait_until(deadline) != std::future_status::ready) {
+    std::lock_guard lock(instance->mu);
+    instance->state = v1::PLUGIN_STATE_UNLOADED;  // its call is stuck: stop using it now
+  }
+  while (instance->outputs_in_flight.load() > 0 && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  spdlog::info("plugin {} unloaded", name);
   return Info(*instance);
 }
 
@@ -228,20 +344,27 @@ Result<v1::PluginInfo> PluginHost::Reload(const std::string& name, const std::st
     old->state = previous;  // keep the old build as it was
     return loaded;
   }
-  if (previous == v1::PLUGIN_STATE_UNLOADED) {
-    return loaded;  // its instance was destroyed at unload
-  }
   boost::asio::post(old->strand, [old] {
-    old->library.table->destroy(old->plugin);
-    old->plugin = nullptr;
+    old->restart_timer.cancel();
+    if (auto runtime = old->Runtime()) {
+      runtime->Destroy();
+    }
   });
   return loaded;
 }
 
-std::vector<v1::PluginInfo> PluginHost::List() const {
-  std::vector<v1::PluginInfo> out;
+std::vector<std::shared_ptr<PluginHost::Instance>> PluginHost::All() const {
+  std::vector<std::shared_ptr<Instance>> all;
   std::lock_guard lock(mu_);
   for (const auto& [name, instance] : instances_) {
+    all.push_back(instance);
+  }
+  return all;
+}
+
+std::vector<v1::PluginInfo> PluginHost::List() const {
+  std::vector<v1::PluginInfo> out;
+  for (const auto& instance : All()) {
     out.push_back(Info(*instance));
   }
   return out;
@@ -249,20 +372,54 @@ std::vector<v1::PluginInfo> PluginHost::List() const {
 
 v1::PluginInfo PluginHost::Info(const Instance& instance) const {
   v1::PluginInfo info;
-  const auto* table = instance.library.table;
+  const auto& d = instance.description;
   info.set_name(instance.name());
-  info.set_plugin_name(table->name);
-  info.set_version(table->version);
-  info.set_abi_version(instance.library.abi_version);
+  info.set_plugin_name(d.name);
+  info.set_version(d.version);
+  info.set_abi_version(d.abi_version);
   info.set_path(instance.spec.path);
   info.set_events_seen(instance.events_seen.load());
   info.set_outputs_recorded(instance.outputs_recorded.load());
-  for (auto& capability : CapabilityNames(table->capabilities)) {
+  for (auto& capability : CapabilityNames(d.capabilities)) {
     info.add_capabilities(capability);
   }
-  std::lock_guard lock(instance.mu);
-  info.set_state(instance.state);
-  info.set_last_error(instance.last_error);
+  info.set_isolation(instance.spec.in_process ? v1::PLUGIN_ISOLATION_IN_PROCESS
+                                              : v1::PLUGIN_ISOLATION_OUT_OF_PROCESS);
+  info.set_sandbox(d.sandbox);
+  if (!instance.spec.in_process) {
+    const auto& limits = instance.spec.limits;
+    info.mutable_limits()->set_call_deadline_ms(
+        static_cast<uint32_t>(limits.call_deadline.count()));
+    info.mutable_limits()->set_memory_mib(static_cast<uint32_t>(limits.memory_mib));
+    info.mutable_limits()->set_max_outputs_per_call(
+        static_cast<uint32_t>(limits.max_outputs_per_call));
+    info.mutable_limits()->set_max_output_bytes(static_cast<uint32_t>(limits.max_output_bytes));
+  }
+  std::map<std::string, int64_t> latest;
+  {
+    std::lock_guard lock(mu_);
+    latest = latest_seq_;
+  }
+  std::shared_ptr<PluginRuntime> runtime;
+  {
+    std::lock_guard lock(instance.mu);
+    info.set_state(instance.state);
+    info.set_last_error(instance.last_error);
+    info.set_restarts(instance.restarts);
+    info.set_mean_call_micros(instance.calls ? instance.call_micros / instance.calls : 0);
+    info.set_max_call_micros(instance.max_call_micros);
+    int64_t behind = 0;
+    for (const auto& [chapter, seq] : latest) {
+      const auto it = instance.delivered.find(chapter);
+      behind += std::max<int64_t>(0, seq - (it == instance.delivered.end() ? 0 : it->second));
+    }
+    info.set_events_behind(behind);
+    runtime = instance.runtime;
+  }
+  if (runtime) {
+    info.set_pid(runtime->pid());
+    info.set_memory_bytes(runtime->MemoryBytes());
+  }
   return info;
 }
 
@@ -273,145 +430,264 @@ std::shared_ptr<PluginHost::Instance> PluginHost::Find(const std::string& name) 
 }
 
 void PluginHost::Replay(const std::shared_ptr<Instance>& instance) {
-  boost::asio::post(instance->strand, [this, instance] {
-    for (const auto& chapter : engine_.ListChapters(HostPrincipal())) {
-      CatchUp(*instance, chapter.name(), std::numeric_limits<int64_t>::max());
+  boost::asio::post(instance->strand, [this, instance] { ReplayNow(instance); });
+}
+
+void PluginHost::ReplayNow(const std::shared_ptr<Instance>& instance) {
+  for (const auto& chapter : engine_.ListChapters(HostPrincipal())) {
+    CatchUp(instance, chapter.name(), std::numeric_limits<int64_t>::max());
+  }
+  {
+    std::lock_guard lock(instance->mu);
+    if (instance->state != v1::PLUGIN_STATE_LOADING) {
+      return;
     }
-    {
-      std::lock_guard lock(instance->mu);
-      if (instance->state != v1::PLUGIN_STATE_LOADING) {
-        return;
-      }
-      instance->state = v1::PLUGIN_STATE_ACTIVE;
-    }
-    spdlog::info("plugin {} is live after replaying {} events", instance->name(),
-                 instance->events_seen.load());
-    // Rules about time judge the rebuilt state against today at once, not at the next tick
-    // (and never during the replay: ticks queue behind it on the strand).
-    Tick(*instance);
-  });
+    instance->state = v1::PLUGIN_STATE_ACTIVE;
+  }
+  spdlog::info("plugin {} is live after replaying {} events", instance->name(),
+               instance->events_seen.load());
+  // Rules about time judge the rebuilt state against today at once, not at the next tick
+  // (and never during the replay: ticks queue behind it on the strand).
+  Tick(instance);
 }
 
 void PluginHost::OnCommitted(const std::string& chapter,
                              const std::vector<stream::FeedEvent>& events) {
-  std::vector<std::shared_ptr<Instance>> targets;
+  if (events.empty()) {
+    return;
+  }
   {
     std::lock_guard lock(mu_);
-    for (const auto& [name, instance] : instances_) {
-      targets.push_back(instance);
-    }
+    latest_seq_[chapter] = events.back().seq;
   }
-  for (auto& instance : targets) {
+  for (auto& instance : All()) {
     if (!instance->Usable()) {
       continue;
     }
-    boost::asio::post(instance->strand, [this, instance, chapter, events] {
-      for (const auto& event : events) {
-        if (!instance->Usable()) {
-          return;
-        }
-        int64_t& next = instance->next_seq.try_emplace(chapter, 1).first->second;
-        if (event.seq < next) {
-          continue;  // seen in the replay already
-        }
-        if (event.seq > next) {
-          CatchUp(*instance, chapter, event.seq - 1);
-        }
-        if (event.seq != next) {
-          return Fail(*instance, "events of " + chapter + " before seq " +
-                                     std::to_string(event.seq) + " could not be read");
-        }
-        Deliver(*instance, chapter, event.seq,
-                reinterpret_cast<const uint8_t*>(event.bytes.view().data()), event.bytes.size());
-        ++next;
+    if (instance->queued.load() >= options_.max_queued_batches) {
+      // Behind: rather than queue without bound, it catches up from the store.
+      std::lock_guard lock(instance->mu);
+      instance->behind.insert(chapter);
+      if (!instance->catch_up_posted) {
+        instance->catch_up_posted = true;
+        boost::asio::post(instance->strand, [this, instance] {
+          std::set<std::string> chapters;
+          {
+            std::lock_guard lock(instance->mu);
+            chapters.swap(instance->behind);
+            instance->catch_up_posted = false;
+          }
+          for (const auto& c : chapters) {
+            CatchUp(instance, c, std::numeric_limits<int64_t>::max());
+          }
+        });
       }
+      continue;
+    }
+    ++instance->queued;
+    boost::asio::post(instance->strand, [this, instance, chapter, events] {
+      --instance->queued;
+      DeliverLive(instance, chapter, events);
     });
   }
 }
 
-void PluginHost::CatchUp(Instance& instance, const std::string& chapter, int64_t up_to) {
-  int64_t& next = instance.next_seq.try_emplace(chapter, 1).first->second;
-  std::vector<store::StoredEvent> page;
-  while (next <= up_to && instance.Usable()) {
-    if (auto s = engine_.store().ReadEvents(chapter, next - 1, kReplayPage, &page); !s.ok()) {
-      return Fail(instance, "reading the log of " + chapter + ": " + s.error().message);
-    }
-    if (page.empty()) {
+void PluginHost::DeliverLive(const std::shared_ptr<Instance>& instance, const std::string& chapter,
+                             const std::vector<stream::FeedEvent>& events) {
+  if (!instance->Usable()) {
+    return;
+  }
+  const int64_t next = instance->next_seq.try_emplace(chapter, 1).first->second;
+  const auto first = std::find_if(events.begin(), events.end(),
+                                  [next](const stream::FeedEvent& e) { return e.seq >= next; });
+  if (first == events.end()) {
+    return;  // seen in the replay already
+  }
+  if (first->seq > next) {
+    CatchUp(instance, chapter, first->seq - 1);
+    if (!instance->Usable()) {
       return;
     }
+  }
+  if (instance->next_seq[chapter] != first->seq) {
+    return Fail(*instance, "events of " + chapter + " before seq " + std::to_string(first->seq) +
+                               " could not be read");
+  }
+  std::vector<Pending> batch;
+  for (auto it = first; it != events.end(); ++it) {
+    batch.push_back({it->seq, it->bytes.view()});
+  }
+  Deliver(instance, chapter, batch);
+}
+
+void PluginHost::CatchUp(const std::shared_ptr<Instance>& instance, const std::string& chapter,
+                         int64_t up_to) {
+  std::vector<store::StoredEvent> page;
+  while (instance->Usable()) {
+    const int64_t next = instance->next_seq.try_emplace(chapter, 1).first->second;
+    if (next > up_to) {
+      return;
+    }
+    if (auto s = engine_.store().ReadEvents(chapter, next - 1, kReplayPage, &page); !s.ok()) {
+      return Fail(*instance, "reading the log of " + chapter + ": " + s.error().message);
+    }
+    std::vector<Pending> batch;
     for (const auto& event : page) {
-      if (event.seq > up_to || !instance.Usable()) {
-        return;
+      if (event.seq > up_to) {
+        break;
       }
-      Deliver(instance, chapter, event.seq, reinterpret_cast<const uint8_t*>(event.bytes.data()),
-              event.bytes.size());
-      ++next;
+      batch.push_back({event.seq, event.bytes});
+    }
+    if (batch.empty()) {
+      return;
+    }
+    Deliver(instance, chapter, batch);
+    if (instance->next_seq[chapter] == next) {
+      return;  // nothing was delivered (its process died): the restart replays
     }
   }
 }
 
-void PluginHost::Deliver(Instance& instance, const std::string& chapter, int64_t seq,
-                         const uint8_t* data, size_t size) {
-  const auto* table = instance.library.table;
-  const reciproca_status status = table->on_event(instance.plugin, data, size);
-  ++instance.events_seen;
-  RecordOutputs(instance);
-  if (status != RECIPROCA_OK) {
-    Fail(instance, "on_event(" + chapter + "#" + std::to_string(seq) +
-                       "): " + table->last_error(instance.plugin));
+void PluginHost::Deliver(const std::shared_ptr<Instance>& instance, const std::string& chapter,
+                         const std::vector<Pending>& events) {
+  auto runtime = instance->Runtime();
+  if (!runtime) {
+    return;
   }
+  std::vector<std::string_view> bytes;
+  bytes.reserve(events.size());
+  for (const auto& e : events) {
+    bytes.push_back(e.bytes);
+  }
+  size_t index = 0;
+  const auto since = SteadyClock::now();
+  runtime->OnEvents(bytes, [&](PluginCall& call) {
+    const int64_t seq = events[index++].seq;
+    const std::string where = "on_event(" + chapter + "#" + std::to_string(seq) + ")";
+    if (call.outcome == PluginCall::Outcome::kCrashed) {
+      return OnCrash(instance, where + ": " + call.error);
+    }
+    ++instance->events_seen;
+    instance->next_seq[chapter] = seq + 1;
+    {
+      std::lock_guard lock(instance->mu);
+      instance->delivered[chapter] = seq;
+    }
+    if (!RecordOutputs(*instance, call.outputs, chapter)) {
+      call.outcome = PluginCall::Outcome::kError;  // stop the batch: the plugin failed
+      return;
+    }
+    if (!call.ok()) {
+      Fail(*instance, where + ": " + call.error);
+    }
+  });
+  instance->Timed(since, static_cast<int64_t>(index));
 }
 
-void PluginHost::RecordOutputs(Instance& instance) {
-  std::vector<plugin::v1::Output> emitted;
-  emitted.swap(instance.emitted);
-  for (auto& output : emitted) {
-    auto request = std::make_shared<plugin::v1::Output>(std::move(output));
-    auto response = std::make_shared<v1::Event>();
-    engine::Mutation mutation;
-    mutation.principal = HostPrincipal();
-    mutation.chapter = request->chapter();
-    mutation.method = "RecordPluginOutput";
-    mutation.request = request.get();
-    // The key decides what "the same output" is; hashed to fit a request_id.
-    mutation.request_id =
-        "plugin:" + instance.name() + ":" + engine::Sha256Hex(request->key()).substr(0, 32);
-    const std::string plugin_name = instance.name();
-    mutation.decide = [plugin_name, request](const domain::Chapter& chapter,
-                                             const domain::Context& context) {
-      return chapter.DecideRecordPluginOutput(context, plugin_name, *request);
-    };
-    Instance* counted = &instance;
-    mutation.respond = [counted, response](const domain::Chapter&, const domain::Events& events,
-                                           store::Commit&) {
-      ++counted->outputs_recorded;
-      *response = events.front();
-      return Status{};
-    };
-    mutation.response = response.get();
-    ++instance.outputs_in_flight;
-    // `instance` outlives this: instances are never freed while the host runs.
-    engine_.Mutate(std::move(mutation), [counted, request, response](const Status& status) {
-      if (!status.ok()) {
-        const bool repeat = status.error().reason == ErrorReason::kRequestIdReused;
-        if (repeat) {
-          spdlog::debug("plugin {}: output {} was recorded before with other content",
-                        counted->name(), request->key());
-        } else {
-          spdlog::warn("plugin {}: output {} not recorded: {}", counted->name(), request->key(),
-                       status.error().message);
-          std::lock_guard lock(counted->mu);
-          counted->last_error = "output " + request->key() + ": " + status.error().message;
-        }
-      }
-      --counted->outputs_in_flight;
-    });
+bool PluginHost::RecordOutputs(Instance& instance, const std::vector<std::string>& outputs,
+                               const std::string& chapter) {
+  if (outputs.empty()) {
+    return true;
   }
+  const auto& limits = instance.spec.limits;
+  if (outputs.size() > limits.max_outputs_per_call) {
+    Fail(instance, "emitted " + std::to_string(outputs.size()) +
+                       " outputs in one call; the limit is " +
+                       std::to_string(limits.max_outputs_per_call));
+    return false;
+  }
+  std::vector<std::shared_ptr<plugin::v1::Output>> parsed;
+  for (const auto& bytes : outputs) {
+    if (bytes.size() > limits.max_output_bytes) {
+      Fail(instance, "emitted an output of " + std::to_string(bytes.size()) +
+                         " bytes; the limit is " + std::to_string(limits.max_output_bytes));
+      return false;
+    }
+    auto output = std::make_shared<plugin::v1::Output>();
+    if (!output->ParseFromString(bytes)) {
+      Fail(instance, "emitted bytes that are not a reciproca.plugin.v1.Output");
+      return false;
+    }
+    // A plugin records into the chapter whose event it handles; from a tick, only into a
+    // chapter it has been delivered.
+    if (!chapter.empty() && output->chapter() != chapter) {
+      Fail(instance, "output " + output->key() + " is for " + output->chapter() +
+                         " while handling an event of " + chapter +
+                         ": a plugin records only into the chapter of the event");
+      return false;
+    }
+    if (chapter.empty() && !instance.next_seq.count(output->chapter())) {
+      Fail(instance, "output " + output->key() + " is for " + output->chapter() +
+                         ", a chapter it was never delivered");
+      return false;
+    }
+    parsed.push_back(std::move(output));
+  }
+  if (instance.State() == v1::PLUGIN_STATE_ACTIVE) {
+    // Live outputs are bounded per minute too (a replay's are repeats, recorded once).
+    const auto now = SteadyClock::now();
+    if (now - instance.minute_start >= std::chrono::minutes(1)) {
+      instance.minute_start = now;
+      instance.minute_outputs = 0;
+    }
+    instance.minute_outputs += static_cast<int>(parsed.size());
+    if (instance.minute_outputs > options_.max_outputs_per_minute) {
+      Fail(instance, "emitted more than " + std::to_string(options_.max_outputs_per_minute) +
+                         " outputs within a minute");
+      return false;
+    }
+  }
+  for (auto& output : parsed) {
+    RecordOutput(instance, std::move(output));
+  }
+  return true;
+}
+
+void PluginHost::RecordOutput(Instance& instance, std::shared_ptr<plugin::v1::Output> request) {
+  auto response = std::make_shared<v1::Event>();
+  engine::Mutation mutation;
+  mutation.principal = HostPrincipal();
+  mutation.chapter = request->chapter();
+  mutation.method = "RecordPluginOutput";
+  mutation.request = request.get();
+  // The key decides what "the same output" is; hashed to fit a request_id.
+  mutation.request_id =
+      "plugin:" + instance.name() + ":" + engine::Sha256Hex(request->key()).substr(0, 32);
+  const std::string plugin_name = instance.name();
+  mutation.decide = [plugin_name, request](const domain::Chapter& chapter,
+                                           const domain::Context& context) {
+    return chapter.DecideRecordPluginOutput(context, plugin_name, *request);
+  };
+  Instance* counted = &instance;
+  mutation.respond = [counted, response](const domain::Chapter&, const domain::Events& events,
+                                         store::Commit&) {
+    ++counted->outputs_recorded;
+    *response = events.front();
+    return Status{};
+  };
+  mutation.response = response.get();
+  ++instance.outputs_in_flight;
+  // `instance` outlives this: instances are never freed while the host runs.
+  engine_.Mutate(std::move(mutation), [counted, request, response](const Status& status) {
+    if (!status.ok()) {
+      const bool repeat = status.error().reason == ErrorReason::kRequestIdReused;
+      if (repeat) {
+        spdlog::debug("plugin {}: output {} was recorded before with other content",
+                      counted->name(), request->key());
+      } else {
+        spdlog::warn("plugin {}: output {} not recorded: {}", counted->name(), request->key(),
+                     status.error().message);
+        std::lock_guard lock(counted->mu);
+        counted->last_error = "output " + request->key() + ": " + status.error().message;
+      }
+    }
+    --counted->outputs_in_flight;
+  });
 }
 
 void PluginHost::Fail(Instance& instance, const std::string& why) {
   std::lock_guard lock(instance.mu);
-  if (instance.state == v1::PLUGIN_STATE_UNLOADED) {
+  if (instance.state == v1::PLUGIN_STATE_UNLOADED || instance.state == v1::PLUGIN_STATE_FAILED) {
     return;
   }
   instance.state = v1::PLUGIN_STATE_FAILED;
@@ -420,78 +696,230 @@ void PluginHost::Fail(Instance& instance, const std::string& why) {
                 instance.name(), why);
 }
 
-void PluginHost::Query(uint64_t capability, plugin::v1::Query query,
-                       std::function<void(Result<plugin::v1::QueryAnswer>)> done) {
-  std::shared_ptr<Instance> target;
-  std::string failed;
+void PluginHost::OnCrash(const std::shared_ptr<Instance>& instance, const std::string& why) {
+  const auto now = SteadyClock::now();
+  auto& crashes = instance->crashes;
+  crashes.push_back(now);
+  while (!crashes.empty() && now - crashes.front() > options_.crash_window) {
+    crashes.pop_front();
+  }
+  const int in_window = static_cast<int>(crashes.size());
+  std::chrono::milliseconds delay = options_.restart_backoff;
+  for (int i = 1; i < in_window && delay < options_.max_restart_backoff; ++i) {
+    delay *= 2;
+  }
+  delay = std::min(delay, options_.max_restart_backoff);
+  bool stopping;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [name, instance] : instances_) {
-      if (!(instance->library.table->capabilities & capability)) {
-        continue;
-      }
-      if (instance->Usable()) {
-        target = instance;
-        break;
-      }
-      if (instance->State() == v1::PLUGIN_STATE_FAILED) {
-        failed = name;
-      }
-    }
+    stopping = stopped_;
   }
-  if (!target) {
-    const std::string what = CapabilityName(capability);
-    return done(FailedPrecondition(failed.empty() ? "no loaded plugin answers " + what +
-                                                        " queries; load one with "
-                                                        "`reciproca plugin load`"
-                                                  : "plugin " + failed + " (" + what +
-                                                        ") has failed; reload it"));
+  {
+    std::lock_guard lock(instance->mu);
+    if (instance->state == v1::PLUGIN_STATE_UNLOADED) {
+      return;
+    }
+    if (stopping) {
+      instance->state = v1::PLUGIN_STATE_RESTARTING;  // not usable; never restarted
+      instance->last_error = why;
+      return;
+    }
+    if (in_window >= options_.quarantine_after) {
+      instance->state = v1::PLUGIN_STATE_QUARANTINED;
+      instance->last_error = "quarantined after " + std::to_string(in_window) + " crashes within " +
+                             std::to_string(options_.crash_window.count() / 1000) +
+                             " s; reload it to try again. Last: " + why;
+      spdlog::error("plugin {} {}", instance->name(), instance->last_error);
+      return;
+    }
+    instance->state = v1::PLUGIN_STATE_RESTARTING;
+    instance->last_error = why;
   }
-  boost::asio::post(target->strand, [target, query = std::move(query), done = std::move(done)] {
-    if (!target->Usable()) {
-      return done(FailedPrecondition("plugin " + target->name() + " stopped; try again"));
+  spdlog::warn(
+      "plugin {} crashed ({}); restarting it in {} ms (crash {} of {} allowed within "
+      "{} s)",
+      instance->name(), why, delay.count(), in_window, options_.quarantine_after - 1,
+      options_.crash_window.count() / 1000);
+  instance->restart_timer.expires_after(delay);
+  instance->restart_timer.async_wait([this, instance](const boost::system::error_code& ec) {
+    if (!ec) {
+      boost::asio::post(instance->strand, [this, instance] { Restart(instance); });
     }
-    const std::string bytes = query.SerializeAsString();
-    std::string answer;
-    const auto status = target->library.table->query(
-        target->plugin, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
-        [](void* sink, const uint8_t* data, size_t size) {
-          static_cast<std::string*>(sink)->assign(reinterpret_cast<const char*>(data), size);
-        },
-        &answer);
-    if (status != RECIPROCA_OK) {
-      return done(InvalidArgument("plugin " + target->name() + ": " +
-                                  target->library.table->last_error(target->plugin)));
-    }
-    plugin::v1::QueryAnswer parsed;
-    if (!parsed.ParseFromString(answer)) {
-      return done(Internal("plugin " + target->name() + " answered with malformed bytes"));
-    }
-    done(std::move(parsed));
   });
 }
 
+void PluginHost::Restart(const std::shared_ptr<Instance>& instance) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      return;
+    }
+  }
+  if (instance->State() != v1::PLUGIN_STATE_RESTARTING) {
+    return;  // unloaded or reloaded meanwhile
+  }
+  // The description stays the first launch's: other threads read it without a lock.
+  PluginDescription description;
+  auto launched = Launch(*instance, &description);
+  if (!launched.ok()) {
+    if (launched.error().code == ErrorCode::kUnavailable) {
+      return OnCrash(instance, "create(): " + launched.error().message);
+    }
+    return Fail(*instance, launched.error().message);
+  }
+  // A new process knows nothing: it is replayed the whole log (its outputs are repeats,
+  // recorded once), then goes live where it left off.
+  instance->next_seq.clear();
+  instance->events_seen = 0;
+  {
+    std::lock_guard lock(instance->mu);
+    if (instance->state != v1::PLUGIN_STATE_RESTARTING) {
+      return;
+    }
+    instance->state = v1::PLUGIN_STATE_LOADING;
+    instance->delivered.clear();
+    ++instance->restarts;
+  }
+  spdlog::info("plugin {} restarted (pid {}); replaying the log", instance->name(),
+               instance->Runtime()->pid());
+  ReplayNow(instance);
+}
+
+void PluginHost::Query(uint64_t capability, plugin::v1::Query query,
+                       std::function<void(Result<plugin::v1::QueryAnswer>)> done) {
+  auto call = std::make_shared<QueryCall>();
+  call->capability = capability;
+  call->query = std::move(query);
+  call->done = std::move(done);
+  for (auto& instance : All()) {
+    if (instance->description.capabilities & capability) {
+      call->candidates.push_back(instance);
+    }
+  }
+  AskNext(std::move(call));
+}
+
+void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      return call->done(Error{ErrorCode::kUnavailable, "the server is stopping"});
+    }
+  }
+  while (call->next < call->candidates.size()) {
+    auto target = call->candidates[call->next++];
+    const auto state = target->State();
+    if (state == v1::PLUGIN_STATE_RESTARTING) {
+      call->unavailable = "plugin " + target->name() + " is restarting after a crash";
+      continue;
+    }
+    if (state == v1::PLUGIN_STATE_FAILED || state == v1::PLUGIN_STATE_QUARANTINED) {
+      call->failed = target->name();
+      continue;
+    }
+    if (!target->Usable()) {
+      continue;
+    }
+    // Whichever comes first, the answer or the deadline, finishes this attempt.
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    auto timer = std::make_shared<boost::asio::steady_timer>(timers_, options_.query_deadline);
+    {
+      std::lock_guard lock(mu_);
+      std::erase_if(query_timers_, [](const auto& t) { return t.expired(); });
+      query_timers_.push_back(timer);
+    }
+    timer->async_wait([this, call, once, target](const boost::system::error_code& ec) {
+      if (once->exchange(true)) {
+        return;
+      }
+      if (ec) {  // cancelled by Stop()
+        return call->done(Error{ErrorCode::kUnavailable, "the server is stopping"});
+      }
+      call->unavailable = "plugin " + target->name() + " did not answer within " +
+                          std::to_string(options_.query_deadline.count()) + " ms";
+      AskNext(call);
+    });
+    boost::asio::post(target->strand, [this, call, once, timer, target] {
+      if (once->load()) {
+        return;  // the caller was answered meanwhile
+      }
+      auto runtime = target->Runtime();
+      if (!target->Usable() || !runtime) {
+        if (!once->exchange(true)) {
+          timer->cancel();
+          call->unavailable = "plugin " + target->name() + " stopped";
+          AskNext(call);
+        }
+        return;
+      }
+      const auto since = SteadyClock::now();
+      auto answer = runtime->Query(call->query.SerializeAsString());
+      target->Timed(since, 1);
+      if (answer.outcome == PluginCall::Outcome::kCrashed) {
+        OnCrash(target, "query: " + answer.error);
+      }
+      plugin::v1::QueryAnswer parsed;
+      const bool garbage =
+          answer.ok() && (!answer.answered || !parsed.ParseFromString(answer.answer));
+      if (garbage) {
+        Fail(*target, "answered a query with bytes that are not a reciproca.plugin.v1.QueryAnswer");
+      }
+      if (once->exchange(true)) {
+        return;  // too late: the caller was answered (or moved on)
+      }
+      timer->cancel();
+      if (answer.outcome == PluginCall::Outcome::kCrashed) {
+        call->unavailable = "plugin " + target->name() + " crashed answering";
+        return AskNext(call);
+      }
+      if (garbage) {
+        call->failed = target->name();
+        return AskNext(call);
+      }
+      if (!answer.ok()) {
+        return call->done(InvalidArgument("plugin " + target->name() + ": " + answer.error));
+      }
+      call->done(std::move(parsed));
+    });
+    return;
+  }
+  const std::string what = CapabilityName(call->capability);
+  if (!call->unavailable.empty()) {
+    return call->done(Error{ErrorCode::kUnavailable, call->unavailable +
+                                                         "; no other plugin answers " + what +
+                                                         " queries now: retry in a few seconds"});
+  }
+  if (!call->failed.empty()) {
+    return call->done(
+        FailedPrecondition("plugin " + call->failed + " (" + what + ") has failed; reload it"));
+  }
+  call->done(FailedPrecondition("no loaded plugin answers " + what +
+                                " queries; load one with `reciproca plugin load`"));
+}
+
 void PluginHost::TickNow() {
-  std::lock_guard lock(mu_);
-  for (const auto& [name, instance] : instances_) {
-    boost::asio::post(instance->strand, [this, instance] { Tick(*instance); });
+  for (auto& instance : All()) {
+    boost::asio::post(instance->strand, [this, instance] { Tick(instance); });
   }
 }
 
-void PluginHost::Tick(Instance& instance) {
-  const auto* table = instance.library.table;
-  if (!instance.Usable() || !instance.library.has_on_tick ||
-      !(table->capabilities & RECIPROCA_CAP_TICKS)) {
+void PluginHost::Tick(const std::shared_ptr<Instance>& instance) {
+  const auto& d = instance->description;
+  auto runtime = instance->Runtime();
+  if (!instance->Usable() || !runtime || !d.has_on_tick ||
+      !(d.capabilities & RECIPROCA_CAP_TICKS)) {
     return;
   }
   plugin::v1::Tick tick;
   *tick.mutable_now() = domain::ToTimestamp(engine_.clock().Now());
-  const std::string bytes = tick.SerializeAsString();
-  const auto status =
-      table->on_tick(instance.plugin, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  RecordOutputs(instance);
-  if (status != RECIPROCA_OK) {
-    Fail(instance, std::string("on_tick: ") + table->last_error(instance.plugin));
+  const auto since = SteadyClock::now();
+  auto call = runtime->OnTick(tick.SerializeAsString());
+  instance->Timed(since, 1);
+  if (call.outcome == PluginCall::Outcome::kCrashed) {
+    return OnCrash(instance, "on_tick: " + call.error);
+  }
+  if (RecordOutputs(*instance, call.outputs, "") && !call.ok()) {
+    Fail(*instance, "on_tick: " + call.error);
   }
 }
 
@@ -510,16 +938,10 @@ void PluginHost::ScheduleTick() {
 }
 
 bool PluginHost::WaitIdle(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = SteadyClock::now() + timeout;
   int64_t last_seen = -1;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::vector<std::shared_ptr<Instance>> targets;
-    {
-      std::lock_guard lock(mu_);
-      for (const auto& [name, instance] : instances_) {
-        targets.push_back(instance);
-      }
-    }
+  while (SteadyClock::now() < deadline) {
+    const auto targets = All();
     std::vector<std::future<void>> barriers;
     for (auto& instance : targets) {
       auto promise = std::make_shared<std::promise<void>>();
@@ -547,35 +969,64 @@ bool PluginHost::WaitIdle(std::chrono::milliseconds timeout) {
 }
 
 void PluginHost::Stop() {
+  std::vector<std::shared_ptr<Instance>> all;
   {
     std::lock_guard lock(mu_);
     if (stopped_) {
       return;
     }
     stopped_ = true;
-  }
-  engine_.SetCommitObserver(nullptr);
-  boost::asio::post(io_, [this] { tick_timer_.cancel(); });
-  std::vector<std::shared_ptr<Instance>> all;
-  {
-    std::lock_guard lock(mu_);
     for (const auto& [name, instance] : instances_) {
       all.push_back(instance);
     }
+    all.insert(all.end(), retired_.begin(), retired_.end());
   }
+  engine_.SetCommitObserver(nullptr);
+  boost::asio::post(timers_, [this] { tick_timer_.cancel(); });
+  // Each plugin gets shutdown_grace to finish its call and destroy(); then its process is
+  // killed, which ends a call it hangs in at once.
+  std::vector<std::future<void>> destroyed;
   for (auto& instance : all) {
-    boost::asio::post(instance->strand, [instance] {
-      if (instance->plugin) {
-        instance->library.table->destroy(instance->plugin);
-        instance->plugin = nullptr;
+    auto promise = std::make_shared<std::promise<void>>();
+    destroyed.push_back(promise->get_future());
+    boost::asio::post(instance->strand, [instance, promise] {
+      instance->restart_timer.cancel();
+      if (auto runtime = instance->Runtime()) {
+        runtime->Destroy();
       }
+      promise->set_value();
     });
+  }
+  const auto deadline = SteadyClock::now() + options_.shutdown_grace;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (destroyed[i].wait_until(deadline) != std::future_status::ready) {
+      if (auto runtime = all[i]->Runtime()) {
+        spdlog::warn("plugin {} did not stop within {} ms; killing its process", all[i]->name(),
+                     options_.shutdown_grace.count());
+        runtime->Abort();
+      }
+    }
   }
   work_.reset();
   for (auto& thread : threads_) {
     thread.join();
   }
   threads_.clear();
+  // Queries still waiting are answered UNAVAILABLE (their timers' handlers do it).
+  boost::asio::post(timers_, [this] {
+    std::lock_guard lock(mu_);
+    for (auto& weak : query_timers_) {
+      if (auto timer = weak.lock()) {
+        timer->cancel();
+      }
+    }
+  });
+  timers_work_.reset();
+  if (timer_thread_.joinable()) {
+    timer_thread_.join();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(options_.work_root, ec);
 }
 
 }  // namespace reciproca::plugins

@@ -3,15 +3,23 @@
 // The plugin host: loads plugins, feeds them every chapter's committed events in order (first
 // the log so far, then live), ticks them, asks them queries, and records what they emit.
 //
-// Each plugin instance has its own strand on the host's own threads, so calls on one instance
-// never overlap and a slow plugin never holds up a chapter or a gRPC thread. Delivery is by
-// cursor: per chapter the next seq the instance expects; live events before it are skipped,
-// a gap is filled from the store first. So a plugin loaded while events flow sees each event
-// exactly once, in order.
+// Isolation: by default each plugin runs in a reciproca-plugin-host process of its own
+// (plugin_process.h), so its crash, hang or leak is the loss of that process only: the plugin
+// goes RESTARTING, is started again after an exponential backoff and replayed the log; after
+// `quarantine_after` crashes within `crash_window` it is QUARANTINED until an admin reloads it.
+// `"isolation": "in-process"` runs a trusted plugin inside the server (in_process_runtime.h).
 //
-// Outputs are recorded through the engine as the admin with request_id
-// "plugin:{name}:{key}": the idempotency records make a repeat (a replay after a restart, a
-// reload) a no-op, so an output is never recorded twice.
+// Each plugin instance has its own strand on the host's own threads, so calls on one instance
+// never overlap, and neither plugin code nor a wait for it ever runs on a gRPC thread or a
+// chapter's strand. Delivery is by cursor: per chapter the next seq the instance expects; live
+// events before it are skipped, a gap is filled from the store first. So a plugin loaded while
+// events flow sees each event exactly once, in order. At most `max_queued_batches` live batches
+// wait for one plugin; past that it is behind and catches up from the store.
+//
+// Outputs are checked (they parse, are within the bounds per call and per minute, and name the
+// chapter of the event being handled), then recorded through the engine as the admin with
+// request_id "plugin:{name}:{key}": the idempotency records make a repeat (a replay after a
+// restart, a reload) a no-op, so an output is never recorded twice.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,39 +38,60 @@
 #include "reciproca/v1/plugin_service.pb.h"
 #include "server/domain/result.h"
 #include "server/engine/engine.h"
+#include "server/plugins/plugin_process.h"
+#include "server/plugins/plugin_spec.h"
 
 namespace reciproca::plugins {
 
-struct PluginSpec {
-  // Unique name it is loaded under; empty: the file name without ".so".
-  std::string name;
-  std::string path;
-  // JSON; empty means "{}".
-  std::string config_json;
+// How the host supervises plugins; the defaults are documented in docs/plugins.md.
+struct PluginHostOptions {
+  // reciproca-plugin-host; empty: $RECIPROCA_PLUGIN_HOST, else the one beside the server's
+  // executable.
+  std::string host_executable;
+  // Under which each plugin host process gets its own working directory; empty: $TMPDIR (or
+  // /tmp) / "reciproca-plugins-{pid}". Never inside the data directory.
+  std::filesystem::path work_root;
+  // The first restart waits restart_backoff; each further one in the window twice as long.
+  std::chrono::milliseconds restart_backoff{200};
+  std::chrono::milliseconds max_restart_backoff{30000};
+  int quarantine_after = 5;
+  std::chrono::milliseconds crash_window{600000};
+  // A query not answered within this answers UNAVAILABLE (or goes to the next plugin).
+  std::chrono::milliseconds query_deadline{5000};
+  int max_queued_batches = 64;
+  // Live outputs (not those of a replay) one plugin may emit per minute.
+  int max_outputs_per_minute = 6000;
+  // Stop() gives the plugins this long to destroy() before their processes are killed.
+  std::chrono::milliseconds shutdown_grace{2000};
+  int threads = 4;
 };
 
 class PluginHost {
  public:
   PluginHost(engine::Engine& engine, std::filesystem::path cache_dir,
-             std::chrono::milliseconds tick_interval);
+             std::chrono::milliseconds tick_interval, PluginHostOptions options = {});
   ~PluginHost();
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
-  // Opens, checks and creates the plugin; the replay of the log runs after, on its strand
+  // Opens, checks and creates the plugin (on its strand, in its process unless in-process; the
+  // caller waits at most the start deadline); the replay of the log runs after, on its strand
   // (state LOADING, then ACTIVE).
   Result<v1::PluginInfo> Load(PluginSpec spec);
   // Stops delivering to the plugin and destroys its instance (the library stays mapped).
   Result<v1::PluginInfo> Unload(const std::string& name);
-  // A fresh copy of the file at the plugin's path replaces the running instance.
+  // A fresh copy of the file at the plugin's path replaces the running instance (whatever its
+  // state: this is how an admin brings back a FAILED or QUARANTINED plugin).
   Result<v1::PluginInfo> Reload(const std::string& name, const std::string& config_json);
   std::vector<v1::PluginInfo> List() const;
 
   // From the engine's writer thread: committed events of one chapter, in seq order.
   void OnCommitted(const std::string& chapter, const std::vector<stream::FeedEvent>& events);
 
-  // Asks the first usable plugin with `capability`; `done` runs on that plugin's strand.
-  // FAILED_PRECONDITION when no plugin has the capability.
+  // Asks the plugins with `capability`, in name order, until one answers; `done` runs once, on
+  // a host thread, within query_deadline per plugin tried. FAILED_PRECONDITION when no plugin
+  // has the capability (or those that have it failed); UNAVAILABLE when they are restarting,
+  // crashed or did not answer in time.
   void Query(uint64_t capability, plugin::v1::Query query,
              std::function<void(Result<plugin::v1::QueryAnswer>)> done);
 
@@ -71,40 +100,72 @@ class PluginHost {
   // Blocks until every plugin has handled everything posted to it so far (and the outputs it
   // emitted are recorded); false after `timeout`. For tests and orderly shutdown.
   bool WaitIdle(std::chrono::milliseconds timeout);
-  // Stops the timer and the threads and destroys every instance. Idempotent.
+  // Stops the timers, destroys every instance (killing the processes that do not finish within
+  // shutdown_grace) and joins the threads. Idempotent.
   void Stop();
 
   struct Instance;
 
  private:
-  // Opens, creates and registers a plugin (replacing any instance of the same name), then
-  // starts its replay.
+  struct QueryCall;
+
   Result<v1::PluginInfo> Start(PluginSpec spec);
+  // On the instance's strand: makes its runtime and calls create().
+  Result<void> Launch(Instance& instance, PluginDescription* description);
   void Replay(const std::shared_ptr<Instance>& instance);
-  void Deliver(Instance& instance, const std::string& chapter, int64_t seq, const uint8_t* data,
-               size_t size);
-  void CatchUp(Instance& instance, const std::string& chapter, int64_t up_to);
-  void RecordOutputs(Instance& instance);
+  void ReplayNow(const std::shared_ptr<Instance>& instance);
+  void DeliverLive(const std::shared_ptr<Instance>& instance, const std::string& chapter,
+                   const std::vector<stream::FeedEvent>& events);
+  struct Pending {
+    int64_t seq;
+    std::string_view bytes;
+  };
+  void Deliver(const std::shared_ptr<Instance>& instance, const std::string& chapter,
+               const std::vector<Pending>& events);
+  void CatchUp(const std::shared_ptr<Instance>& instance, const std::string& chapter,
+               int64_t up_to);
+  // Checks what one call emitted, then records it; false (the plugin failed) when it broke a
+  // rule. `chapter`: the event's chapter, empty for a tick.
+  bool RecordOutputs(Instance& instance, const std::vector<std::string>& outputs,
+                     const std::string& chapter);
+  void RecordOutput(Instance& instance, std::shared_ptr<plugin::v1::Output> output);
   // On the instance's strand: one clock tick, if the plugin wants ticks.
-  void Tick(Instance& instance);
+  void Tick(const std::shared_ptr<Instance>& instance);
   void Fail(Instance& instance, const std::string& why);
+  // On the strand: its process is gone; restart it later, or quarantine it.
+  void OnCrash(const std::shared_ptr<Instance>& instance, const std::string& why);
+  void Restart(const std::shared_ptr<Instance>& instance);
+  void AskNext(std::shared_ptr<QueryCall> call);
   void ScheduleTick();
   v1::PluginInfo Info(const Instance& instance) const;
   std::shared_ptr<Instance> Find(const std::string& name) const;
+  std::vector<std::shared_ptr<Instance>> All() const;
 
   engine::Engine& engine_;
   std::filesystem::path cache_dir_;
   std::chrono::milliseconds tick_interval_;
+  PluginHostOptions options_;
 
+  // Plugin calls, on the instances' strands.
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  boost::asio::steady_timer tick_timer_;
   std::vector<std::thread> threads_;
+  // Timers only (ticks, restarts, query deadlines), so they fire even while every plugin thread
+  // waits on a plugin.
+  boost::asio::io_context timers_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      timers_work_;
+  boost::asio::steady_timer tick_timer_;
+  std::thread timer_thread_;
 
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Instance>> instances_;
   // Instances replaced by a reload or unloaded: kept so their libraries and tasks stay valid.
   std::vector<std::shared_ptr<Instance>> retired_;
+  // Deadlines of queries in flight, cancelled by Stop() so their callers are answered.
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> query_timers_;
+  // The last committed seq per chapter (for events_behind).
+  std::map<std::string, int64_t> latest_seq_;
   uint64_t copies_ = 0;
   bool stopped_ = false;
 };

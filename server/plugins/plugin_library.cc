@@ -22,6 +22,16 @@ constexpr size_t kOnTickEnd =
 Result<PluginLibrary> OpenPluginLibrary(const std::filesystem::path& path,
                                         const std::filesystem::path& cache_dir,
                                         const std::string& copy_name) {
+  auto copy = CopyPluginLibrary(path, cache_dir, copy_name);
+  if (!copy.ok()) {
+    return copy.error();
+  }
+  return OpenCopiedPluginLibrary(*copy, path.string());
+}
+
+Result<std::filesystem::path> CopyPluginLibrary(const std::filesystem::path& path,
+                                                const std::filesystem::path& cache_dir,
+                                                const std::string& copy_name) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return NotFound("path: no plugin library at " + path.string());
@@ -33,40 +43,42 @@ Result<PluginLibrary> OpenPluginLibrary(const std::filesystem::path& path,
   if (ec) {
     return Internal("cannot copy " + path.string() + " to " + copy.string() + ": " + ec.message());
   }
+  return copy;
+}
+
+Result<PluginLibrary> OpenCopiedPluginLibrary(const std::filesystem::path& copy,
+                                              const std::string& path) {
   void* handle = dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* why = dlerror();
-    return FailedPrecondition("cannot load " + path.string() + ": " +
-                              (why ? why : "dlopen failed"));
+    return FailedPrecondition("cannot load " + path + ": " + (why ? why : "dlopen failed"));
   }
   auto entry =
       reinterpret_cast<reciproca_plugin_entry_v1_fn>(dlsym(handle, RECIPROCA_PLUGIN_ENTRY_SYMBOL));
   if (!entry) {
-    return FailedPrecondition(path.string() + " is not a Reciproca plugin: it does not export " +
+    return FailedPrecondition(path + " is not a Reciproca plugin: it does not export " +
                               RECIPROCA_PLUGIN_ENTRY_SYMBOL);
   }
   const reciproca_plugin_v1* table = entry();
   const std::string host_abi = Version(RECIPROCA_PLUGIN_ABI_MAJOR, RECIPROCA_PLUGIN_ABI_MINOR);
   if (!table) {
-    return FailedPrecondition(path.string() + ": " + RECIPROCA_PLUGIN_ENTRY_SYMBOL +
-                              " returned no table");
+    return FailedPrecondition(path + ": " + RECIPROCA_PLUGIN_ENTRY_SYMBOL + " returned no table");
   }
   const std::string plugin_abi = Version(table->abi_major, table->abi_minor);
   const std::string name = table->name ? table->name : "?";
   if (table->abi_major != RECIPROCA_PLUGIN_ABI_MAJOR) {
-    return FailedPrecondition(
-        "plugin " + name + " (" + path.string() + ") was built for plugin ABI " + plugin_abi +
-        "; this server speaks ABI " + host_abi + ": rebuild it against this server's plugin.h");
+    return FailedPrecondition("plugin " + name + " (" + path + ") was built for plugin ABI " +
+                              plugin_abi + "; this server speaks ABI " + host_abi +
+                              ": rebuild it against this server's plugin.h");
   }
   if (table->abi_minor > RECIPROCA_PLUGIN_ABI_MINOR) {
-    return FailedPrecondition("plugin " + name + " (" + path.string() +
-                              ") was built for plugin ABI " + plugin_abi +
-                              ", newer than this server's ABI " + host_abi +
+    return FailedPrecondition("plugin " + name + " (" + path + ") was built for plugin ABI " +
+                              plugin_abi + ", newer than this server's ABI " + host_abi +
                               ": upgrade the server or build the plugin against ABI " + host_abi);
   }
   if (table->struct_size < kRequiredSize || !table->name || !table->version || !table->create ||
       !table->destroy || !table->on_event || !table->query || !table->last_error) {
-    return FailedPrecondition("plugin " + name + " (" + path.string() +
+    return FailedPrecondition("plugin " + name + " (" + path +
                               "): its table is incomplete (struct_size " +
                               std::to_string(table->struct_size) + ", ABI " + plugin_abi + ")");
   }

@@ -33,6 +33,14 @@ Result<PluginLibrary> OpenPluginLibrary(const std::filesystem::path& path,
                                         const std::filesystem::path& cache_dir,
                                         const std::string& copy_name);
 
+// The two halves of OpenPluginLibrary, for a plugin run out of process: the server copies (runs
+// no plugin code), the plugin host opens the copy. `shown_path` is the path messages name.
+Result<std::filesystem::path> CopyPluginLibrary(const std::filesystem::path& path,
+                                                const std::filesystem::path& cache_dir,
+                                                const std::string& copy_name);
+Result<PluginLibrary> OpenCopiedPluginLibrary(const std::filesystem::path& copy,
+                                              const std::string& shown_path);
+
 // The capability bits as names ("scores", "ticks", ...).
 std::vector<std::string> CapabilityNames(uint64_t capabilities);
 

@@ -19,6 +19,7 @@ declare -A may_include=(
   [api]="domain store stream engine plugins api"
   [http]="domain store stream engine http"
   [app]="domain store stream engine plugins api http app"
+  [plugin_host_process]="plugins plugin_host_process"
 )
 
 # The libraries a layer must not include: an extended regex over the included path, and why.
@@ -32,6 +33,7 @@ declare -A forbidden=(
   [api]=""
   [http]=""
   [app]=""
+  [plugin_host_process]="$grpc|^sqlite3\.h$"
 )
 declare -A why=(
   [domain]="the domain is rules over the protobuf messages: no gRPC, Boost or SQLite"
@@ -39,6 +41,7 @@ declare -A why=(
   [stream]="the stream fans out bytes: no gRPC, Boost, SQLite or protobuf"
   [engine]="gRPC is for the api and http layers only, SQLite for the store"
   [plugins]="gRPC is for the api and http layers only, SQLite for the store"
+  [plugin_host_process]="the plugin host process shares only the wire codec and the ABI checks"
 )
 
 violations=0

@@ -1,0 +1,76 @@
+#include "server/plugins/plugin_spec.h"
+
+#include <nlohmann/json.hpp>
+
+namespace reciproca::plugins {
+namespace {
+
+// 0 keeps the default.
+void ApplyLimits(const v1::PluginLimits& limits, ProcessLimits* out) {
+  if (limits.call_deadline_ms() > 0) {
+    out->call_deadline = std::chrono::milliseconds(limits.call_deadline_ms());
+    out->start_deadline = 2 * out->call_deadline;
+  }
+  if (limits.memory_mib() > 0) {
+    out->memory_mib = limits.memory_mib();
+  }
+  if (limits.max_outputs_per_call() > 0) {
+    out->max_outputs_per_call = limits.max_outputs_per_call();
+  }
+  if (limits.max_output_bytes() > 0) {
+    out->max_output_bytes = limits.max_output_bytes();
+  }
+}
+
+}  // namespace
+
+PluginSpec PluginSpecFromRequest(const v1::LoadPluginRequest& request) {
+  PluginSpec spec{request.name(), request.path(), request.config_json()};
+  spec.in_process = request.isolation() == v1::PLUGIN_ISOLATION_IN_PROCESS;
+  ApplyLimits(request.limits(), &spec.limits);
+  return spec;
+}
+
+Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
+  if (!entry.is_object() || !entry.contains("path") || !entry["path"].is_string()) {
+    return InvalidArgument("each plugin needs a \"path\"");
+  }
+  PluginSpec spec{entry.value("name", ""), entry["path"].get<std::string>(),
+                  entry.contains("config") ? entry["config"].dump() : ""};
+  const std::string isolation = entry.value("isolation", "out-of-process");
+  if (isolation != "out-of-process" && isolation != "in-process") {
+    return InvalidArgument("plugin " + spec.path +
+                           ": \"isolation\" is \"out-of-process\" (the "
+                           "default) or \"in-process\", got \"" +
+                           isolation + "\"");
+  }
+  spec.in_process = isolation == "in-process";
+  if (entry.contains("limits")) {
+    const auto& limits = entry["limits"];
+    v1::PluginLimits parsed;
+    for (const auto& [key, value] : limits.items()) {
+      if (!value.is_number_unsigned()) {
+        return InvalidArgument("plugin " + spec.path + ": limits." + key +
+                               " must be a whole number");
+      }
+      const auto n = value.get<uint32_t>();
+      if (key == "call_deadline_ms") {
+        parsed.set_call_deadline_ms(n);
+      } else if (key == "memory_mib") {
+        parsed.set_memory_mib(n);
+      } else if (key == "max_outputs_per_call") {
+        parsed.set_max_outputs_per_call(n);
+      } else if (key == "max_output_bytes") {
+        parsed.set_max_output_bytes(n);
+      } else {
+        return InvalidArgument("plugin " + spec.path + ": unknown limit \"" + key +
+                               "\" (call_deadline_ms, memory_mib, max_outputs_per_call, "
+                               "max_output_bytes)");
+      }
+    }
+    ApplyLimits(parsed, &spec.limits);
+  }
+  return spec;
+}
+
+}  // namespace reciproca::plugins
