@@ -1,6 +1,7 @@
 #include "server/api/meeting_service.h"
 
 #include "server/api/pagination.h"
+#include "server/domain/need_to_know.h"
 
 namespace reciproca::api {
 grpc::ServerUnaryReactor* MeetingService::ScheduleMeeting(grpc::CallbackServerContext* context,
@@ -18,8 +19,10 @@ grpc::ServerUnaryReactor* MeetingService::GetMeeting(grpc::CallbackServerContext
                                                      const v1::GetMeetingRequest* request,
                                                      v1::Meeting* response) {
   return Read(context, "name", request->name(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) {
-                return Assign(response, c.GetMeeting(request->name()));
+              [request, response](const domain::Chapter& c, const domain::Principal& p) {
+                Status s = Assign(response, c.GetMeeting(request->name()));
+                domain::Redact(domain::ViewerOf(c, p), response);
+                return s;
               });
 }
 
@@ -27,7 +30,7 @@ grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerConte
                                                        const v1::ListMeetingsRequest* request,
                                                        v1::ListMeetingsResponse* response) {
   return Read(context, "parent", request->parent(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
+              [request, response](const domain::Chapter& c, const domain::Principal& p) -> Status {
                 const auto meetings = c.ListMeetings();
                 auto page = Paginate(request->page_size(), request->page_token(), meetings.size(),
                                      "meetings:" + request->parent());
@@ -35,6 +38,10 @@ grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerConte
                   return page.error();
                 }
                 CopyPage(page.value(), meetings, [response] { return response->add_meetings(); });
+                const domain::Viewer viewer = domain::ViewerOf(c, p);
+                for (v1::Meeting& meeting : *response->mutable_meetings()) {
+                  domain::Redact(viewer, &meeting);
+                }
                 response->set_next_page_token(page->next_page_token);
                 return {};
               });

@@ -2,6 +2,7 @@
 
 #include "server/api/pagination.h"
 #include "server/domain/event_catalogue.h"
+#include "server/domain/need_to_know.h"
 
 namespace reciproca::api {
 
@@ -38,8 +39,10 @@ grpc::ServerUnaryReactor* MemberService::GetMember(grpc::CallbackServerContext* 
                                                    const v1::GetMemberRequest* request,
                                                    v1::Member* response) {
   return Read(context, "name", request->name(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) {
-                return Assign(response, c.GetMember(request->name()));
+              [request, response](const domain::Chapter& c, const domain::Principal& p) {
+                Status s = Assign(response, c.GetMember(request->name()));
+                domain::Redact(domain::ViewerOf(c, p), response);
+                return s;
               });
 }
 
@@ -47,7 +50,7 @@ grpc::ServerUnaryReactor* MemberService::ListMembers(grpc::CallbackServerContext
                                                      const v1::ListMembersRequest* request,
                                                      v1::ListMembersResponse* response) {
   return Read(context, "parent", request->parent(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) -> Status {
+              [request, response](const domain::Chapter& c, const domain::Principal& p) -> Status {
                 const auto members = c.ListMembers(request->show_left());
                 auto page = Paginate(
                     request->page_size(), request->page_token(), members.size(),
@@ -56,6 +59,10 @@ grpc::ServerUnaryReactor* MemberService::ListMembers(grpc::CallbackServerContext
                   return page.error();
                 }
                 CopyPage(page.value(), members, [response] { return response->add_members(); });
+                const domain::Viewer viewer = domain::ViewerOf(c, p);
+                for (v1::Member& member : *response->mutable_members()) {
+                  domain::Redact(viewer, &member);
+                }
                 response->set_next_page_token(page->next_page_token);
                 return {};
               });
