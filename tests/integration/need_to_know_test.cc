@@ -104,8 +104,8 @@ class NeedToKnowTest : public ServerTest {
   }
 
   // What every reader sees of the referral besides the contact: that it was passed.
-  static void ExpectReferral(const Reader& reader, const v1::Referral& seen,
-                             const v1::Referral& given) {
+  void ExpectReferral(const Reader& reader, const v1::Referral& seen,
+                      const v1::Referral& given) const {
     SCOPED_TRACE(reader.who);
     EXPECT_EQ(seen.name(), given.name());
     EXPECT_EQ(seen.status(), given.status());
@@ -113,10 +113,10 @@ class NeedToKnowTest : public ServerTest {
   }
 
   // Any of Ana's referrals to Bruno, as `reader` sees it.
-  static void ExpectReferralContact(const Reader& reader, const v1::Referral& seen) {
+  void ExpectReferralContact(const Reader& reader, const v1::Referral& seen) const {
     SCOPED_TRACE(reader.who + " reading " + seen.name());
-    EXPECT_EQ(seen.giver(), "chapters/ntk/members/2");
-    EXPECT_EQ(seen.receiver(), "chapters/ntk/members/3");
+    EXPECT_EQ(seen.giver(), giver_.member.name());
+    EXPECT_EQ(seen.receiver(), receiver_.member.name());
     EXPECT_EQ(seen.temperature(), 4);
     EXPECT_EQ(seen.kind(), v1::REFERRAL_KIND_OUTSIDE);
     if (reader.sees_referral_contact) {
