@@ -41,6 +41,13 @@ constexpr SettingSpec kSettings[] = {
     {"tls-key", "FILE", "PEM private key"},
     {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
     {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
+    {"max-streams-per-principal", "N",
+     "event streams one token may hold open (default 16; 0: no limit)"},
+    {"http-max-connections", "N", "HTTP connections in all (default 1024)"},
+    {"http-max-connections-per-address", "N",
+     "HTTP connections from one client address (default 64; 0: no limit, e.g. behind a reverse "
+     "proxy)"},
+    {"http-header-timeout-seconds", "N", "a request head must arrive within N s (default 10)"},
 };
 
 constexpr const char* kConfigHelp =
@@ -181,6 +188,17 @@ int main(int argc, char** argv) {
     options.plugin_dir = get("plugin-dir", "");
     options.plugin_tick_interval =
         std::chrono::seconds(std::stoi(get("plugin-tick-seconds", "60")));
+    options.max_streams_per_principal = std::stoul(
+        get("max-streams-per-principal", std::to_string(options.max_streams_per_principal)));
+    options.http.max_connections =
+        std::stoul(get("http-max-connections", std::to_string(options.http.max_connections)));
+    options.http.max_connections_per_address =
+        std::stoul(get("http-max-connections-per-address",
+                       std::to_string(options.http.max_connections_per_address)));
+    options.http.header_timeout = std::chrono::seconds(std::stoi(
+        get("http-header-timeout-seconds",
+            std::to_string(
+                std::chrono::ceil<std::chrono::seconds>(options.http.header_timeout).count()))));
     if (settings.count("tls-cert") || settings.count("tls-key")) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/api/unparseable_request.h"
 #include "server/domain/need_to_know.h"
 #include "server/engine/event_views.h"
 
@@ -39,21 +40,31 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
                                public engine::TokenWatcher,
                                public std::enable_shared_from_this<SubscribeReactor> {
  public:
-  SubscribeReactor(engine::Engine& engine, std::string chapter)
-      : engine_(engine), chapter_(std::move(chapter)) {}
+  SubscribeReactor(engine::Engine& engine, grpc::CallbackServerContext* context,
+                   std::string chapter)
+      : engine_(engine), context_(context), chapter_(std::move(chapter)) {}
 
   void Hold() { self_ = shared_from_this(); }
 
-  // Starts streaming the events after `after_seq` from `feed`, as `viewer` may see them;
-  // `viewer` was resolved against the chapter after event `viewer_since`.
+  // The principal's stream slot, held until the stream is done.
+  void Keep(std::shared_ptr<void> slot) { slot_ = std::move(slot); }
+
+  // Tells the client the subscription is accepted, then streams the events after `after_seq`
+  // from `feed`, as `viewer` may see them; `viewer` was resolved against the chapter after event
+  // `viewer_since`.
   void Begin(std::shared_ptr<stream::ChapterFeed> feed, int64_t after_seq, domain::Viewer viewer,
              int64_t viewer_since) {
     {
       std::lock_guard lock(mu_);
+      if (finished_ || done_) {
+        return;
+      }
       feed_ = std::move(feed);
       next_seq_ = after_seq + 1;
       viewer_ = std::move(viewer);
       viewer_since_ = viewer_since;
+      context_->AddInitialMetadata(kStreamAcceptedKey, "1");
+      StartSendInitialMetadata();
     }
     Pump();
   }
@@ -100,6 +111,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     std::shared_ptr<SubscribeReactor> self;
     std::lock_guard lock(mu_);
     done_ = true;
+    slot_.reset();
     self.swap(self_);  // released after the lock, at the end of this scope
   }
 
@@ -212,8 +224,10 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   }
 
   engine::Engine& engine_;
+  grpc::CallbackServerContext* const context_;
   const std::string chapter_;
   std::shared_ptr<SubscribeReactor> self_;
+  std::shared_ptr<void> slot_;
 
   std::mutex mu_;
   std::shared_ptr<stream::ChapterFeed> feed_;
@@ -231,6 +245,19 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   bool done_ = false;
 };
 
+// The key the stream limit counts by: one per member, per chapter display, and the admin.
+std::string PrincipalKey(const domain::Principal& principal) {
+  switch (principal.kind) {
+    case domain::Principal::Kind::kAdmin:
+      return "admin";
+    case domain::Principal::Kind::kDisplay:
+      return "display " + principal.chapter;
+    case domain::Principal::Kind::kMember:
+      break;
+  }
+  return principal.member;
+}
+
 bool ParseRequest(const grpc::ByteBuffer& raw, v1::SubscribeRequest* request) {
   grpc::ByteBuffer copy(raw);
   std::vector<grpc::Slice> slices;
@@ -246,22 +273,57 @@ bool ParseRequest(const grpc::ByteBuffer& raw, v1::SubscribeRequest* request) {
 
 }  // namespace
 
+EventService::EventService(engine::Engine& engine, const engine::TokenRegistry& tokens,
+                           stream::EventHub& hub, StreamLimit limit)
+    : ServiceBase(engine, tokens), hub_(hub), limit_(std::move(limit)) {}
+
+std::shared_ptr<void> EventService::TakeSlot(const domain::Principal& principal) {
+  std::string key = PrincipalKey(principal);
+  std::lock_guard lock(slots_->mu);
+  size_t& open = slots_->open[key];
+  if (limit_.per_principal > 0 && open >= limit_.per_principal) {
+    if (open == 0) {
+      slots_->open.erase(key);
+    }
+    return nullptr;
+  }
+  ++open;
+  return std::shared_ptr<void>(nullptr, [slots = slots_, key = std::move(key)](void*) {
+    std::lock_guard lock(slots->mu);
+    if (auto it = slots->open.find(key); it != slots->open.end() && --it->second == 0) {
+      slots->open.erase(it);
+    }
+  });
+}
+
 grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw) {
   v1::SubscribeRequest request;
   const bool parsed = ParseRequest(*raw, &request);
-  auto reactor = std::make_shared<SubscribeReactor>(engine_, request.chapter());
+  auto reactor = std::make_shared<SubscribeReactor>(engine_, context, request.chapter());
   reactor->Hold();
   std::string token;
   auto principal = Authenticate(*context, tokens_, &token);
   if (!parsed) {
-    reactor->Fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "malformed SubscribeRequest"));
+    reactor->Fail(UnparseableRequest(v1::SubscribeRequest::descriptor()->full_name()));
     return reactor.get();
   }
   if (!principal.ok()) {
     reactor->Fail(ToGrpcStatus(principal.error()));
     return reactor.get();
   }
+  auto slot = TakeSlot(*principal);
+  if (!slot) {
+    const std::string why = "this token has " + std::to_string(limit_.per_principal) +
+                            " event streams open (--max-streams-per-principal); close a tab or "
+                            "a display, or retry in a few seconds";
+    if (limit_.refused) {
+      limit_.refused(why);
+    }
+    reactor->Fail(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, why));
+    return reactor.get();
+  }
+  reactor->Keep(std::move(slot));
   auto chapter = ChapterOf("chapter", request.chapter());
   if (chapter.ok() && *chapter != request.chapter()) {
     chapter =

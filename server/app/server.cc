@@ -21,6 +21,7 @@
 #include "server/api/plugin_service.h"
 #include "server/api/referral_service.h"
 #include "server/api/report_service.h"
+#include "server/api/unparseable_request.h"
 #include "server/engine/engine.h"
 #include "server/store/sqlite_event_store.h"
 
@@ -178,7 +179,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   parts->members = std::make_unique<MemberService>(engine, parts->tokens);
   parts->meetings = std::make_unique<MeetingService>(engine, parts->tokens);
   parts->referrals = std::make_unique<ReferralService>(engine, parts->tokens);
-  parts->events = std::make_unique<EventService>(engine, parts->tokens, *parts->hub);
+  parts->events = std::make_unique<EventService>(
+      engine, parts->tokens, *parts->hub,
+      StreamLimit{options.max_streams_per_principal,
+                  [metrics = &parts->metrics](const std::string& why) {
+                    metrics->LimitRefused("event_streams_per_principal", why);
+                  }});
   parts->reports = std::make_unique<ReportService>(engine, parts->tokens);
   parts->plugin_service =
       std::make_unique<PluginService>(engine, parts->tokens, *parts->plugin_host);
@@ -203,6 +209,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 6 * 60 * 60 * 1000);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(UnparseableRequestInterceptorFactory());
   interceptors.push_back(parts->metrics.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(parts->chapters.get());

@@ -29,6 +29,9 @@ struct ServerOptions {
   std::string tls_private_key;
   // Largest request accepted, in bytes.
   int max_message_bytes = 1 << 20;
+  // Event streams (gRPC Subscribe and HTTP /api/events) one principal may have open at once;
+  // more are RESOURCE_EXHAUSTED (HTTP 429). 0: no limit.
+  size_t max_streams_per_principal = 16;
   // How many recent events each chapter keeps in memory for subscribers; older ones are read
   // from the store.
   size_t feed_ring_capacity = 4096;

@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/api/event_service.h"
 #include "server/http/internal.h"
 
 namespace reciproca::http {
@@ -32,9 +33,11 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
                           public Connection,
                           public std::enable_shared_from_this<EventStream> {
  public:
-  EventStream(std::shared_ptr<Gateway::Shared> shared, beast::tcp_stream stream)
+  EventStream(std::shared_ptr<Gateway::Shared> shared, beast::tcp_stream stream,
+              asio::ip::address address)
       : shared_(std::move(shared)),
         stream_(std::move(stream)),
+        address_(address),
         strand_(stream_.get_executor()),
         timer_(strand_) {}
 
@@ -42,12 +45,12 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     if (shared_->backend.metrics) {
       shared_->backend.metrics->HttpStreamClosed();
     }
-    shared_->Remove();
+    shared_->Remove(address_);
   }
 
   void Start(std::string authorization, v1::SubscribeRequest request, unsigned version) {
     self_ = shared_from_this();
-    shared_->Add(self_);
+    shared_->Add(self_, address_);
     if (shared_->backend.metrics) {
       shared_->backend.metrics->HttpStreamOpened();
     }
@@ -59,12 +62,8 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     AddSecurityHeaders(head);
     std::ostringstream out;
     out << head.base() << "retry: 1000\n\n";
-    asio::dispatch(strand_, [self = self_, head = out.str()] {
-      self->Enqueue(head, false);
-      self->SendTime();  // countdowns can use the server's clock at once
-      self->WatchForClose();
-      self->ScheduleTime();
-    });
+    head_ = out.str();
+    version_ = version;
 
     request_ = std::move(request);
     if (!authorization.empty()) {
@@ -79,7 +78,16 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     asio::post(strand_, [self = shared_from_this()] { self->Close(); });
   }
 
-  // gRPC threads.
+  // gRPC threads. The server's initial metadata says the subscription was accepted.
+  void OnReadInitialMetadataDone(bool ok) override {
+    const auto& metadata = context_.GetServerInitialMetadata();
+    const auto accepted = metadata.find(api::kStreamAcceptedKey);
+    if (!ok || accepted == metadata.end()) {
+      return;  // refused or failed: OnDone follows with the status
+    }
+    asio::post(strand_, [self = shared_from_this()] { self->Open(); });
+  }
+
   void OnReadDone(bool ok) override {
     if (!ok) {
       return;  // OnDone follows with the status
@@ -100,6 +108,11 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   void OnDone(const grpc::Status& status) override {
     asio::post(strand_, [self = shared_from_this(), status] {
       self->grpc_done_ = true;
+      if (!self->opened_ && status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        self->self_.reset();
+        return self->Refuse(status);
+      }
+      self->Open();  // other errors are told on the stream, as EventSource expects
       if (!status.ok() && !self->closed_) {
         const std::string data =
             nlohmann::json{{"code", StatusCodeName(status.error_code())},
@@ -117,6 +130,37 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
  private:
   // Strand from here on.
+  void Open() {
+    if (opened_ || closed_) {
+      return;
+    }
+    opened_ = true;
+    Enqueue(std::move(head_), false);
+    SendTime();  // countdowns can use the server's clock at once
+    WatchForClose();
+    ScheduleTime();
+  }
+
+  // A refused subscription (too many streams for this token): a plain HTTP error with
+  // Retry-After, then the connection closes.
+  void Refuse(const grpc::Status& status) {
+    if (closed_) {
+      return;
+    }
+    auto res = std::make_shared<Response>(ErrorResponse(status, version_));
+    res->set(beast::http::field::server, "reciprocad");
+    res->set(beast::http::field::retry_after, std::to_string(shared_->options.retry_after.count()));
+    AddSecurityHeaders(*res);
+    res->keep_alive(false);
+    res->prepare_payload();
+    stream_.expires_after(shared_->options.write_timeout);
+    beast::http::async_write(stream_, *res,
+                             [self = shared_from_this(), res](beast::error_code, size_t) {
+                               self->closed_ = true;
+                               Hangup(self->stream_, asio::socket_base::shutdown_send);
+                             });
+  }
+
   void Enqueue(std::string frame, bool from_subscription) {
     if (closed_) {
       return;
@@ -194,6 +238,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
   std::shared_ptr<Gateway::Shared> shared_;
   beast::tcp_stream stream_;
+  const asio::ip::address address_;
   asio::any_io_executor strand_;
   asio::steady_timer timer_;
   grpc::ClientContext context_;
@@ -201,6 +246,9 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   v1::Event event_;
   std::shared_ptr<EventStream> self_;  // held from Start until gRPC's OnDone
   std::deque<std::string> out_;
+  std::string head_;
+  unsigned version_ = 11;
+  bool opened_ = false;
   char scratch_[64];
   bool writing_ = false;
   bool awaiting_flush_ = false;
@@ -212,8 +260,9 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 }  // namespace
 
 void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, beast::tcp_stream stream,
-                      std::string authorization, v1::SubscribeRequest request, unsigned version) {
-  std::make_shared<EventStream>(shared, std::move(stream))
+                      asio::ip::address address, std::string authorization,
+                      v1::SubscribeRequest request, unsigned version) {
+  std::make_shared<EventStream>(shared, std::move(stream), address)
       ->Start(std::move(authorization), std::move(request), version);
 }
 

@@ -1,5 +1,7 @@
 #include "server/http/gateway.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -10,6 +12,7 @@
 
 #include "server/http/assets.h"
 #include "server/http/internal.h"
+#include "server/http/request_parsing.h"
 
 namespace reciproca::http {
 namespace {
@@ -20,86 +23,18 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kApiPrefix = "/api/";
 constexpr std::string_view kEventsPath = "/api/events";
 
-int FromHex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes a query value ("chapters%2Frome" → "chapters/rome"); nullopt when malformed.
-std::optional<std::string> PercentDecode(std::string_view in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out += ' ';
-    } else if (in[i] == '%') {
-      if (i + 2 >= in.size()) {
-        return std::nullopt;
-      }
-      const int hi = FromHex(in[i + 1]);
-      const int lo = FromHex(in[i + 2]);
-      if (hi < 0 || lo < 0) {
-        return std::nullopt;
-      }
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += in[i];
-    }
-  }
-  return out;
-}
-
-// The value of `key` in "a=1&b=2", decoded; "" when absent.
-std::optional<std::string> QueryValue(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == key) {
-      return PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-    }
-  }
-  return std::string();
-}
-
-std::optional<int64_t> ParseSeq(std::string_view text) {
-  int64_t value = 0;
-  if (text.empty()) {
-    return 0;
-  }
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// The route label for metrics and logs: bounded, never the query.
-std::string RouteOf(std::string_view path) {
-  if (path == kEventsPath || path == "/healthz" || path == "/metrics") {
-    return std::string(path);
-  }
-  if (path.substr(0, kApiPrefix.size()) == kApiPrefix) {
-    const std::string_view method = path.substr(kApiPrefix.size() - 1);
-    return IsApiMethod(method) ? "/api" + std::string(method) : "/api/unknown";
-  }
-  return FindAsset(path) ? "static" : "other";
-}
-
 // One HTTP/1.1 connection: requests in turn, kept alive, until it is idle too long, the client
 // closes, or it becomes an event stream.
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
-  Session(std::shared_ptr<Gateway::Shared> shared, asio::ip::tcp::socket socket)
-      : shared_(std::move(shared)), stream_(std::move(socket)) {}
+  Session(std::shared_ptr<Gateway::Shared> shared, asio::ip::tcp::socket socket,
+          asio::ip::address address)
+      : shared_(std::move(shared)), stream_(std::move(socket)), address_(address) {}
 
-  ~Session() override { shared_->Remove(); }
+  ~Session() override { shared_->Remove(address_); }
 
   void Start() {
-    shared_->Add(shared_from_this());
+    shared_->Add(shared_from_this(), address_);
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
   }
 
@@ -118,10 +53,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
-    stream_.expires_after(shared_->options.read_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    // An idle or half-open connection holds a slot only this long.
+    stream_.expires_after(std::min(shared_->options.header_timeout, shared_->options.read_timeout));
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (ec || self->parser_->is_done()) {
+            return self->OnRead(ec);
+          }
+          self->stream_.expires_after(self->shared_->options.read_timeout);
+          bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                            [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+        });
   }
 
   void OnRead(beast::error_code ec) {
@@ -171,6 +113,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (path.empty() || path[0] != '/') {
       return Reply(Plain(bhttp::status::bad_request, "the request target must be a path"), route);
     }
+    // gRPC metadata (where the token goes) takes visible ASCII only; so does every header here.
+    for (const auto& field : request_) {
+      const auto name = field.name_string();
+      const auto value = field.value();
+      if (auto checked = CheckHeaderValue(std::string_view(name.data(), name.size()),
+                                          std::string_view(value.data(), value.size()));
+          !checked.ok()) {
+        return Reply(ErrorResponse(checked, request_.version()), route);
+      }
+    }
     if (path == "/healthz") {
       if (!get) return MethodNotAllowed("GET", route);
       const bool serving =
@@ -181,16 +133,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     if (path == "/metrics") {
       if (!get) return MethodNotAllowed("GET", route);
-      Response res{bhttp::status::ok, request_.version()};
-      res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      res.set(bhttp::field::cache_control, "no-store");
-      res.body() =
-          shared_->backend.metrics
-              ? shared_->backend.metrics->Scrape(shared_->backend.plugin_states
-                                                     ? shared_->backend.plugin_states()
-                                                     : decltype(shared_->backend.plugin_states())())
-              : "";
-      return Reply(std::move(res), route);
+      return ServeMetrics(route);
     }
     if (path == kEventsPath) {
       if (!get) return MethodNotAllowed("GET", route);
@@ -214,6 +157,20 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       return Reply(std::move(res), route);
     }
     return Reply(Plain(bhttp::status::not_found, "not found"), route);
+  }
+
+  // Serialized on the gateway's scrape thread, never on the threads that serve commands.
+  void ServeMetrics(const std::string& route) {
+    asio::post(shared_->scraper, [self = shared_from_this(), route] {
+      std::string body = self->shared_->Scrape();
+      asio::post(self->stream_.get_executor(), [self, route, body = std::move(body)]() mutable {
+        Response res{bhttp::status::ok, self->request_.version()};
+        res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.set(bhttp::field::cache_control, "no-store");
+        res.body() = std::move(body);
+        self->Reply(std::move(res), route);
+      });
+    });
   }
 
   void MethodNotAllowed(const char* allow, const std::string& route) {
@@ -259,31 +216,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // rules), then hands the connection to an event stream.
   void Events(std::string_view query, const std::string& route) {
     const unsigned version = request_.version();
-    auto chapter = QueryValue(query, "chapter");
-    auto after = QueryValue(query, "after_seq");
-    // EventSource's own resume header wins over the query.
-    if (const auto last = request_["Last-Event-ID"]; !last.empty()) {
-      after = last.to_string();
-    }
-    std::optional<int64_t> after_seq = after ? ParseSeq(*after) : std::nullopt;
-    if (!chapter || chapter->empty()) {
-      return Reply(ErrorResponse(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                              "chapter is required: /api/events?chapter="
-                                              "chapters/{chapter}&after_seq=N"),
-                                 version),
-                   route);
-    }
-    if (!after_seq) {
-      return Reply(ErrorResponse(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                              "after_seq must be a whole number >= 0 (the last "
-                                              "seq seen; 0 for the whole log)"),
-                                 version),
-                   route);
-    }
     v1::SubscribeRequest subscribe;
-    subscribe.set_chapter(*chapter);
-    subscribe.set_after_seq(*after_seq);
-    const std::string get_chapter = "{\"name\":" + QuoteJson(*chapter) + "}";
+    const auto last = request_["Last-Event-ID"];
+    if (auto parsed =
+            ParseEventsRequest(query, std::string_view(last.data(), last.size()), &subscribe);
+        !parsed.ok()) {
+      return Reply(ErrorResponse(parsed, version), route);
+    }
+    const std::string get_chapter = "{\"name\":" + QuoteJson(subscribe.chapter()) + "}";
     std::string authorization = Authorization();
     CallJson(shared_, "/reciproca.v1.ChapterService/GetChapter", get_chapter, authorization,
              [self = shared_from_this(), route, version, subscribe, authorization](
@@ -297,8 +237,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                  }
                  self->handed_off_ = true;
                  self->Observe(route, 200);
-                 StartEventStream(self->shared_, std::move(self->stream_), authorization, subscribe,
-                                  version);
+                 StartEventStream(self->shared_, std::move(self->stream_), self->address_,
+                                  authorization, subscribe, version);
                });
              });
   }
@@ -361,10 +301,50 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
   Response response_;
+  const asio::ip::address address_;
   Clock::time_point start_ = Clock::now();
   bool handed_off_ = false;
   bool aborted_ = false;
 };
+
+void Drain(const std::shared_ptr<beast::tcp_stream>& stream) {
+  auto scratch = std::make_shared<std::array<char, 512>>();
+  stream->async_read_some(asio::buffer(*scratch), [stream, scratch](beast::error_code ec, size_t) {
+    if (ec) {
+      return Hangup(*stream);
+    }
+    Drain(stream);
+  });
+}
+
+// Answers a connection over a limit with 503, Retry-After and why, then closes it; the client
+// gets a second at most to take the answer.
+void Refuse(asio::ip::tcp::socket socket, std::string_view why, const GatewayOptions& options) {
+  Response res{bhttp::status::service_unavailable, 11};
+  res.set(bhttp::field::server, "reciprocad");
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set(bhttp::field::retry_after, std::to_string(options.retry_after.count()));
+  AddSecurityHeaders(res);
+  res.keep_alive(false);
+  res.body() =
+      ErrorResponse(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(why)), 11)
+          .body();
+  res.prepare_payload();
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto message = std::make_shared<Response>(std::move(res));
+  stream->expires_after(std::chrono::seconds(1));
+  bhttp::async_write(*stream, *message, [stream, message](beast::error_code ec, size_t) {
+    if (ec) {
+      return Hangup(*stream);
+    }
+    // Read what the client sent until it closes (or the second is up): closing with unread
+    // bytes would reset the connection and could lose the answer.
+    beast::error_code ignored;
+    stream->socket().shutdown(asio::socket_base::shutdown_send, ignored);
+    Drain(stream);
+  });
+}
 
 void Accept(const std::shared_ptr<Gateway::Shared>& shared) {
   shared->acceptor.async_accept(
@@ -376,18 +356,34 @@ void Accept(const std::shared_ptr<Gateway::Shared>& shared) {
           }
           return;
         }
-        bool full = false;
+        beast::error_code endpoint_error;
+        const asio::ip::address address = socket.remote_endpoint(endpoint_error).address();
+        const auto& options = shared->options;
+        const char* limit = nullptr;
         {
           std::lock_guard lock(shared->mu);
-          full = shared->connection_count >= shared->options.max_connections;
+          const auto it = shared->per_address.find(address);
+          if (shared->connection_count >= options.max_connections) {
+            limit = "http_connections";
+          } else if (options.max_connections_per_address > 0 && it != shared->per_address.end() &&
+                     it->second >= options.max_connections_per_address) {
+            limit = "http_connections_per_address";
+          }
         }
-        if (full) {
-          spdlog::warn("http: {} connections open; refusing another",
-                       shared->options.max_connections);
-          beast::error_code ignored;
-          socket.close(ignored);
+        if (limit == nullptr) {
+          std::make_shared<Session>(shared, std::move(socket), address)->Start();
         } else {
-          std::make_shared<Session>(shared, std::move(socket))->Start();
+          const std::string why =
+              std::string_view(limit) == "http_connections"
+                  ? "the server has " + std::to_string(options.max_connections) +
+                        " HTTP connections open (--http-max-connections); try again shortly"
+                  : "this address has " + std::to_string(options.max_connections_per_address) +
+                        " HTTP connections open (--http-max-connections-per-address); close "
+                        "some, or try again shortly";
+          if (shared->backend.metrics) {
+            shared->backend.metrics->LimitRefused(limit, why);
+          }
+          Refuse(std::move(socket), why, options);
         }
         Accept(shared);
       });
@@ -425,21 +421,41 @@ Result<asio::ip::tcp::endpoint> ParseListen(const std::string& listen) {
 
 }  // namespace
 
-void Gateway::Shared::Add(const std::shared_ptr<Connection>& connection) {
+void Gateway::Shared::Add(const std::shared_ptr<Connection>& connection,
+                          const asio::ip::address& address) {
   std::lock_guard lock(mu);
   connections.insert(connection);
   ++connection_count;
+  ++per_address[address];
 }
 
-void Gateway::Shared::Remove() {
+void Gateway::Shared::Remove(const asio::ip::address& address) {
   {
     std::lock_guard lock(mu);
     --connection_count;
+    if (auto it = per_address.find(address); it != per_address.end() && --it->second == 0) {
+      per_address.erase(it);
+    }
     for (auto it = connections.begin(); it != connections.end();) {
       it = it->expired() ? connections.erase(it) : std::next(it);
     }
   }
   cv.notify_all();
+}
+
+std::string Gateway::Shared::Scrape() {
+  const auto now = Clock::now();
+  if (scrape_time && now - *scrape_time < options.scrape_cache) {
+    return scrape_cache;
+  }
+  if (!backend.metrics) {
+    return "";
+  }
+  scrape_cache = backend.metrics->Scrape(backend.plugin_states
+                                             ? backend.plugin_states()
+                                             : std::vector<std::pair<std::string, std::string>>());
+  scrape_time = now;
+  return scrape_cache;
 }
 
 const Asset* FindAsset(std::string_view path) {
@@ -512,6 +528,8 @@ void Gateway::Stop() {
                             [this] { return shared_->connection_count == 0; })) {
     spdlog::warn("http: {} connections still open at shutdown", shared_->connection_count);
   }
+  lock.unlock();
+  shared_->scraper.join();
 }
 
 }  // namespace reciproca::http

@@ -31,12 +31,21 @@ struct GatewayOptions {
   // Largest request body accepted (413 beyond), and request head (431 beyond).
   size_t max_body_bytes = 64 * 1024;
   size_t max_header_bytes = 8 * 1024;
-  // A request must arrive whole within this; an idle keep-alive connection is closed after it.
+  // A request's head must arrive within this: an idle keep-alive or half-open connection is
+  // closed after it.
+  std::chrono::milliseconds header_timeout{10000};
+  // A request must arrive whole within this.
   std::chrono::milliseconds read_timeout{30000};
   // A response (or an event stream's frame) must be taken by the client within this.
   std::chrono::milliseconds write_timeout{30000};
-  // Connections beyond this are closed at once.
+  // Connections beyond this, in all or from one client address (0: no per-address limit; behind
+  // a reverse proxy every client has the proxy's address), are answered 503 with Retry-After.
   size_t max_connections = 1024;
+  size_t max_connections_per_address = 64;
+  // The Retry-After of a refusal (connections, event streams).
+  std::chrono::seconds retry_after{5};
+  // A /metrics scrape is served from a snapshot at most this old (many scrapers cost one).
+  std::chrono::milliseconds scrape_cache{1000};
   // How often an event stream sends the server's time (drives the display's countdown).
   std::chrono::milliseconds time_interval{1000};
 };

@@ -8,12 +8,15 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -54,14 +57,22 @@ struct Gateway::Shared {
   int port = 0;
   std::atomic<bool> stopping{false};
 
-  // Live connections, for Stop() and the connection limit.
+  // Live connections, for Stop() and the connection limits.
   std::mutex mu;
   std::condition_variable cv;
   std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections;
   size_t connection_count = 0;
+  std::map<asio::ip::address, size_t> per_address;
 
-  void Add(const std::shared_ptr<Connection>& connection);
-  void Remove();
+  void Add(const std::shared_ptr<Connection>& connection, const asio::ip::address& address);
+  void Remove(const asio::ip::address& address);
+
+  // /metrics is serialized here, one scrape at a time, off the threads that serve commands.
+  asio::thread_pool scraper{1};
+  // The text exposition, at most options.scrape_cache old. Scraper thread only.
+  std::string Scrape();
+  std::string scrape_cache;
+  std::optional<std::chrono::steady_clock::time_point> scrape_time;
 };
 
 // Shuts the connection down and closes it; errors (already closed) do not matter. After a
@@ -91,8 +102,11 @@ void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view m
               std::function<void(const grpc::Status&, std::string)> done);
 
 // Takes over a connection for GET /api/events once the caller's right to read the chapter has
-// been checked: sends the response head, then the events and the server's time.
+// been checked: once the subscription is accepted, sends the response head, then the events and
+// the server's time; a refused subscription (the stream limit) gets its HTTP error instead.
+// The connection stays counted against `address` while it streams.
 void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, beast::tcp_stream stream,
-                      std::string authorization, v1::SubscribeRequest request, unsigned version);
+                      asio::ip::address address, std::string authorization,
+                      v1::SubscribeRequest request, unsigned version);
 
 }  // namespace reciproca::http

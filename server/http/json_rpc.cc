@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/http/internal.h"
+#include "server/http/request_parsing.h"
 
 namespace reciproca::http {
 namespace {
@@ -133,6 +134,10 @@ void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view m
   const pb::MethodDescriptor* method = nullptr;
   if (auto found = FindMethod(method_path, &method); !found.ok()) {
     return done(found, "");
+  }
+  // gRPC aborts on a metadata value it cannot send: never hand it one.
+  if (auto checked = CheckHeaderValue("Authorization", authorization); !checked.ok()) {
+    return done(checked, "");
   }
   auto* factory = pb::MessageFactory::generated_factory();
   std::unique_ptr<pb::Message> request(factory->GetPrototype(method->input_type())->New());

@@ -1,9 +1,12 @@
 #include "server/http/metrics.h"
 
+#include <google/protobuf/descriptor.h>
 #include <prometheus/text_serializer.h>
 
 #include <sstream>
 #include <string_view>
+
+#include <spdlog/spdlog.h>
 
 namespace reciproca::http {
 namespace {
@@ -25,7 +28,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
  public:
   CallInterceptor(Metrics& metrics, grpc::experimental::ServerRpcInfo* info)
       : metrics_(metrics),
-        method_(info->method() ? info->method() : "unknown"),
+        method_(MethodLabel(info->method() ? info->method() : "")),
         streaming_(info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY),
         start_(std::chrono::steady_clock::now()) {
     metrics_.RpcStarted(method_);
@@ -74,7 +77,31 @@ class InterceptorFactory final : public grpc::experimental::ServerInterceptorFac
   Metrics& metrics_;
 };
 
+constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
+
 }  // namespace
+
+std::string MethodLabel(std::string_view method_path) {
+  // The health service is served by gRPC itself (not from the generated descriptors).
+  static constexpr std::string_view kHealth[] = {"/grpc.health.v1.Health/Check",
+                                                 "/grpc.health.v1.Health/Watch"};
+  for (std::string_view health : kHealth) {
+    if (method_path == health) {
+      return std::string(method_path);
+    }
+  }
+  const auto slash = method_path.find('/', 1);
+  if (method_path.size() < 2 || method_path[0] != '/' || slash == std::string_view::npos) {
+    return "unknown";
+  }
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      std::string(method_path.substr(1, slash - 1)));
+  if (service == nullptr ||
+      service->FindMethodByName(std::string(method_path.substr(slash + 1))) == nullptr) {
+    return "unknown";
+  }
+  return std::string(method_path);
+}
 
 const char* StatusCodeName(int code) {
   static constexpr const char* kNames[] = {"OK",
@@ -140,7 +167,11 @@ Metrics::Metrics()
       plugin_state_(prometheus::BuildGauge()
                         .Name("reciproca_plugin_state")
                         .Help("1 for each loaded plugin's current state")
-                        .Register(*registry_)) {}
+                        .Register(*registry_)),
+      limit_refusals_(prometheus::BuildCounter()
+                          .Name("reciproca_limit_refusals_total")
+                          .Help("Requests, connections and streams refused by a limit, by limit")
+                          .Register(*registry_)) {}
 
 void Metrics::ObserveRpc(const std::string& method, const std::string& code,
                          std::chrono::steady_clock::duration latency) {
@@ -179,6 +210,28 @@ void Metrics::EventsAppended(size_t count) {
 void Metrics::HttpStreamOpened() { http_streams_.Increment(); }
 
 void Metrics::HttpStreamClosed() { http_streams_.Decrement(); }
+
+void Metrics::LimitRefused(const char* limit, const std::string& why) {
+  limit_refusals_.Add({{"limit", limit}}).Increment();
+  const auto now = std::chrono::steady_clock::now();
+  size_t unlogged = 0;
+  {
+    std::lock_guard lock(refusal_mu_);
+    auto [it, first] = refusal_logs_.try_emplace(limit);
+    if (!first && now - it->second.last < kRefusalLogInterval) {
+      ++it->second.unlogged;
+      return;
+    }
+    unlogged = it->second.unlogged;
+    it->second = {now, 0};
+  }
+  if (unlogged > 0) {
+    spdlog::warn("refused ({}): {} ({} more refusals in the last {} s)", limit, why, unlogged,
+                 kRefusalLogInterval.count());
+  } else {
+    spdlog::warn("refused ({}): {}", limit, why);
+  }
+}
 
 std::string Metrics::Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states) {
   {

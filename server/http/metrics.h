@@ -3,7 +3,9 @@
 // The server's Prometheus metrics (Debian's prometheus-cpp core for the types, its text
 // serializer for /metrics): every gRPC call by method and code with its latency (calls made
 // through the HTTP gateway included, since it calls the same services), HTTP requests by route
-// and status, events appended, subscribers connected, and the plugins' states.
+// and status, events appended, subscribers connected, limits' refusals, and the plugins' states.
+// Cardinality is bounded: a method is its own label only when the server's services declare it
+// (everything else is "unknown"), routes are a fixed set (see RouteOf), and so are the limits.
 
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
@@ -14,6 +16,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +39,9 @@ class Metrics {
   void EventsAppended(size_t count);
   void HttpStreamOpened();
   void HttpStreamClosed();
+  // A request refused by the limit `limit` ("http_connections_per_address", ...: a fixed set):
+  // counted, and logged with `why` at most once per 10 s per limit (with how many were not).
+  void LimitRefused(const char* limit, const std::string& why);
 
   // The Prometheus text exposition; `plugin_states` are (plugin, state) pairs read at scrape time.
   std::string Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states);
@@ -54,10 +60,22 @@ class Metrics {
   prometheus::Gauge& subscribers_;
   prometheus::Gauge& http_streams_;
   prometheus::Family<prometheus::Gauge>& plugin_state_;
+  prometheus::Family<prometheus::Counter>& limit_refusals_;
+
+  struct RefusalLog {
+    std::chrono::steady_clock::time_point last;
+    size_t unlogged = 0;
+  };
+  std::mutex refusal_mu_;
+  std::map<std::string, RefusalLog> refusal_logs_;
 
   std::mutex plugin_mu_;
   std::vector<prometheus::Gauge*> plugin_gauges_;
 };
+
+// The label of a gRPC method path: itself when a service compiled into the server declares it
+// ("/reciproca.v1.ChapterService/WhoAmI", "/grpc.health.v1.Health/Check"), else "unknown".
+std::string MethodLabel(std::string_view method_path);
 
 // "OK", "INVALID_ARGUMENT", ... as gRPC spells them.
 const char* StatusCodeName(int code);

@@ -74,6 +74,7 @@ class ServerTest : public ::testing::Test {
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
     options.http = http_;
+    options.max_streams_per_principal = max_streams_per_principal_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
@@ -208,6 +209,7 @@ class ServerTest : public ::testing::Test {
   TempDir dir_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
+  size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
   // Set http_.listen to serve the HTTP gateway too.
   http::GatewayOptions http_;
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
