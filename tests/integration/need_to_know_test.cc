@@ -266,18 +266,19 @@ TEST_F(NeedToKnowTest, SubscribeLive_RedactsPerPrincipal) {
   const int64_t last = GetChapter(kChapter).last_seq();
   struct Open {
     Reader reader;
+    client::Client client;
     std::unique_ptr<grpc::ClientContext> context;
     std::unique_ptr<grpc::ClientReader<v1::Event>> stream;
   };
   std::vector<Open> open;
   for (const Reader& reader : Readers()) {
-    const client::Client as = As(reader.token);
-    Open o{reader, as.NewContext(/*streaming=*/true), nullptr};
+    Open o{reader, As(reader.token), nullptr, nullptr};
+    o.context = o.client.NewContext(/*streaming=*/true);
     o.context->set_deadline(Clock::now() + std::chrono::seconds(10));
     v1::SubscribeRequest request;
     request.set_chapter(kChapter);
     request.set_after_seq(last);
-    o.stream = as.events().Subscribe(o.context.get(), request);
+    o.stream = o.client.events().Subscribe(o.context.get(), request);
     open.push_back(std::move(o));
   }
   const v1::Referral second = GiveOutsideReferral("second");
