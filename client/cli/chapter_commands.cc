@@ -1,4 +1,4 @@
-// chapter create|get|list and whoami.
+// chapter create|get|list|update|rotate-display-token, display-url and whoami.
 
 #include <cctype>
 #include <iostream>
@@ -112,6 +112,18 @@ int UpdateChapter(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
+// Prints the display link as display-url does, for the token just issued.
+void PrintDisplayLink(Context& context, const std::string& web, const std::string& chapter,
+                      const std::string& token) {
+  const std::string url = DisplayUrl(web, chapter, token);
+  if (context.json()) {
+    std::cout << "{\"chapter\":" << JsonString(chapter) << ",\"url\":" << JsonString(url)
+              << ",\"display_token\":" << JsonString(token) << "}\n";
+  } else {
+    std::cout << url << "\n";
+  }
+}
+
 int DisplayUrlCommand(Context& context, const ParsedArgs& args) {
   const std::string web = WebUrl(args);
   v1::GetDisplayTokenRequest request;
@@ -120,13 +132,23 @@ int DisplayUrlCommand(Context& context, const ParsedArgs& args) {
   context.Call([&](grpc::ClientContext* rpc) {
     return context.client().chapters().GetDisplayToken(rpc, request, &response);
   });
-  const std::string url = DisplayUrl(web, request.name(), response.display_token());
-  if (context.json()) {
-    std::cout << "{\"chapter\":" << JsonString(request.name()) << ",\"url\":" << JsonString(url)
-              << ",\"display_token\":" << JsonString(response.display_token()) << "}\n";
-  } else {
-    std::cout << url << "\n";
+  PrintDisplayLink(context, web, request.name(), response.display_token());
+  return 0;
+}
+
+int RotateDisplayToken(Context& context, const ParsedArgs& args) {
+  const std::string web = WebUrl(args);
+  v1::RotateDisplayTokenRequest request;
+  request.set_name(context.names().DefaultChapter());
+  request.set_request_id(context.RequestId());
+  v1::RotateDisplayTokenResponse response;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().chapters().RotateDisplayToken(rpc, request, &response);
+  });
+  if (!context.json()) {
+    std::cout << "the previous display link no longer works; open displays were disconnected\n";
   }
+  PrintDisplayLink(context, web, request.name(), response.display_token());
   return 0;
 }
 
@@ -260,6 +282,15 @@ std::vector<Command> ChapterCommands() {
        0,
        false,
        DisplayUrlCommand},
+      {"chapter rotate-display-token",
+       "[--chapter C] [--web-url URL]",
+       "replace the room display's token (organizers): the old link stops working at once and "
+       "open displays are disconnected; prints the new link",
+       {ChapterFlag(), WebUrlFlag()},
+       0,
+       0,
+       true,
+       RotateDisplayToken},
   };
 }
 

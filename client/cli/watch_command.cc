@@ -27,6 +27,10 @@ std::string DescribePayload(const v1::Event& event) {
       }
       return "chapter updated: " + event.chapter_updated().chapter().name() + " (" + fields + ")";
     }
+    case v1::Event::kDisplayTokenRotated:
+      return "display token replaced (generation " +
+             std::to_string(event.display_token_rotated().generation()) +
+             "): open displays were disconnected";
     case v1::Event::kMemberAdded: {
       const v1::Member& member = event.member_added().member();
       return "member added: " + member.name() + " " + member.display_name() + " (" +

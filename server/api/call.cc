@@ -5,7 +5,7 @@
 namespace reciproca::api {
 
 Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
-                                       const engine::TokenRegistry& tokens) {
+                                       const engine::TokenRegistry& tokens, std::string* token) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -22,6 +22,9 @@ Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
   if (!principal) {
     return Error{ErrorCode::kUnauthenticated,
                  "unknown or revoked token; ask an organizer for a new one"};
+  }
+  if (token) {
+    *token = std::string(value.substr(kBearer.size()));
   }
   return *principal;
 }

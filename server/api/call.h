@@ -18,8 +18,10 @@
 namespace reciproca::api {
 
 // The principal behind "authorization: Bearer <token>"; UNAUTHENTICATED when missing or unknown.
+// `token`, when given, receives the bearer token (a stream watches it for revocation).
 Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
-                                       const engine::TokenRegistry& tokens);
+                                       const engine::TokenRegistry& tokens,
+                                       std::string* token = nullptr);
 
 // "chapters/x" from a resource name in that chapter ("chapters/x/members/7", or "chapters/x"
 // itself); INVALID_ARGUMENT naming `field` when the name is empty or malformed.

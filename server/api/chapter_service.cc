@@ -129,9 +129,44 @@ grpc::ServerUnaryReactor* ChapterService::GetDisplayToken(grpc::CallbackServerCo
                 if (Status s = chapter.CheckCanGetDisplayToken(principal); !s.ok()) {
                   return s;
                 }
-                response->set_display_token(minter.ForDisplay(chapter.name()));
+                response->set_display_token(
+                    minter.ForDisplay(chapter.name(), chapter.display_token_generation()));
                 return {};
               });
+}
+
+grpc::ServerUnaryReactor* ChapterService::RotateDisplayToken(
+    grpc::CallbackServerContext* context, const v1::RotateDisplayTokenRequest* request,
+    v1::RotateDisplayTokenResponse* response) {
+  if (auto s = CheckChapterName("name", request->name()); !s.ok()) {
+    return Reject(context, s.error());
+  }
+  const engine::TokenMinter& minter = engine_.minter();
+  return Mutate(
+      context, "RotateDisplayToken", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideRotateDisplayToken(x, *request);
+      },
+      [response, &minter](const domain::Chapter& c, const domain::Events&, store::Commit& commit) {
+        // The new token opens the chapter and the one before it stops: both in this commit, so
+        // the old token works until the rotation is durable and never after.
+        const int64_t generation = c.display_token_generation();
+        response->set_generation(generation);
+        response->set_display_token(minter.ForDisplay(c.name(), generation));
+        commit.new_tokens.push_back(
+            engine::TokenRegistry::DisplayRecord(response->display_token(), c.name()));
+        commit.revoke_token_hashes.push_back(
+            engine::Sha256Hex(minter.ForDisplay(c.name(), generation - 1)));
+        return Status{};
+      },
+      response,
+      [](google::protobuf::Message* m) {
+        static_cast<v1::RotateDisplayTokenResponse*>(m)->clear_display_token();
+      },
+      [&minter, name = request->name()](google::protobuf::Message* m) {
+        auto* r = static_cast<v1::RotateDisplayTokenResponse*>(m);
+        r->set_display_token(minter.ForDisplay(name, r->generation()));
+      });
 }
 
 }  // namespace reciproca::api

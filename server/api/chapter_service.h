@@ -27,6 +27,9 @@ class ChapterService final : public v1::ChapterService::CallbackService, private
   grpc::ServerUnaryReactor* GetDisplayToken(grpc::CallbackServerContext* context,
                                             const v1::GetDisplayTokenRequest* request,
                                             v1::GetDisplayTokenResponse* response) override;
+  grpc::ServerUnaryReactor* RotateDisplayToken(grpc::CallbackServerContext* context,
+                                               const v1::RotateDisplayTokenRequest* request,
+                                               v1::RotateDisplayTokenResponse* response) override;
 };
 
 }  // namespace reciproca::api

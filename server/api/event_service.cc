@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "server/api/unparseable_request.h"
+#include "server/domain/need_to_know.h"
+#include "server/engine/event_views.h"
 
 namespace reciproca::api {
 namespace {
@@ -28,8 +30,14 @@ grpc::Slice SliceOf(const stream::SharedBytes& bytes) {
 
 // One subscriber: a cursor over the chapter's log (see stream/event_feed.h). It owns itself
 // from construction until gRPC calls OnDone.
+//
+// Need-to-know: each event is written in the version its subscriber may see (domain/
+// need_to_know.h). The versions are made once per event (engine/event_views.h) and shared; a
+// subscriber only picks one, and follows its own role changes as they stream past. It watches
+// its token and ends with UNAUTHENTICATED when the token is revoked (a replaced display link).
 class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                public stream::Listener,
+                               public engine::TokenWatcher,
                                public std::enable_shared_from_this<SubscribeReactor> {
  public:
   SubscribeReactor(engine::Engine& engine, grpc::CallbackServerContext* context,
@@ -42,8 +50,10 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   void Keep(std::shared_ptr<void> slot) { slot_ = std::move(slot); }
 
   // Tells the client the subscription is accepted, then streams the events after `after_seq`
-  // from `feed`.
-  void Begin(std::shared_ptr<stream::ChapterFeed> feed, int64_t after_seq) {
+  // from `feed`, as `viewer` may see them; `viewer` was resolved against the chapter after event
+  // `viewer_since`.
+  void Begin(std::shared_ptr<stream::ChapterFeed> feed, int64_t after_seq, domain::Viewer viewer,
+             int64_t viewer_since) {
     {
       std::lock_guard lock(mu_);
       if (finished_ || done_) {
@@ -51,10 +61,20 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
       }
       feed_ = std::move(feed);
       next_seq_ = after_seq + 1;
+      viewer_ = std::move(viewer);
+      viewer_since_ = viewer_since;
       context_->AddInitialMetadata(stream::kStreamAcceptedKey, "1");
       StartSendInitialMetadata();
     }
     Pump();
+  }
+
+  void OnRevoked(const std::string& reason) override {
+    std::lock_guard lock(mu_);
+    revoked_ = reason;
+    if (!writing_ && !loading_) {
+      FinishLocked(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, reason));
+    }
   }
 
   void Fail(const grpc::Status& status) {
@@ -104,19 +124,22 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     if (cancelled_) {
       return FinishLocked(grpc::Status::CANCELLED);
     }
+    if (revoked_) {
+      return FinishLocked(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, *revoked_));
+    }
     if (feed_->closed()) {
       return FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                        "the server is shutting down; resubscribe with after_seq=" +
                                            std::to_string(next_seq_ - 1)));
     }
-    stream::SharedBytes bytes;
+    stream::FeedEvent event;
     if (!backlog_.empty() && backlog_first_ == next_seq_) {
-      bytes = std::move(backlog_.front());
+      event = std::move(backlog_.front());
       backlog_.pop_front();
       ++backlog_first_;
     } else {
       backlog_.clear();
-      switch (feed_->Get(next_seq_, &bytes, weak_from_this())) {
+      switch (feed_->Get(next_seq_, &event, weak_from_this())) {
         case stream::ChapterFeed::Lookup::kReady:
           break;
         case stream::ChapterFeed::Lookup::kWait:
@@ -132,16 +155,48 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
           return;
       }
     }
-    grpc::Slice slice = SliceOf(bytes);
+    grpc::Slice slice = SliceOf(VersionForLocked(event));
     buffer_ = grpc::ByteBuffer(&slice, 1);
     writing_ = true;
     StartWrite(&buffer_);
   }
 
-  // On the blocking pool: one page of older events from the store.
+  // The bytes of `event` this subscriber may see.
+  const stream::SharedBytes& VersionForLocked(const stream::FeedEvent& event) {
+    const stream::EventViews* views = event.views.get();
+    if (!views) {
+      return event.bytes;
+    }
+    if (views->sets_role && event.seq > viewer_since_ && views->role_member == viewer_.member &&
+        viewer_.kind == domain::Principal::Kind::kMember) {
+      viewer_.organizer = views->role_organizer;
+    }
+    switch (domain::ViewFor(viewer_, views->parties)) {
+      case domain::View::kFull:
+        break;
+      case domain::View::kOthers:
+        return views->others.empty() ? event.bytes : views->others;
+      case domain::View::kDisplay:
+        return views->display.empty() ? event.bytes : views->display;
+    }
+    return event.bytes;
+  }
+
+  // On the blocking pool: one page of older events from the store, with their versions (made
+  // here, per page, for events older than the feed's ring).
   void LoadFromStore(int64_t after_seq) {
     std::vector<store::StoredEvent> events;
     Status status = engine_.store().ReadEvents(chapter_, after_seq, kStorePage, &events);
+    std::vector<stream::FeedEvent> loaded;
+    loaded.reserve(events.size());
+    for (auto& stored : events) {
+      v1::Event event;
+      if (!status.ok() || !event.ParseFromString(stored.bytes)) {
+        status = Internal("event " + std::to_string(stored.seq) + " does not parse");
+        break;
+      }
+      loaded.push_back(engine::FeedEventOf(event, std::move(stored.bytes)));
+    }
     {
       std::lock_guard lock(mu_);
       loading_ = false;
@@ -153,8 +208,8 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
       }
       backlog_.clear();
       backlog_first_ = events.front().seq;
-      for (auto& event : events) {
-        backlog_.emplace_back(std::move(event.bytes));
+      for (auto& event : loaded) {
+        backlog_.push_back(std::move(event));
       }
     }
     Pump();
@@ -177,7 +232,10 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   std::mutex mu_;
   std::shared_ptr<stream::ChapterFeed> feed_;
   int64_t next_seq_ = 1;
-  std::deque<stream::SharedBytes> backlog_;
+  domain::Viewer viewer_;
+  int64_t viewer_since_ = 0;
+  std::optional<std::string> revoked_;  // why, once the token is revoked
+  std::deque<stream::FeedEvent> backlog_;
   int64_t backlog_first_ = 0;
   grpc::ByteBuffer buffer_;
   bool writing_ = false;
@@ -245,7 +303,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
   const bool parsed = ParseRequest(*raw, &request);
   auto reactor = std::make_shared<SubscribeReactor>(engine_, context, request.chapter());
   reactor->Hold();
-  auto principal = Authenticate(*context, tokens_);
+  std::string token;
+  auto principal = Authenticate(*context, tokens_, &token);
   if (!parsed) {
     reactor->Fail(UnparseableRequest(v1::SubscribeRequest::descriptor()->full_name()));
     return reactor.get();
@@ -280,13 +339,30 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
                                "after_seq: must not be negative; 0 replays the whole log"));
     return reactor.get();
   }
-  // The read checks the principal may see the chapter; streaming starts once it has.
+  // The read checks the principal may see the chapter and resolves what they may see of it;
+  // streaming starts once it has.
   auto feed = hub_.Find(*chapter);
+  struct Start {
+    domain::Viewer viewer;
+    int64_t since = 0;
+  };
+  auto start = std::make_shared<Start>();
   engine_.Read(
-      *principal, *chapter, [](const domain::Chapter&) { return Status{}; },
-      [reactor, feed, after = request.after_seq(), chapter = *chapter](const Status& status) {
+      *principal, *chapter,
+      [start, principal = *principal](const domain::Chapter& c) {
+        start->viewer = domain::ViewerOf(c, principal);
+        start->since = c.last_seq();
+        return Status{};
+      },
+      [this, reactor, feed, start, token = std::move(token), after = request.after_seq(),
+       chapter = *chapter](const Status& status) {
         if (!status.ok()) {
           return reactor->Fail(ToGrpcStatus(status));
+        }
+        if (!tokens_.Watch(token, reactor)) {
+          return reactor->Fail(
+              grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                           "unknown or revoked token; ask an organizer for a new one"));
         }
         if (!feed) {
           return reactor->Fail(
@@ -299,7 +375,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
                                                 " is beyond the last event of " + chapter + " (" +
                                                 std::to_string(last) + ")"));
         }
-        reactor->Begin(feed, after);
+        reactor->Begin(feed, after, start->viewer, start->since);
       });
   return reactor.get();
 }

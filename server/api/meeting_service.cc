@@ -1,6 +1,7 @@
 #include "server/api/meeting_service.h"
 
 #include "server/api/pagination.h"
+#include "server/domain/need_to_know.h"
 
 namespace reciproca::api {
 grpc::ServerUnaryReactor* MeetingService::ScheduleMeeting(grpc::CallbackServerContext* context,
@@ -18,8 +19,10 @@ grpc::ServerUnaryReactor* MeetingService::GetMeeting(grpc::CallbackServerContext
                                                      const v1::GetMeetingRequest* request,
                                                      v1::Meeting* response) {
   return Read(context, "name", request->name(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) {
-                return Assign(response, c.GetMeeting(request->name()));
+              [request, response](const domain::Chapter& c, const domain::Principal& p) {
+                Status s = Assign(response, c.GetMeeting(request->name()));
+                domain::Redact(domain::ViewerOf(c, p), response);
+                return s;
               });
 }
 
@@ -28,7 +31,7 @@ grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerConte
                                                        v1::ListMeetingsResponse* response) {
   return Read(context, "parent", request->parent(),
               [request, response, tokens = PageTokens(engine_.minter())](
-                  const domain::Chapter& c, const domain::Principal&) -> Status {
+                  const domain::Chapter& c, const domain::Principal& p) -> Status {
                 auto next = CopyPage(
                     tokens,
                     {request->page_size(), request->page_token(), "meetings:" + request->parent()},
@@ -36,6 +39,10 @@ grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerConte
                     [response] { return response->add_meetings(); });
                 if (!next.ok()) {
                   return next.error();
+                }
+                const domain::Viewer viewer = domain::ViewerOf(c, p);
+                for (v1::Meeting& item : *response->mutable_meetings()) {
+                  domain::Redact(viewer, &item);
                 }
                 response->set_next_page_token(*next);
                 return {};

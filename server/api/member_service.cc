@@ -2,6 +2,7 @@
 
 #include "server/api/pagination.h"
 #include "server/domain/event_catalogue.h"
+#include "server/domain/need_to_know.h"
 
 namespace reciproca::api {
 
@@ -38,8 +39,10 @@ grpc::ServerUnaryReactor* MemberService::GetMember(grpc::CallbackServerContext* 
                                                    const v1::GetMemberRequest* request,
                                                    v1::Member* response) {
   return Read(context, "name", request->name(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) {
-                return Assign(response, c.GetMember(request->name()));
+              [request, response](const domain::Chapter& c, const domain::Principal& p) {
+                Status s = Assign(response, c.GetMember(request->name()));
+                domain::Redact(domain::ViewerOf(c, p), response);
+                return s;
               });
 }
 
@@ -48,7 +51,7 @@ grpc::ServerUnaryReactor* MemberService::ListMembers(grpc::CallbackServerContext
                                                      v1::ListMembersResponse* response) {
   return Read(context, "parent", request->parent(),
               [request, response, tokens = PageTokens(engine_.minter())](
-                  const domain::Chapter& c, const domain::Principal&) -> Status {
+                  const domain::Chapter& c, const domain::Principal& p) -> Status {
                 auto next = CopyPage(
                     tokens,
                     {request->page_size(), request->page_token(),
@@ -57,6 +60,10 @@ grpc::ServerUnaryReactor* MemberService::ListMembers(grpc::CallbackServerContext
                     [response] { return response->add_members(); });
                 if (!next.ok()) {
                   return next.error();
+                }
+                const domain::Viewer viewer = domain::ViewerOf(c, p);
+                for (v1::Member& item : *response->mutable_members()) {
+                  domain::Redact(viewer, &item);
                 }
                 response->set_next_page_token(*next);
                 return {};

@@ -1,6 +1,7 @@
 #include "server/api/referral_service.h"
 
 #include "server/api/pagination.h"
+#include "server/domain/need_to_know.h"
 
 namespace reciproca::api {
 grpc::ServerUnaryReactor* ReferralService::GiveReferral(grpc::CallbackServerContext* context,
@@ -29,8 +30,10 @@ grpc::ServerUnaryReactor* ReferralService::GetReferral(grpc::CallbackServerConte
                                                        const v1::GetReferralRequest* request,
                                                        v1::Referral* response) {
   return Read(context, "name", request->name(),
-              [request, response](const domain::Chapter& c, const domain::Principal&) {
-                return Assign(response, c.GetReferral(request->name()));
+              [request, response](const domain::Chapter& c, const domain::Principal& p) {
+                Status s = Assign(response, c.GetReferral(request->name()));
+                domain::Redact(domain::ViewerOf(c, p), response);
+                return s;
               });
 }
 
@@ -39,7 +42,7 @@ grpc::ServerUnaryReactor* ReferralService::ListReferrals(grpc::CallbackServerCon
                                                          v1::ListReferralsResponse* response) {
   return Read(context, "parent", request->parent(),
               [request, response, tokens = PageTokens(engine_.minter())](
-                  const domain::Chapter& c, const domain::Principal&) -> Status {
+                  const domain::Chapter& c, const domain::Principal& p) -> Status {
                 domain::ReferralFilter filter{request->giver(), request->receiver(),
                                               request->status(), request->meeting()};
                 auto referrals = c.ListReferrals(filter);
@@ -54,6 +57,10 @@ grpc::ServerUnaryReactor* ReferralService::ListReferrals(grpc::CallbackServerCon
                                      [response] { return response->add_referrals(); });
                 if (!next.ok()) {
                   return next.error();
+                }
+                const domain::Viewer viewer = domain::ViewerOf(c, p);
+                for (v1::Referral& item : *response->mutable_referrals()) {
+                  domain::Redact(viewer, &item);
                 }
                 response->set_next_page_token(*next);
                 return {};

@@ -51,6 +51,9 @@ struct ReferralFilter {
   std::string meeting;
 };
 
+// Whether `role` is a leadership role (every leadership role organizes).
+bool IsLeadershipRole(v1::Role role);
+
 class Chapter {
  public:
   // Decides the creation of chapters/{chapter_id} and returns its first event, ChapterCreated
@@ -116,6 +119,13 @@ class Chapter {
   // Access tokens are derived from the resource they open, so they can be handed out again. Only
   // the admin and this chapter's organizers may: PERMISSION_DENIED otherwise, naming who may.
   Status CheckCanGetDisplayToken(const Principal& principal) const;
+  // Replaces the display token: CheckCanGetDisplayToken's rule (PERMISSION_DENIED otherwise),
+  // then `name` must be this chapter (INVALID_ARGUMENT). A DisplayTokenRotated event with the
+  // next generation.
+  Result<Events> DecideRotateDisplayToken(const Context& ctx,
+                                          const v1::RotateDisplayTokenRequest& r) const;
+  // How many times the display token was replaced (0: the token of the chapter's creation).
+  int64_t display_token_generation() const { return display_token_generation_; }
   // CheckCanGetDisplayToken's rule, then the member: INVALID_ARGUMENT when `name` is empty,
   // malformed or of another chapter, NOT_FOUND when unknown, FAILED_PRECONDITION when the member
   // has left (their token is revoked). Returns the member.
@@ -201,6 +211,7 @@ class Chapter {
 
   v1::Chapter info_;
   int64_t last_seq_ = 0;
+  int64_t display_token_generation_ = 0;
   // Keyed by resource name; ordered maps keep iteration deterministic.
   std::map<std::string, v1::Member, std::less<>> members_;
   std::map<std::string, v1::Meeting, std::less<>> meetings_;

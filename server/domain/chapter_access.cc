@@ -8,13 +8,10 @@
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
-namespace {
 
 bool IsLeadershipRole(v1::Role role) {
   return role != v1::ROLE_UNSPECIFIED && role != v1::ROLE_MEMBER && v1::Role_IsValid(role);
 }
-
-}  // namespace
 
 Status Chapter::CheckCanRead(const Principal& principal) const {
   switch (principal.kind) {
@@ -71,6 +68,19 @@ Status Chapter::CheckCanGetTokens(const Principal& principal, std::string_view w
 
 Status Chapter::CheckCanGetDisplayToken(const Principal& principal) const {
   return CheckCanGetTokens(principal, "the display token");
+}
+
+Result<Events> Chapter::DecideRotateDisplayToken(const Context& ctx,
+                                                 const v1::RotateDisplayTokenRequest& r) const {
+  if (Status s = CheckCanGetDisplayToken(ctx.principal); !s) {
+    return s.error();
+  }
+  if (r.name() != info_.name()) {
+    return InvalidArgument("name: expected " + info_.name() + ", got \"" + r.name() + "\"");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  event.mutable_display_token_rotated()->set_generation(display_token_generation_ + 1);
+  return Events{std::move(event)};
 }
 
 Result<v1::Member> Chapter::GetMemberForToken(const Principal& principal,

@@ -24,6 +24,9 @@ void Chapter::Apply(const v1::Event& event) {
     case v1::Event::kChapterUpdated:
       ApplyChapterUpdated(event.chapter_updated());
       break;
+    case v1::Event::kDisplayTokenRotated:
+      display_token_generation_ = event.display_token_rotated().generation();
+      break;
     case v1::Event::kMemberAdded:
       ApplyMemberAdded(event.member_added());
       break;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/domain/names.h"
+#include "server/engine/event_views.h"
 #include "server/engine/projection.h"
 #include "server/engine/tzdb_time_zones.h"
 
@@ -271,7 +272,7 @@ void Engine::Execute(Slot& slot, const std::string& scope,
 
   for (const auto& event : events) {
     std::string bytes = event.SerializeAsString();
-    pending.publish.push_back(stream::FeedEvent{event.seq(), stream::SharedBytes(bytes)});
+    pending.publish.push_back(FeedEventOf(event, bytes));
     pending.commit.events.push_back(
         store::StoredEvent{chapter.name(), event.seq(), Micros(event.time()), std::move(bytes)});
   }
@@ -386,6 +387,9 @@ void Engine::ApplyCommitted(const store::Commit& commit) {
   }
   for (const auto& member : commit.revoke_member_tokens) {
     tokens_.RevokeMember(member);
+  }
+  for (const auto& hash : commit.revoke_token_hashes) {
+    tokens_.RevokeHash(hash);
   }
 }
 

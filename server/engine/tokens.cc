@@ -67,10 +67,65 @@ void TokenRegistry::AddAdmin(std::string_view token) {
 
 void TokenRegistry::RevokeMember(std::string_view member_name) {
   std::unique_lock lock(mu_);
+  std::vector<std::string> revoked;
   std::erase_if(by_hash_, [&](const auto& entry) {
-    return entry.second.kind == domain::Principal::Kind::kMember &&
-           entry.second.member == member_name;
+    const bool of_member =
+        entry.second.kind == domain::Principal::Kind::kMember && entry.second.member == member_name;
+    if (of_member) {
+      revoked.push_back(entry.first);
+    }
+    return of_member;
   });
+  Notify(lock, revoked, "your membership of the chapter ended; your access token is revoked");
+}
+
+void TokenRegistry::RevokeHash(std::string_view token_hash) {
+  std::unique_lock lock(mu_);
+  auto it = by_hash_.find(token_hash);
+  if (it == by_hash_.end()) {
+    return;
+  }
+  const std::string reason =
+      it->second.kind == domain::Principal::Kind::kDisplay
+          ? "the display link was replaced by an organizer; open the new display link"
+          : "this access token was revoked; ask an organizer for a new one";
+  std::vector<std::string> revoked{it->first};
+  by_hash_.erase(it);
+  Notify(lock, revoked, reason);
+}
+
+void TokenRegistry::Notify(std::unique_lock<std::shared_mutex>& lock,
+                           const std::vector<std::string>& hashes, const std::string& reason) {
+  std::vector<std::shared_ptr<TokenWatcher>> told;
+  for (const std::string& hash : hashes) {
+    auto [first, last] = watchers_.equal_range(hash);
+    for (auto it = first; it != last; ++it) {
+      if (auto watcher = it->second.lock()) {
+        told.push_back(std::move(watcher));
+      }
+    }
+    watchers_.erase(first, last);
+  }
+  lock.unlock();
+  for (const auto& watcher : told) {
+    watcher->OnRevoked(reason);
+  }
+}
+
+bool TokenRegistry::Watch(std::string_view token, std::weak_ptr<TokenWatcher> watcher) const {
+  const std::string hash = Sha256Hex(token);
+  std::unique_lock lock(mu_);
+  if (!by_hash_.contains(hash)) {
+    return false;
+  }
+  // Streams end without unwatching: forget the watchers that are gone whenever the map has
+  // doubled since the last sweep, so it stays proportional to the open streams.
+  if (watchers_.size() >= 2 * watchers_after_sweep_ + 64) {
+    std::erase_if(watchers_, [](const auto& entry) { return entry.second.expired(); });
+    watchers_after_sweep_ = watchers_.size();
+  }
+  watchers_.emplace(hash, std::move(watcher));
+  return true;
 }
 
 std::optional<domain::Principal> TokenRegistry::Find(std::string_view token) const {

@@ -27,9 +27,9 @@ struct StoredEvent {
 
 // The first answer to a mutation, kept so that a retry with the same request_id gets it again.
 struct IdempotencyRecord {
-  std::string scope;       // the chapter name, or "" for chapter creation
-  std::string principal;   // the caller's actor name ("admin", a member's name)
-  std::string request_id;  // the client's key
+  std::string scope;         // the chapter name, or "" for chapter creation
+  std::string principal;     // the caller's actor name ("admin", a member's name)
+  std::string request_id;    // the client's key
   std::string request_hash;  // method name + hash of the request, to spot a reused key
   std::string response;      // the serialized response message
 };
@@ -58,6 +58,8 @@ struct Commit {
   std::vector<TokenRecord> new_tokens;
   // Revoke every token of these members (a member who left).
   std::vector<std::string> revoke_member_tokens;
+  // Revoke the tokens of these SHA-256 hashes (hex): a display token that was replaced.
+  std::vector<std::string> revoke_token_hashes;
   std::vector<ProjectionRow> projections;
 };
 

@@ -153,6 +153,7 @@ Status SqliteEventStore::PrepareStatements() {
       {&s.insert_token,
        "INSERT INTO tokens (token_hash, kind, chapter, member) VALUES (?1, ?2, ?3, ?4)"},
       {&s.revoke_member_tokens, "UPDATE tokens SET revoked = 1 WHERE member = ?1 AND revoked = 0"},
+      {&s.revoke_token, "UPDATE tokens SET revoked = 1 WHERE token_hash = ?1"},
       {&s.upsert_resource,
        "INSERT INTO resources (name, chapter, kind, body, seq) VALUES (?1, ?2, ?3, ?4, ?5) "
        "ON CONFLICT (name) DO UPDATE SET chapter = excluded.chapter, kind = excluded.kind, "
@@ -364,6 +365,15 @@ Status SqliteEventStore::WriteCommit(const Commit& commit) {
                               return fmt::format(
                                   "AppendBatch: revoking the tokens of {}; rolled back", member);
                             });
+        !status.ok()) {
+      return status;
+    }
+  }
+  for (const std::string& hash : commit.revoke_token_hashes) {
+    s.revoke_token.BindText(1, hash);
+    if (Status status =
+            Run(writer_, s.revoke_token,
+                [] { return std::string("AppendBatch: revoking a token; rolled back"); });
         !status.ok()) {
       return status;
     }

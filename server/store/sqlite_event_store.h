@@ -88,6 +88,7 @@ class SqliteEventStore final : public EventStore {
     SqliteStatement insert_idempotency;
     SqliteStatement insert_token;
     SqliteStatement revoke_member_tokens;
+    SqliteStatement revoke_token;
     SqliteStatement upsert_resource;
   };
 

@@ -19,6 +19,16 @@ void ChapterFeed::Publish(std::vector<FeedEvent> events) {
 
 ChapterFeed::Lookup ChapterFeed::Get(int64_t seq, SharedBytes* out,
                                      const std::weak_ptr<Listener>& listener) {
+  FeedEvent event;
+  const Lookup lookup = Get(seq, &event, listener);
+  if (lookup == Lookup::kReady) {
+    *out = std::move(event.bytes);
+  }
+  return lookup;
+}
+
+ChapterFeed::Lookup ChapterFeed::Get(int64_t seq, FeedEvent* out,
+                                     const std::weak_ptr<Listener>& listener) {
   std::lock_guard lock(mu_);
   if (closed_) {
     return Lookup::kClosed;
@@ -31,7 +41,7 @@ ChapterFeed::Lookup ChapterFeed::Get(int64_t seq, SharedBytes* out,
   if (seq < first) {
     return Lookup::kInStore;
   }
-  *out = ring_[static_cast<size_t>(seq - first)].bytes;
+  *out = ring_[static_cast<size_t>(seq - first)];
   return Lookup::kReady;
 }
 

@@ -22,9 +22,27 @@
 
 namespace reciproca::stream {
 
+// The other versions of one event, for subscribers who may not see all of it (need-to-know: the
+// rule is server/domain/need_to_know.h), made once per event, not per subscriber, and shared.
+struct EventViews {
+  // The event as a member who is not one of `parties` sees it, and as the room display sees it.
+  // Empty when that version is the full event.
+  SharedBytes others;
+  SharedBytes display;
+  // The members who see the full event besides organizers (a referral's giver and receiver).
+  std::vector<std::string> parties;
+  // When the event sets a member's organizer status (a role change, a member leaving): which
+  // member, and whether they organize after it. A stream follows its subscriber's role with it.
+  bool sets_role = false;
+  std::string role_member;
+  bool role_organizer = false;
+};
+
 struct FeedEvent {
   int64_t seq = 0;
-  SharedBytes bytes;  // a serialized reciproca.v1.Event
+  SharedBytes bytes;  // a serialized reciproca.v1.Event, in full
+  // Null when every subscriber who may read the chapter gets `bytes`.
+  std::shared_ptr<const EventViews> views;
 };
 
 // Something parked on a feed, woken once by the next commit or by Close().
@@ -48,6 +66,8 @@ class ChapterFeed {
     kWait,     // `seq` is not committed yet: `listener` was parked and will be woken
     kClosed,   // the server is shutting down
   };
+  Lookup Get(int64_t seq, FeedEvent* out, const std::weak_ptr<Listener>& listener);
+  // The same, for the full bytes only.
   Lookup Get(int64_t seq, SharedBytes* out, const std::weak_ptr<Listener>& listener);
 
   int64_t last_seq() const;

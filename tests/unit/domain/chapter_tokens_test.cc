@@ -35,6 +35,31 @@ TEST_F(TokensTest, DisplayToken_DeniedToAnOrganizerWhoLeft) {
                       ErrorCode::kPermissionDenied));
 }
 
+TEST_F(TokensTest, RotateDisplayToken_CountsGenerationsForOrganizersAndTheAdmin) {
+  EXPECT_EQ(chapter_.display_token_generation(), 0);
+  v1::RotateDisplayTokenRequest request;
+  request.set_name("chapters/rome");
+  Events events = ApplyAll(chapter_.DecideRotateDisplayToken(As(president_), request));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].display_token_rotated().generation(), 1);
+  EXPECT_EQ(events[0].actor(), president_);
+  ApplyAll(chapter_.DecideRotateDisplayToken(Admin(), request));
+  EXPECT_EQ(chapter_.display_token_generation(), 2);
+}
+
+TEST_F(TokensTest, RotateDisplayToken_DeniedToMembersAndDisplaysAndNamesTheChapter) {
+  v1::RotateDisplayTokenRequest request;
+  request.set_name("chapters/rome");
+  EXPECT_TRUE(IsError(chapter_.DecideRotateDisplayToken(As(ana_), request),
+                      ErrorCode::kPermissionDenied, {"display token", "organizers"}));
+  EXPECT_TRUE(IsError(chapter_.DecideRotateDisplayToken(Display(), request),
+                      ErrorCode::kPermissionDenied, {"room display"}));
+  request.set_name("chapters/rome/members/2");
+  EXPECT_TRUE(IsError(chapter_.DecideRotateDisplayToken(Admin(), request),
+                      ErrorCode::kInvalidArgument, {"name", "chapters/rome"}));
+  EXPECT_EQ(chapter_.display_token_generation(), 0);
+}
+
 TEST_F(TokensTest, MemberToken_ReturnsTheActiveMember) {
   auto member = chapter_.GetMemberForToken(As(president_).principal, ana_);
   ASSERT_TRUE(member.ok()) << member.error().message;

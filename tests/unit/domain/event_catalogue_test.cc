@@ -72,6 +72,10 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     chapter.mutable_update_mask()->add_paths("display_name");
     ApplyAll(chapter_.DecideUpdateChapter(Admin(), chapter));
 
+    v1::RotateDisplayTokenRequest rotate;
+    rotate.set_name(kChapter);
+    ApplyAll(chapter_.DecideRotateDisplayToken(Admin(), rotate));
+
     v1::UpdateMemberRequest member;
     member.mutable_member()->set_name(ana_);
     member.mutable_member()->set_business("Rossi & Figli");

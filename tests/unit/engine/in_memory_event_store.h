@@ -230,6 +230,11 @@ class InMemoryEventStore final : public store::EventStore {
         }
       }
     }
+    for (const std::string& hash : commit.revoke_token_hashes) {
+      if (auto it = tokens_.find(hash); it != tokens_.end()) {
+        it->second.revoked = true;
+      }
+    }
     for (const store::ProjectionRow& row : commit.projections) {
       projections_[row.name] = row;
     }

@@ -366,6 +366,14 @@ TEST_F(SqliteEventStoreTest, Tokens_RoundTripAndRevokeMemberTokensHidesThem) {
   RawDb raw(db_path_);
   EXPECT_EQ((std::vector<std::vector<std::string>>{{"h-ann-1"}, {"h-ann-2"}}),
             raw.Query("SELECT token_hash FROM tokens WHERE revoked = 1 ORDER BY token_hash"));
+
+  // A replaced display token is revoked by its hash.
+  Commit rotate = EventsCommit("chapters/rome", 3, 1);
+  rotate.revoke_token_hashes.push_back("h-display");
+  ASSERT_TRUE(Append(*store_, {rotate}).ok());
+  EXPECT_EQ((std::vector<std::string>{"h-admin|admin||",
+                                      "h-bob|member|chapters/rome|chapters/rome/members/2"}),
+            hashes());
 }
 
 TEST_F(SqliteEventStoreTest, Projections_AreUpsertedByName) {
