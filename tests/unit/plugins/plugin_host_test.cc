@@ -109,7 +109,7 @@ TEST_F(PluginHostTest, OnCommitted_SkipsEventsTheReplayDelivered) {
   // The same events once more, as a commit that raced the replay would bring them.
   std::vector<stream::FeedEvent> again;
   for (const store::StoredEvent& event : store_.Events(kChapter)) {
-    again.push_back(stream::FeedEvent{event.seq, stream::SharedBytes(event.bytes)});
+    again.push_back(stream::FeedEvent{event.seq, stream::SharedBytes(event.bytes), nullptr});
   }
   host_->OnCommitted(kChapter, again);
   EXPECT_EQ(seen, Info("counting").events_seen());
@@ -125,7 +125,8 @@ TEST_F(PluginHostTest, OnCommitted_FillsAGapFromTheStoreFirstInSeqOrder) {
   ASSERT_TRUE(host_->WaitIdle(kAnswerTimeout));
   const store::StoredEvent last = store_.Events(kChapter).back();
 
-  host_->OnCommitted(kChapter, {stream::FeedEvent{last.seq, stream::SharedBytes(last.bytes)}});
+  host_->OnCommitted(kChapter,
+                     {stream::FeedEvent{last.seq, stream::SharedBytes(last.bytes), nullptr}});
   EXPECT_EQ(last.seq, Info("counting").events_seen());
   pv1::Query query;
   query.set_chapter(kChapter);

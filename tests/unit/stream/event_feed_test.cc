@@ -16,7 +16,7 @@ std::string Bytes(int64_t seq) { return "event#" + std::to_string(seq); }
 std::vector<FeedEvent> Events(int64_t first_seq, int count) {
   std::vector<FeedEvent> events;
   for (int64_t seq = first_seq; seq < first_seq + count; ++seq) {
-    events.push_back(FeedEvent{seq, SharedBytes(Bytes(seq))});
+    events.push_back(FeedEvent{seq, SharedBytes(Bytes(seq)), nullptr});
   }
   return events;
 }
