@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -65,13 +66,72 @@ void TokenRegistry::AddAdmin(std::string_view token) {
   Add(store::TokenRecord{Sha256Hex(token), "admin", "", ""});
 }
 
-void TokenRegistry::RevokeMember(std::string_view member_name) {
-  std::unique_lock lock(mu_);
-  std::erase_if(by_hash_, [&](const auto& entry) {
-    return entry.second.kind == domain::Principal::Kind::kMember &&
-           entry.second.member == member_name;
-  });
+std::vector<std::function<void()>> TokenRegistry::EraseLocked(
+    const std::function<bool(const std::string&, const domain::Principal&)>& revoked) {
+  std::vector<std::string> hashes;
+  for (auto it = by_hash_.begin(); it != by_hash_.end();) {
+    if (revoked(it->first, it->second)) {
+      hashes.push_back(it->first);
+      it = by_hash_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::vector<std::function<void()>> callbacks;
+  for (auto it = watchers_.begin(); it != watchers_.end();) {
+    if (std::find(hashes.begin(), hashes.end(), it->second.token_hash) != hashes.end()) {
+      callbacks.push_back(std::move(it->second.on_revoked));
+      it = watchers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return callbacks;
 }
+
+void TokenRegistry::RevokeMember(std::string_view member_name) {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::unique_lock lock(mu_);
+    callbacks = EraseLocked([&](const std::string&, const domain::Principal& principal) {
+      return principal.kind == domain::Principal::Kind::kMember && principal.member == member_name;
+    });
+  }
+  for (auto& callback : callbacks) {
+    callback();
+  }
+}
+
+void TokenRegistry::RevokeHash(std::string_view token_hash) {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::unique_lock lock(mu_);
+    callbacks = EraseLocked(
+        [&](const std::string& hash, const domain::Principal&) { return hash == token_hash; });
+  }
+  for (auto& callback : callbacks) {
+    callback();
+  }
+}
+
+std::unique_ptr<TokenRegistry::Watch> TokenRegistry::WatchRevocation(
+    std::string_view token, std::function<void()> on_revoked) const {
+  std::string hash = Sha256Hex(token);
+  std::unique_lock lock(mu_);
+  if (by_hash_.find(hash) == by_hash_.end()) {
+    return nullptr;
+  }
+  const uint64_t id = next_watch_++;
+  watchers_.emplace(id, Watcher{std::move(hash), std::move(on_revoked)});
+  return std::make_unique<Watch>(*this, id);
+}
+
+void TokenRegistry::Unwatch(uint64_t id) const {
+  std::unique_lock lock(mu_);
+  watchers_.erase(id);
+}
+
+TokenRegistry::Watch::~Watch() { registry_.Unwatch(id_); }
 
 std::optional<domain::Principal> TokenRegistry::Find(std::string_view token) const {
   const std::string hash = Sha256Hex(token);
