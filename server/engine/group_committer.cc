@@ -66,7 +66,8 @@ void GroupCommitter::Run() {
     for (const auto& pending : batch) {
       const auto& c = pending.commit;
       if (!c.events.empty() || !c.idempotency.empty() || !c.new_tokens.empty() ||
-          !c.revoke_member_tokens.empty() || !c.projections.empty()) {
+          !c.revoke_member_tokens.empty() || !c.projections.empty() ||
+          !c.expired_idempotency.empty()) {
         commits.push_back(&c);
       }
     }

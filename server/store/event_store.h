@@ -27,11 +27,22 @@ struct StoredEvent {
 
 // The first answer to a mutation, kept so that a retry with the same request_id gets it again.
 struct IdempotencyRecord {
-  std::string scope;       // the chapter name, or "" for chapter creation
-  std::string principal;   // the caller's actor name ("admin", a member's name)
-  std::string request_id;  // the client's key
+  std::string scope;         // the chapter name, or "" for chapter creation
+  std::string principal;     // the caller's actor name ("admin", a member's name)
+  std::string request_id;    // the client's key
   std::string request_hash;  // method name + hash of the request, to spot a reused key
   std::string response;      // the serialized response message
+  // When it was made, microseconds since the Unix epoch (the engine's clock): records expire
+  // after Limits::idempotency_retention. Records of databases older than the column count from
+  // the migration that added it.
+  int64_t created_micros = 0;
+};
+
+// The key of an idempotency record.
+struct IdempotencyKey {
+  std::string scope;
+  std::string principal;
+  std::string request_id;
 };
 
 // A bearer token, stored by its SHA-256 hash only.
@@ -59,6 +70,9 @@ struct Commit {
   // Revoke every token of these members (a member who left).
   std::vector<std::string> revoke_member_tokens;
   std::vector<ProjectionRow> projections;
+  // Idempotency records to delete (expired: the engine decides which). Deleting a key that is
+  // not there is no error. A commit may carry only these.
+  std::vector<IdempotencyKey> expired_idempotency;
 };
 
 class EventStore {
