@@ -41,6 +41,15 @@ constexpr SettingSpec kSettings[] = {
     {"tls-key", "FILE", "PEM private key"},
     {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
     {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
+    {"mutations-per-second", "R",
+     "mutations a member's token may make per second, sustained (default 20; 0: no limit); "
+     "see docs/limits.md"},
+    {"mutation-burst", "N", "mutations a member's token may make at once (default 100)"},
+    {"subscriber-queue-bytes", "N",
+     "bytes of events a subscriber that takes nothing may leave waiting before its stream ends "
+     "(default 8388608; 0: no limit)"},
+    {"idempotency-retention-hours", "H",
+     "how long a request_id is remembered for retries (default 168, 7 days)"},
 };
 
 constexpr const char* kConfigHelp =
@@ -181,6 +190,22 @@ int main(int argc, char** argv) {
     options.plugin_dir = get("plugin-dir", "");
     options.plugin_tick_interval =
         std::chrono::seconds(std::stoi(get("plugin-tick-seconds", "60")));
+    auto& limits = options.limits;
+    limits.mutations_per_second =
+        std::stod(get("mutations-per-second", std::to_string(limits.mutations_per_second)));
+    limits.mutation_burst = std::stod(get("mutation-burst", std::to_string(limits.mutation_burst)));
+    limits.subscriber_queue_bytes =
+        std::stoull(get("subscriber-queue-bytes", std::to_string(limits.subscriber_queue_bytes)));
+    const auto hours = std::stoll(get(
+        "idempotency-retention-hours",
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::hours>(limits.idempotency_retention).count())));
+    if (hours < 1 || limits.mutations_per_second < 0 || limits.mutation_burst < 0) {
+      throw std::invalid_argument(
+          "--idempotency-retention-hours must be at least 1, and the mutation rate and burst not "
+          "negative");
+    }
+    limits.idempotency_retention = std::chrono::hours(hours);
     if (settings.count("tls-cert") || settings.count("tls-key")) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));

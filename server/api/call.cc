@@ -4,8 +4,7 @@
 
 namespace reciproca::api {
 
-Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
-                                       const engine::TokenRegistry& tokens) {
+Result<std::string_view> BearerToken(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -18,10 +17,23 @@ Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
     return Error{ErrorCode::kUnauthenticated,
                  "the authorization metadata must be \"Bearer <token>\""};
   }
-  auto principal = tokens.Find(value.substr(kBearer.size()));
+  return value.substr(kBearer.size());
+}
+
+Error UnknownToken() {
+  return Error{ErrorCode::kUnauthenticated,
+               "unknown or revoked token; ask an organizer for a new one"};
+}
+
+Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
+                                       const engine::TokenRegistry& tokens) {
+  auto token = BearerToken(context);
+  if (!token.ok()) {
+    return token.error();
+  }
+  auto principal = tokens.Find(*token);
   if (!principal) {
-    return Error{ErrorCode::kUnauthenticated,
-                 "unknown or revoked token; ask an organizer for a new one"};
+    return UnknownToken();
   }
   return *principal;
 }
@@ -80,8 +92,14 @@ grpc::ServerUnaryReactor* ServiceBase::Mutate(
   mutation.redact = std::move(redact);
   mutation.rehydrate = std::move(rehydrate);
   auto* reactor = context->DefaultReactor();
-  engine_.Mutate(std::move(mutation),
-                 [reactor](const Status& status) { reactor->Finish(ToGrpcStatus(status)); });
+  engine_.Mutate(std::move(mutation), [context, reactor](const Status& status) {
+    if (!status.ok() && status.error().retry_after.count() > 0) {
+      // Whole seconds, rounded up, as HTTP's Retry-After.
+      const auto seconds = (status.error().retry_after.count() + 999) / 1000;
+      context->AddTrailingMetadata("retry-after", std::to_string(seconds));
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 

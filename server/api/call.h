@@ -17,6 +17,13 @@
 
 namespace reciproca::api {
 
+// The <token> of "authorization: Bearer <token>" (a view into the context's metadata);
+// UNAUTHENTICATED when missing or malformed.
+Result<std::string_view> BearerToken(const grpc::ServerContextBase& context);
+
+// UNAUTHENTICATED for a token the server does not know (never issued, or revoked).
+Error UnknownToken();
+
 // The principal behind "authorization: Bearer <token>"; UNAUTHENTICATED when missing or unknown.
 Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
                                        const engine::TokenRegistry& tokens);

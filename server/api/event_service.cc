@@ -25,13 +25,17 @@ grpc::Slice SliceOf(const stream::SharedBytes& bytes) {
 }
 
 // One subscriber: a cursor over the chapter's log (see stream/event_feed.h). It owns itself
-// from construction until gRPC calls OnDone.
+// from construction until gRPC calls OnDone. One write is in flight at a time; while it is, the
+// reactor is parked on the feed, and if the chapter moves on by more than
+// Limits::subscriber_queue_bytes before the write completes (the client takes nothing), the
+// stream ends with RESOURCE_EXHAUSTED and where to resume.
 class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                public stream::Listener,
                                public std::enable_shared_from_this<SubscribeReactor> {
  public:
-  SubscribeReactor(engine::Engine& engine, std::string chapter)
-      : engine_(engine), chapter_(std::move(chapter)) {}
+  SubscribeReactor(engine::Engine& engine, grpc::CallbackServerContext* context,
+                   std::string chapter)
+      : engine_(engine), context_(context), chapter_(std::move(chapter)) {}
 
   void Hold() { self_ = shared_from_this(); }
 
@@ -48,6 +52,22 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   void Fail(const grpc::Status& status) {
     std::lock_guard lock(mu_);
     FinishLocked(status);
+  }
+
+  // Ends the stream with UNAUTHENTICATED once the token it was opened with is revoked (the
+  // member removed, the display token rotated): registered before streaming starts.
+  void WatchToken(std::unique_ptr<engine::TokenRegistry::Watch> watch) {
+    std::lock_guard lock(mu_);
+    watch_ = std::move(watch);
+  }
+  void OnTokenRevoked() {
+    boost::asio::post(engine_.fanout_pool(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        self->Fail(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                "your token was revoked (removed from the chapter, or the display "
+                                "token was rotated); ask an organizer for a new one"));
+      }
+    });
   }
 
   void Wake() override {
@@ -77,14 +97,19 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
 
   void OnDone() override {
     std::shared_ptr<SubscribeReactor> self;
+    std::unique_ptr<engine::TokenRegistry::Watch> watch;
     std::lock_guard lock(mu_);
     done_ = true;
-    self.swap(self_);  // released after the lock, at the end of this scope
+    self.swap(self_);  // both released after the lock, at the end of this scope
+    watch.swap(watch_);
   }
 
  private:
   void Pump() {
     std::unique_lock lock(mu_);
+    if (writing_ && !finished_) {
+      return CheckQueueLocked();
+    }
     if (!feed_ || writing_ || loading_ || finished_) {
       return;
     }
@@ -123,6 +148,32 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     buffer_ = grpc::ByteBuffer(&slice, 1);
     writing_ = true;
     StartWrite(&buffer_);
+    if (engine_.limits().subscriber_queue_bytes > 0) {
+      bytes_at_write_ = feed_->bytes_published();
+      feed_->Park(weak_from_this());
+    }
+  }
+
+  // A write is in flight and the chapter moved on: ends the stream when what it left waiting
+  // exceeds the bound, else waits for the next commit.
+  void CheckQueueLocked() {
+    const size_t bound = engine_.limits().subscriber_queue_bytes;
+    if (bound == 0 || !feed_) {
+      return;
+    }
+    const uint64_t waiting = feed_->bytes_published() - bytes_at_write_;
+    if (waiting <= bound) {
+      feed_->Park(weak_from_this());
+      return;
+    }
+    const int64_t resume = next_seq_ - 1;
+    const std::string message =
+        "this stream left more than " + std::to_string(bound) +
+        " bytes of events waiting (its client is not reading); resubscribe with after_seq=" +
+        std::to_string(resume) + " (or the last seq you received, if later)";
+    engine_.LimitRefused("subscriber_queue_bytes", chapter_ + ": " + message);
+    context_->AddTrailingMetadata("resume-after-seq", std::to_string(resume));
+    FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
   }
 
   // On the blocking pool: one page of older events from the store.
@@ -156,16 +207,20 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   }
 
   engine::Engine& engine_;
+  grpc::CallbackServerContext* const context_;
   const std::string chapter_;
   std::shared_ptr<SubscribeReactor> self_;
 
   std::mutex mu_;
+  std::unique_ptr<engine::TokenRegistry::Watch> watch_;
   std::shared_ptr<stream::ChapterFeed> feed_;
   int64_t next_seq_ = 1;
   std::deque<stream::SharedBytes> backlog_;
   int64_t backlog_first_ = 0;
   grpc::ByteBuffer buffer_;
   bool writing_ = false;
+  // The feed's bytes_published() when the write in flight started.
+  uint64_t bytes_at_write_ = 0;
   bool loading_ = false;
   bool cancelled_ = false;
   bool finished_ = false;
@@ -191,7 +246,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw) {
   v1::SubscribeRequest request;
   const bool parsed = ParseRequest(*raw, &request);
-  auto reactor = std::make_shared<SubscribeReactor>(engine_, request.chapter());
+  auto reactor = std::make_shared<SubscribeReactor>(engine_, context, request.chapter());
   reactor->Hold();
   auto principal = Authenticate(*context, tokens_);
   if (!parsed) {
@@ -211,6 +266,17 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
     reactor->Fail(ToGrpcStatus(chapter.error()));
     return reactor.get();
   }
+  // Watched from before the read below, so a revocation between it and the first event counts.
+  auto watch = tokens_.WatchRevocation(*BearerToken(*context), [weak = std::weak_ptr(reactor)] {
+    if (auto self = weak.lock()) {
+      self->OnTokenRevoked();
+    }
+  });
+  if (!watch) {
+    reactor->Fail(ToGrpcStatus(UnknownToken()));
+    return reactor.get();
+  }
+  reactor->WatchToken(std::move(watch));
   if (request.after_seq() < 0) {
     reactor->Fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                "after_seq: must not be negative; 0 replays the whole log"));

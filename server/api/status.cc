@@ -20,6 +20,8 @@ grpc::StatusCode ToGrpcCode(ErrorCode code) {
       return grpc::StatusCode::OUT_OF_RANGE;
     case ErrorCode::kUnavailable:
       return grpc::StatusCode::UNAVAILABLE;
+    case ErrorCode::kResourceExhausted:
+      return grpc::StatusCode::RESOURCE_EXHAUSTED;
     case ErrorCode::kInternal:
       break;
   }

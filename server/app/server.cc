@@ -157,6 +157,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   engine_options.on_durable = [metrics = &parts->metrics](size_t count) {
     metrics->EventsAppended(count);
   };
+  engine_options.limits = options.limits;
+  engine_options.on_limit_refused = [metrics = &parts->metrics](const char* limit,
+                                                                const std::string& why) {
+    metrics->LimitRefused(limit, why);
+  };
   parts->engine = std::make_unique<engine::Engine>(*parts->store, clock, parts->tokens,
                                                    engine::TokenMinter(secret.value()), *parts->hub,
                                                    engine_options);

@@ -12,6 +12,7 @@
 
 #include "server/domain/result.h"
 #include "server/engine/clock.h"
+#include "server/engine/limits.h"
 #include "server/http/gateway.h"
 #include "server/plugins/plugin_host.h"
 
@@ -41,6 +42,8 @@ struct ServerOptions {
   // The HTTP gateway (web pages, JSON API, live events, /healthz, /metrics): http.listen
   // "127.0.0.1:8080" turns it on; empty leaves it off.
   http::GatewayOptions http;
+  // Mutation rate, subscriber queue, idempotency retention (docs/limits.md).
+  engine::Limits limits;
   // Injected time source; nullptr for the system clock. Not owned.
   const engine::Clock* clock = nullptr;
 };

@@ -3,6 +3,7 @@
 // The small error/result type of the domain and the store. Only server/api turns it into a
 // grpc::Status (see server/api/status.h); nothing below the api layer includes gRPC.
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -18,6 +19,7 @@ enum class ErrorCode {
   kFailedPrecondition,
   kOutOfRange,
   kUnavailable,
+  kResourceExhausted,
   kInternal,
 };
 
@@ -35,6 +37,9 @@ struct Error {
   // between 1 and 5, got 6").
   std::string message;
   ErrorReason reason = ErrorReason::kUnspecified;
+  // kResourceExhausted: how long until the same request would be accepted (0: not known).
+  // gRPC clients get it as trailing metadata "retry-after" (whole seconds).
+  std::chrono::milliseconds retry_after{0};
 };
 
 inline Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }

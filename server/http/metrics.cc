@@ -1,5 +1,7 @@
 #include "server/http/metrics.h"
 
+#include <spdlog/spdlog.h>
+
 #include <prometheus/text_serializer.h>
 
 #include <sstream>
@@ -74,6 +76,9 @@ class InterceptorFactory final : public grpc::experimental::ServerInterceptorFac
   Metrics& metrics_;
 };
 
+// A refusal is logged at most this often per limit; the others are counted into the next line.
+constexpr std::chrono::seconds kRefusalLogInterval(10);
+
 }  // namespace
 
 const char* StatusCodeName(int code) {
@@ -140,7 +145,11 @@ Metrics::Metrics()
       plugin_state_(prometheus::BuildGauge()
                         .Name("reciproca_plugin_state")
                         .Help("1 for each loaded plugin's current state")
-                        .Register(*registry_)) {}
+                        .Register(*registry_)),
+      limit_refusals_(prometheus::BuildCounter()
+                          .Name("reciproca_limit_refusals_total")
+                          .Help("Requests, connections and streams refused by a limit, by limit")
+                          .Register(*registry_)) {}
 
 void Metrics::ObserveRpc(const std::string& method, const std::string& code,
                          std::chrono::steady_clock::duration latency) {
@@ -179,6 +188,28 @@ void Metrics::EventsAppended(size_t count) {
 void Metrics::HttpStreamOpened() { http_streams_.Increment(); }
 
 void Metrics::HttpStreamClosed() { http_streams_.Decrement(); }
+
+void Metrics::LimitRefused(const char* limit, const std::string& why) {
+  limit_refusals_.Add({{"limit", limit}}).Increment();
+  const auto now = std::chrono::steady_clock::now();
+  size_t unlogged = 0;
+  {
+    std::lock_guard lock(refusal_mu_);
+    auto [it, first] = refusal_logs_.try_emplace(limit);
+    if (!first && now - it->second.last < kRefusalLogInterval) {
+      ++it->second.unlogged;
+      return;
+    }
+    unlogged = it->second.unlogged;
+    it->second = {now, 0};
+  }
+  if (unlogged > 0) {
+    spdlog::warn("refused ({}): {} ({} more refusals in the last {} s)", limit, why, unlogged,
+                 kRefusalLogInterval.count());
+  } else {
+    spdlog::warn("refused ({}): {}", limit, why);
+  }
+}
 
 std::string Metrics::Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states) {
   {

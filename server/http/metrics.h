@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +37,9 @@ class Metrics {
   void EventsAppended(size_t count);
   void HttpStreamOpened();
   void HttpStreamClosed();
+  // A request refused by the limit `limit` ("mutation_rate", ...: a fixed set): counted, and
+  // logged with `why` at most once per 10 s per limit (with how many were not).
+  void LimitRefused(const char* limit, const std::string& why);
 
   // The Prometheus text exposition; `plugin_states` are (plugin, state) pairs read at scrape time.
   std::string Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states);
@@ -54,6 +58,14 @@ class Metrics {
   prometheus::Gauge& subscribers_;
   prometheus::Gauge& http_streams_;
   prometheus::Family<prometheus::Gauge>& plugin_state_;
+  prometheus::Family<prometheus::Counter>& limit_refusals_;
+
+  struct RefusalLog {
+    std::chrono::steady_clock::time_point last;
+    size_t unlogged = 0;
+  };
+  std::mutex refusal_mu_;
+  std::map<std::string, RefusalLog> refusal_logs_;
 
   std::mutex plugin_mu_;
   std::vector<prometheus::Gauge*> plugin_gauges_;

@@ -74,6 +74,7 @@ class ServerTest : public ::testing::Test {
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
     options.http = http_;
+    options.limits = limits_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
@@ -210,6 +211,13 @@ class ServerTest : public ::testing::Test {
   std::vector<plugins::PluginSpec> plugins_;
   // Set http_.listen to serve the HTTP gateway too.
   http::GatewayOptions http_;
+  // The defaults, but no mutation rate limit: tests write far faster than people, on a clock that
+  // stands still. limits_test.cc tests the limits themselves.
+  engine::Limits limits_ = [] {
+    engine::Limits limits;
+    limits.mutations_per_second = 0;
+    return limits;
+  }();
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
   std::unique_ptr<api::Server> server_;
   std::unique_ptr<client::Client> admin_;
