@@ -3,7 +3,6 @@
 #include <date/tz.h>
 
 #include <stdexcept>
-#include <string>
 
 namespace reciproca::engine {
 
@@ -12,7 +11,7 @@ TzdbTimeZones::TzdbTimeZones() { date::get_tzdb(); }
 bool TzdbTimeZones::Exists(std::string_view name) const {
   // date/tz answers an unknown name only by throwing.
   try {
-    return date::get_tzdb().locate_zone(std::string(name)) != nullptr;
+    return date::locate_zone(name) != nullptr;
   } catch (const std::runtime_error&) {
     return false;
   }

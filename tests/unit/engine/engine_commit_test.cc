@@ -99,7 +99,7 @@ TEST_F(CommitTest, Hub_GetsEventsOnlyAfterTheyAreDurable) {
   ASSERT_NE(nullptr, feed);
   const int64_t next = feed->last_seq() + 1;
   auto probe = std::make_shared<StoreProbe>(store_, kChapter);
-  grpc::Slice bytes;
+  stream::SharedBytes bytes;
   ASSERT_EQ(stream::ChapterFeed::Lookup::kWait, feed->Get(next, &bytes, probe));
 
   store_.HoldNextAppend();
@@ -113,7 +113,7 @@ TEST_F(CommitTest, Hub_GetsEventsOnlyAfterTheyAreDurable) {
   EXPECT_EQ(next, probe->stored_at_wake());
   ASSERT_EQ(stream::ChapterFeed::Lookup::kReady, feed->Get(next, &bytes, {}));
   v1::Event event;
-  ASSERT_TRUE(event.ParseFromArray(bytes.begin(), static_cast<int>(bytes.size())));
+  ASSERT_TRUE(event.ParseFromString(std::string(bytes.view())));
   EXPECT_EQ(next, event.seq());
   EXPECT_TRUE(event.has_referral_given());
 }
@@ -132,10 +132,10 @@ TEST_F(CommitTest, Hub_HasEveryEventInSeqOrderWithTheStoredBytes) {
   const auto stored = store_.Events(kChapter);
   ASSERT_EQ(stored.back().seq, feed->last_seq());
   for (const store::StoredEvent& event : stored) {
-    grpc::Slice bytes;
+    stream::SharedBytes bytes;
     ASSERT_EQ(stream::ChapterFeed::Lookup::kReady, feed->Get(event.seq, &bytes, {}))
         << "seq " << event.seq;
-    EXPECT_EQ(event.bytes, std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
+    EXPECT_EQ(event.bytes, bytes.view());
   }
 }
 
