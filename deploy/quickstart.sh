@@ -259,6 +259,7 @@ the admin token in ./data/admin.token.
   reciproca leaderboard --board tyfcb_generated
   reciproca --help
 EOF
+echo "For phones on the room's Wi-Fi, serve HTTPS: deploy/make-certs.sh YOUR_LAN_IP (README, Security)."
 
 if [ "$demo_only" = 1 ]; then
   exit 0

@@ -28,11 +28,14 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
   return pb::util::TimeUtil::ToString(pb::util::TimeUtil::NanosecondsToTimestamp(nanos));
 }
 
+template <class Stream>
 class EventStream final : public grpc::ClientReadReactor<v1::Event>,
                           public Connection,
-                          public std::enable_shared_from_this<EventStream> {
+                          public std::enable_shared_from_this<EventStream<Stream>> {
  public:
-  EventStream(std::shared_ptr<Gateway::Shared> shared, beast::tcp_stream stream)
+  using std::enable_shared_from_this<EventStream<Stream>>::shared_from_this;
+
+  EventStream(std::shared_ptr<Gateway::Shared> shared, Stream stream)
       : shared_(std::move(shared)),
         stream_(std::move(stream)),
         strand_(stream_.get_executor()),
@@ -56,7 +59,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     head.set(beast::http::field::cache_control, "no-store");
     head.set(beast::http::field::connection, "close");
     head.set("X-Accel-Buffering", "no");
-    AddSecurityHeaders(head);
+    AddSecurityHeaders(head, kIsTls<Stream>);
     std::ostringstream out;
     out << head.base() << "retry: 1000\n\n";
     asio::dispatch(strand_, [self = self_, head = out.str()] {
@@ -130,7 +133,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
   void WriteNext() {
     writing_ = true;
-    stream_.expires_after(shared_->options.write_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.write_timeout);
     asio::async_write(
         stream_, asio::buffer(out_.front()),
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
@@ -145,7 +148,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     if (!out_.empty()) {
       return WriteNext();
     }
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     if (close_after_flush_) {
       return Close();
     }
@@ -155,9 +158,10 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
   }
 
-  // The client sends nothing on an event stream; a read completes when it goes away.
+  // The client sends nothing on an event stream; a read completes when it goes away (on HTTPS
+  // too: the TCP socket under the TLS session, so the read never competes with the writes).
   void WatchForClose() {
-    stream_.socket().async_read_some(
+    beast::get_lowest_layer(stream_).socket().async_read_some(
         asio::buffer(scratch_),
         [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
   }
@@ -193,7 +197,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   }
 
   std::shared_ptr<Gateway::Shared> shared_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   asio::any_io_executor strand_;
   asio::steady_timer timer_;
   grpc::ClientContext context_;
@@ -211,10 +215,16 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
 }  // namespace
 
-void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, beast::tcp_stream stream,
+template <class Stream>
+void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, Stream stream,
                       std::string authorization, v1::SubscribeRequest request, unsigned version) {
-  std::make_shared<EventStream>(shared, std::move(stream))
+  std::make_shared<EventStream<Stream>>(shared, std::move(stream))
       ->Start(std::move(authorization), std::move(request), version);
 }
+
+template void StartEventStream<PlainStream>(const std::shared_ptr<Gateway::Shared>&, PlainStream,
+                                            std::string, v1::SubscribeRequest, unsigned);
+template void StartEventStream<TlsStream>(const std::shared_ptr<Gateway::Shared>&, TlsStream,
+                                          std::string, v1::SubscribeRequest, unsigned);
 
 }  // namespace reciproca::http

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <optional>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include "server/http/assets.h"
@@ -89,18 +91,27 @@ std::string RouteOf(std::string_view path) {
   return FindAsset(path) ? "static" : "other";
 }
 
-// One HTTP/1.1 connection: requests in turn, kept alive, until it is idle too long, the client
-// closes, or it becomes an event stream.
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+// One HTTP/1.1 connection (plain, or HTTPS after the TLS handshake): requests in turn, kept
+// alive, until it is idle too long, the client closes, or it becomes an event stream.
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(std::shared_ptr<Gateway::Shared> shared, asio::ip::tcp::socket socket)
-      : shared_(std::move(shared)), stream_(std::move(socket)) {}
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+  Session(std::shared_ptr<Gateway::Shared> shared, Stream stream)
+      : shared_(std::move(shared)), stream_(std::move(stream)) {}
 
   ~Session() override { shared_->Remove(); }
 
   void Start() {
     shared_->Add(shared_from_this());
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kIsTls<Stream>) {
+        self->Handshake();
+      } else {
+        self->Read();
+      }
+    });
   }
 
   void Abort() override {
@@ -111,6 +122,33 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  // HTTPS: the TLS handshake first, within handshake_timeout. A client that failed it (plain
+  // HTTP, an untrusted certificate, garbage) is closed; plain HTTP is told to use https://.
+  void Handshake() {
+    Tcp().expires_after(shared_->options.handshake_timeout);
+    stream_.async_handshake(
+        asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+          if (!ec) {
+            return self->Read();
+          }
+          spdlog::debug("https handshake: {}", ec.message());
+          if (ec.category() == asio::error::get_ssl_category() &&
+              ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST) {
+            // Answered on the TCP connection itself, in plain text.
+            self->response_ = self->Plain(bhttp::status::bad_request,
+                                          "this port speaks HTTPS: use https:// in the address");
+            self->response_.keep_alive(false);
+            self->response_.prepare_payload();
+            self->Tcp().expires_after(self->shared_->options.write_timeout);
+            return bhttp::async_write(self->Tcp(), self->response_,
+                                      [self](beast::error_code, size_t) { self->Close(); });
+          }
+          self->Close();
+        });
+  }
+
   void Read() {
     if (aborted_) {
       return;
@@ -118,7 +156,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
-    stream_.expires_after(shared_->options.read_timeout);
+    Tcp().expires_after(shared_->options.read_timeout);
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -334,12 +372,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     keep_alive = keep_alive && request_.keep_alive() && !shared_->stopping;
     res.version(request_.version() ? request_.version() : 11);
     res.set(bhttp::field::server, "reciprocad");
-    AddSecurityHeaders(res);
+    AddSecurityHeaders(res, kIsTls<Stream>);
     res.keep_alive(keep_alive);
     res.prepare_payload();
     Observe(route, res.result_int());
     response_ = std::move(res);
-    stream_.expires_after(shared_->options.write_timeout);
+    Tcp().expires_after(shared_->options.write_timeout);
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                          if (ec || !keep_alive) {
@@ -356,7 +394,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   std::shared_ptr<Gateway::Shared> shared_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
@@ -386,8 +424,12 @@ void Accept(const std::shared_ptr<Gateway::Shared>& shared) {
                        shared->options.max_connections);
           beast::error_code ignored;
           socket.close(ignored);
+        } else if (shared->tls) {
+          std::make_shared<Session<TlsStream>>(
+              shared, TlsStream(beast::tcp_stream(std::move(socket)), *shared->tls))
+              ->Start();
         } else {
-          std::make_shared<Session>(shared, std::move(socket))->Start();
+          std::make_shared<Session<PlainStream>>(shared, PlainStream(std::move(socket)))->Start();
         }
         Accept(shared);
       });
@@ -421,6 +463,33 @@ Result<asio::ip::tcp::endpoint> ParseListen(const std::string& listen) {
     return bad("bad address");
   }
   return asio::ip::tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+// The HTTPS context: the PEM certificate chain and key, TLS 1.2 and later only.
+Result<std::unique_ptr<asio::ssl::context>> TlsContext(const GatewayOptions& options) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  auto bad = [](const std::string& what, const beast::error_code& ec) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot serve HTTPS: " + what + " (" + ec.message() + ")"};
+  };
+  beast::error_code ec;
+  context->use_certificate_chain(asio::buffer(options.tls_cert_chain), ec);
+  if (ec) {
+    return bad("--http-tls-cert is not a PEM certificate chain", ec);
+  }
+  context->use_private_key(asio::buffer(options.tls_private_key), asio::ssl::context::pem, ec);
+  if (ec) {
+    return bad("--http-tls-key is not a PEM private key, or not the certificate's", ec);
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot serve HTTPS: --http-tls-key is not the key of --http-tls-cert"};
+  }
+  return context;
 }
 
 }  // namespace
@@ -465,6 +534,13 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(asio::io_context& io, const Gate
     return endpoint.error();
   }
   auto shared = std::make_shared<Shared>(io, options, std::move(backend));
+  if (!options.tls_cert_chain.empty() || !options.tls_private_key.empty()) {
+    auto tls = TlsContext(options);
+    if (!tls.ok()) {
+      return tls.error();
+    }
+    shared->tls = std::move(tls).value();
+  }
   beast::error_code ec;
   shared->acceptor.open(endpoint->protocol(), ec);
   if (!ec) shared->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -476,7 +552,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(asio::io_context& io, const Gate
   }
   shared->port = shared->acceptor.local_endpoint().port();
   Accept(shared);
-  spdlog::info("http gateway listening on {} (port {})", options.listen, shared->port);
+  spdlog::info("{} gateway listening on {} (port {})", shared->tls ? "https" : "http",
+               options.listen, shared->port);
   return std::unique_ptr<Gateway>(new Gateway(std::move(shared)));
 }
 

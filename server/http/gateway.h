@@ -8,6 +8,8 @@
 //   POST /api/{package.Service}/{Method}   body: the request in protobuf's JSON mapping
 //   GET  /api/events?chapter=chapters/c&after_seq=N   text/event-stream (Last-Event-ID resumes)
 //   GET  /healthz, /metrics, /display/, /app/ and their assets
+//
+// Plain HTTP, or HTTPS (TLS 1.2+) when GatewayOptions has a certificate and key (docs/tls.md).
 
 #include <grpcpp/grpcpp.h>
 
@@ -39,6 +41,11 @@ struct GatewayOptions {
   size_t max_connections = 1024;
   // How often an event stream sends the server's time (drives the display's countdown).
   std::chrono::milliseconds time_interval{1000};
+  // HTTPS: both set (PEM contents; the gRPC certificate may serve here too). Empty: plain HTTP.
+  std::string tls_cert_chain;
+  std::string tls_private_key;
+  // A TLS handshake must be done within this.
+  std::chrono::milliseconds handshake_timeout{10000};
 };
 
 struct GatewayBackend {
