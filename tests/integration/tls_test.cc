@@ -40,7 +40,7 @@ std::string ReadAll(const std::filesystem::path& path) {
 }
 
 // Runs a shell command; its exit code, and its stdout and stderr together in `output`.
-int Run(const std::string& command, std::string* output) {
+int RunShell(const std::string& command, std::string* output) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) {
     return -1;
@@ -162,9 +162,9 @@ class TlsTest : public ::testing::Test {
   void SetUp() override {
     tls_dir_ = dir_.path() / "tls";
     std::string output;
-    ASSERT_EQ(0, Run(std::string("bash ") + RECIPROCA_MAKE_CERTS + " --dir " + tls_dir_.string() +
-                         " 127.0.0.1",
-                     &output))
+    ASSERT_EQ(0, RunShell(std::string("bash ") + RECIPROCA_MAKE_CERTS + " --dir " +
+                              tls_dir_.string() + " 127.0.0.1",
+                          &output))
         << output;
     EXPECT_EQ(std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
               std::filesystem::status(tls_dir_ / "server.key").permissions());
@@ -215,10 +215,10 @@ class TlsTest : public ::testing::Test {
 
   // The CLI against the gRPC port: its exit code; its output in `output`.
   int Cli(const std::string& flags, std::string* output) {
-    return Run(std::string("RECIPROCA_TLS= RECIPROCA_CA_CERT= ") + RECIPROCA_CLI_PATH +
-                   " --server 127.0.0.1:" + std::to_string(port_) + " --token " + kAdminToken +
-                   " " + flags + " whoami",
-               output);
+    return RunShell(std::string("RECIPROCA_TLS= RECIPROCA_CA_CERT= ") + RECIPROCA_CLI_PATH +
+                        " --server 127.0.0.1:" + std::to_string(port_) + " --token " + kAdminToken +
+                        " " + flags + " whoami",
+                    output);
   }
 
   TempDir dir_;
@@ -322,27 +322,32 @@ TEST_F(TlsTest, CliWithTheCaCertWorks) {
   EXPECT_NE(std::string::npos, output.find("admin")) << output;
   // The environment does the same.
   output.clear();
-  EXPECT_EQ(0, Run("RECIPROCA_CA_CERT=" + (tls_dir_ / "ca.crt").string() + " " +
-                       RECIPROCA_CLI_PATH + " --server 127.0.0.1:" + std::to_string(port_) +
-                       " --token " + kAdminToken + " whoami",
-                   &output))
+  EXPECT_EQ(0, RunShell("RECIPROCA_CA_CERT=" + (tls_dir_ / "ca.crt").string() + " " +
+                            RECIPROCA_CLI_PATH + " --server 127.0.0.1:" + std::to_string(port_) +
+                            " --token " + kAdminToken + " whoami",
+                        &output))
       << output;
 }
 
 TEST_F(TlsTest, CliWithoutTheCaSaysWhatToDo) {
+  const std::string server = "cannot reach reciprocad at 127.0.0.1:" + std::to_string(port_);
   // TLS with the system's authorities: the local CA is not one of them.
   std::string output;
   EXPECT_EQ(4, Cli("--tls", &output)) << output;
-  EXPECT_NE(std::string::npos,
-            output.find("cannot reach reciprocad at 127.0.0.1:" + std::to_string(port_) +
-                        " over TLS: its certificate is not trusted"))
+  EXPECT_NE(std::string::npos, output.find(server + " over TLS: its certificate is not trusted"))
       << output;
-  EXPECT_NE(std::string::npos, output.find("pass --ca-cert FILE")) << output;
+  EXPECT_NE(std::string::npos, output.find("hint: pass --ca-cert FILE")) << output;
+  // A file that holds a certificate, but not the one that signed the server's.
+  output.clear();
+  EXPECT_EQ(4, Cli("--ca-cert " + (tls_dir_ / "server.crt").string(), &output)) << output;
+  EXPECT_NE(std::string::npos, output.find(server + " over TLS: its certificate is not trusted"))
+      << output;
+  EXPECT_NE(std::string::npos, output.find("is not the authority that signed")) << output;
   // Plain text to a TLS server.
   output.clear();
   EXPECT_EQ(4, Cli("", &output)) << output;
-  EXPECT_NE(std::string::npos, output.find("if the server uses TLS, pass --ca-cert FILE or --tls"))
-      << output;
+  EXPECT_NE(std::string::npos, output.find(server + ": the server speaks TLS")) << output;
+  EXPECT_NE(std::string::npos, output.find("hint: pass --ca-cert FILE")) << output;
   // A file that is not a certificate is a usage error.
   output.clear();
   EXPECT_EQ(2, Cli("--ca-cert " + (tls_dir_ / "server.key").string(), &output)) << output;
