@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc
   libprotobuf-dev protobuf-compiler libboost-dev libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev libssl-dev nlohmann-json3-dev tzdata sqlite3 libqrencode-dev prometheus-cpp-dev
-  chromium libpq-dev postgresql)
+  chromium libpq-dev postgresql nginx-light systemd)
 # Node.js for the browser tests' driver: the machine's own if it has one, else Debian's.
 command -v node >/dev/null || packages+=(nodejs npm)
 missing=()

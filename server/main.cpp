@@ -21,6 +21,8 @@ constexpr const char* kUsage = R"(usage: reciprocad [options]
 
   --listen ADDR          address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)
   --data-dir DIR         where the SQLite database and the tokens live (default ./data)
+  --store URI            keep the events in PostgreSQL instead (postgresql://user@host/db),
+                         shared by every replica of a region; see "Running for a region"
   --config FILE          a JSON file with the same settings as keys ("listen", "data-dir",
                          "port-file", "log-level", "threads", "tls-cert", "tls-key",
                          "plugin-dir", "plugin-tick-seconds", "http-listen",
@@ -42,8 +44,8 @@ mode 0600). SIGTERM or SIGINT: stop serving, end streams, flush, exit 0.
 )";
 
 const std::set<std::string> kKeys = {
-    "listen",  "data-dir",   "port-file",           "log-level",   "threads",       "tls-cert",
-    "tls-key", "plugin-dir", "plugin-tick-seconds", "http-listen", "http-port-file"};
+    "listen",  "data-dir",   "port-file",           "log-level",   "threads",        "tls-cert",
+    "tls-key", "plugin-dir", "plugin-tick-seconds", "http-listen", "http-port-file", "store"};
 
 // Writes `port` to `path` (atomically: readers never see a half-written file).
 void WritePortFile(const std::string& path, int port) {
@@ -161,6 +163,7 @@ int main(int argc, char** argv) {
   reciproca::api::ServerOptions options;
   options.listen = get("listen", options.listen);
   options.data_dir = get("data-dir", options.data_dir);
+  options.store = get("store", "");
   options.http.listen = get("http-listen", "");
   if (const char* token = std::getenv("RECIPROCA_ADMIN_TOKEN"); token && *token) {
     options.admin_token = token;
