@@ -1,6 +1,8 @@
 #include "server/engine/engine.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <random>
 #include <regex>
 
 #include <spdlog/spdlog.h>
@@ -42,6 +44,17 @@ std::string Fingerprint(const std::string& method, const google::protobuf::Messa
     request.SerializeToCodedStream(&coded);
   }
   return method + ":" + Sha256Hex(bytes);
+}
+
+// Runs `then` on `io` after a delay that grows with the attempt (1, 2, 4 ... 32 ms, each
+// 50-150%): a replica that lost a race for a chapter lets the other's burst pass before it
+// decides again, instead of colliding with it every time.
+void AfterBackoff(boost::asio::io_context& io, int attempt, std::function<void()> then) {
+  static thread_local std::minstd_rand random(std::random_device{}());
+  const int base_us = 1000 << std::min(attempt, 5);
+  const auto delay = std::chrono::microseconds(base_us / 2 + static_cast<int>(random() % base_us));
+  auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+  timer->async_wait([timer, then = std::move(then)](const boost::system::error_code&) { then(); });
 }
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
@@ -200,14 +213,17 @@ void Engine::MutateAttempt(Mutation mutation, Done done, int attempt) {
     // Refused: forget the answer kept for the refused attempt, then route again (the chapter
     // is rebuilt from the store first).
     Retry retry = [this, slot](Mutation again, Done answer, int next) {
-      boost::asio::post(slot->strand, [this, slot, next, again = std::move(again),
-                                       answer = std::move(answer)]() mutable {
-        slot->idempotency.erase(IdempotencyKey(again.principal, again.request_id));
-        MutateAttempt(std::move(again), std::move(answer), next);
+      auto held = std::make_shared<std::pair<Mutation, Done>>(std::move(again), std::move(answer));
+      AfterBackoff(io_, next, [this, slot, next, held] {
+        boost::asio::post(slot->strand, [this, slot, next, held] {
+          slot->idempotency.erase(IdempotencyKey(held->first.principal, held->first.request_id));
+          MutateAttempt(std::move(held->first), std::move(held->second), next);
+        });
       });
     };
-    Execute(*slot, slot->chapter.name(), slot->idempotency, mutation, done, nullptr, attempt,
-            retry);
+    // A copy: rebuilding the chapter from the store (shared stores) replaces its name string.
+    const std::string scope = slot->chapter.name();
+    Execute(*slot, scope, slot->idempotency, mutation, done, nullptr, attempt, retry);
   });
 }
 
@@ -215,7 +231,7 @@ void Engine::Execute(Slot& slot, const std::string& scope,
                      std::unordered_map<std::string, IdempotencyEntry>& idempotency,
                      Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal, int attempt,
                      const Retry& retry) {
-  constexpr int kMaxAttempts = 20;
+  constexpr int kMaxAttempts = 50;
   if (attempt > kMaxAttempts) {
     return done(Error{ErrorCode::kUnavailable,
                       "chapter " + slot.chapter.name() +

@@ -561,19 +561,23 @@ Result<std::string> PostgresEventStore::SharedSetting(const std::string& name,
                                                       const std::string& proposed) {
   std::string value;
   Status status = WithReader("SharedSetting", [&](PgConnection& db) -> Status {
-    Result<PgResult> rows = db.Query(
-        "WITH added AS (INSERT INTO settings (name, value) VALUES ($1, $2) "
-        "ON CONFLICT DO NOTHING RETURNING value) "
-        "SELECT value FROM added UNION ALL SELECT value FROM settings WHERE name = $1",
-        PgParams().Text(name).Text(proposed), fmt::format("reading the shared setting {}", name));
-    if (!rows.ok()) {
-      return rows.error();
+    // Two replicas starting together: the second's INSERT waits for the first's and does
+    // nothing, and its SELECT (same snapshot) sees no row; the next statement sees it.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      Result<PgResult> rows = db.Query(
+          "WITH added AS (INSERT INTO settings (name, value) VALUES ($1, $2) "
+          "ON CONFLICT DO NOTHING RETURNING value) "
+          "SELECT value FROM added UNION ALL SELECT value FROM settings WHERE name = $1",
+          PgParams().Text(name).Text(proposed), fmt::format("reading the shared setting {}", name));
+      if (!rows.ok()) {
+        return rows.error();
+      }
+      if (rows->rows() > 0) {
+        value = rows->Bytes(0, 0);
+        return {};
+      }
     }
-    if (rows->rows() < 1) {
-      return Internal(fmt::format("the shared setting {} is neither stored nor storable", name));
-    }
-    value = rows->Bytes(0, 0);
-    return {};
+    return Internal(fmt::format("the shared setting {} is neither stored nor storable", name));
   });
   if (!status.ok()) {
     return status.error();
