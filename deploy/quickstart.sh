@@ -38,7 +38,8 @@ bash deploy/setup.sh --demo
 # Only what the demo runs: the server (the web pages are compiled into it), the CLI and the
 # shipped plugins; deploy/test.sh builds and runs everything else.
 say "Building reciprocad, the CLI and the shipped plugins (deploy/build.sh)"
-TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" bash deploy/build.sh
+BUILD_TYPE="${BUILD_TYPE:-Demo}" TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" \
+  bash deploy/build.sh
 build="${BUILD_DIR:-$root/build}"
 server_bin="$build/server/reciprocad"
 cli_bin="$build/client/reciproca"

@@ -20,7 +20,6 @@ namespace {
 namespace bhttp = beast::http;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kApiPrefix = "/api/";
 constexpr std::string_view kEventsPath = "/api/events";
 
 // One HTTP/1.1 connection: requests in turn, kept alive, until it is idle too long, the client
@@ -139,9 +138,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (!get) return MethodNotAllowed("GET", route);
       return Events(query, route);
     }
-    if (path.substr(0, kApiPrefix.size()) == kApiPrefix) {
+    if (const auto api_method = ApiMethodOf(path)) {
       if (method != bhttp::verb::post) return MethodNotAllowed("POST", route);
-      return Api(path.substr(kApiPrefix.size() - 1), route);
+      return Api(*api_method, route);
     }
     if (path == "/") {
       Response res{bhttp::status::found, request_.version()};

@@ -17,6 +17,9 @@
 
 namespace reciproca::testing {
 
+// Where the build puts the test plugins (tests/plugins/: counting, hostile, ...).
+inline const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
+
 using Clock = std::chrono::system_clock;
 
 inline google::protobuf::Timestamp ToTimestamp(Clock::time_point t) {
