@@ -4,7 +4,7 @@
 # BUILD_TYPE (default RelWithDebInfo; the quick start uses Demo: -O1, no debug info). UNITY=ON
 # (the default) compiles each library's files as a few unity batches: a third of the compile time
 # on two cores, and CI keeps every file compiling both ways (developers' own builds are usually
-# plain; CMAKE_UNITY_BUILD=OFF).
+# plain; CMAKE_UNITY_BUILD=OFF). TESTS=OFF configures without the tests (and GoogleTest).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
@@ -13,7 +13,8 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 if [ "${CLEAN:-0}" = 1 ]; then rm -rf "$build"; fi
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
-  -DRECIPROCA_WERROR="${WERROR:-OFF}" -DCMAKE_UNITY_BUILD="${UNITY:-ON}" >/dev/null
+  -DRECIPROCA_WERROR="${WERROR:-OFF}" -DCMAKE_UNITY_BUILD="${UNITY:-ON}" \
+  -DRECIPROCA_BUILD_TESTS="${TESTS:-ON}" >/dev/null
 targets=()
 for target in ${TARGETS:-}; do
   targets+=(--target "$target")

@@ -42,8 +42,8 @@ if [ "${QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
   # it), the CLI and the shipped plugins, as the Demo build type (-O1, no debug info);
   # deploy/test.sh builds and runs everything else.
   say "Building reciprocad, the CLI and the shipped plugins (deploy/build.sh)"
-  BUILD_TYPE="${BUILD_TYPE:-Demo}" TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" \
-    bash deploy/build.sh
+  BUILD_TYPE="${BUILD_TYPE:-Demo}" TESTS=OFF \
+    TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" bash deploy/build.sh
 fi
 build="${BUILD_DIR:-$root/build}"
 server_bin="$build/server/reciprocad"
