@@ -38,8 +38,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   # dpkg without an fsync per file (as Debian's container images do): unpacking Boost's 14,000
-  # headers took 63 s with it and 6 s without on a 2-core VM. A crash mid-install is repaired by
-  # running this script again (apt-get install --reinstall of what it names).
+  # headers took 63 s with it and 6 s without on a 2-core VM. A power cut mid-install is repaired by
+  # `apt-get install --reinstall` of the package that was unpacking.
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o Dpkg::Options::=--force-unsafe-io \
     "${apt_options[@]}" "${missing[@]}" >/dev/null
 fi
