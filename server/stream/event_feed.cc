@@ -8,6 +8,7 @@ ChapterFeed::ChapterFeed(int64_t last_seq, size_t capacity)
 void ChapterFeed::Publish(std::vector<FeedEvent> events) {
   std::unique_lock lock(mu_);
   for (auto& event : events) {
+    bytes_published_ += event.bytes.size();
     ring_.push_back(std::move(event));
     last_seq_ = ring_.back().seq;
     if (ring_.size() > capacity_) {
@@ -48,6 +49,23 @@ ChapterFeed::Lookup ChapterFeed::Get(int64_t seq, FeedEvent* out,
 int64_t ChapterFeed::last_seq() const {
   std::lock_guard lock(mu_);
   return last_seq_;
+}
+
+uint64_t ChapterFeed::bytes_published() const {
+  std::lock_guard lock(mu_);
+  return bytes_published_;
+}
+
+void ChapterFeed::Park(const std::weak_ptr<Listener>& listener) {
+  std::unique_lock lock(mu_);
+  if (closed_) {
+    lock.unlock();
+    if (auto parked = listener.lock()) {
+      parked->Wake();
+    }
+    return;
+  }
+  parked_.push_back(listener);
 }
 
 bool ChapterFeed::closed() const {

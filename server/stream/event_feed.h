@@ -71,6 +71,12 @@ class ChapterFeed {
   Lookup Get(int64_t seq, SharedBytes* out, const std::weak_ptr<Listener>& listener);
 
   int64_t last_seq() const;
+  // Bytes of every event published since the feed was made: how much a subscriber that has not
+  // moved since it last read this has been left behind.
+  uint64_t bytes_published() const;
+  // Parks `listener` until the next commit (or Close()) without asking for an event: how a
+  // subscriber with a write in flight hears that the chapter moved on.
+  void Park(const std::weak_ptr<Listener>& listener);
   bool closed() const;
   // Ends the feed: every parked listener is woken and every later Get returns kClosed.
   void Close();
@@ -81,6 +87,7 @@ class ChapterFeed {
   mutable std::mutex mu_;
   size_t capacity_;
   int64_t last_seq_;
+  uint64_t bytes_published_ = 0;
   std::deque<FeedEvent> ring_;  // seqs last_seq_-ring_.size()+1 .. last_seq_
   std::vector<std::weak_ptr<Listener>> parked_;
   bool closed_ = false;

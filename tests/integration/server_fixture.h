@@ -75,6 +75,7 @@ class ServerTest : public ::testing::Test {
     options.plugins = plugins_;
     options.http = http_;
     options.max_streams_per_principal = max_streams_per_principal_;
+    options.limits = limits_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
@@ -212,6 +213,13 @@ class ServerTest : public ::testing::Test {
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
   // Set http_.listen to serve the HTTP gateway too.
   http::GatewayOptions http_;
+  // The defaults, but no mutation rate limit: tests write far faster than people, on a clock that
+  // stands still. limits_test.cc tests the limits themselves.
+  engine::Limits limits_ = [] {
+    engine::Limits limits;
+    limits.mutations_per_second = 0;
+    return limits;
+  }();
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
   std::unique_ptr<api::Server> server_;
   std::unique_ptr<client::Client> admin_;
