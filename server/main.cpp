@@ -57,7 +57,7 @@ constexpr SettingSpec kSettings[] = {
     {"mutations-per-second", "R",
      "mutations a member's token may make per second, sustained (default 20; 0: no limit); "
      "see docs/limits.md"},
-    {"mutation-burst", "N", "mutations a member's token may make at once (default 100)"},
+    {"mutation-burst", "N", "mutations a member's token may make at once (default 300)"},
     {"subscriber-queue-bytes", "N",
      "bytes of events a subscriber that takes nothing may leave waiting before its stream ends "
      "(default 8388608; 0: no limit)"},

@@ -164,7 +164,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     StartWrite(&buffer_);
     if (engine_.limits().subscriber_queue_bytes > 0) {
       bytes_at_write_ = feed_->bytes_published();
-      feed_->Park(weak_from_this());
+      parked_in_ = feed_->Park(weak_from_this(), parked_in_);
     }
   }
 
@@ -177,7 +177,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     }
     const uint64_t waiting = feed_->bytes_published() - bytes_at_write_;
     if (waiting <= bound) {
-      feed_->Park(weak_from_this());
+      parked_in_ = feed_->Park(weak_from_this(), parked_in_);
       return;
     }
     const int64_t resume = next_seq_ - 1;
@@ -269,6 +269,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   bool writing_ = false;
   // The feed's bytes_published() when the write in flight started.
   uint64_t bytes_at_write_ = 0;
+  uint64_t parked_in_ = 0;  // what the last ChapterFeed::Park returned
   bool loading_ = false;
   bool cancelled_ = false;
   bool finished_ = false;

@@ -56,16 +56,19 @@ uint64_t ChapterFeed::bytes_published() const {
   return bytes_published_;
 }
 
-void ChapterFeed::Park(const std::weak_ptr<Listener>& listener) {
+uint64_t ChapterFeed::Park(const std::weak_ptr<Listener>& listener, uint64_t parked_in) {
   std::unique_lock lock(mu_);
   if (closed_) {
     lock.unlock();
     if (auto parked = listener.lock()) {
       parked->Wake();
     }
-    return;
+    return 0;
   }
-  parked_.push_back(listener);
+  if (parked_in != wake_generation_) {
+    parked_.push_back(listener);
+  }
+  return wake_generation_;
 }
 
 bool ChapterFeed::closed() const {
@@ -82,6 +85,7 @@ void ChapterFeed::Close() {
 void ChapterFeed::WakeAll(std::unique_lock<std::mutex>& lock) {
   std::vector<std::weak_ptr<Listener>> parked;
   parked.swap(parked_);
+  ++wake_generation_;
   lock.unlock();
   for (auto& weak : parked) {
     if (auto listener = weak.lock()) {

@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <array>
+#include <boost/asio.hpp>
+#include <functional>
 #include <thread>
 
 #include "integration/http_client.h"
@@ -82,8 +85,8 @@ TEST_F(LimitsTest, MutationRate_PastTheBurstIsResourceExhaustedWithRetryAfter_Ot
   subscribe.set_chapter("chapters/rome");
   auto display_stream = display.events().Subscribe(display_context.get(), subscribe);
 
-  // The test's clock stands still: Ana's bucket holds the burst (100) and refills nothing.
-  for (int i = 0; i < 100; ++i) {
+  // The test's clock stands still: Ana's bucket holds the burst (300) and refills nothing.
+  for (int i = 0; i < 300; ++i) {
     v1::Referral out;
     auto context = As(ana_.token).NewContext();
     ASSERT_TRUE(
@@ -92,10 +95,10 @@ TEST_F(LimitsTest, MutationRate_PastTheBurstIsResourceExhaustedWithRetryAfter_Ot
   }
   v1::Referral out;
   auto refused = As(ana_.token).NewContext();
-  grpc::Status status = Give(ana_.token, marco_.member.name(), "a100", refused.get(), &out);
+  grpc::Status status = Give(ana_.token, marco_.member.name(), "a300", refused.get(), &out);
   EXPECT_EQ(StatusCode::RESOURCE_EXHAUSTED, status.error_code());
   EXPECT_EQ("too many changes from " + ana_.member.name() +
-                ": at most 100 at once and 20 a second; retry in 1 s",
+                ": at most 300 at once and 20 a second; retry in 1 s",
             status.error_message());
   EXPECT_EQ("1", Trailer(*refused, "retry-after"));
 
@@ -106,17 +109,20 @@ TEST_F(LimitsTest, MutationRate_PastTheBurstIsResourceExhaustedWithRetryAfter_Ot
   // Over HTTP the refusal is 429.
   const auto reply =
       HttpPost(server_->http_port(), "/api/reciproca.v1.ReferralService/GiveReferral",
-               R"({"parent":"chapters/rome","requestId":"a101","referral":{)"
+               R"({"parent":"chapters/rome","requestId":"a301","referral":{)"
                R"("receiver":")" +
                    marco_.member.name() + R"(","temperature":3}})",
                ana_.token);
   EXPECT_EQ(429, reply.status) << reply.body;
   EXPECT_NE(reply.body.find("\"RESOURCE_EXHAUSTED\""), std::string::npos) << reply.body;
+  EXPECT_NE(reply.body.find("too many changes from " + ana_.member.name()), std::string::npos)
+      << reply.body;
+  EXPECT_EQ("1", reply.header("Retry-After"));
   EXPECT_EQ(2, Metric("reciproca_limit_refusals_total{limit=\"mutation_rate\"}"));
 
-  // The display lost nothing: the log so far (3), Ana's 100 and Marco's one, in order.
+  // The display lost nothing: the log so far (3), Ana's 300 and Marco's one, in order.
   v1::Event event;
-  for (int64_t seq = 1; seq <= 104; ++seq) {
+  for (int64_t seq = 1; seq <= 304; ++seq) {
     ASSERT_TRUE(display_stream->Read(&event)) << "seq " << seq;
     ASSERT_EQ(seq, event.seq());
   }
@@ -144,6 +150,8 @@ class SubscriberQueueTest : public LimitsTest {
     StopServer();
     limits_.subscriber_queue_bytes = 256 * 1024;
     limits_.mutations_per_second = 0;
+    // A stalled browser is ended by the bound here, not by the gateway's write timeout.
+    http_.write_timeout = std::chrono::seconds(120);
     StartServer();
   }
 };
@@ -234,6 +242,264 @@ TEST_F(LimitsTest, Idempotency_ExpiredIdsArePrunedAndNew_UnexpiredSurviveARestar
     EXPECT_NE(first.name(), retried.name());
   }
   EXPECT_EQ(1, IdempotencyRows("old"));
+}
+
+TEST_F(LimitsTest, MutationRate_AnOrganizerRunningAWholeMeetingAtMachineSpeedIsNeverRefused) {
+  const NewMember vp = AddMember("rome", "Vera Vice", "Accountant", v1::ROLE_VICE_PRESIDENT);
+  std::vector<NewMember> members;
+  for (int i = 0; i < 150; ++i) {
+    members.push_back(
+        AddMember("rome", "Member " + std::to_string(i), "Trade " + std::to_string(i)));
+  }
+  auto as = As(vp.token);
+  // The clock stands still: everything below is one burst.
+  v1::ScheduleMeetingRequest schedule;
+  schedule.set_parent("chapters/rome");
+  *schedule.mutable_start_time() = ToTimestamp(clock_.Now() + std::chrono::minutes(30));
+  schedule.set_request_id("schedule");
+  v1::Meeting meeting;
+  ASSERT_TRUE(Invoke(as, [&](grpc::ClientContext* c) {
+                return as.meetings().ScheduleMeeting(c, schedule, &meeting);
+              }).ok());
+  v1::OpenMeetingRequest open;
+  open.set_name(meeting.name());
+  open.set_request_id("open");
+  ASSERT_TRUE(Invoke(as, [&](grpc::ClientContext* c) {
+                return as.meetings().OpenMeeting(c, open, &meeting);
+              }).ok());
+  for (int i = 0; i < 10; ++i) {
+    v1::StartSegmentRequest segment;
+    segment.set_name(meeting.name());
+    segment.set_title("Segment " + std::to_string(i));
+    segment.set_countdown_seconds(60);
+    segment.set_request_id("segment-" + std::to_string(i));
+    const grpc::Status status = Invoke(as, [&](grpc::ClientContext* c) {
+      return as.meetings().StartSegment(c, segment, &meeting);
+    });
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  for (const NewMember& member : members) {
+    v1::RecordAttendanceRequest record;
+    record.set_meeting(meeting.name());
+    record.set_member(member.member.name());
+    record.set_status(v1::ATTENDANCE_STATUS_PRESENT);
+    record.set_request_id("attendance-" + member.member.name());
+    v1::Attendance attendance;
+    const grpc::Status status = Invoke(as, [&](grpc::ClientContext* c) {
+      return as.meetings().RecordAttendance(c, record, &attendance);
+    });
+    ASSERT_TRUE(status.ok()) << member.member.name() << ": " << status.error_message();
+  }
+  for (int i = 0; i < 20; ++i) {
+    v1::RegisterVisitorRequest visitor;
+    visitor.set_meeting(meeting.name());
+    visitor.mutable_visitor()->set_display_name("Visitor " + std::to_string(i));
+    visitor.mutable_visitor()->set_business("Visit " + std::to_string(i));
+    visitor.set_request_id("visitor-" + std::to_string(i));
+    v1::Visitor registered;
+    const grpc::Status status = Invoke(as, [&](grpc::ClientContext* c) {
+      return as.meetings().RegisterVisitor(c, visitor, &registered);
+    });
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  v1::CloseMeetingRequest close;
+  close.set_name(meeting.name());
+  close.set_request_id("close");
+  ASSERT_TRUE(Invoke(as, [&](grpc::ClientContext* c) {
+                return as.meetings().CloseMeeting(c, close, &meeting);
+              }).ok());
+  EXPECT_EQ(v1::MEETING_STATE_CLOSED, meeting.state());
+  EXPECT_EQ(-1, Metric("reciproca_limit_refusals_total{limit=\"mutation_rate\"}"));
+}
+
+// A raw HTTP event stream with a small receive buffer, read only when the test says so: a
+// browser tab that stopped reading.
+class StalledSse {
+ public:
+  StalledSse(int port, const std::string& target, const std::string& token) : socket_(io_) {
+    socket_.open(boost::asio::ip::tcp::v4());
+    socket_.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+    socket_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                   static_cast<unsigned short>(port)));
+    const std::string request = "GET " + target +
+                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                                "\r\n\r\n";
+    boost::asio::write(socket_, boost::asio::buffer(request));
+  }
+
+  // Everything until the server closes the stream (or `timeout`).
+  std::string ReadToEnd(std::chrono::seconds timeout) {
+    std::string all;
+    std::array<char, 65536> chunk;
+    bool done = false;
+    std::function<void()> read = [&] {
+      socket_.async_read_some(boost::asio::buffer(chunk),
+                              [&](boost::system::error_code ec, size_t n) {
+                                all.append(chunk.data(), n);
+                                if (ec) {
+                                  done = true;
+                                  return;
+                                }
+                                read();
+                              });
+    };
+    read();
+    io_.run_for(timeout);
+    EXPECT_TRUE(done) << "the stream did not end";
+    return all;
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_;
+};
+
+TEST_F(SubscriberQueueTest, StalledHttpEventStreamEndsWithAnErrorFrameSayingWhereToResume) {
+  StalledSse stalled(server_->http_port(), "/api/events?chapter=chapters/rome&after_seq=0",
+                     ana_.token);
+  // The display reads everything, over HTTP too.
+  SseReader display(server_->http_port(), "/api/events?chapter=chapters/rome&after_seq=0",
+                    display_token_);
+  constexpr int kReferrals = 2000;
+  std::thread writer([&] {
+    for (int i = 0; i < kReferrals; ++i) {
+      v1::Referral out;
+      auto context = As(marco_.token).NewContext();
+      ASSERT_TRUE(Give(marco_.token, ana_.member.name(), "h" + std::to_string(i), context.get(),
+                       &out, std::string(1000, 'y'))
+                      .ok());
+    }
+  });
+  for (int64_t seq = 1; seq <= 3 + kReferrals; ++seq) {
+    auto frame = display.NextEvent(std::chrono::seconds(60));
+    ASSERT_TRUE(frame) << "seq " << seq;
+    ASSERT_EQ("event", frame->event) << frame->data;
+    ASSERT_EQ(std::to_string(seq), frame->id);
+  }
+  writer.join();
+
+  const std::string all = stalled.ReadToEnd(std::chrono::seconds(60));
+  const size_t error = all.rfind("event: error\ndata: ");
+  ASSERT_NE(std::string::npos, error) << all.substr(all.size() > 2000 ? all.size() - 2000 : 0);
+  const std::string data = all.substr(error);
+  EXPECT_NE(data.find("\"RESOURCE_EXHAUSTED\""), std::string::npos) << data;
+  EXPECT_NE(data.find("this stream left more than 262144 bytes of events waiting"),
+            std::string::npos)
+      << data;
+  EXPECT_NE(data.find("resubscribe with after_seq="), std::string::npos) << data;
+  // The frames before it are contiguous from seq 1, and fewer than all.
+  int64_t expected = 1;
+  for (size_t at = all.find("\nid: "); at != std::string::npos && at < error;
+       at = all.find("\nid: ", at + 1)) {
+    ASSERT_EQ(expected, std::stoll(all.substr(at + 5))) << "a frame was lost or repeated";
+    ++expected;
+  }
+  EXPECT_LT(expected - 1, 3 + kReferrals);
+  EXPECT_EQ(1, Metric("reciproca_limit_refusals_total{limit=\"subscriber_queue_bytes\"}"));
+}
+
+class PeerCallLimitTest : public LimitsTest {
+ protected:
+  void SetUp() override {
+    listen_ = "[::]:0";  // IPv4 and IPv6 loopback: two client addresses
+    max_calls_per_address_ = 4;
+    LimitsTest::SetUp();
+  }
+
+  client::Client From(const std::string& host, const std::string& token) const {
+    client::Options options;
+    options.target = host + ":" + std::to_string(server_->port());
+    options.token = token;
+    return client::Client(options);
+  }
+};
+
+TEST_F(PeerCallLimitTest, CallsPastTheBoundFromOneAddressAreRefused_OtherAddressesAndHttpAreNot) {
+  // Four streams from 127.0.0.1 (the admin's, clear of the per-principal stream limit).
+  const client::Client hog = From("127.0.0.1", server_->admin_token());
+  v1::SubscribeRequest subscribe;
+  subscribe.set_chapter("chapters/rome");
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::Event>>> streams;
+  for (int i = 0; i < 4; ++i) {
+    contexts.push_back(hog.NewContext(/*streaming=*/true));
+    contexts.back()->set_deadline(Clock::now() + std::chrono::seconds(60));
+    streams.push_back(hog.events().Subscribe(contexts.back().get(), subscribe));
+    v1::Event event;
+    ASSERT_TRUE(streams.back()->Read(&event)) << "stream " << i;
+  }
+  SseReader display(server_->http_port(), "/api/events?chapter=chapters/rome&after_seq=3",
+                    display_token_);
+
+  // A fifth call from that address, of any kind, is refused, with when to retry.
+  const client::Client ana_v4 = From("127.0.0.1", ana_.token);
+  v1::GiveReferralRequest give;
+  give.set_parent("chapters/rome");
+  give.mutable_referral()->set_receiver(marco_.member.name());
+  give.mutable_referral()->set_temperature(3);
+  give.set_request_id("from-v4");
+  v1::Referral out;
+  auto refused = ana_v4.NewContext();
+  const grpc::Status status = ana_v4.referrals().GiveReferral(refused.get(), give, &out);
+  EXPECT_EQ(grpc::StatusCode::RESOURCE_EXHAUSTED, status.error_code());
+  EXPECT_NE(status.error_message().find("too many calls in progress from ipv"), std::string::npos)
+      << status.error_message();
+  EXPECT_NE(status.error_message().find(": at most 4 at once (--max-calls-per-address); close some "
+                                        "streams or retry in 1 s"),
+            std::string::npos)
+      << status.error_message();
+  EXPECT_EQ("1", Trailer(*refused, "retry-after"));
+  auto refused_stream_context = ana_v4.NewContext(/*streaming=*/true);
+  auto refused_stream = ana_v4.events().Subscribe(refused_stream_context.get(), subscribe);
+  v1::Event event;
+  EXPECT_FALSE(refused_stream->Read(&event));
+  EXPECT_EQ(grpc::StatusCode::RESOURCE_EXHAUSTED, refused_stream->Finish().error_code());
+
+  // Marco on ::1 is another address: his write goes through, and the display (over HTTP: the
+  // gateway's own calls are not counted) and the hog's streams see it.
+  const client::Client marco_v6 = From("[::1]", marco_.token);
+  give.mutable_referral()->set_receiver(ana_.member.name());
+  give.set_request_id("from-v6");
+  auto v6 = marco_v6.NewContext();
+  const grpc::Status accepted = marco_v6.referrals().GiveReferral(v6.get(), give, &out);
+  ASSERT_TRUE(accepted.ok()) << accepted.error_message();
+  auto frame = display.NextEvent();
+  ASSERT_TRUE(frame);
+  EXPECT_EQ("4", frame->id);
+  for (auto& stream : streams) {
+    v1::Event seen;
+    for (int64_t seq = 2; seq <= 4; ++seq) {
+      ASSERT_TRUE(stream->Read(&seen));
+    }
+    EXPECT_EQ(4, seen.seq());
+  }
+  // Ana over HTTP is not refused either.
+  const auto reply =
+      HttpPost(server_->http_port(), "/api/reciproca.v1.ReferralService/GiveReferral",
+               R"({"parent":"chapters/rome","requestId":"over-http","referral":{"receiver":")" +
+                   marco_.member.name() + R"(","temperature":3}})",
+               ana_.token);
+  EXPECT_EQ(200, reply.status) << reply.body;
+  EXPECT_EQ(2, Metric("reciproca_limit_refusals_total{limit=\"grpc_calls_per_address\"}"));
+
+  // Once one of the hog's streams ends, 127.0.0.1 may call again.
+  contexts.front()->TryCancel();
+  streams.front()->Finish();
+  grpc::Status again;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto context = ana_v4.NewContext();
+    give.set_request_id("from-v4-later");
+    again = ana_v4.referrals().GiveReferral(context.get(), give, &out);
+    if (again.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(again.ok()) << again.error_message();
+  for (size_t i = 1; i < contexts.size(); ++i) {
+    contexts[i]->TryCancel();
+    streams[i]->Finish();
+  }
 }
 
 }  // namespace
