@@ -24,7 +24,7 @@ struct JsonCall {
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
   std::unique_ptr<pb::Message> response_message;
-  std::function<void(const grpc::Status&, std::string)> done;
+  std::function<void(const grpc::Status&, std::string, std::string)> done;
 };
 
 grpc::Status Invalid(std::string message) {
