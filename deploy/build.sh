@@ -2,9 +2,9 @@
 # Configures and builds Reciproca into BUILD_DIR (default ./build). Used by quickstart and test.
 # TARGETS (space-separated) builds only those targets and what they need; unset builds everything.
 # BUILD_TYPE (default RelWithDebInfo; the quick start uses Demo: -O1, no debug info). UNITY=ON
-# (the default) compiles each library's files as a few unity batches: a third of the compile time
-# on two cores, and CI keeps every file compiling both ways (developers' own builds are usually
-# plain; CMAKE_UNITY_BUILD=OFF). TESTS=OFF configures without the tests (and GoogleTest).
+# (the default) compiles each library's files as a few unity batches, so the big headers (gRPC,
+# protobuf, Beast) are parsed a few times instead of once per file; developers' own builds are
+# usually plain (CMAKE_UNITY_BUILD=OFF), so files must compile both ways. TESTS=OFF configures without the tests (and GoogleTest).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
