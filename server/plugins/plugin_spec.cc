@@ -27,6 +27,7 @@ void ApplyLimits(const v1::PluginLimits& limits, ProcessLimits* out) {
 PluginSpec PluginSpecFromRequest(const v1::LoadPluginRequest& request) {
   PluginSpec spec{request.name(), request.path(), request.config_json()};
   spec.in_process = request.isolation() == v1::PLUGIN_ISOLATION_IN_PROCESS;
+  spec.all_chapters = request.scope() == v1::PLUGIN_SCOPE_ALL_CHAPTERS;
   ApplyLimits(request.limits(), &spec.limits);
   return spec;
 }
@@ -45,6 +46,14 @@ Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
                            isolation + "\"");
   }
   spec.in_process = isolation == "in-process";
+  const std::string chapters = entry.value("chapters", "all");
+  if (chapters != "all" && chapters != "enabled") {
+    return InvalidArgument("plugin " + spec.path +
+                           ": \"chapters\" is \"all\" (the default) or \"enabled\" (only "
+                           "the chapters where it is enabled), got \"" +
+                           chapters + "\"");
+  }
+  spec.all_chapters = chapters == "all";
   if (entry.contains("limits")) {
     const auto& limits = entry["limits"];
     v1::PluginLimits parsed;
@@ -71,6 +80,25 @@ Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
     ApplyLimits(parsed, &spec.limits);
   }
   return spec;
+}
+
+nlohmann::json PluginSpecToJson(const PluginSpec& spec) {
+  nlohmann::json entry = {{"name", spec.name},
+                          {"path", spec.path},
+                          {"isolation", spec.in_process ? "in-process" : "out-of-process"},
+                          {"chapters", spec.all_chapters ? "all" : "enabled"}};
+  if (!spec.config_json.empty()) {
+    entry["config"] = nlohmann::json::parse(spec.config_json, nullptr, false);
+  }
+  if (!spec.in_process) {
+    // Unsigned, as PluginSpecFromJson wants them.
+    const auto u = [](auto n) { return static_cast<uint32_t>(n); };
+    entry["limits"] = {{"call_deadline_ms", u(spec.limits.call_deadline.count())},
+                       {"memory_mib", u(spec.limits.memory_mib)},
+                       {"max_outputs_per_call", u(spec.limits.max_outputs_per_call)},
+                       {"max_output_bytes", u(spec.limits.max_output_bytes)}};
+  }
+  return entry;
 }
 
 }  // namespace reciproca::plugins

@@ -73,6 +73,7 @@ class ServerTest : public ::testing::Test {
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
+    options.plugin_dirs = plugin_dirs_;
     options.http = http_;
     options.max_streams_per_principal = max_streams_per_principal_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
@@ -209,6 +210,12 @@ class ServerTest : public ::testing::Test {
   TempDir dir_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
+  // Where LoadPlugin may load from: the test plugins, and a folder tests put builds into.
+  std::vector<std::string> plugin_dirs_ = {
+#ifdef RECIPROCA_TEST_PLUGIN_DIR
+      RECIPROCA_TEST_PLUGIN_DIR,
+#endif
+      (dir_.path() / "plugins").string()};
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
   // Set http_.listen to serve the HTTP gateway too.
   http::GatewayOptions http_;
