@@ -22,6 +22,19 @@ void ApplyLimits(const v1::PluginLimits& limits, ProcessLimits* out) {
   }
 }
 
+// entry[key], a string: `preset` when absent, else `preset` or `other` (which means
+// `other_means`); true when it is `other`. INVALID_ARGUMENT naming both otherwise.
+Result<bool> Either(const nlohmann::json& entry, const std::string& plugin, const char* key,
+                    const std::string& preset, const std::string& other, const char* other_means) {
+  const auto value = entry.value(key, preset);
+  if (value != preset && value != other) {
+    return InvalidArgument("plugin " + plugin + ": \"" + key + "\" is \"" + preset +
+                           "\" (the default) or \"" + other + "\" (" + other_means + "), got \"" +
+                           value + "\"");
+  }
+  return value == other;
+}
+
 }  // namespace
 
 PluginSpec PluginSpecFromRequest(const v1::LoadPluginRequest& request) {
@@ -38,22 +51,18 @@ Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
   }
   PluginSpec spec{entry.value("name", ""), entry["path"].get<std::string>(),
                   entry.contains("config") ? entry["config"].dump() : ""};
-  const std::string isolation = entry.value("isolation", "out-of-process");
-  if (isolation != "out-of-process" && isolation != "in-process") {
-    return InvalidArgument("plugin " + spec.path +
-                           ": \"isolation\" is \"out-of-process\" (the "
-                           "default) or \"in-process\", got \"" +
-                           isolation + "\"");
+  auto isolation =
+      Either(entry, spec.path, "isolation", "out-of-process", "in-process", "trusted plugins only");
+  if (!isolation.ok()) {
+    return isolation.error();
   }
-  spec.in_process = isolation == "in-process";
-  const std::string chapters = entry.value("chapters", "all");
-  if (chapters != "all" && chapters != "enabled") {
-    return InvalidArgument("plugin " + spec.path +
-                           ": \"chapters\" is \"all\" (the default) or \"enabled\" (only "
-                           "the chapters where it is enabled), got \"" +
-                           chapters + "\"");
+  spec.in_process = *isolation;
+  auto enabled_only = Either(entry, spec.path, "chapters", "all", "enabled",
+                             "only the chapters where it is enabled");
+  if (!enabled_only.ok()) {
+    return enabled_only.error();
   }
-  spec.all_chapters = chapters == "all";
+  spec.all_chapters = !*enabled_only;
   if (entry.contains("limits")) {
     const auto& limits = entry["limits"];
     v1::PluginLimits parsed;
