@@ -1186,9 +1186,9 @@ std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup&
 }
 
 int RunPlugins(const Config& config) {
-  const PluginSetup setups[] = {{"no plugins", false, false},
-                                {"3 plugins out of process", true, false},
-                                {"3 plugins in process", true, true}};
+  static constexpr PluginSetup setups[] = {{"no plugins", false, false},
+                                           {"3 plugins out of process", true, false},
+                                           {"3 plugins in process", true, true}};
   constexpr size_t kSetups = std::size(setups);
   std::printf("grpc_bench --plugins %d: GiveReferral (durable), %d in flight, %.1f s per run\n",
               config.plugin_rounds, config.in_flight.front(), Seconds(config.unary_phase));

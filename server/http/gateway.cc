@@ -451,8 +451,8 @@ std::string Gateway::Shared::Scrape() {
   if (!backend.metrics) {
     return "";
   }
-  scrape_cache = backend.metrics->Scrape(backend.plugins ? backend.plugins()
-                                                        : std::vector<v1::PluginInfo>());
+  scrape_cache =
+      backend.metrics->Scrape(backend.plugins ? backend.plugins() : std::vector<v1::PluginInfo>());
   scrape_time = now;
   return scrape_cache;
 }

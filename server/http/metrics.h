@@ -78,8 +78,7 @@ class Metrics {
 
   std::mutex plugin_mu_;
   // The gauges of the last scrape, per family (a plugin unloaded since is removed).
-  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>>
-      plugin_gauges_;
+  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> plugin_gauges_;
 };
 
 // The label of a gRPC method path: itself when a service compiled into the server declares it

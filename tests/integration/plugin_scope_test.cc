@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -55,18 +56,16 @@ class PluginScopeTest : public ServerTest {
     return status;
   }
 
-  grpc::Status Enable(const client::Client& as, const std::string& name,
-                      const std::string& chapter, const std::string& config = "",
-                      v1::ChapterPlugin* out = nullptr) {
+  grpc::Status Enable(const client::Client& as, const std::string& name, const std::string& chapter,
+                      const std::string& config = "", v1::ChapterPlugin* out = nullptr) {
     v1::EnablePluginRequest request;
     request.set_name(name);
     request.set_chapter(chapter);
     request.set_config_json(config);
     request.set_request_id(client::Client::NewRequestId());
     v1::ChapterPlugin plugin;
-    auto status = Invoke(as, [&](grpc::ClientContext* c) {
-      return as.plugins().EnablePlugin(c, request, &plugin);
-    });
+    auto status = Invoke(
+        as, [&](grpc::ClientContext* c) { return as.plugins().EnablePlugin(c, request, &plugin); });
     if (out) {
       *out = plugin;
     }
@@ -140,9 +139,9 @@ class PluginScopeTest : public ServerTest {
   void Give(const NewMember& from, const NewMember& to, int n) {
     const std::string chapter(to.member.name().substr(0, to.member.name().find("/members")));
     for (int i = 0; i < n; ++i) {
-      ASSERT_TRUE(GiveReferral(As(from.token), chapter.substr(sizeof("chapters/") - 1),
-                               to.member.name(), 3)
-                      .ok());
+      ASSERT_TRUE(
+          GiveReferral(As(from.token), chapter.substr(sizeof("chapters/") - 1), to.member.name(), 3)
+              .ok());
     }
   }
 
@@ -154,10 +153,9 @@ TEST_F(PluginScopeTest, LoadPluginLoadsOnlyFromThePluginDirectoriesAndCopiesNoth
   std::filesystem::create_directories(elsewhere);
   std::filesystem::create_directories(dir_.path() / "plugins");
   std::filesystem::copy_file(kCounting, elsewhere / "counting.so");
-  std::filesystem::create_symlink(elsewhere / "counting.so",
-                                  dir_.path() / "plugins" / "link.so");
+  std::filesystem::create_symlink(elsewhere / "counting.so", dir_.path() / "plugins" / "link.so");
   const std::string allowed = std::filesystem::weakly_canonical(kPluginDir).string();
-  for (const std::string path :
+  for (const std::string& path :
        {(elsewhere / "counting.so").string(), (dir_.path() / "plugins" / "link.so").string(),
         (dir_.path() / "plugins" / ".." / "elsewhere" / "counting.so").string(),
         std::string("counting_v1.so"), std::string("/usr/lib/x86_64-linux-gnu/libc.so.6")}) {
@@ -198,7 +196,8 @@ TEST_F(PluginScopeTest, APluginReceivesAndAnswersOnlyTheChaptersWhereItIsEnabled
   grpc::Status status;
   Points("chapters/rome", ana_.member.name(), &status);
   EXPECT_EQ(StatusCode::FAILED_PRECONDITION, status.error_code());
-  EXPECT_NE(std::string::npos, status.error_message().find("plugin enable")) << status.error_message();
+  EXPECT_NE(std::string::npos, status.error_message().find("plugin enable"))
+      << status.error_message();
 
   // Rome's organizer enables it in Rome; it learns Rome's log, and only Rome's.
   v1::ChapterPlugin enabled;
@@ -265,8 +264,7 @@ TEST_F(PluginScopeTest, OutsideReferralContactsReachOnlyAPluginThatDeclaresThem)
   ASSERT_TRUE(Enable(As(ana_.token), "counting", "chapters/rome", "", &plain).ok());
   ASSERT_TRUE(Enable(As(ana_.token), "contacts", "chapters/rome", "", &curious).ok());
   auto has = [](const v1::ChapterPlugin& p, const std::string& c) {
-    return std::find(p.capabilities().begin(), p.capabilities().end(), c) !=
-           p.capabilities().end();
+    return std::find(p.capabilities().begin(), p.capabilities().end(), c) != p.capabilities().end();
   };
   EXPECT_FALSE(has(plain, "contacts"));
   EXPECT_TRUE(has(curious, "contacts")) << "shown to whoever enables it";
@@ -348,8 +346,7 @@ TEST_F(PluginScopeTest, ACrashedPluginCatchesUpWithWhatWasCommittedWhileItWasDow
   Eventually(
       [&] {
         auto i = Info("counting");
-        return i.restarts() == 1 && i.state() == v1::PLUGIN_STATE_ACTIVE &&
-               i.events_behind() == 0;
+        return i.restarts() == 1 && i.state() == v1::PLUGIN_STATE_ACTIVE && i.events_behind() == 0;
       },
       "restarted and caught up");
   EXPECT_EQ(6, Points("chapters/rome", ana_.member.name()));

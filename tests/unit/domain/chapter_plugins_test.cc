@@ -29,8 +29,8 @@ class ChapterPluginsTest : public testing::RosterChapterTest {
 };
 
 TEST_F(ChapterPluginsTest, EnablePlugin_ByAnOrganizerKeepsItsConfigAndCapabilities) {
-  auto events = ApplyAll(chapter_.DecideEnablePlugin(As(president_), Enable(R"({"green_at": 4})"),
-                                                     capabilities_));
+  auto events = ApplyAll(
+      chapter_.DecideEnablePlugin(As(president_), Enable(R"({"green_at": 4})"), capabilities_));
   ASSERT_EQ(1u, events.size());
   EXPECT_EQ("traffic_light", events[0].plugin_enabled().plugin());
   EXPECT_EQ(2, events[0].plugin_enabled().capabilities_size());
@@ -53,9 +53,9 @@ TEST_F(ChapterPluginsTest, EnablePlugin_RefusesMembersDisplaysOtherChaptersAndRe
   other.set_chapter("chapters/milan");
   EXPECT_TRUE(IsError(chapter_.DecideEnablePlugin(Admin(), other, capabilities_),
                       ErrorCode::kInvalidArgument, {"chapter: expected chapters/rome"}));
-  EXPECT_TRUE(IsError(
-      chapter_.DecideEnablePlugin(Admin(), Enable(std::string(70000, ' ')), capabilities_),
-      ErrorCode::kInvalidArgument, {"config_json: at most 65536 bytes"}));
+  EXPECT_TRUE(
+      IsError(chapter_.DecideEnablePlugin(Admin(), Enable(std::string(70000, ' ')), capabilities_),
+              ErrorCode::kInvalidArgument, {"config_json: at most 65536 bytes"}));
   ApplyAll(chapter_.DecideEnablePlugin(Admin(), Enable(), capabilities_));
   EXPECT_TRUE(IsError(chapter_.DecideEnablePlugin(As(president_), Enable(), capabilities_),
                       ErrorCode::kAlreadyExists, {"already enabled in chapters/rome"}));
@@ -65,8 +65,8 @@ TEST_F(ChapterPluginsTest, DisablePlugin_OnlyWhatIsEnabledAndOnlyByOrganizers) {
   EXPECT_TRUE(IsError(chapter_.DecideDisablePlugin(Admin(), Disable()),
                       ErrorCode::kFailedPrecondition, {"not enabled in chapters/rome"}));
   ApplyAll(chapter_.DecideEnablePlugin(Admin(), Enable(), capabilities_));
-  EXPECT_TRUE(IsError(chapter_.DecideDisablePlugin(As(ana_), Disable()),
-                      ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(
+      IsError(chapter_.DecideDisablePlugin(As(ana_), Disable()), ErrorCode::kPermissionDenied));
   auto events = ApplyAll(chapter_.DecideDisablePlugin(As(president_), Disable()));
   ASSERT_EQ(1u, events.size());
   EXPECT_EQ("traffic_light", events[0].plugin_disabled().plugin());

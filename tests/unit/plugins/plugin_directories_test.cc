@@ -37,8 +37,8 @@ TEST_F(PluginDirectoriesTest, AllowedPluginPath_RefusesWhatLeadsOutsideNamingThe
   std::filesystem::create_directories(allowed_ / "sub");
   for (const auto& path :
        {(outside_ / "rule.so").string(), (allowed_ / "link.so").string(),
-        (allowed_ / "sub" / ".." / ".." / "elsewhere" / "rule.so").string(),
-        std::string("rule.so"), (scratch_.path() / "plugins-evil" / "rule.so").string()}) {
+        (allowed_ / "sub" / ".." / ".." / "elsewhere" / "rule.so").string(), std::string("rule.so"),
+        (scratch_.path() / "plugins-evil" / "rule.so").string()}) {
     SCOPED_TRACE(path);
     auto result = plugins::AllowedPluginPath(path, {allowed_});
     ASSERT_FALSE(result.ok());
