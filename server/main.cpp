@@ -41,6 +41,8 @@ constexpr SettingSpec kSettings[] = {
     {"tls-cert", "FILE", "PEM certificate chain; with --tls-key, serve TLS"},
     {"tls-key", "FILE", "PEM private key"},
     {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
+    {"plugin-dirs", "DIRS",
+     "':'-separated directories LoadPlugin may load from, besides --plugin-dir (default: none)"},
     {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
     {"max-streams-per-principal", "N",
      "event streams one token may hold open (default 16; 0: no limit)"},
@@ -201,6 +203,13 @@ int main(int argc, char** argv) {
     options.worker_threads = std::stoi(get("threads", "2"));
     options.plugins = parsed.plugins;
     options.plugin_dir = get("plugin-dir", "");
+    for (std::string dirs = get("plugin-dirs", ""); !dirs.empty();) {
+      const auto colon = dirs.find(':');
+      if (colon != 0) {
+        options.plugin_dirs.push_back(dirs.substr(0, colon));
+      }
+      dirs = colon == std::string::npos ? "" : dirs.substr(colon + 1);
+    }
     options.plugin_tick_interval =
         std::chrono::seconds(std::stoi(get("plugin-tick-seconds", "60")));
     options.max_streams_per_principal = std::stoul(

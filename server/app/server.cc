@@ -173,9 +173,17 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     return s.error();
   }
 
-  parts->plugin_host = std::make_unique<plugins::PluginHost>(*parts->engine, dir / "plugin-cache",
-                                                             options.plugin_tick_interval);
-  for (const auto& spec : PluginsToLoad(options)) {
+  plugins::PluginHostOptions host_options;
+  host_options.journal = dir / "plugins.jsonl";
+  for (const auto& allowed : options.plugin_dirs) {
+    host_options.plugin_dirs.emplace_back(allowed);
+  }
+  if (!options.plugin_dir.empty()) {
+    host_options.plugin_dirs.emplace_back(options.plugin_dir);
+  }
+  parts->plugin_host = std::make_unique<plugins::PluginHost>(
+      *parts->engine, dir / "plugin-cache", options.plugin_tick_interval, host_options);
+  for (const auto& spec : parts->plugin_host->PluginsToRestore(PluginsToLoad(options))) {
     // A plugin that does not load is reported, and the meeting goes on without it.
     if (auto loaded = parts->plugin_host->Load(spec); !loaded.ok()) {
       spdlog::error("plugin {} not loaded: {}", spec.path, loaded.error().message);
@@ -251,13 +259,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     backend.clock = &clock;
     backend.healthy = [engine = parts->engine.get()] { return engine->healthy(); };
     backend.metrics = &parts->metrics;
-    backend.plugin_states = [host = parts->plugin_host.get()] {
-      std::vector<std::pair<std::string, std::string>> states;
-      for (const auto& plugin : host->List()) {
-        states.emplace_back(plugin.name(), v1::PluginState_Name(plugin.state()));
-      }
-      return states;
-    };
+    backend.plugins = [host = parts->plugin_host.get()] { return host->List(); };
     auto gateway =
         http::Gateway::Start(parts->engine->io_context(), options.http, std::move(backend));
     if (!gateway.ok()) {

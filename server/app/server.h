@@ -46,6 +46,8 @@ struct ServerOptions {
   // configuration, if present).
   std::vector<plugins::PluginSpec> plugins;
   std::string plugin_dir;
+  // Where LoadPlugin may load plugins from, besides plugin_dir; anything else is refused.
+  std::vector<std::string> plugin_dirs;
   // How often plugins that want ticks get one; 0 for never (tests tick by hand).
   std::chrono::milliseconds plugin_tick_interval{60000};
   // The HTTP gateway (web pages, JSON API, live events, /healthz, /metrics): http.listen

@@ -455,9 +455,8 @@ std::string Gateway::Shared::Scrape() {
   if (!backend.metrics) {
     return "";
   }
-  scrape_cache = backend.metrics->Scrape(backend.plugin_states
-                                             ? backend.plugin_states()
-                                             : std::vector<std::pair<std::string, std::string>>());
+  scrape_cache =
+      backend.metrics->Scrape(backend.plugins ? backend.plugins() : std::vector<v1::PluginInfo>());
   scrape_time = now;
   return scrape_cache;
 }

@@ -56,8 +56,8 @@ struct GatewayBackend {
   const engine::Clock* clock = nullptr;
   std::function<bool()> healthy;
   Metrics* metrics = nullptr;
-  // (plugin, state) pairs for /metrics.
-  std::function<std::vector<std::pair<std::string, std::string>>()> plugin_states;
+  // The plugins as ListPlugins shows them, for /metrics.
+  std::function<std::vector<v1::PluginInfo>()> plugins;
 };
 
 class Gateway {

@@ -29,6 +29,7 @@ class PluginHostTest : public ServerTest {
     request.set_name(name);
     request.set_path(path);
     request.set_config_json(config);
+    request.set_scope(v1::PLUGIN_SCOPE_ALL_CHAPTERS);
     v1::PluginInfo info;
     auto context = admin().NewContext();
     auto status = admin().plugins().LoadPlugin(context.get(), request, &info);
@@ -120,7 +121,8 @@ TEST_F(PluginHostTest, RestartRebuildsTheSameStateAndRecordsNothingTwice) {
 }
 
 TEST_F(PluginHostTest, ReloadReplacesTheBuildLiveWhileEventsFlow) {
-  const auto path = dir_.path() / "counting.so";
+  std::filesystem::create_directories(dir_.path() / "plugins");
+  const auto path = dir_.path() / "plugins" / "counting.so";
   std::filesystem::copy_file(kPluginDir + "/counting_v1.so", path);
   ASSERT_TRUE(Load("counting", path.string()).ok());
   GiveReferrals(3);

@@ -76,6 +76,7 @@ class ServerTest : public ::testing::Test {
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
+    options.plugin_dirs = plugin_dirs_;
     options.http = http_;
     options.max_streams_per_principal = max_streams_per_principal_;
     options.max_calls_per_address = max_calls_per_address_;
@@ -214,6 +215,12 @@ class ServerTest : public ::testing::Test {
   TempDir dir_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
+  // Where LoadPlugin may load from: the test plugins, and a folder tests put builds into.
+  std::vector<std::string> plugin_dirs_ = {
+#ifdef RECIPROCA_TEST_PLUGIN_DIR
+      RECIPROCA_TEST_PLUGIN_DIR,
+#endif
+      (dir_.path() / "plugins").string()};
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
   size_t max_calls_per_address_ = api::ServerOptions().max_calls_per_address;
   // "[::]:0" serves IPv6 and IPv4 loopback: two client addresses on one machine.
