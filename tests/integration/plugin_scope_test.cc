@@ -21,11 +21,6 @@ using grpc::StatusCode;
 using namespace std::chrono_literals;
 namespace pv1 = reciproca::plugin::v1;
 
-const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
-const std::string kCounting = kPluginDir + "/counting_v1.so";
-const std::string kContacts = kPluginDir + "/counting_contacts.so";
-const std::string kHostile = kPluginDir + "/hostile.so";
-
 class PluginScopeTest : public ServerTest {
  protected:
   void SetUp() override {

@@ -19,6 +19,10 @@ namespace reciproca::testing {
 
 // Where the build puts the test plugins (tests/plugins/: counting, hostile, ...).
 inline const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
+// The test plugins the integration tests load most (tests/plugins/).
+inline const std::string kCounting = kPluginDir + "/counting_v1.so";
+inline const std::string kContacts = kPluginDir + "/counting_contacts.so";
+inline const std::string kHostile = kPluginDir + "/hostile.so";
 
 using Clock = std::chrono::system_clock;
 
