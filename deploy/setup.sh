@@ -16,7 +16,9 @@ esac
 packages=(build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc
   libprotobuf-dev protobuf-compiler libboost-dev libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev libssl-dev nlohmann-json3-dev tzdata sqlite3 libqrencode-dev prometheus-cpp-dev
-  libcli11-dev libhowardhinnant-date-dev libicu-dev)
+  libcli11-dev libhowardhinnant-date-dev libicu-dev
+  # openssl(1): deploy/make-certs.sh makes the local CA and the server certificate with it.
+  openssl)
 if [ "$demo" = 0 ]; then
   # The browser tests: Debian's Chromium, and Node.js for their driver (the machine's own if it
   # has one, else Debian's).

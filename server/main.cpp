@@ -40,6 +40,9 @@ constexpr SettingSpec kSettings[] = {
     {"threads", "N", "engine worker threads (default 2)"},
     {"tls-cert", "FILE", "PEM certificate chain; with --tls-key, serve TLS"},
     {"tls-key", "FILE", "PEM private key"},
+    {"http-tls-cert", "FILE",
+     "PEM certificate chain; with --http-tls-key, serve HTTPS (the --tls-cert file may do)"},
+    {"http-tls-key", "FILE", "PEM private key of --http-tls-cert"},
     {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
     {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
     {"max-streams-per-principal", "N",
@@ -204,11 +207,21 @@ int main(int argc, char** argv) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));
     }
+    if (settings.count("http-tls-cert") || settings.count("http-tls-key")) {
+      options.http.tls_cert_chain = ReadFile(get("http-tls-cert", ""));
+      options.http.tls_private_key = ReadFile(get("http-tls-key", ""));
+    }
   } catch (const std::exception& e) {
     std::cerr << "reciprocad: " << e.what() << "\n";
     return 2;
   }
 
+  if (!options.tls_cert_chain.empty() && !options.http.listen.empty() &&
+      options.http.tls_cert_chain.empty()) {
+    spdlog::warn(
+        "gRPC uses TLS but the HTTP gateway serves plain HTTP (tokens cross the network in "
+        "clear): pass --http-tls-cert and --http-tls-key (the same files may do)");
+  }
   auto server = reciproca::api::Server::Start(options);
   if (!server.ok()) {
     spdlog::error("cannot start: {}", server.error().message);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { Server, ensureDir, env, launchChromium, sleep, watchConsole } from './lib/harness.mjs';
+import { fillReferral, pendingCount } from './lib/phone.mjs';
 
 const server = new Server();
 const consoleErrors = [];
@@ -116,19 +117,6 @@ async function openPhone(key, options = {}) {
   await page.goto(await inviteUrl(key));
   await page.waitForSelector(`#me-name:text-is("${people[key].displayName}")`, { timeout: 10000 });
   return { context, page };
-}
-
-async function fillReferral(page, { to, marker, temperature = '4' }) {
-  await page.selectOption('#refer-to', to);
-  await page.check('input[name="kind"][value="REFERRAL_KIND_OUTSIDE"]', { force: true });
-  await page.fill('#refer-contact-name', 'Giorgio Marino');
-  await page.fill('#refer-contact-phone', '+39 333 5550177');
-  await page.check(`input[name="temperature"][value="${temperature}"]`, { force: true });
-  await page.fill('#refer-note', marker);
-}
-
-async function pendingCount(page) {
-  return Number(await page.locator('#pending-count').textContent());
 }
 
 before(async () => {
