@@ -1,5 +1,6 @@
 // reciprocad: configuration and wiring only. See server/app/server.h.
 
+#include <grpc/support/log.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -168,6 +169,12 @@ int main(int argc, char** argv) {
   };
   spdlog::set_level(spdlog::level::from_str(get("log-level", "info")));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  // gRPC's own log lines are about one connection (a failed TLS handshake, a reset), and any
+  // client can cause them at will: they go to the debug level, through spdlog, unless
+  // GRPC_VERBOSITY asks for gRPC's own logging. The server reports its own failures itself.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function([](gpr_log_func_args* args) { spdlog::debug("grpc: {}", args->message); });
+  }
 
   // The data directory holds the admin token and the token secret: nobody else reads it.
   ::umask(077);

@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 2 usage error, 3 rejected by the server ("error: CODE: message"),
 // 4 server unreachable.
 
+#include <grpc/support/log.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -459,6 +460,11 @@ int Run(const std::vector<std::string>& tokens) {
 }  // namespace reciproca::cli
 
 int main(int argc, char** argv) {
+  // gRPC's own log lines (a failed TLS handshake prints one) would come before the CLI's
+  // message, which says the same in words a person can act on; GRPC_VERBOSITY brings them back.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function([](gpr_log_func_args*) {});
+  }
   std::vector<std::string> tokens(argv + 1, argv + argc);
   try {
     return reciproca::cli::Run(tokens);

@@ -112,9 +112,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnRead(beast::error_code ec) {
+    // On HTTPS a client that goes away without a TLS close_notify is stream_truncated.
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof || aborted_) {
+        ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || aborted_) {
       return Close();
     }
     start_ = Clock::now();

@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { Server, launchChromium, watchConsole } from './lib/harness.mjs';
-import { fillReferral, pendingCount } from './lib/phone.mjs';
+import { referOffline, serviceWorkerReady } from './lib/phone.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const server = new Server({ plugins: false });
@@ -81,25 +81,12 @@ test('the phone page over HTTPS: service worker active, offline, the outbox land
     [true, `${LAN_HOST}:${server.httpPort}`]);
 
   // The service worker registers, activates and controls the page.
-  const state = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active && r.active.state));
-  assert.equal(state, 'activated');
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 5000 });
+  assert.equal(await serviceWorkerReady(page), 'activated');
 
-  // Offline: the page still opens from the worker's cache, and a referral waits in the outbox.
-  await context.setOffline(true);
-  await page.reload();
-  await page.waitForSelector('#me-name:text-is("Paolo Greco")', { timeout: 5000 });
+  // Offline: the page still opens from the worker's cache, and a referral waits in the outbox
+  // until the phone is back online; then it is recorded once.
   const marker = `offline over https #${Math.random().toString(36).slice(2, 8)}`;
-  await fillReferral(page, { to: people.giulia.name, marker, temperature: '3' });
-  await page.click('#refer-submit');
-  await page.waitForSelector('#refer-ok.queued:not([hidden])', { timeout: 5000 });
-  await page.reload(); // still offline: the outbox is on the phone
-  await page.waitForSelector('#pending:not([hidden])', { timeout: 5000 });
-  assert.equal(await pendingCount(page), 1);
-
-  // Back online: it is sent, and recorded once.
-  await context.setOffline(false);
-  await page.waitForSelector('#pending', { state: 'hidden', timeout: 20000 });
+  await referOffline(context, page, { me: 'Paolo Greco', to: people.giulia.name, marker });
   const list = await server.cli(people.giulia.token, ['referral', 'list', '--chapter', CHAPTER_ID,
     '--giver', people.paolo.name, '--limit', '100']);
   assert.equal((list.referrals || []).filter((r) => (r.note || '') === marker).length, 1);

@@ -1,6 +1,7 @@
 // TLS end to end: certificates made by deploy/make-certs.sh, the real reciprocad binary serving
 // gRPC over TLS and the HTTP gateway over HTTPS with them, and the real CLI.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -158,6 +159,42 @@ std::string SendRaw(int port, const std::string& bytes) {
   return answer;
 }
 
+// A port where something answers that is not TLS (a web server of another kind): it answers
+// every connection with an HTTP 400 and closes it.
+class NotTlsListener {
+ public:
+  NotTlsListener()
+      : acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        port_(acceptor_.local_endpoint().port()) {
+    Accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~NotTlsListener() {
+    io_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept([this](beast::error_code ec, asio::ip::tcp::socket socket) {
+      if (ec) {
+        return;
+      }
+      static const std::string kAnswer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+      beast::error_code ignored;
+      asio::write(socket, asio::buffer(kAnswer), ignored);
+      socket.close(ignored);
+      Accept();
+    });
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  const int port_;
+  std::thread thread_;
+};
+
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -194,9 +231,14 @@ class TlsTest : public ::testing::Test {
       argv.push_back(arg.data());
     }
     argv.push_back(nullptr);
+    server_log_ = dir_.path() / "server.log";
     pid_ = fork();
     if (pid_ == 0) {
       setenv("RECIPROCA_ADMIN_TOKEN", kAdminToken, 1);
+      unsetenv("GRPC_VERBOSITY");
+      const int log = open(server_log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(log, STDOUT_FILENO);
+      dup2(log, STDERR_FILENO);
       execv(RECIPROCAD_PATH, argv.data());
       _exit(127);
     }
@@ -228,16 +270,17 @@ class TlsTest : public ::testing::Test {
                         kAdminToken);
   }
 
-  // The CLI against the gRPC port: its exit code; its output in `output`.
-  int Cli(const std::string& flags, std::string* output) {
+  // The CLI against the gRPC port (or `port`): its exit code; its output in `output`.
+  int Cli(const std::string& flags, std::string* output, int port = 0) {
     return RunShell(std::string("RECIPROCA_TLS= RECIPROCA_CA_CERT= ") + RECIPROCA_CLI_PATH +
-                        " --server 127.0.0.1:" + std::to_string(port_) + " --token " + kAdminToken +
-                        " " + flags + " whoami",
+                        " --server 127.0.0.1:" + std::to_string(port > 0 ? port : port_) +
+                        " --token " + kAdminToken + " " + flags + " whoami",
                     output);
   }
 
   TempDir dir_;
   std::filesystem::path tls_dir_;
+  std::filesystem::path server_log_;  // reciprocad's stdout and stderr
   std::string ca_pem_;
   pid_t pid_ = -1;
   int port_ = 0;
@@ -310,6 +353,26 @@ TEST_F(TlsTest, PlainHttpToTheHttpsPortIsToldToUseHttps) {
   EXPECT_EQ(200, WhoAmI().status);
 }
 
+TEST_F(TlsTest, AClientThatLeavesWithoutCloseNotifyIsNoBadRequest) {
+  {
+    TlsClient idle(http_port_, ca_pem_);  // closes its socket with no TLS close_notify
+    ASSERT_FALSE(idle.Handshake());
+  }
+  {
+    TlsClient done(http_port_, ca_pem_);
+    ASSERT_FALSE(done.Handshake());
+    ASSERT_EQ(200, done.Fetch(bhttp::verb::get, "/healthz", "", "").status);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  TlsClient scraper(http_port_, ca_pem_);
+  ASSERT_FALSE(scraper.Handshake());
+  const HttpReply metrics = scraper.Fetch(bhttp::verb::get, "/metrics", "", "");
+  ASSERT_EQ(200, metrics.status);
+  EXPECT_NE(std::string::npos, metrics.body.find("route=\"/healthz\",status=\"200\""))
+      << metrics.body;
+  EXPECT_EQ(std::string::npos, metrics.body.find("status=\"400\"")) << metrics.body;
+}
+
 TEST_F(TlsTest, GarbageHandshakesDoNotHurtTheServer) {
   // Not TLS at all, a TLS record header with junk behind it, and a ClientHello cut short.
   const std::string garbage[] = {
@@ -342,6 +405,15 @@ TEST_F(TlsTest, CliWithTheCaCertWorks) {
                             " --token " + kAdminToken + " whoami",
                         &output))
       << output;
+  // --tls ($RECIPROCA_TLS=1) trusts the system's authorities: OpenSSL's bundle, which
+  // $SSL_CERT_FILE names (here: the local CA, as if it were installed on the machine).
+  output.clear();
+  EXPECT_EQ(0, RunShell("RECIPROCA_CA_CERT= RECIPROCA_TLS=1 SSL_CERT_FILE=" +
+                            (tls_dir_ / "ca.crt").string() + " " + RECIPROCA_CLI_PATH +
+                            " --server 127.0.0.1:" + std::to_string(port_) + " --token " +
+                            kAdminToken + " whoami",
+                        &output))
+      << output;
 }
 
 TEST_F(TlsTest, CliWithoutTheCaSaysWhatToDo) {
@@ -352,6 +424,7 @@ TEST_F(TlsTest, CliWithoutTheCaSaysWhatToDo) {
   EXPECT_NE(std::string::npos, output.find(server + " over TLS: its certificate is not trusted"))
       << output;
   EXPECT_NE(std::string::npos, output.find("hint: pass --ca-cert FILE")) << output;
+  EXPECT_EQ(std::string::npos, output.find("Handshake failed")) << "gRPC's own log line shows";
   // A file that holds a certificate, but not the one that signed the server's.
   output.clear();
   EXPECT_EQ(4, Cli("--ca-cert " + (tls_dir_ / "server.crt").string(), &output)) << output;
@@ -368,6 +441,23 @@ TEST_F(TlsTest, CliWithoutTheCaSaysWhatToDo) {
   EXPECT_EQ(2, Cli("--ca-cert " + (tls_dir_ / "server.key").string(), &output)) << output;
   EXPECT_NE(std::string::npos, output.find("holds no PEM certificate")) << output;
   EXPECT_TRUE(ServerAlive());
+  // gRPC's line about each failed handshake stays out of the server's log (any client could
+  // fill it); --log-level debug shows it.
+  EXPECT_EQ(std::string::npos, ReadAll(server_log_).find("Handshake failed"))
+      << ReadAll(server_log_);
+}
+
+TEST_F(TlsTest, CliWithTlsToAPortWithoutTlsSaysSo) {
+  NotTlsListener plain;
+  std::string output;
+  EXPECT_EQ(4, Cli("--ca-cert " + (tls_dir_ / "ca.crt").string(), &output, plain.port())) << output;
+  EXPECT_NE(std::string::npos,
+            output.find("cannot reach reciprocad at 127.0.0.1:" + std::to_string(plain.port()) +
+                        " over TLS: the server does not speak TLS there"))
+      << output;
+  EXPECT_NE(std::string::npos, output.find("hint: leave out --tls and --ca-cert")) << output;
+  // gRPC's own log line about the failed handshake is not shown.
+  EXPECT_EQ(std::string::npos, output.find("ssl_transport_security")) << output;
 }
 
 TEST_F(TlsTest, AKeyThatIsNotTheCertificatesStopsTheServerAtStart) {
