@@ -523,7 +523,8 @@ Result<std::unique_ptr<asio::ssl::context>> TlsContext(const GatewayOptions& opt
   }
   context->use_private_key(asio::buffer(options.tls_private_key), asio::ssl::context::pem, ec);
   if (ec) {
-    return bad("--http-tls-key is not a PEM private key", ec);
+    return bad("--http-tls-key is not a PEM private key, or it is not the key of --http-tls-cert",
+               ec);
   }
   if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
     ERR_clear_error();
