@@ -1,5 +1,6 @@
 // reciprocad: configuration and wiring only. See server/app/server.h.
 
+#include <grpc/support/log.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -40,6 +41,9 @@ constexpr SettingSpec kSettings[] = {
     {"threads", "N", "engine worker threads (default 2)"},
     {"tls-cert", "FILE", "PEM certificate chain; with --tls-key, serve TLS"},
     {"tls-key", "FILE", "PEM private key"},
+    {"http-tls-cert", "FILE",
+     "PEM certificate chain; with --http-tls-key, serve HTTPS (the --tls-cert file may do)"},
+    {"http-tls-key", "FILE", "PEM private key of --http-tls-cert"},
     {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
     {"plugin-dirs", "DIRS",
      "':'-separated directories LoadPlugin may load from, besides --plugin-dir (default: none)"},
@@ -181,6 +185,12 @@ int main(int argc, char** argv) {
   };
   spdlog::set_level(spdlog::level::from_str(get("log-level", "info")));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  // gRPC's own log lines are about one connection (a failed TLS handshake, a reset), and any
+  // client can cause them at will: they go to the debug level, through spdlog, unless
+  // GRPC_VERBOSITY asks for gRPC's own logging. The server reports its own failures itself.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function([](gpr_log_func_args* args) { spdlog::debug("grpc: {}", args->message); });
+  }
 
   // The data directory holds the admin token and the token secret: nobody else reads it.
   ::umask(077);
@@ -247,11 +257,21 @@ int main(int argc, char** argv) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));
     }
+    if (settings.count("http-tls-cert") || settings.count("http-tls-key")) {
+      options.http.tls_cert_chain = ReadFile(get("http-tls-cert", ""));
+      options.http.tls_private_key = ReadFile(get("http-tls-key", ""));
+    }
   } catch (const std::exception& e) {
     std::cerr << "reciprocad: " << e.what() << "\n";
     return 2;
   }
 
+  if (!options.tls_cert_chain.empty() && !options.http.listen.empty() &&
+      options.http.tls_cert_chain.empty()) {
+    spdlog::warn(
+        "gRPC uses TLS but the HTTP gateway serves plain HTTP (tokens cross the network in "
+        "clear): pass --http-tls-cert and --http-tls-key (the same files may do)");
+  }
   auto server = reciproca::api::Server::Start(options);
   if (!server.ok()) {
     spdlog::error("cannot start: {}", server.error().message);
