@@ -102,7 +102,11 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
     std::string frame =
         "id: " + std::to_string(event_.seq()) + "\nevent: event\ndata: " + json + "\n\n";
+    // gRPC may run this reaction before OnReadInitialMetadataDone's (on another thread), so the
+    // strand can see the first event before Open: an event means the subscription was accepted,
+    // and the head must go first (else the browser reads the event as the head and loses it).
     asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
+      self->Open();
       self->Enqueue(frame, true);
     });
   }
