@@ -16,12 +16,15 @@ esac
 packages=(build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc
   libprotobuf-dev protobuf-compiler libboost-dev libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev libssl-dev nlohmann-json3-dev tzdata sqlite3 libqrencode-dev prometheus-cpp-dev
-  libcli11-dev libhowardhinnant-date-dev libicu-dev)
+  libcli11-dev libhowardhinnant-date-dev libicu-dev libpq-dev)
 if [ "$demo" = 0 ]; then
   # The browser tests: Debian's Chromium, and Node.js for their driver (the machine's own if it
   # has one, else Debian's).
   packages+=(chromium)
   command -v node >/dev/null || packages+=(nodejs npm)
+  # The replica tests: a private PostgreSQL cluster, nginx's grpc_pass in front of two replicas,
+  # and systemd-analyze to verify the unit file.
+  packages+=(postgresql nginx-light systemd)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,18 +1,19 @@
 #include "server/engine/engine.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "server/domain/names.h"
+#include "server/engine/chapter_slot.h"
 #include "server/engine/event_views.h"
 #include "server/engine/projection.h"
 #include "server/engine/tzdb_time_zones.h"
 
 namespace reciproca::engine {
 namespace {
-
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
 Status CheckRequestId(const std::string& request_id) {
   if (request_id.empty()) {
@@ -47,30 +48,22 @@ std::string Fingerprint(const std::string& method, const google::protobuf::Messa
   return method + ":" + Sha256Hex(bytes);
 }
 
+// Runs `then` on `io` after a delay that grows with the attempt (1, 2, 4 ... 32 ms, each
+// 50-150%): a replica that lost a race for a chapter lets the other's burst pass before it
+// decides again, instead of colliding with it every time.
+void AfterBackoff(boost::asio::io_context& io, int attempt, std::function<void()> then) {
+  static thread_local std::minstd_rand random(std::random_device{}());
+  const int base_us = 1000 << std::min(attempt, 5);
+  const auto delay = std::chrono::microseconds(base_us / 2 + static_cast<int>(random() % base_us));
+  auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+  timer->async_wait([timer, then = std::move(then)](const boost::system::error_code&) { then(); });
+}
+
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
 }
 
 }  // namespace
-
-struct Engine::Slot {
-  explicit Slot(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)) {}
-
-  Strand strand;
-  // Touched only on `strand`.
-  domain::Chapter chapter;
-  std::unordered_map<std::string, IdempotencyEntry> idempotency;
-  std::shared_ptr<stream::ChapterFeed> feed;
-  // A snapshot of chapter.Info() for readers on other threads.
-  mutable std::mutex info_mu;
-  v1::Chapter info;
-
-  void RefreshInfo() {
-    auto fresh = chapter.Info();
-    std::lock_guard lock(info_mu);
-    info = std::move(fresh);
-  }
-};
 
 Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& tokens,
                TokenMinter minter, stream::EventHub& hub, EngineOptions options)
@@ -109,6 +102,7 @@ Status Engine::RefuseIfStopped() const {
 void Engine::Stop() {
   stopped_ = true;
   if (work_) {
+    store_.StopWatching();  // no more catch-ups posted from the store's thread
     work_.reset();
     for (auto& worker : workers_) {
       worker.join();
@@ -165,6 +159,7 @@ Status Engine::Recover() {
     std::shared_lock lock(slots_mu_);
     for (auto& [name, slot] : slots_) {
       slot->feed = hub_.AddChapter(name, slot->chapter.last_seq());
+      slot->fence->durable_seq = slot->chapter.last_seq();
       slot->RefreshInfo();
     }
   }
@@ -185,6 +180,11 @@ Status Engine::Recover() {
   }
   spdlog::info("recovered {} chapters, {} events, {} tokens, {} idempotency records",
                creation_order_.size(), event_count, tokens.size(), records.size());
+  if (store_.shared()) {
+    return store_.WatchAppends([this](const std::string& chapter, int64_t last_seq) {
+      OnStoreAppended(chapter, last_seq);
+    });
+  }
   return {};
 }
 
@@ -207,6 +207,10 @@ Result<std::shared_ptr<Engine::Slot>> Engine::Route(const domain::Principal& pri
 }
 
 void Engine::Mutate(Mutation mutation, Done done) {
+  MutateAttempt(std::move(mutation), std::move(done), 0);
+}
+
+void Engine::MutateAttempt(Mutation mutation, Done done, int attempt) {
   if (auto s = RefuseIfStopped(); !s.ok()) {
     return done(s);
   }
@@ -218,35 +222,84 @@ void Engine::Mutate(Mutation mutation, Done done) {
     return done(routed.error());
   }
   auto slot = std::move(routed).value();
-  boost::asio::post(
-      slot->strand, [this, slot, mutation = std::move(mutation), done = std::move(done)]() mutable {
-        Execute(*slot, slot->chapter.name(), slot->idempotency, mutation, done, nullptr);
+  boost::asio::post(slot->strand, [this, slot, attempt, mutation = std::move(mutation),
+                                   done = std::move(done)]() mutable {
+    // Refused: forget the answer kept for the refused attempt, then route again (the chapter
+    // is rebuilt from the store first).
+    Retry retry = [this, slot](Mutation again, Done answer, int next) {
+      auto held = std::make_shared<std::pair<Mutation, Done>>(std::move(again), std::move(answer));
+      AfterBackoff(io_, next, [this, slot, next, held] {
+        boost::asio::post(slot->strand, [this, slot, next, held] {
+          slot->idempotency.erase(IdempotencyKey(held->first.principal, held->first.request_id));
+          MutateAttempt(std::move(held->first), std::move(held->second), next);
+        });
       });
+    };
+    // A copy: rebuilding the chapter from the store (shared stores) replaces its name string.
+    const std::string scope = slot->chapter.name();
+    Execute(*slot, scope, slot->idempotency, mutation, done, nullptr, attempt, retry);
+  });
 }
 
 void Engine::Execute(Slot& slot, const std::string& scope,
                      std::unordered_map<std::string, IdempotencyEntry>& idempotency,
-                     Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal) {
+                     Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal, int attempt,
+                     const Retry& retry) {
+  constexpr int kMaxAttempts = 50;
+  if (attempt > kMaxAttempts) {
+    return done(Error{ErrorCode::kUnavailable,
+                      "chapter " + slot.chapter.name() +
+                          " is being changed by other servers faster than this one can follow; "
+                          "retry with the same request_id"});
+  }
+  if (auto s = SyncWithStore(slot); !s.ok()) {
+    return done(s);
+  }
   domain::Chapter& chapter = slot.chapter;
   const std::string key = IdempotencyKey(mutation.principal, mutation.request_id);
   const std::string fingerprint = Fingerprint(mutation.method, *mutation.request);
-  if (auto it = idempotency.find(key); it != idempotency.end()) {
-    if (it->second.request_hash != fingerprint) {
+  auto replay = [&](const IdempotencyEntry& first) {
+    if (first.request_hash != fingerprint) {
       return done(RequestIdReused("request_id \"" + mutation.request_id +
                                   "\" was already used for a different request; use a new "
                                   "request_id for a new request"));
     }
-    mutation.response->ParseFromString(it->second.response);
+    mutation.response->ParseFromString(first.response);
     if (mutation.rehydrate) {
       mutation.rehydrate(mutation.response);
     }
     // Answer only once the first attempt is durable: a barrier behind it in the commit queue.
-    return committer_.Submit(PendingCommit{{}, nullptr, {}, std::move(done)});
+    PendingCommit barrier;
+    barrier.done = std::move(done);
+    if (store_.shared()) {
+      // If the first attempt is refused, so is this barrier, and the retry is looked up again.
+      barrier.fence = slot.fence;
+      barrier.generation = slot.decided_generation;
+      auto held = std::make_shared<Mutation>(std::move(mutation));
+      auto answer = std::make_shared<Done>(std::move(barrier.done));
+      barrier.done = [answer](const Status& status) { (*answer)(status); };
+      barrier.refused = [held, answer, attempt, retry] {
+        retry(std::move(*held), std::move(*answer), attempt + 1);
+      };
+    }
+    return committer_.Submit(std::move(barrier));
+  };
+  auto it = idempotency.find(key);
+  if (it == idempotency.end() && attempt > 0) {
+    it = RecallFromStore(scope, mutation, key, idempotency);  // the first attempt may be elsewhere
+  }
+  if (it != idempotency.end()) {
+    return replay(it->second);
   }
 
   const domain::Context context{mutation.principal, clock_.Now(), time_zones_};
   auto decided = mutation.decide(chapter, context);
   if (!decided.ok()) {
+    // A retry of a request another server answered may no longer decide the same way here.
+    if (attempt == 0 &&
+        (it = RecallFromStore(scope, mutation, key, idempotency)) != idempotency.end()) {
+      return replay(it->second);
+    }
     return done(decided.error());
   }
   const domain::Events& events = decided.value();
@@ -279,9 +332,18 @@ void Engine::Execute(Slot& slot, const std::string& scope,
   pending.commit.projections = ProjectionRows(chapter, events);
   pending.feed = slot.feed;
   slot.RefreshInfo();
-  pending.done = [done = std::move(done), answer](const Status& committed) {
-    done(committed.ok() ? answer : committed);
+  auto answer_to = std::make_shared<Done>(std::move(done));
+  pending.done = [answer_to, answer](const Status& committed) {
+    (*answer_to)(committed.ok() ? answer : committed);
   };
+  if (store_.shared()) {
+    pending.fence = slot.fence;
+    pending.generation = slot.decided_generation;
+    auto held = std::make_shared<Mutation>(std::move(mutation));
+    pending.refused = [held, answer_to, attempt, retry] {
+      retry(std::move(*held), std::move(*answer_to), attempt + 1);
+    };
+  }
   if (!reveal) {
     committer_.Submit(std::move(pending));
     return;
@@ -299,52 +361,74 @@ void Engine::Execute(Slot& slot, const std::string& scope,
 void Engine::CreateChapter(const domain::Principal& principal,
                            const v1::CreateChapterRequest* request,
                            v1::CreateChapterResponse* response, Done done) {
+  CreateChapterAttempt(principal, request, response, std::move(done), 0);
+}
+
+void Engine::CreateChapterAttempt(const domain::Principal& principal,
+                                  const v1::CreateChapterRequest* request,
+                                  v1::CreateChapterResponse* response, Done done, int attempt) {
   if (auto s = RefuseIfStopped(); !s.ok()) {
     return done(s);
   }
   if (auto s = CheckRequestId(request->request_id()); !s.ok()) {
     return done(s);
   }
-  boost::asio::post(
-      registry_strand_, [this, principal, request, response, done = std::move(done)]() mutable {
-        // A new chapter gets a slot of its own; its creation is recorded in the registry scope.
-        auto slot = std::make_shared<Slot>(io_);
-        Mutation mutation;
-        mutation.principal = principal;
-        mutation.method = "CreateChapter";
-        mutation.request = request;
-        mutation.request_id = request->request_id();
-        mutation.response = response;
-        // Runs on the registry strand, where chapters are added: nothing can take the id between
-        // this check and the creation. Every rule of creation is the domain's.
-        mutation.decide = [this, request](const domain::Chapter&, const domain::Context& context) {
-          std::string id = request->chapter_id();
-          if (id.empty()) {
-            do {
-              id = "c" + RandomHex(4);
-            } while (FindSlot(domain::ChapterName(id)));
-          }
-          const bool taken = FindSlot(domain::ChapterName(id)) != nullptr;
-          return domain::Chapter::DecideCreate(context, *request, id, taken);
-        };
-        mutation.respond = [this, response, slot](const domain::Chapter& chapter,
-                                                  const domain::Events&, store::Commit& commit) {
-          *response->mutable_chapter() = chapter.Info();
-          response->set_display_token(minter_.ForDisplay(chapter.name()));
-          commit.new_tokens.push_back(
-              TokenRegistry::DisplayRecord(response->display_token(), chapter.name()));
-          slot->feed = hub_.AddChapter(chapter.name(), 0);
-          return Status{};
-        };
-        mutation.redact = [](google::protobuf::Message* m) {
-          static_cast<v1::CreateChapterResponse*>(m)->clear_display_token();
-        };
-        mutation.rehydrate = [this](google::protobuf::Message* m) {
-          auto* r = static_cast<v1::CreateChapterResponse*>(m);
-          r->set_display_token(minter_.ForDisplay(r->chapter().name()));
-        };
-        Execute(*slot, "", registry_idempotency_, mutation, done, slot);
+  boost::asio::post(registry_strand_, [this, principal, request, response, attempt,
+                                       done = std::move(done)]() mutable {
+    // A new chapter gets a slot of its own; its creation is recorded in the registry scope.
+    auto slot = std::make_shared<Slot>(io_);
+    Mutation mutation;
+    mutation.principal = principal;
+    mutation.method = "CreateChapter";
+    mutation.request = request;
+    mutation.request_id = request->request_id();
+    mutation.response = response;
+    // Runs on the registry strand, where chapters are added: nothing can take the id between
+    // this check and the creation on this server (on another one, the store refuses the second
+    // creation). Every rule of creation is the domain's.
+    mutation.decide = [this, request](const domain::Chapter&, const domain::Context& context) {
+      std::string id = request->chapter_id();
+      if (id.empty()) {
+        do {
+          id = "c" + RandomHex(4);
+        } while (FindSlot(domain::ChapterName(id)));
+      }
+      const bool taken = FindSlot(domain::ChapterName(id)) != nullptr;
+      return domain::Chapter::DecideCreate(context, *request, id, taken);
+    };
+    mutation.respond = [this, response, slot](const domain::Chapter& chapter,
+                                              const domain::Events&, store::Commit& commit) {
+      *response->mutable_chapter() = chapter.Info();
+      response->set_display_token(minter_.ForDisplay(chapter.name()));
+      commit.new_tokens.push_back(
+          TokenRegistry::DisplayRecord(response->display_token(), chapter.name()));
+      slot->feed = hub_.AddChapter(chapter.name(), 0);
+      return Status{};
+    };
+    mutation.redact = [](google::protobuf::Message* m) {
+      static_cast<v1::CreateChapterResponse*>(m)->clear_display_token();
+    };
+    mutation.rehydrate = [this](google::protobuf::Message* m) {
+      auto* r = static_cast<v1::CreateChapterResponse*>(m);
+      r->set_display_token(minter_.ForDisplay(r->chapter().name()));
+    };
+    // Refused (another server created this chapter, or answered this request): the slot is
+    // rebuilt from the store (or forgotten), then the request is decided again.
+    Retry retry = [this, slot, principal, request, response](Mutation, Done answer, int next) {
+      boost::asio::post(slot->strand, [this, slot, principal, request, response, next,
+                                       answer = std::move(answer)]() mutable {
+        if (auto s = ReloadChapter(*slot); !s.ok()) {
+          spdlog::error("reloading {}: {}", slot->chapter.name(), s.error().message);
+        }
+        boost::asio::post(registry_strand_, [this, principal, request, response, next,
+                                             answer = std::move(answer)]() mutable {
+          registry_idempotency_.erase(IdempotencyKey(principal, request->request_id()));
+          CreateChapterAttempt(principal, request, response, std::move(answer), next);
+        });
       });
+    };
+    Execute(*slot, "", registry_idempotency_, mutation, done, slot, attempt, retry);
+  });
 }
 
 void Engine::Read(const domain::Principal& principal, const std::string& chapter,

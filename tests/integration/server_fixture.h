@@ -70,6 +70,7 @@ class ServerTest : public ::testing::Test {
     api::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.data_dir = dir_.path().string();
+    options.store = store_;
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
@@ -207,6 +208,8 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // --store: "" for SQLite in dir_, or a PostgreSQL URI.
+  std::string store_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
