@@ -1,8 +1,6 @@
 #include "server/engine/engine.h"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -46,17 +44,6 @@ std::string Fingerprint(const std::string& method, const google::protobuf::Messa
     request.SerializeToCodedStream(&coded);
   }
   return method + ":" + Sha256Hex(bytes);
-}
-
-// Runs `then` on `io` after a delay that grows with the attempt (1, 2, 4 ... 32 ms, each
-// 50-150%): a replica that lost a race for a chapter lets the other's burst pass before it
-// decides again, instead of colliding with it every time.
-void AfterBackoff(boost::asio::io_context& io, int attempt, std::function<void()> then) {
-  static thread_local std::minstd_rand random(std::random_device{}());
-  const int base_us = 1000 << std::min(attempt, 5);
-  const auto delay = std::chrono::microseconds(base_us / 2 + static_cast<int>(random() % base_us));
-  auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
-  timer->async_wait([timer, then = std::move(then)](const boost::system::error_code&) { then(); });
 }
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
@@ -226,13 +213,17 @@ void Engine::MutateAttempt(Mutation mutation, Done done, int attempt) {
                                    done = std::move(done)]() mutable {
     // Refused: forget the answer kept for the refused attempt, then route again (the chapter
     // is rebuilt from the store first).
+    // At once, without a backoff: the replica whose commit went in first answers its caller and
+    // takes the next request straight away, so a loser that waited before deciding again would
+    // find the chapter moved on every time and lose again (starved until the winner's load
+    // stops). Deciding again at once on the reloaded chapter races fairly for the chapter's
+    // row lock; every refusal means another replica's commit went in, so the chapter always
+    // moves forward.
     Retry retry = [this, slot](Mutation again, Done answer, int next) {
       auto held = std::make_shared<std::pair<Mutation, Done>>(std::move(again), std::move(answer));
-      AfterBackoff(io_, next, [this, slot, next, held] {
-        boost::asio::post(slot->strand, [this, slot, next, held] {
-          slot->idempotency.erase(IdempotencyKey(held->first.principal, held->first.request_id));
-          MutateAttempt(std::move(held->first), std::move(held->second), next);
-        });
+      boost::asio::post(slot->strand, [this, slot, next, held] {
+        slot->idempotency.erase(IdempotencyKey(held->first.principal, held->first.request_id));
+        MutateAttempt(std::move(held->first), std::move(held->second), next);
       });
     };
     // A copy: rebuilding the chapter from the store (shared stores) replaces its name string.
@@ -396,8 +387,8 @@ void Engine::CreateChapterAttempt(const domain::Principal& principal,
       const bool taken = FindSlot(domain::ChapterName(id)) != nullptr;
       return domain::Chapter::DecideCreate(context, *request, id, taken);
     };
-    mutation.respond = [this, response, slot](const domain::Chapter& chapter,
-                                              const domain::Events&, store::Commit& commit) {
+    mutation.respond = [this, response, slot](const domain::Chapter& chapter, const domain::Events&,
+                                              store::Commit& commit) {
       *response->mutable_chapter() = chapter.Info();
       response->set_display_token(minter_.ForDisplay(chapter.name()));
       commit.new_tokens.push_back(

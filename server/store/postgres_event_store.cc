@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "server/store/postgres_schema.h"
+#include "server/store/store_errors.h"
 
 namespace reciproca::store {
 namespace {
@@ -54,8 +55,9 @@ constexpr Statement kSetLastSeq{"set_last_seq",
                                 "UPDATE chapters SET last_seq = $2 WHERE chapter = $1"};
 constexpr Statement kNotify{"notify", "SELECT pg_notify($1, $2)"};
 constexpr Statement kWriterStatements[] = {
-    kNextOrdinal, kInsertChapter,      kLockChapter,    kInsertEvent, kInsertIdempotency,
-    kInsertToken, kRevokeMemberTokens, kRevokeToken,    kUpsertResource, kSetLastSeq, kNotify};
+    kNextOrdinal, kInsertChapter,      kLockChapter, kInsertEvent,    kInsertIdempotency,
+    kInsertToken, kRevokeMemberTokens, kRevokeToken, kUpsertResource, kSetLastSeq,
+    kNotify};
 
 constexpr auto kWatchPoll = std::chrono::milliseconds(100);
 constexpr auto kWatchRetry = std::chrono::seconds(1);
@@ -69,10 +71,6 @@ std::string_view CommitChapter(const Commit& commit) {
     return commit.idempotency.front().scope;
   }
   return {};
-}
-
-Error FromException(std::string_view what, const std::exception* e) {
-  return Internal(fmt::format("{}: {}", what, e != nullptr ? e->what() : "unknown exception"));
 }
 
 // A transaction on one connection, rolled back unless committed.
@@ -556,8 +554,7 @@ Status PostgresEventStore::LoadChapterTokens(const std::string& chapter,
       return rows.error();
     }
     for (int r = 0; r < rows->rows(); ++r) {
-      TokenRecord token{rows->Bytes(r, 0), rows->Bytes(r, 1), rows->Bytes(r, 2),
-                        rows->Bytes(r, 3)};
+      TokenRecord token{rows->Bytes(r, 0), rows->Bytes(r, 1), rows->Bytes(r, 2), rows->Bytes(r, 3)};
       (rows->Int64(r, 4) != 0 ? revoked : active)->push_back(std::move(token));
     }
     return {};

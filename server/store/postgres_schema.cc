@@ -11,10 +11,10 @@ namespace {
 // Any constant both replicas agree on: the key of the advisory lock held while migrating.
 constexpr int64_t kMigrationLockKey = 0x5265'6369'7072'6f01;  // "Reciproc" + 1
 
-// kMigrations[i] takes a database from version i to i + 1. Append new ones; never edit a
+// kPostgresMigrations[i] takes a database from version i to i + 1. Append new ones; never edit a
 // released one. The tables mirror the SQLite schema (sqlite_schema.cc), plus chapters.last_seq:
 // the row every writer of a chapter locks (SELECT ... FOR UPDATE) to append after it.
-constexpr const char* kMigrations[] = {
+constexpr const char* kPostgresMigrations[] = {
     // Version 1.
     R"sql(
 CREATE TABLE chapters (
@@ -72,7 +72,7 @@ CREATE TABLE settings (
 );
 )sql",
 };
-static_assert(std::size(kMigrations) == kLatestPostgresSchemaVersion);
+static_assert(std::size(kPostgresMigrations) == kLatestPostgresSchemaVersion);
 
 }  // namespace
 
@@ -106,7 +106,8 @@ Result<int64_t> MigratePostgresSchema(PgConnection& db, std::string_view where) 
                     where, version, kLatestPostgresSchemaVersion)));
   }
   for (int64_t v = version; v < kLatestPostgresSchemaVersion; ++v) {
-    if (Status status = db.Exec(kMigrations[v], fmt::format("migrating schema to v{}", v + 1));
+    if (Status status =
+            db.Exec(kPostgresMigrations[v], fmt::format("migrating schema to v{}", v + 1));
         !status.ok()) {
       return fail(status.error());
     }

@@ -211,9 +211,9 @@ TEST_F(PostgresEventStoreTest, LoadChapterTokens_ReportsActiveAndRevokedTokens) 
     std::sort(out.begin(), out.end());
     return out;
   };
-  EXPECT_EQ((std::vector<std::string>{"h-bob|member|chapters/rome/members/2",
-                                      "h-display-2|display|"}),
-            describe(active));
+  EXPECT_EQ(
+      (std::vector<std::string>{"h-bob|member|chapters/rome/members/2", "h-display-2|display|"}),
+      describe(active));
   EXPECT_EQ(
       (std::vector<std::string>{"h-ann|member|chapters/rome/members/1", "h-display|display|"}),
       describe(revoked));

@@ -51,18 +51,6 @@ class Nginx {
   pid_t pid_ = -1;
 };
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(RegionNginxTest, AMeetingThroughNginxGoesOnWhileAReplicaIsStopped) {
   std::string why;
   PostgresCluster* cluster = PostgresCluster::Shared(&why);
@@ -80,7 +68,7 @@ TEST(RegionNginxTest, AMeetingThroughNginxGoesOnWhileAReplicaIsStopped) {
   const int port_2 = replica_2->WaitPort();
   ASSERT_GT(port_1, 0);
   ASSERT_GT(port_2, 0);
-  const int port = FreePort();
+  const int port = PostgresCluster::FreePort();
   Nginx nginx(nginx_dir.path(), port, port_1, port_2);
 
   // nginx is listening (before the client's first attempt, so no reconnect backoff).
