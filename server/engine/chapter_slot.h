@@ -5,6 +5,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,13 +21,16 @@ namespace reciproca::engine {
 
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+// The store's microseconds since the epoch (an idempotency record's created_micros) as a time.
+std::chrono::system_clock::time_point FromMicros(int64_t micros);
+
 struct Engine::Slot {
   explicit Slot(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)) {}
 
   Strand strand;
   // Touched only on `strand`.
   domain::Chapter chapter;
-  std::unordered_map<std::string, IdempotencyEntry> idempotency;
+  IdempotencyTable idempotency;
   std::shared_ptr<stream::ChapterFeed> feed;
   // Shared stores: the fence generation `chapter` was rebuilt at (strand only), and the fence
   // the writer thread checks each commit against.

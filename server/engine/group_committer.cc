@@ -8,7 +8,8 @@ namespace {
 // Nothing to write: answered once everything before it is durable.
 bool IsBarrier(const store::Commit& c) {
   return c.events.empty() && c.idempotency.empty() && c.new_tokens.empty() &&
-         c.revoke_member_tokens.empty() && c.revoke_token_hashes.empty() && c.projections.empty();
+         c.revoke_member_tokens.empty() && c.revoke_token_hashes.empty() && c.projections.empty() &&
+         c.expired_idempotency.empty();
 }
 
 }  // namespace

@@ -217,7 +217,8 @@ std::unordered_map<std::string, Engine::IdempotencyEntry>::iterator Engine::Reca
     return idempotency.end();
   }
   return idempotency
-      .insert_or_assign(key, IdempotencyEntry{(*found)->request_hash, (*found)->response})
+      .insert_or_assign(key, IdempotencyEntry{(*found)->request_hash, (*found)->response,
+                                              FromMicros((*found)->created_micros)})
       .first;
 }
 

@@ -36,8 +36,11 @@ constexpr Statement kInsertEvent{
     "INSERT INTO events (chapter, seq, time_micros, payload) VALUES ($1, $2, $3, $4)"};
 constexpr Statement kInsertIdempotency{
     "insert_idempotency",
-    "INSERT INTO idempotency (scope, principal, request_id, request_hash, response) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
+    "INSERT INTO idempotency (scope, principal, request_id, request_hash, response, "
+    "created_micros) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"};
+constexpr Statement kDeleteIdempotency{
+    "delete_idempotency",
+    "DELETE FROM idempotency WHERE scope = $1 AND principal = $2 AND request_id = $3"};
 constexpr Statement kInsertToken{
     "insert_token",
     "INSERT INTO tokens (token_hash, kind, chapter, member) VALUES ($1, $2, $3, $4)"};
@@ -54,10 +57,10 @@ constexpr Statement kUpsertResource{
 constexpr Statement kSetLastSeq{"set_last_seq",
                                 "UPDATE chapters SET last_seq = $2 WHERE chapter = $1"};
 constexpr Statement kNotify{"notify", "SELECT pg_notify($1, $2)"};
-constexpr Statement kWriterStatements[] = {
-    kNextOrdinal, kInsertChapter,      kLockChapter, kInsertEvent,    kInsertIdempotency,
-    kInsertToken, kRevokeMemberTokens, kRevokeToken, kUpsertResource, kSetLastSeq,
-    kNotify};
+constexpr Statement kWriterStatements[] = {kNextOrdinal,    kInsertChapter,      kLockChapter,
+                                           kInsertEvent,    kInsertIdempotency,  kDeleteIdempotency,
+                                           kInsertToken,    kRevokeMemberTokens, kRevokeToken,
+                                           kUpsertResource, kSetLastSeq,         kNotify};
 
 constexpr auto kWatchPoll = std::chrono::milliseconds(100);
 constexpr auto kWatchRetry = std::chrono::seconds(1);
@@ -69,6 +72,9 @@ std::string_view CommitChapter(const Commit& commit) {
   }
   if (!commit.idempotency.empty()) {
     return commit.idempotency.front().scope;
+  }
+  if (!commit.expired_idempotency.empty()) {
+    return commit.expired_idempotency.front().scope;
   }
   return {};
 }
@@ -297,13 +303,25 @@ Status PostgresEventStore::WriteBatchLocked(std::span<const Commit* const> batch
       }
       continue;
     }
-    // Idempotency keys next. Several keys in one commit need a savepoint to undo the first ones
-    // if a later one is already stored.
-    const bool savepoint = commit.idempotency.size() > 1;
+    // Idempotency keys next: the expired ones deleted first (a new record may take an expired
+    // one's key), then the new ones inserted. A key already stored refuses the commit, so when
+    // something was written before it, a savepoint undoes that.
+    const bool savepoint = !commit.idempotency.empty() &&
+                           (commit.idempotency.size() > 1 || !commit.expired_idempotency.empty());
     if (savepoint) {
       if (Status status = writer_.Exec("SAVEPOINT commit_keys", "AppendBatch: SAVEPOINT");
           !status.ok()) {
         return status;
+      }
+    }
+    for (const IdempotencyKey& k : commit.expired_idempotency) {
+      Result<PgResult> deleted = writer_.Run(
+          kDeleteIdempotency.name, PgParams().Text(k.scope).Text(k.principal).Text(k.request_id),
+          fmt::format("AppendBatch: deleting expired idempotency record (scope '{}', principal "
+                      "'{}', request_id '{}'); rolled back",
+                      k.scope, k.principal, k.request_id));
+      if (!deleted.ok()) {
+        return deleted.error();
       }
     }
     std::string repeated;
@@ -314,7 +332,8 @@ Status PostgresEventStore::WriteBatchLocked(std::span<const Commit* const> batch
                                                   .Text(r.principal)
                                                   .Text(r.request_id)
                                                   .Text(r.request_hash)
-                                                  .Bytes(r.response),
+                                                  .Bytes(r.response)
+                                                  .Int64(r.created_micros),
                                               "AppendBatch: inserting an idempotency record");
       if (!inserted.ok()) {
         return inserted.error();
@@ -504,11 +523,11 @@ Status PostgresEventStore::LoadIdempotency(std::vector<IdempotencyRecord>* out) 
   out->clear();
   Status status = WithReader("LoadIdempotency", [&](PgConnection& db) -> Status {
     return db.Stream(
-        "SELECT scope, principal, request_id, request_hash, response FROM idempotency "
-        "ORDER BY ordinal",
+        "SELECT scope, principal, request_id, request_hash, response, created_micros "
+        "FROM idempotency ORDER BY ordinal",
         PgParams(), "LoadIdempotency", [&](const PgResult& row) -> Status {
           out->push_back(IdempotencyRecord{row.Bytes(0, 0), row.Bytes(0, 1), row.Bytes(0, 2),
-                                           row.Bytes(0, 3), row.Bytes(0, 4)});
+                                           row.Bytes(0, 3), row.Bytes(0, 4), row.Int64(0, 5)});
           return {};
         });
   });
@@ -523,14 +542,15 @@ Result<std::optional<IdempotencyRecord>> PostgresEventStore::FindIdempotency(
   std::optional<IdempotencyRecord> found;
   Status status = WithReader("FindIdempotency", [&](PgConnection& db) -> Status {
     Result<PgResult> rows = db.Query(
-        "SELECT request_hash, response FROM idempotency "
+        "SELECT request_hash, response, created_micros FROM idempotency "
         "WHERE scope = $1 AND principal = $2 AND request_id = $3",
         PgParams().Text(scope).Text(principal).Text(request_id), "FindIdempotency");
     if (!rows.ok()) {
       return rows.error();
     }
     if (rows->rows() == 1) {
-      found = IdempotencyRecord{scope, principal, request_id, rows->Bytes(0, 0), rows->Bytes(0, 1)};
+      found = IdempotencyRecord{
+          scope, principal, request_id, rows->Bytes(0, 0), rows->Bytes(0, 1), rows->Int64(0, 2)};
     }
     return {};
   });

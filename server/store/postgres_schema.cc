@@ -44,6 +44,8 @@ CREATE TABLE idempotency (
   request_id text NOT NULL,
   request_hash text NOT NULL,
   response bytea NOT NULL,
+  created_micros bigint NOT NULL,  -- when it was made (the engine's clock): it expires after
+                                   -- the idempotency retention
   ordinal bigserial NOT NULL,  -- insertion order, for LoadIdempotency
   PRIMARY KEY (scope, principal, request_id)
 );

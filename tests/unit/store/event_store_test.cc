@@ -255,6 +255,31 @@ TEST_P(EventStoreTest, Idempotency_RecordsRoundTrip) {
   EXPECT_EQ(fields(commit.idempotency[1]), fields(records[1]));
 }
 
+TEST_P(EventStoreTest, Idempotency_KeepsTheCreationTimeAndDeletesExpiredKeys) {
+  ASSERT_NE(nullptr, store_);
+  Commit first = EventsCommit("chapters/rome", 1, 1);
+  first.idempotency.push_back({"chapters/rome", "m/1", "old", "GiveReferral:a", "x", 1000});
+  first.idempotency.push_back({"chapters/rome", "m/1", "kept", "GiveReferral:b", "y", 2000});
+  ASSERT_TRUE(Append(*store_, {first}).ok());
+  // A commit may carry only deletions; and a new record may take a deleted key at once.
+  Commit prune;
+  prune.expired_idempotency.push_back({"chapters/rome", "m/1", "old"});
+  prune.expired_idempotency.push_back({"chapters/rome", "m/1", "never-there"});
+  ASSERT_TRUE(Append(*store_, {prune}).ok());
+  Commit reuse = EventsCommit("chapters/rome", 2, 2);
+  reuse.expired_idempotency.push_back({"chapters/rome", "m/1", "kept"});
+  reuse.idempotency.push_back({"chapters/rome", "m/1", "kept", "GiveReferral:c", "z", 3000});
+  ASSERT_TRUE(Append(*store_, {reuse}).ok());
+
+  Reopen();
+  std::vector<IdempotencyRecord> records;
+  ASSERT_TRUE(store_->LoadIdempotency(&records).ok());
+  ASSERT_EQ(1u, records.size());
+  EXPECT_EQ("kept", records[0].request_id);
+  EXPECT_EQ("GiveReferral:c", records[0].request_hash);
+  EXPECT_EQ(3000, records[0].created_micros);
+}
+
 TEST_P(EventStoreTest, Tokens_RoundTripAndRevokeMemberTokensHidesThem) {
   ASSERT_NE(nullptr, store_);
   Commit commit = EventsCommit("chapters/rome", 1, 1);
