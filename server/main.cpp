@@ -32,6 +32,9 @@ struct SettingSpec {
 constexpr SettingSpec kSettings[] = {
     {"listen", "ADDR", "address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)"},
     {"data-dir", "DIR", "where the SQLite database and the tokens live (default ./data)"},
+    {"store", "URI",
+     "keep the events in PostgreSQL instead (postgresql://user@host/db), shared by every "
+     "replica of a region; see \"Running for a region\" in the README"},
     {"port-file", "FILE", "write the port actually listened on to FILE once serving"},
     {"http-listen", "ADDR",
      "serve the web pages, the JSON API, live events, /healthz and /metrics over HTTP on ADDR "
@@ -205,6 +208,7 @@ int main(int argc, char** argv) {
   reciproca::api::ServerOptions options;
   options.listen = get("listen", options.listen);
   options.data_dir = get("data-dir", options.data_dir);
+  options.store = get("store", "");
   options.http.listen = get("http-listen", "");
   if (const char* token = std::getenv("RECIPROCA_ADMIN_TOKEN"); token && *token) {
     options.admin_token = token;

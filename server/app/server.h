@@ -22,6 +22,11 @@ struct ServerOptions {
   // "127.0.0.1:50051"; port 0 picks a free port.
   std::string listen = "127.0.0.1:50051";
   std::string data_dir = "./data";
+  // Where the events live: "" for SQLite in data_dir (the default), or a PostgreSQL URI
+  // ("postgresql://user@host/db") shared by every replica of a region. With PostgreSQL, the
+  // admin token and the token secret are the store's (the first replica's), so that every
+  // replica accepts the same tokens; data_dir keeps a copy of them and the plugins' files.
+  std::string store;
   // When set, the admin token (otherwise <data_dir>/admin.token, created on first start).
   std::string admin_token;
   int worker_threads = 2;

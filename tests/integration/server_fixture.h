@@ -77,6 +77,7 @@ class ServerTest : public ::testing::Test {
     api::ServerOptions options;
     options.listen = listen_;
     options.data_dir = dir_.path().string();
+    options.store = store_;
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
@@ -217,6 +218,8 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // --store: "" for SQLite in dir_, or a PostgreSQL URI.
+  std::string store_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
   // Where LoadPlugin may load from: the test plugins, and a folder tests put builds into.
