@@ -797,6 +797,18 @@ class TempDir {
   fs::path path_;
 };
 
+// A real server on a free loopback port in `dir`, without the limits meant for people: members
+// here write far faster than people, and thousands of subscribers share one address
+// (docs/limits.md).
+reciproca::api::ServerOptions BenchServerOptions(const TempDir& dir) {
+  reciproca::api::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir.path().string();
+  options.limits.mutations_per_second = 0;
+  options.max_calls_per_address = 0;
+  return options;
+}
+
 bool CreateChapter(const reciproca::client::Client& admin, Chapter* chapter) {
   v1::CreateChapterRequest request;
   request.set_chapter_id("bench");
@@ -911,13 +923,7 @@ int Run(const Config& config) {
 
   // 2. The real server.
   TempDir dir;
-  reciproca::api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.data_dir = dir.path().string();
-  // The bench measures throughput: members here write far faster than people, and thousands of
-  // subscribers share one address (docs/limits.md).
-  options.limits.mutations_per_second = 0;
-  options.max_calls_per_address = 0;
+  reciproca::api::ServerOptions options = BenchServerOptions(dir);
   auto started = reciproca::api::Server::Start(options);
   if (!started.ok()) {
     std::fprintf(stderr, "cannot start the server: %s\n", started.error().message.c_str());
@@ -1138,9 +1144,7 @@ struct PluginRun {
 
 std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup& setup) {
   TempDir dir;
-  reciproca::api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.data_dir = dir.path().string();
+  reciproca::api::ServerOptions options = BenchServerOptions(dir);
   if (setup.with_plugins) {
     for (const char* name : {"leaderboard", "reciprocity", "traffic_light"}) {
       reciproca::plugins::PluginSpec spec{
