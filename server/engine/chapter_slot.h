@@ -39,6 +39,9 @@ struct Engine::Slot {
   // A catch-up found this server's own commits in flight and is due again once they settle
   // (strand only): without it, a notice that arrived meanwhile would be lost.
   bool catch_up_due = false;
+  // Another server asked for a turn on the chapter: new requests wait until this time, or
+  // until that server's commit is seen, whichever comes first (strand only).
+  std::chrono::steady_clock::time_point others_turn_until{};
   // A snapshot of chapter.Info() for readers on other threads.
   mutable std::mutex info_mu;
   v1::Chapter info;

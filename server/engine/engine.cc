@@ -13,6 +13,10 @@
 namespace reciproca::engine {
 namespace {
 
+// Refusals in a row after which a mutation's server asks the others for a turn on the chapter
+// (shared stores; docs/storage.md, "Fairness").
+constexpr int kAskForTurnAfter = 2;
+
 Status CheckRequestId(const std::string& request_id) {
   if (request_id.empty()) {
     return InvalidArgument(
@@ -209,9 +213,11 @@ Status Engine::Recover() {
     committer_.Submit(std::move(expired));
   }
   if (store_.shared()) {
-    return store_.WatchAppends([this](const std::string& chapter, int64_t last_seq) {
-      OnStoreAppended(chapter, last_seq);
-    });
+    return store_.WatchAppends(
+        store::StoreNotices{[this](const std::string& chapter, int64_t last_seq) {
+                              OnStoreAppended(chapter, last_seq);
+                            },
+                            [this](const std::string& chapter) { OnTurnAsked(chapter); }});
   }
   return {};
 }
@@ -287,26 +293,36 @@ void Engine::MutateAttempt(Mutation mutation, Done done, int attempt) {
   auto slot = std::move(routed).value();
   boost::asio::post(slot->strand, [this, slot, attempt, mutation = std::move(mutation),
                                    done = std::move(done)]() mutable {
-    // Refused: forget the answer kept for the refused attempt, then route again (the chapter
-    // is rebuilt from the store first).
-    // At once, without a backoff: the replica whose commit went in first answers its caller and
-    // takes the next request straight away, so a loser that waited before deciding again would
-    // find the chapter moved on every time and lose again (starved until the winner's load
-    // stops). Deciding again at once on the reloaded chapter races fairly for the chapter's
-    // row lock; every refusal means another replica's commit went in, so the chapter always
-    // moves forward.
-    Retry retry = [this, slot](Mutation again, Done answer, int next) {
-      auto held = std::make_shared<std::pair<Mutation, Done>>(std::move(again), std::move(answer));
-      boost::asio::post(slot->strand, [this, slot, next, held] {
-        slot->idempotency.entries.erase(
-            IdempotencyKey(held->first.principal, held->first.request_id));
-        MutateAttempt(std::move(held->first), std::move(held->second), next);
-      });
-    };
-    // A copy: rebuilding the chapter from the store (shared stores) replaces its name string.
-    const std::string scope = slot->chapter.name();
-    Execute(*slot, scope, slot->idempotency, mutation, done, nullptr, attempt, retry);
+    Decide(slot, std::move(mutation), std::move(done), attempt);
   });
+}
+
+void Engine::Decide(const std::shared_ptr<Slot>& slot, Mutation mutation, Done done, int attempt) {
+  if (attempt == 0 && store_.shared() && HoldForOthersTurn(slot, mutation, done)) {
+    return;
+  }
+  if (attempt >= kAskForTurnAfter) {
+    AskForTurn(*slot);
+  }
+  // Refused: forget the answer kept for the refused attempt, then route again (the chapter
+  // is rebuilt from the store first).
+  // At once, without a backoff: the replica whose commit went in first answers its caller and
+  // takes the next request straight away, so a loser that waited before deciding again would
+  // find the chapter moved on every time and lose again. Deciding again at once on the reloaded
+  // chapter races for the chapter's row lock; every refusal means another replica's commit went
+  // in, so the chapter always moves forward; and a server refused twice in a row asks the others
+  // for a turn (AskForTurn), so it is not starved while they stay busy.
+  Retry retry = [this, slot](Mutation again, Done answer, int next) {
+    auto held = std::make_shared<std::pair<Mutation, Done>>(std::move(again), std::move(answer));
+    boost::asio::post(slot->strand, [this, slot, next, held] {
+      slot->idempotency.entries.erase(
+          IdempotencyKey(held->first.principal, held->first.request_id));
+      MutateAttempt(std::move(held->first), std::move(held->second), next);
+    });
+  };
+  // A copy: rebuilding the chapter from the store (shared stores) replaces its name string.
+  const std::string scope = slot->chapter.name();
+  Execute(*slot, scope, slot->idempotency, mutation, done, nullptr, attempt, retry);
 }
 
 void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& idempotency,

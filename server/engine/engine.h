@@ -142,6 +142,9 @@ class Engine {
   using Retry = std::function<void(Mutation, Done, int attempt)>;
 
   void MutateAttempt(Mutation mutation, Done done, int attempt);
+  // On the slot's strand: decides the mutation (Execute), unless it is held for another
+  // server's turn.
+  void Decide(const std::shared_ptr<Slot>& slot, Mutation mutation, Done done, int attempt);
   void CreateChapterAttempt(const domain::Principal& principal,
                             const v1::CreateChapterRequest* request,
                             v1::CreateChapterResponse* response, Done done, int attempt);
@@ -174,6 +177,14 @@ class Engine {
   // ---- Several servers on one store (replica_sync.cc; docs/storage.md). ----
   // From the store's watch thread: some server committed `chapter` up to `last_seq`.
   void OnStoreAppended(const std::string& chapter, int64_t last_seq);
+  // From the store's watch thread: another server keeps being refused on `chapter` and asks
+  // for a turn: this one holds its new requests on the chapter for a moment (kOthersTurn).
+  void OnTurnAsked(const std::string& chapter);
+  // On the slot's strand, for a new request: while another server has the turn, posts the
+  // request to be decided again a little later and returns true.
+  bool HoldForOthersTurn(const std::shared_ptr<Slot>& slot, Mutation& mutation, Done& done);
+  // On the slot's strand: asks the other servers for a turn on the chapter.
+  void AskForTurn(Slot& slot);
   // On the slot's strand: applies and publishes the chapter's stored events after the
   // in-memory ones, when none of this server's own commits of it is in flight.
   void CatchUp(Slot& slot);

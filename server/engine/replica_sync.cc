@@ -19,6 +19,11 @@ namespace {
 constexpr int kReadPage = 1000;
 // How soon a catch-up put off by this server's own commits in flight looks again.
 constexpr auto kCatchUpAgain = std::chrono::milliseconds(2);
+// How long a server holds its new requests on a chapter for another server that asked for a
+// turn, at most (the turn usually ends sooner: when that server's commit is seen), and how
+// often a held request looks again.
+constexpr auto kOthersTurn = std::chrono::milliseconds(100);
+constexpr auto kHeldLooksAgain = std::chrono::milliseconds(2);
 
 }  // namespace
 
@@ -31,7 +36,43 @@ void Engine::OnStoreAppended(const std::string& chapter, int64_t last_seq) {
   if (last_seq <= slot->fence->durable_seq) {
     return;  // already here (usually this server's own commit)
   }
-  boost::asio::post(slot->strand, [this, slot] { CatchUp(*slot); });
+  boost::asio::post(slot->strand, [this, slot] {
+    slot->others_turn_until = {};  // another server's commit went in: its turn is over
+    CatchUp(*slot);
+  });
+}
+
+void Engine::OnTurnAsked(const std::string& chapter) {
+  if (auto slot = FindSlot(chapter)) {
+    boost::asio::post(slot->strand, [slot] {
+      slot->others_turn_until = std::chrono::steady_clock::now() + kOthersTurn;
+    });
+  }
+}
+
+bool Engine::HoldForOthersTurn(const std::shared_ptr<Slot>& slot, Mutation& mutation, Done& done) {
+  if (std::chrono::steady_clock::now() >= slot->others_turn_until) {
+    return false;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, kHeldLooksAgain);
+  timer->async_wait([this, timer, slot, mutation = std::move(mutation),
+                     done = std::move(done)](const boost::system::error_code&) mutable {
+    boost::asio::post(slot->strand, [this, slot, mutation = std::move(mutation),
+                                     done = std::move(done)]() mutable {
+      if (auto s = RefuseIfStopped(); !s.ok()) {
+        return done(s);
+      }
+      Decide(slot, std::move(mutation), std::move(done), 0);
+    });
+  });
+  return true;
+}
+
+void Engine::AskForTurn(Slot& slot) {
+  if (auto s = store_.AskForTurn(slot.chapter.name()); !s.ok()) {
+    spdlog::debug("asking the other servers for a turn on {}: {}", slot.chapter.name(),
+                  s.error().message);
+  }
 }
 
 Status Engine::ReadTail(const std::string& chapter, int64_t after_seq,

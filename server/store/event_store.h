@@ -82,6 +82,12 @@ struct Commit {
   std::vector<IdempotencyKey> expired_idempotency;
 };
 
+// What a watch of a shared store reports (EventStore::WatchAppends).
+struct StoreNotices {
+  std::function<void(const std::string& chapter, int64_t last_seq)> appended;
+  std::function<void(const std::string& chapter)> turn_asked;
+};
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -140,16 +146,23 @@ class EventStore {
     return {};
   }
 
-  // Calls on_append(chapter, last_seq), from a thread of the store's, each time any writer (this
-  // server included) has committed events of `chapter` up to `last_seq`; and once for every
-  // chapter each time the watch (re)connects, so that nothing committed while it was away is
-  // missed. `on_append` must not block. Stopped by StopWatching (and by the destructor).
-  virtual Status WatchAppends(
-      std::function<void(const std::string& chapter, int64_t last_seq)> on_append) {
-    (void)on_append;
+  // Calls notices.appended(chapter, last_seq), from a thread of the store's, each time any
+  // writer (this server included) has committed events of `chapter` up to `last_seq`, and once
+  // for every chapter each time the watch (re)connects, so that nothing committed while it was
+  // away is missed; and notices.turn_asked(chapter) each time another server asks for a turn on
+  // `chapter` (AskForTurn). Neither may block. Stopped by StopWatching (and by the destructor).
+  virtual Status WatchAppends(StoreNotices notices) {
+    (void)notices;
     return {};
   }
-  // Returns once on_append is no longer running and will not be called again.
+  // Tells the other servers that this one keeps being refused on `chapter` because their
+  // commits go in first, and asks them to hold their next decisions on it for a moment
+  // (docs/storage.md, "Fairness"). Never blocks for longer than a round trip.
+  virtual Status AskForTurn(const std::string& chapter) {
+    (void)chapter;
+    return {};
+  }
+  // Returns once no notice is being delivered and none will be again.
   virtual void StopWatching() {}
 
   // A value every server of the store must agree on (the token secret, the admin token): the

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -65,6 +66,12 @@ constexpr Statement kWriterStatements[] = {kNextOrdinal,    kInsertChapter,     
 constexpr auto kWatchPoll = std::chrono::milliseconds(100);
 constexpr auto kWatchRetry = std::chrono::seconds(1);
 
+// A server id unlikely to repeat among the replicas of one database.
+std::string NewServerId() {
+  std::random_device random;
+  return fmt::format("{:08x}{:08x}", random(), random());
+}
+
 // The chapter a commit belongs to: its events', or its idempotency scope.
 std::string_view CommitChapter(const Commit& commit) {
   if (!commit.events.empty()) {
@@ -112,7 +119,9 @@ bool IsPostgresUri(std::string_view store) {
 }
 
 PostgresEventStore::PostgresEventStore(std::string conninfo)
-    : conninfo_(std::move(conninfo)), where_(RedactConninfo(conninfo_)) {}
+    : conninfo_(std::move(conninfo)),
+      where_(RedactConninfo(conninfo_)),
+      server_id_(NewServerId()) {}
 
 Result<std::unique_ptr<PostgresEventStore>> PostgresEventStore::Open(const std::string& conninfo) {
   try {
@@ -609,14 +618,24 @@ Result<std::string> PostgresEventStore::SharedSetting(const std::string& name,
   return value;
 }
 
-Status PostgresEventStore::WatchAppends(
-    std::function<void(const std::string& chapter, int64_t last_seq)> on_append) {
+Status PostgresEventStore::WatchAppends(StoreNotices notices) {
   if (watcher_.joinable()) {
     return FailedPrecondition("WatchAppends: already watching");
   }
   stop_watching_ = false;
-  watcher_ = std::thread([this, on_append = std::move(on_append)] { Watch(on_append); });
+  watcher_ = std::thread([this, notices = std::move(notices)] { Watch(notices); });
   return {};
+}
+
+Status PostgresEventStore::AskForTurn(const std::string& chapter) {
+  // Outside a transaction: delivered at once.
+  return WithReader("AskForTurn", [&](PgConnection& db) -> Status {
+    Result<PgResult> notified =
+        db.Query("SELECT pg_notify($1, $2)",
+                 PgParams().Text(kTurnsChannel).Text(fmt::format("{} {}", chapter, server_id_)),
+                 "asking the other replicas for a turn");
+    return notified.ok() ? Status{} : Status(notified.error());
+  });
 }
 
 void PostgresEventStore::StopWatching() {
@@ -626,13 +645,16 @@ void PostgresEventStore::StopWatching() {
   }
 }
 
-void PostgresEventStore::Watch(std::function<void(const std::string&, int64_t)> on_append) {
+void PostgresEventStore::Watch(const StoreNotices& notices) {
   bool warned = false;
   while (!stop_watching_) {
     Result<PgConnection> opened = PgConnection::Open(conninfo_);
     Status status = opened.ok() ? Status{} : Status(opened.error());
     if (status.ok()) {
       status = opened->Exec(fmt::format("LISTEN {}", kAppendsChannel), "LISTEN");
+    }
+    if (status.ok()) {
+      status = opened->Exec(fmt::format("LISTEN {}", kTurnsChannel), "LISTEN");
     }
     // Listening first, then every chapter's last seq: a commit in between is seen twice, which
     // is harmless; none is missed.
@@ -642,7 +664,7 @@ void PostgresEventStore::Watch(std::function<void(const std::string&, int64_t)> 
                         "reading every chapter's last seq");
       status = heads.ok() ? Status{} : Status(heads.error());
       for (int r = 0; status.ok() && r < heads->rows(); ++r) {
-        on_append(heads->Bytes(r, 0), heads->Int64(r, 1));
+        notices.appended(heads->Bytes(r, 0), heads->Int64(r, 1));
       }
     }
     if (!status.ok()) {
@@ -668,8 +690,13 @@ void PostgresEventStore::Watch(std::function<void(const std::string&, int64_t)> 
         const std::string_view payload = notify->extra;
         const size_t space = payload.rfind(' ');
         if (space != std::string_view::npos) {
-          on_append(std::string(payload.substr(0, space)),
-                    std::stoll(std::string(payload.substr(space + 1))));
+          std::string chapter(payload.substr(0, space));
+          const std::string_view rest = payload.substr(space + 1);
+          if (kAppendsChannel == notify->relname) {
+            notices.appended(chapter, std::stoll(std::string(rest)));
+          } else if (kTurnsChannel == notify->relname && rest != server_id_ && notices.turn_asked) {
+            notices.turn_asked(chapter);
+          }
         }
         PQfreemem(notify);
       }

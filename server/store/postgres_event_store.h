@@ -11,7 +11,8 @@
 //
 // Every commit notifies kAppendsChannel with "<chapter> <last seq>" per chapter it appended to
 // (delivered by PostgreSQL when, and only if, the transaction commits); WatchAppends LISTENs on
-// its own connection.
+// its own connection. AskForTurn notifies kTurnsChannel with "<chapter> <server id>" from the
+// reader connection; the watch reports the other servers' asks, never this one's own.
 //
 // Threads and connections: AppendBatch* use the writer connection under one mutex; reads
 // (ReadEvents, ForEachEvent, Load*, FindIdempotency) a reader connection under another; the
@@ -68,8 +69,8 @@ class PostgresEventStore final : public EventStore {
                                                            const std::string& request_id) override;
   Status LoadChapterTokens(const std::string& chapter, std::vector<TokenRecord>* active,
                            std::vector<TokenRecord>* revoked) override;
-  Status WatchAppends(
-      std::function<void(const std::string& chapter, int64_t last_seq)> on_append) override;
+  Status WatchAppends(StoreNotices notices) override;
+  Status AskForTurn(const std::string& chapter) override;
   void StopWatching() override;
   Result<std::string> SharedSetting(const std::string& name, const std::string& proposed) override;
 
@@ -83,10 +84,12 @@ class PostgresEventStore final : public EventStore {
   Status WriteBatchLocked(std::span<const Commit* const> batch, std::vector<size_t>* refused);
   // Runs `read` on the reader connection under its mutex, reconnecting first if needed.
   Status WithReader(std::string_view what, const std::function<Status(PgConnection&)>& read);
-  void Watch(std::function<void(const std::string&, int64_t)> on_append);
+  void Watch(const StoreNotices& notices);
 
   const std::string conninfo_;
   const std::string where_;  // conninfo without its password, for messages
+  // Tells this store's own turn asks from the other servers' (random, per process).
+  const std::string server_id_;
 
   std::mutex writer_mutex_;
   PgConnection writer_;    // guarded by writer_mutex_

@@ -17,6 +17,9 @@ inline constexpr int kLatestPostgresSchemaVersion = 1;
 
 // The channel every commit notifies with "<chapter> <last seq>" per chapter it appended to.
 inline constexpr std::string_view kAppendsChannel = "reciproca_appends";
+// The channel a server that keeps losing the race for a chapter notifies with
+// "<chapter> <server id>" (EventStore::AskForTurn).
+inline constexpr std::string_view kTurnsChannel = "reciproca_turns";
 
 // Brings the database up to kLatestPostgresSchemaVersion in one transaction and returns the
 // version it found (0 for an empty database). A newer version is kFailedPrecondition. `where`

@@ -154,11 +154,12 @@ TEST_F(PostgresEventStoreTest, WatchAppends_TellsEveryStoreWhatAnyWriterCommitte
   std::condition_variable cv;
   std::map<std::string, int64_t> seen;
   ASSERT_TRUE(second_
-                  ->WatchAppends([&](const std::string& chapter, int64_t last_seq) {
-                    std::lock_guard lock(mu);
-                    seen[chapter] = std::max(seen[chapter], last_seq);
-                    cv.notify_all();
-                  })
+                  ->WatchAppends({[&](const std::string& chapter, int64_t last_seq) {
+                                    std::lock_guard lock(mu);
+                                    seen[chapter] = std::max(seen[chapter], last_seq);
+                                    cv.notify_all();
+                                  },
+                                  nullptr})
                   .ok());
   auto wait_for = [&](const std::string& chapter, int64_t seq) {
     std::unique_lock lock(mu);
@@ -184,6 +185,47 @@ TEST_F(PostgresEventStoreTest, WatchAppends_TellsEveryStoreWhatAnyWriterCommitte
   second_->StopWatching();
   std::lock_guard lock(mu);
   EXPECT_EQ(2, seen["chapters/rome"]);
+}
+
+TEST_F(PostgresEventStoreTest, AskForTurn_ReachesTheOtherStoresOnly) {
+  ASSERT_NE(nullptr, first_);
+  ASSERT_NE(nullptr, second_);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, std::vector<std::string>> asked;  // watcher -> chapters
+  auto watch = [&](PostgresEventStore& store, const std::string& who) {
+    return store.WatchAppends({[](const std::string&, int64_t) {},
+                               [&, who](const std::string& chapter) {
+                                 std::lock_guard lock(mu);
+                                 asked[who].push_back(chapter);
+                                 cv.notify_all();
+                               }});
+  };
+  ASSERT_TRUE(watch(*first_, "first").ok());
+  ASSERT_TRUE(watch(*second_, "second").ok());
+  // A watch listens once it has connected: ask until the other store hears it.
+  auto heard = [&](PostgresEventStore& from, const std::string& chapter, const std::string& who) {
+    for (int i = 0; i < 50; ++i) {
+      EXPECT_TRUE(from.AskForTurn(chapter).ok());
+      std::unique_lock lock(mu);
+      if (cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return !asked[who].empty(); })) {
+        return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(heard(*first_, "chapters/rome", "second"));
+  EXPECT_TRUE(heard(*second_, "chapters/oslo", "first"));
+  first_->StopWatching();
+  second_->StopWatching();
+  std::lock_guard lock(mu);
+  // Each store hears the other's asks, never its own.
+  for (const std::string& chapter : asked["second"]) {
+    EXPECT_EQ("chapters/rome", chapter);
+  }
+  for (const std::string& chapter : asked["first"]) {
+    EXPECT_EQ("chapters/oslo", chapter);
+  }
 }
 
 TEST_F(PostgresEventStoreTest, LoadChapterTokens_ReportsActiveAndRevokedTokens) {
