@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "server/api/call_limits.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/event_catalogue.h"
 
 namespace reciproca::api {
@@ -16,18 +17,21 @@ Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
     return Error{ErrorCode::kUnauthenticated,
-                 "missing \"authorization: Bearer <token>\" metadata; pass your access token"};
+                 "missing \"authorization: Bearer <token>\" metadata; pass your access token"}
+        .Because(domain::kTokenMissing);
   }
   std::string_view value(it->second.data(), it->second.size());
   constexpr std::string_view kBearer = "Bearer ";
   if (value.substr(0, kBearer.size()) != kBearer || value.size() == kBearer.size()) {
     return Error{ErrorCode::kUnauthenticated,
-                 "the authorization metadata must be \"Bearer <token>\""};
+                 "the authorization metadata must be \"Bearer <token>\""}
+        .Because(domain::kTokenMissing);
   }
   auto principal = tokens.Find(value.substr(kBearer.size()));
   if (!principal) {
     return Error{ErrorCode::kUnauthenticated,
-                 "unknown or revoked token; ask an organizer for a new one"};
+                 "unknown or revoked token; ask an organizer for a new one"}
+        .Because(domain::kTokenUnknown);
   }
   if (token) {
     *token = std::string(value.substr(kBearer.size()));

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/api/unparseable_request.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/need_to_know.h"
 #include "server/engine/event_views.h"
 
@@ -362,8 +363,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
         }
         if (!tokens_.Watch(token, reactor)) {
           return reactor->Fail(
-              grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                           "unknown or revoked token; ask an organizer for a new one"));
+              ToGrpcStatus(Error{ErrorCode::kUnauthenticated,
+                                 "unknown or revoked token; ask an organizer for a new one"}
+                               .Because(domain::kTokenUnknown)));
         }
         if (!feed) {
           return reactor->Fail(
@@ -371,10 +373,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
         }
         const int64_t last = feed->last_seq();
         if (after > last) {
-          return reactor->Fail(grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
-                                            "after_seq: " + std::to_string(after) +
-                                                " is beyond the last event of " + chapter + " (" +
-                                                std::to_string(last) + ")"));
+          return reactor->Fail(ToGrpcStatus(
+              OutOfRange("after_seq: " + std::to_string(after) + " is beyond the last event of " +
+                         chapter + " (" + std::to_string(last) + ")")
+                  .Because(domain::kAfterSeqBeyondEnd, {{"after_seq", std::to_string(after)},
+                                                        {"last_seq", std::to_string(last)}})));
         }
         reactor->Begin(feed, after, start->viewer, start->since);
       });

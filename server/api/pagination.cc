@@ -94,7 +94,8 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
 
 Error NotFromThisList() {
   return InvalidArgument(
-      "page_token: not a token from this list (with these filters); start again without it");
+             "page_token: not a token from this list (with these filters); start again without it")
+      .Because(domain::kPageTokenInvalid);
 }
 
 }  // namespace
@@ -147,7 +148,8 @@ Result<domain::ListKey> PageTokens::Decode(std::string_view query, std::string_v
 
 Result<size_t> PageSize(int32_t page_size) {
   if (page_size < 0) {
-    return InvalidArgument("page_size: must not be negative, got " + std::to_string(page_size));
+    return InvalidArgument("page_size: must not be negative, got " + std::to_string(page_size))
+        .Because(domain::kPageSizeNegative, {{"value", std::to_string(page_size)}});
   }
   return page_size == 0 ? size_t{kDefaultPageSize}
                         : static_cast<size_t>(std::min(page_size, kMaxPageSize));

@@ -22,6 +22,7 @@
 #include "server/api/plugin_service.h"
 #include "server/api/referral_service.h"
 #include "server/api/report_service.h"
+#include "server/api/status.h"
 #include "server/api/unparseable_request.h"
 #include "server/engine/engine.h"
 #include "server/store/postgres_event_store.h"
@@ -278,6 +279,25 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   interceptors.push_back(parts->peer_calls->InterceptorFactory());
   interceptors.push_back(UnparseableRequestInterceptorFactory());
   interceptors.push_back(parts->metrics.InterceptorFactory());
+  // Last, so that every refusal above is localized too: the caller's Accept-Language, else its
+  // chapter's language (docs/errors.md).
+  interceptors.push_back(ErrorDetailsInterceptorFactory(
+      [tokens = &parts->tokens, engine = parts->engine.get()](std::string_view authorization) {
+        constexpr std::string_view kBearer = "Bearer ";
+        if (!authorization.starts_with(kBearer)) {
+          return std::string();
+        }
+        auto principal = tokens->Find(authorization.substr(kBearer.size()));
+        if (!principal || principal->chapter.empty()) {
+          return std::string();
+        }
+        for (const v1::Chapter& chapter : engine->ListChapters(*principal)) {
+          if (chapter.name() == principal->chapter) {
+            return chapter.language();
+          }
+        }
+        return std::string();
+      }));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(parts->chapters.get());
   builder.RegisterService(parts->members.get());

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
 
@@ -94,7 +95,8 @@ Result<v1::Member> Chapter::GetMemberForToken(const Principal& principal,
   }
   if ((*member)->state() != v1::MEMBER_STATE_ACTIVE) {
     return FailedPrecondition("name: " + std::string(name) + " (" + (*member)->display_name() +
-                              ") has left the chapter; their token is revoked and none is issued");
+                              ") has left the chapter; their token is revoked and none is issued")
+        .Because(kMemberLeft, {{"member", (*member)->display_name()}});
   }
   return **member;
 }
@@ -110,7 +112,7 @@ Status Chapter::CheckOrganizer(const Principal& principal, std::string_view what
     return s;
   }
   if (!IsOrganizerPrincipal(principal)) {
-    return PermissionDenied("only organizers may " + std::string(what));
+    return PermissionDenied("only organizers may " + std::string(what)).Because(kOrganizersOnly);
   }
   return {};
 }
@@ -181,7 +183,8 @@ Result<const v1::Member*> Chapter::FindActiveMember(std::string_view field,
   auto member = FindMember(field, name);
   if (member && (*member)->state() != v1::MEMBER_STATE_ACTIVE) {
     return FailedPrecondition(std::string(field) + ": " + std::string(name) + " (" +
-                              (*member)->display_name() + ") has left the chapter");
+                              (*member)->display_name() + ") has left the chapter")
+        .Because(kMemberLeft, {{"member", (*member)->display_name()}});
   }
   return member;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
 
@@ -196,7 +197,8 @@ Result<Events> Chapter::DecideCheckIn(const Context& ctx, const v1::CheckInReque
     }
     member_name = p.member;
   } else if (member_name != p.member && !IsOrganizerPrincipal(p)) {
-    return PermissionDenied("member: only organizers may check in another member");
+    return PermissionDenied("member: only organizers may check in another member")
+        .Because(kOrganizersOnly);
   }
   auto meeting = FindMeeting("meeting", r.meeting());
   if (!meeting) {
@@ -209,7 +211,8 @@ Result<Events> Chapter::DecideCheckIn(const Context& ctx, const v1::CheckInReque
   const v1::Meeting& m = **meeting;
   if (!IsOpenForCheckIn(m)) {
     return FailedPrecondition("meeting: " + m.name() + " is " + StateName(m.state()) +
-                              "; check-in is possible only when it is OPEN or IN_PROGRESS");
+                              "; check-in is possible only when it is OPEN or IN_PROGRESS")
+        .Because(kMeetingNotOpen, {{"state", StateName(m.state())}});
   }
   if (const v1::Attendance* a = FindAttendance(m, member_name)) {
     return FailedPrecondition("member: " + member_name + " already checked in as " +
@@ -257,7 +260,8 @@ Result<Events> Chapter::DecideRecordAttendance(const Context& ctx,
   if ((*member)->state() != v1::MEMBER_STATE_ACTIVE &&
       FindAttendance(**meeting, r.member()) == nullptr) {
     return FailedPrecondition("member: " + r.member() + " (" + (*member)->display_name() +
-                              ") has left the chapter");
+                              ") has left the chapter")
+        .Because(kMemberLeft, {{"member", (*member)->display_name()}});
   }
   v1::Event event = NewEvent(ctx, 1, "");
   v1::AttendanceRecorded* recorded = event.mutable_attendance_recorded();
@@ -346,7 +350,8 @@ Result<Events> Chapter::DecideCloseMeeting(const Context& ctx,
   }
   const v1::Meeting& m = **meeting;
   if (m.state() == v1::MEETING_STATE_CLOSED) {
-    return FailedPrecondition("name: meeting " + r.name() + " is already closed");
+    return FailedPrecondition("name: meeting " + r.name() + " is already closed")
+        .Because(kMeetingAlreadyClosed);
   }
   if (m.state() != v1::MEETING_STATE_OPEN && m.state() != v1::MEETING_STATE_IN_PROGRESS) {
     return FailedPrecondition("name: meeting " + r.name() + " is " + StateName(m.state()) +

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/money.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
@@ -53,7 +54,8 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   }
   if (in.temperature() < 1 || in.temperature() > 5) {
     return InvalidArgument("referral.temperature: must be between 1 and 5, got " +
-                           std::to_string(in.temperature()));
+                           std::to_string(in.temperature()))
+        .Because(kTemperatureOutOfRange, {{"value", std::to_string(in.temperature())}});
   }
   if (!v1::ReferralKind_IsValid(in.kind())) {
     return InvalidArgument("referral.kind: unknown kind " + std::to_string(in.kind()));
@@ -82,8 +84,9 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
     }
     if (contact_phone->empty() && contact_email->empty()) {
       return InvalidArgument(
-          "referral.contact_phone: an outside referral needs a contact_phone or a "
-          "contact_email");
+                 "referral.contact_phone: an outside referral needs a contact_phone or a "
+                 "contact_email")
+          .Because(kContactRequired);
     }
   }
   auto note = CheckMultilineText("referral.note", in.note(), 0, 1000);
@@ -102,10 +105,12 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   }
   if ((*receiver)->state() != v1::MEMBER_STATE_ACTIVE) {
     return FailedPrecondition("referral.receiver: " + in.receiver() + " (" +
-                              (*receiver)->display_name() + ") has left the chapter");
+                              (*receiver)->display_name() + ") has left the chapter")
+        .Because(kMemberLeft, {{"member", (*receiver)->display_name()}});
   }
   if (in.receiver() == acting->member) {
-    return InvalidArgument("referral.receiver: a member cannot refer to themself");
+    return InvalidArgument("referral.receiver: a member cannot refer to themself")
+        .Because(kSelfReferral);
   }
 
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
@@ -150,13 +155,15 @@ Result<Events> Chapter::DecideUpdateReferralStatus(const Context& ctx,
   const v1::Referral& ref = **referral;
   if (ref.receiver() != acting->member) {
     return PermissionDenied("name: only the receiver " + ref.receiver() + " may move referral " +
-                            ref.name() + (acting->organizer ? " (use on_behalf_of)" : ""));
+                            ref.name() + (acting->organizer ? " (use on_behalf_of)" : ""))
+        .Because(kReceiverOnly);
   }
   v1::ReferralStatus from = ref.status();
   if (IsClosed(from) || Rank(r.status()) <= Rank(from)) {
     std::string why = IsClosed(from) ? "closed states are final" : "a referral moves forward only";
     return FailedPrecondition("status: cannot move referral " + ref.name() + " from " +
-                              StatusName(from) + " to " + StatusName(r.status()) + ": " + why);
+                              StatusName(from) + " to " + StatusName(r.status()) + ": " + why)
+        .Because(kReferralStatusMove, {{"from", StatusName(from)}, {"to", StatusName(r.status())}});
   }
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
   v1::ReferralStatusChanged* changed = event.mutable_referral_status_changed();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
 
@@ -17,7 +18,9 @@ constexpr std::string_view kMaskPaths[] = {"display_name", "business", "category
 
 Error CategoryTaken(std::string_view field, const v1::Member& holder) {
   return AlreadyExists(std::string(field) + ": category \"" + holder.category() + "\" is held by " +
-                       holder.name() + " (" + holder.display_name() + ")");
+                       holder.name() + " (" + holder.display_name() + ")")
+      .Because(kCategoryTaken,
+               {{"category", holder.category()}, {"holder", holder.display_name()}});
 }
 
 Result<v1::Role> CheckRole(std::string_view field, v1::Role role) {
@@ -153,7 +156,8 @@ Result<Events> Chapter::DecideUpdateMember(const Context& ctx,
   const v1::Member& before = it->second;
   if (before.state() != v1::MEMBER_STATE_ACTIVE) {
     return FailedPrecondition("member.name: " + name + " (" + before.display_name() +
-                              ") has left the chapter and cannot be updated");
+                              ") has left the chapter and cannot be updated")
+        .Because(kMemberLeft, {{"member", before.display_name()}});
   }
   v1::Member after = before;
   if (Status s = CheckMemberFields(r.member(), paths, &after); !s) {

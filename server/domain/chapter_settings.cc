@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/money.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
@@ -77,7 +78,8 @@ Result<Events> Chapter::DecideCreate(const Context& ctx, const v1::CreateChapter
     return s.error();
   }
   if (taken) {
-    return AlreadyExists("chapter_id: " + ChapterName(chapter_id) + " already exists");
+    return AlreadyExists("chapter_id: " + ChapterName(chapter_id) + " already exists")
+        .Because(kChapterIdTaken, {{"chapter", std::string(chapter_id)}});
   }
   const v1::Chapter& in = request.chapter();
   v1::Event event;

@@ -50,7 +50,8 @@ Status CheckCurrency(std::string_view field, std::string_view code) {
   if (upper != code && IsIsoCurrency(upper)) {
     message += " (codes are upper case: did you mean \"" + upper + "\"?)";
   }
-  return InvalidArgument(std::move(message));
+  return InvalidArgument(std::move(message))
+      .Because(kUnknownCurrency, {{"value", std::string(code)}});
 }
 
 Result<int64_t> ParseAmountCents(std::string_view field, std::string_view amount) {
@@ -61,8 +62,9 @@ Result<int64_t> ParseAmountCents(std::string_view field, std::string_view amount
       if (parsed.cents > 0) {
         return parsed.cents;
       }
-      why = "must be more than zero";
-      break;
+      return InvalidArgument(std::string(field) + ": \"" + std::string(amount) +
+                             "\" must be more than zero")
+          .Because(kAmountNotPositive, {{"value", std::string(amount)}});
     case sdk::AmountProblem::kEmpty:
       return InvalidArgument(std::string(field) +
                              ": is required (a positive amount like \"1250.00\")");

@@ -4,8 +4,10 @@
 // grpc::Status (see server/api/status.h); nothing below the api layer includes gRPC.
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace reciproca {
 
@@ -21,20 +23,28 @@ enum class ErrorCode {
   kInternal,
 };
 
-// What a caller inside the server may need to tell apart within one code, without reading the
-// message. Not sent to clients: the gRPC status is the code and the message only.
-enum class ErrorReason {
-  kUnspecified,
-  // The request_id was already used by this caller for a request with other content.
-  kRequestIdReused,
-};
+// An error's parameters for its localized message (metadata of its google.rpc.ErrorInfo).
+using ErrorParams = std::vector<std::pair<std::string, std::string>>;
 
 struct Error {
   ErrorCode code;
-  // A sentence a person can act on: names the field and the rule ("referral.temperature: must be
-  // between 1 and 5, got 6").
+  // A sentence a person can act on, in English: names the field and the rule
+  // ("referral.temperature: must be between 1 and 5, got 6").
   std::string message;
-  ErrorReason reason = ErrorReason::kUnspecified;
+  // A stable UPPER_SNAKE_CASE constant naming the cause (server/domain/error_reasons.h); empty:
+  // the one derived from the code. Sent as google.rpc.ErrorInfo.reason; picks the localized
+  // message (docs/errors.md).
+  std::string reason = {};
+  // The parameters of the localized message ({"value", "6"}).
+  ErrorParams params = {};
+
+  // This error with a reason and its parameters:
+  // `return InvalidArgument("...").Because(kSelfReferral);`
+  Error&& Because(std::string_view why, ErrorParams with = {}) && {
+    reason = std::string(why);
+    params = std::move(with);
+    return std::move(*this);
+  }
 };
 
 inline Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
@@ -49,10 +59,6 @@ inline Error FailedPrecondition(std::string m) {
 inline Error OutOfRange(std::string m) { return {ErrorCode::kOutOfRange, std::move(m)}; }
 inline Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 inline Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
-// INVALID_ARGUMENT with reason kRequestIdReused.
-inline Error RequestIdReused(std::string m) {
-  return {ErrorCode::kInvalidArgument, std::move(m), ErrorReason::kRequestIdReused};
-}
 
 // Either a value or an Error. Result<void> carries no value.
 template <class T>

@@ -10,6 +10,8 @@
 #include <limits>
 #include <string>
 
+#include "server/domain/error_reasons.h"
+
 namespace reciproca::domain {
 namespace {
 
@@ -196,7 +198,10 @@ Result<std::string> CheckPersonText(std::string_view field, std::string_view val
       message += "must be " + std::to_string(min) + ".." + std::to_string(max) +
                  " characters, got " + std::to_string(n);
     }
-    return InvalidArgument(std::move(message));
+    return InvalidArgument(std::move(message))
+        .Because(kTextLength, {{"min", std::to_string(min)},
+                               {"max", std::to_string(max)},
+                               {"count", std::to_string(n)}});
   }
   return normalized;
 }
@@ -242,7 +247,8 @@ Result<std::string> CheckOptionalEmail(std::string_view field, std::string_view 
   }
   auto bad = [&](std::string_view why) {
     return InvalidArgument(std::string(field) + ": " + Quoted(e) +
-                           " is not a valid e-mail address (" + std::string(why) + ")");
+                           " is not a valid e-mail address (" + std::string(why) + ")")
+        .Because(kInvalidEmail);
   };
   if (e.size() > 254) {
     return bad("at most 254 characters");
@@ -377,7 +383,8 @@ Result<std::string> CheckLanguageTag(std::string_view field, std::string_view va
   if (U_FAILURE(status) || parsed != static_cast<int32_t>(text.size()) ||
       U_FAILURE(language_status) || language[0] == '\0' || std::string_view(language) == "und") {
     return InvalidArgument(std::string(field) + ": " + Quoted(tag) +
-                           " is not a well-formed BCP 47 language tag" + example);
+                           " is not a well-formed BCP 47 language tag" + example)
+        .Because(kLanguageTagInvalid);
   }
   char canonical[ULOC_FULLNAME_CAPACITY];
   status = U_ZERO_ERROR;
@@ -385,7 +392,8 @@ Result<std::string> CheckLanguageTag(std::string_view field, std::string_view va
       uloc_toLanguageTag(locale_id, canonical, sizeof canonical, /*strict=*/true, &status);
   if (U_FAILURE(status) || length <= 0 || static_cast<size_t>(length) >= sizeof canonical) {
     return InvalidArgument(std::string(field) + ": " + Quoted(tag) +
-                           " is not a well-formed BCP 47 language tag" + example);
+                           " is not a well-formed BCP 47 language tag" + example)
+        .Because(kLanguageTagInvalid);
   }
   return std::string(canonical, static_cast<size_t>(length));
 }

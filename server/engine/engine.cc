@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/domain/error_reasons.h"
 #include "server/domain/names.h"
 #include "server/engine/chapter_slot.h"
 #include "server/engine/event_views.h"
@@ -231,7 +232,9 @@ std::shared_ptr<Engine::Slot> Engine::FindSlot(const std::string& chapter) const
 Result<std::shared_ptr<Engine::Slot>> Engine::Route(const domain::Principal& principal,
                                                     const std::string& chapter) const {
   if (!principal.Opens(chapter)) {
-    return PermissionDenied("your token is for " + principal.chapter + ", not " + chapter);
+    return PermissionDenied("your token is for " + principal.chapter + ", not " + chapter)
+        .Because(domain::kOtherChapter,
+                 {{"token_chapter", principal.chapter}, {"chapter", chapter}});
   }
   auto slot = FindSlot(chapter);
   if (!slot) {
@@ -357,9 +360,10 @@ void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& ide
   };
   auto replay = [&](const IdempotencyEntry& first) {
     if (first.request_hash != fingerprint) {
-      return done(RequestIdReused("request_id \"" + mutation.request_id +
+      return done(InvalidArgument("request_id \"" + mutation.request_id +
                                   "\" was already used for a different request; use a new "
-                                  "request_id for a new request"));
+                                  "request_id for a new request")
+                      .Because(domain::kRequestIdReused, {{"request_id", mutation.request_id}}));
     }
     mutation.response->ParseFromString(first.response);
     if (mutation.rehydrate) {

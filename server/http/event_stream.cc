@@ -153,7 +153,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     if (closed_) {
       return;
     }
-    auto res = std::make_shared<Response>(ErrorResponse(status, version_));
+    auto res = std::make_shared<Response>(ErrorResponse(status, version_, ""));
     res->set(beast::http::field::server, "reciprocad");
     res->set(beast::http::field::retry_after, std::to_string(shared_->options.retry_after.count()));
     AddSecurityHeaders(*res, kIsTls<Stream>);

@@ -165,7 +165,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (auto checked = CheckHeaderValue(std::string_view(name.data(), name.size()),
                                           std::string_view(value.data(), value.size()));
           !checked.ok()) {
-        return Reply(ErrorResponse(checked, request_.version()), route);
+        return Reply(ErrorResponse(checked, request_.version(), AcceptLanguage()), route);
       }
     }
     if (path == "/healthz") {
@@ -229,25 +229,31 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     return it == request_.end() ? std::string() : it->value().to_string();
   }
 
+  std::string AcceptLanguage() const {
+    auto it = request_.find(bhttp::field::accept_language);
+    return it == request_.end() ? std::string() : it->value().to_string();
+  }
+
   void Api(std::string_view method_path, const std::string& route) {
     const auto type = request_[bhttp::field::content_type];
     if (!request_.body().empty() && type.substr(0, 16) != "application/json") {
       Response res = ErrorResponse(
           grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                        "send the request body as JSON, with Content-Type: application/json"),
-          request_.version());
+          request_.version(), AcceptLanguage());
       res.result(bhttp::status::unsupported_media_type);
       return Reply(std::move(res), route);
     }
     const unsigned version = request_.version();
-    CallJson(shared_, method_path, request_.body(), Authorization(),
-             [self = shared_from_this(), route, version](
+    std::string language = AcceptLanguage();
+    CallJson(shared_, method_path, request_.body(), Authorization(), language,
+             [self = shared_from_this(), route, version, language](
                  const grpc::Status& status, std::string json, std::string retry_after) {
                asio::post(self->stream_.get_executor(),
-                          [self, route, version, status, json = std::move(json),
+                          [self, route, version, language, status, json = std::move(json),
                            retry_after = std::move(retry_after)]() mutable {
                             if (!status.ok()) {
-                              Response res = ErrorResponse(status, version);
+                              Response res = ErrorResponse(status, version, language);
                               if (!retry_after.empty()) {
                                 res.set(bhttp::field::retry_after, retry_after);
                               }
@@ -271,16 +277,18 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (auto parsed =
             ParseEventsRequest(query, std::string_view(last.data(), last.size()), &subscribe);
         !parsed.ok()) {
-      return Reply(ErrorResponse(parsed, version), route);
+      return Reply(ErrorResponse(parsed, version, AcceptLanguage()), route);
     }
     const std::string get_chapter = "{\"name\":" + QuoteJson(subscribe.chapter()) + "}";
     std::string authorization = Authorization();
+    std::string language = AcceptLanguage();
     CallJson(shared_, "/reciproca.v1.ChapterService/GetChapter", get_chapter, authorization,
-             [self = shared_from_this(), route, version, subscribe, authorization](
+             language,
+             [self = shared_from_this(), route, version, subscribe, authorization, language](
                  const grpc::Status& status, std::string, std::string) {
                asio::post(self->stream_.get_executor(), [=]() mutable {
                  if (!status.ok()) {
-                   return self->Reply(ErrorResponse(status, version), route);
+                   return self->Reply(ErrorResponse(status, version, language), route);
                  }
                  if (self->aborted_) {
                    return self->Close();
@@ -379,7 +387,7 @@ void SendRefusal(const std::shared_ptr<Stream>& stream, std::string_view why,
   AddSecurityHeaders(res, kIsTls<Stream>);
   res.keep_alive(false);
   res.body() =
-      ErrorResponse(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(why)), 11)
+      ErrorResponse(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(why)), 11, "")
           .body();
   res.prepare_payload();
   auto message = std::make_shared<Response>(std::move(res));

@@ -104,8 +104,12 @@ void Hangup(Stream& stream,
 // framing, no referrer; on HTTPS, Strict-Transport-Security.
 void AddSecurityHeaders(beast::http::fields& fields, bool https);
 
-// {"code": "NOT_FOUND", "message": "..."} with the mapped HTTP status.
-Response ErrorResponse(const grpc::Status& status, unsigned version);
+// {"code": "NOT_FOUND", "message": "...", "details": [...]} with the mapped HTTP status: the
+// status's google.rpc details in their JSON form (ErrorInfo, BadRequest, LocalizedMessage, each
+// with its "@type"), localized in the best language for `accept_language` when the status is not
+// localized already (docs/errors.md).
+Response ErrorResponse(const grpc::Status& status, unsigned version,
+                       std::string_view accept_language);
 
 // Whether "/reciproca.v1.ChapterService/WhoAmI" names a method of the API.
 bool IsApiMethod(std::string_view method_path);
@@ -116,6 +120,7 @@ bool IsApiMethod(std::string_view method_path);
 // thread.
 void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view method_path,
               std::string_view json, std::string_view authorization,
+              std::string_view accept_language,
               std::function<void(const grpc::Status&, std::string, std::string)> done);
 
 // Takes over a connection for GET /api/events once the caller's right to read the chapter has

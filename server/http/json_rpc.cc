@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/domain/error_details.h"
 #include "server/http/internal.h"
 #include "server/http/request_parsing.h"
 
@@ -119,21 +120,33 @@ void AddSecurityHeaders(beast::http::fields& fields, bool https) {
   }
 }
 
-Response ErrorResponse(const grpc::Status& status, unsigned version) {
+Response ErrorResponse(const grpc::Status& status, unsigned version,
+                       std::string_view accept_language) {
   Response res{static_cast<beast::http::status>(HttpStatusFor(status.error_code())), version};
   res.set(beast::http::field::content_type, "application/json");
   res.set(beast::http::field::cache_control, "no-store");
   if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
     res.set(beast::http::field::www_authenticate, "Bearer realm=\"reciproca\"");
   }
-  res.body() = nlohmann::json{{"code", StatusCodeName(status.error_code())},
-                              {"message", status.error_message()}}
-                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json body{{"code", StatusCodeName(status.error_code())},
+                      {"message", status.error_message()}};
+  const google::rpc::Status details = domain::Localize(
+      domain::ParseDetails(status.error_code(), status.error_message(), status.error_details()),
+      domain::MessageLanguage(accept_language, ""));
+  std::string details_json;
+  if (pb::util::MessageToJsonString(details, &details_json).ok()) {
+    auto parsed = nlohmann::json::parse(details_json, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object() && parsed.contains("details")) {
+      body["details"] = std::move(parsed["details"]);
+    }
+  }
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return res;
 }
 
 void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view method_path,
               std::string_view json, std::string_view authorization,
+              std::string_view accept_language,
               std::function<void(const grpc::Status&, std::string, std::string)> done) {
   const pb::MethodDescriptor* method = nullptr;
   if (auto found = FindMethod(method_path, &method); !found.ok()) {
@@ -166,6 +179,10 @@ void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view m
   call->request = grpc::ByteBuffer(&slice, 1);
   if (!authorization.empty()) {
     call->context.AddMetadata("authorization", std::string(authorization));
+  }
+  // The language of the error messages (checked like every header: visible ASCII).
+  if (!accept_language.empty() && CheckHeaderValue("Accept-Language", accept_language).ok()) {
+    call->context.AddMetadata("accept-language", std::string(accept_language));
   }
   call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   const std::string full_path = "/" + method->service()->full_name() + "/" + method->name();

@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/domain/error_reasons.h"
 #include "server/domain/need_to_know.h"
 #include "server/domain/validation.h"
 #include "server/engine/tokens.h"
@@ -904,7 +905,7 @@ void PluginHost::RecordOutput(Instance& instance, std::shared_ptr<plugin::v1::Ou
   // `instance` outlives this: instances are never freed while the host runs.
   engine_.Mutate(std::move(mutation), [counted, request, response](const Status& status) {
     if (!status.ok()) {
-      const bool repeat = status.error().reason == ErrorReason::kRequestIdReused;
+      const bool repeat = status.error().reason == domain::kRequestIdReused;
       if (repeat) {
         spdlog::debug("plugin {}: output {} was recorded before with other content",
                       counted->name(), request->key());

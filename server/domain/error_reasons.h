@@ -1,0 +1,97 @@
+#pragma once
+
+// The stable reasons of errors (google.rpc.ErrorInfo.reason, domain kErrorDomain): what a
+// program tells apart without reading the message, and what picks an error's localized message
+// in the catalogs (server/api/messages/*.json; docs/errors.md). A reason, once published, keeps
+// its meaning: add new ones, never reuse one.
+//
+// An error raised without a reason gets the one of its code (the kFor* below).
+
+#include <array>
+#include <string_view>
+
+namespace reciproca::domain {
+
+inline constexpr std::string_view kErrorDomain = "reciproca";
+
+// Authentication and authorization.
+inline constexpr std::string_view kTokenMissing = "TOKEN_MISSING";
+inline constexpr std::string_view kTokenUnknown = "TOKEN_UNKNOWN";
+inline constexpr std::string_view kOrganizersOnly = "ORGANIZERS_ONLY";
+inline constexpr std::string_view kOtherChapter = "OTHER_CHAPTER";
+inline constexpr std::string_view kReceiverOnly = "RECEIVER_ONLY";
+// Referrals and thank-yous.
+inline constexpr std::string_view kSelfReferral = "SELF_REFERRAL";
+inline constexpr std::string_view kTemperatureOutOfRange = "TEMPERATURE_OUT_OF_RANGE";
+inline constexpr std::string_view kContactRequired = "CONTACT_REQUIRED";
+inline constexpr std::string_view kInvalidEmail = "INVALID_EMAIL";
+inline constexpr std::string_view kAmountNotPositive = "AMOUNT_NOT_POSITIVE";
+inline constexpr std::string_view kUnknownCurrency = "UNKNOWN_CURRENCY";
+inline constexpr std::string_view kReferralStatusMove = "REFERRAL_STATUS_MOVE";
+// Text fields.
+inline constexpr std::string_view kTextLength = "TEXT_LENGTH";
+// Lists and retries.
+inline constexpr std::string_view kPageSizeNegative = "PAGE_SIZE_NEGATIVE";
+inline constexpr std::string_view kPageTokenInvalid = "PAGE_TOKEN_INVALID";
+inline constexpr std::string_view kRequestIdReused = "REQUEST_ID_REUSED";
+// Roster and chapters.
+inline constexpr std::string_view kCategoryTaken = "CATEGORY_TAKEN";
+inline constexpr std::string_view kChapterIdTaken = "CHAPTER_ID_TAKEN";
+inline constexpr std::string_view kMemberLeft = "MEMBER_LEFT";
+inline constexpr std::string_view kLanguageTagInvalid = "LANGUAGE_TAG_INVALID";
+// Meetings.
+inline constexpr std::string_view kMeetingNotOpen = "MEETING_NOT_OPEN";
+inline constexpr std::string_view kMeetingAlreadyClosed = "MEETING_ALREADY_CLOSED";
+// The event stream.
+inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
+
+// The reasons of errors raised without one, by code.
+inline constexpr std::string_view kForInvalidArgument = "INVALID_FIELD";
+inline constexpr std::string_view kForNotFound = "NOT_FOUND";
+inline constexpr std::string_view kForAlreadyExists = "ALREADY_EXISTS";
+inline constexpr std::string_view kForPermissionDenied = "PERMISSION_DENIED";
+inline constexpr std::string_view kForUnauthenticated = "UNAUTHENTICATED";
+inline constexpr std::string_view kForFailedPrecondition = "FAILED_PRECONDITION";
+inline constexpr std::string_view kForOutOfRange = "OUT_OF_RANGE";
+inline constexpr std::string_view kForUnavailable = "UNAVAILABLE";
+inline constexpr std::string_view kForResourceExhausted = "RESOURCE_EXHAUSTED";
+inline constexpr std::string_view kForInternal = "INTERNAL";
+inline constexpr std::string_view kForOther = "UNKNOWN";
+
+// Every reason above: each has a message in every catalog (tests/unit/api).
+inline constexpr std::array kAllReasons = {kTokenMissing,
+                                           kTokenUnknown,
+                                           kOrganizersOnly,
+                                           kOtherChapter,
+                                           kReceiverOnly,
+                                           kSelfReferral,
+                                           kTemperatureOutOfRange,
+                                           kContactRequired,
+                                           kInvalidEmail,
+                                           kAmountNotPositive,
+                                           kUnknownCurrency,
+                                           kReferralStatusMove,
+                                           kTextLength,
+                                           kPageSizeNegative,
+                                           kPageTokenInvalid,
+                                           kRequestIdReused,
+                                           kCategoryTaken,
+                                           kChapterIdTaken,
+                                           kMemberLeft,
+                                           kLanguageTagInvalid,
+                                           kMeetingNotOpen,
+                                           kMeetingAlreadyClosed,
+                                           kAfterSeqBeyondEnd,
+                                           kForInvalidArgument,
+                                           kForNotFound,
+                                           kForAlreadyExists,
+                                           kForPermissionDenied,
+                                           kForUnauthenticated,
+                                           kForFailedPrecondition,
+                                           kForOutOfRange,
+                                           kForUnavailable,
+                                           kForResourceExhausted,
+                                           kForInternal,
+                                           kForOther};
+
+}  // namespace reciproca::domain
