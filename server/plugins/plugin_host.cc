@@ -262,7 +262,31 @@ Result<v1::PluginInfo> PluginHost::LoadRequested(PluginSpec spec) {
 }
 
 std::vector<PluginSpec> PluginHost::PluginsToRestore(std::vector<PluginSpec> configured) const {
-  return journal_ ? journal_->Apply(std::move(configured)) : configured;
+  if (!journal_) {
+    return configured;
+  }
+  std::set<std::string> configured_paths;
+  for (const PluginSpec& spec : configured) {
+    configured_paths.insert(spec.path);
+  }
+  std::vector<PluginSpec> restored;
+  for (PluginSpec& spec : journal_->Apply(std::move(configured))) {
+    if (configured_paths.count(spec.path) > 0) {
+      restored.push_back(std::move(spec));
+      continue;
+    }
+    // Loaded through the API before: checked again, since the plugin directories may have
+    // changed since (LoadPlugin's rule holds at every start, not only when it was loaded).
+    auto allowed = AllowedPluginPath(spec.path, options_.plugin_dirs);
+    if (!allowed.ok()) {
+      spdlog::error("plugin {} not restored from the plugin journal: {}", spec.name,
+                    allowed.error().message);
+      continue;
+    }
+    spec.path = allowed->string();
+    restored.push_back(std::move(spec));
+  }
+  return restored;
 }
 
 Result<std::vector<std::string>> PluginHost::CheckEnable(const std::string& name,

@@ -181,6 +181,20 @@ TEST_F(PluginScopeTest, LoadPluginIsRefusedWhenTheServerHasNoPluginDirectory) {
       << status.error_message();
 }
 
+TEST_F(PluginScopeTest, APluginLoadedEarlier_IsNotRestoredOnceItsDirectoryIsNoLongerAllowed) {
+  ASSERT_TRUE(Load("counting", kCounting).ok());
+  RestartServer();
+  EXPECT_EQ(v1::PLUGIN_STATE_ACTIVE, Info("counting").state()) << "restored from the journal";
+  // The admin narrows the plugin directories: the journal's plugin stays out.
+  plugin_dirs_.clear();
+  RestartServer();
+  v1::ListPluginsResponse list;
+  ASSERT_TRUE(Invoke(admin(), [&](grpc::ClientContext* c) {
+                return admin().plugins().ListPlugins(c, {}, &list);
+              }).ok());
+  EXPECT_EQ(0, list.plugins_size());
+}
+
 TEST_F(PluginScopeTest, APluginReceivesAndAnswersOnlyTheChaptersWhereItIsEnabled) {
   Give(ana_, marco_, 2);
   Give(joao_, lia_, 3);
