@@ -2,10 +2,17 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v1';
+const CACHE = 'reciproca-app-shell-v2';
 const SHELL = [
   '/app/',
   '/app/app.js',
+  '/app/answers.js',
+  '/app/forms.js',
+  '/app/inbox.js',
+  '/app/live.js',
+  '/app/render.js',
+  '/app/run.js',
+  '/app/state.js',
   '/app/app.css',
   '/app/outbox.js',
   '/app/manifest.webmanifest',
