@@ -52,6 +52,7 @@ int CreateChapter(Context& context, const ParsedArgs& args) {
   chapter->set_time_zone(args.Get("timezone"));
   chapter->set_currency(args.Get("currency"));
   chapter->set_display_amounts(args.Has("display-amounts"));
+  chapter->set_language(args.Get("language"));
   request.set_chapter_id(args.Get("id"));
   request.set_request_id(context.RequestId());
   v1::CreateChapterResponse response;
@@ -93,10 +94,14 @@ int UpdateChapter(Context& context, const ParsedArgs& args) {
     chapter->set_time_zone(args.Get("timezone"));
     paths->add_paths("time_zone");
   }
+  if (args.Has("language")) {
+    chapter->set_language(args.Get("language"));
+    paths->add_paths("language");
+  }
   if (paths->paths().empty()) {
     throw UsageError(
         "nothing to update: pass at least one of --name --display-amounts --weekday --time "
-        "--timezone");
+        "--timezone --language");
   }
   chapter->set_name(context.names().DefaultChapter());
   request.set_request_id(context.RequestId());
@@ -237,7 +242,7 @@ std::vector<Command> ChapterCommands() {
   return {
       {"chapter create",
        "--name N [--id ID] [--weekday mon..sun] [--time 07:00] [--timezone Europe/Rome] "
-       "[--currency EUR]",
+       "[--currency EUR] [--language it]",
        "create a chapter (admin); prints it and its display token once",
        {{"name", "N", "the chapter's name, 1..100 characters", true},
         {"id", "ID", "the id to use (3..40 of a-z 0-9 -); the server picks one otherwise"},
@@ -245,6 +250,7 @@ std::vector<Command> ChapterCommands() {
         {"time", "HH:MM", "local meeting time, e.g. 07:00"},
         {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"},
         {"currency", "CUR", "ISO 4217 currency (default EUR)"},
+        {"language", "TAG", "BCP 47 language of the room display, e.g. it, es (default en)"},
         {"display-amounts", "", "let the room display show TYFCB amounts (default: not)"}},
        0,
        0,
@@ -252,14 +258,15 @@ std::vector<Command> ChapterCommands() {
        CreateChapter},
       {"chapter update",
        "[--chapter C] [--name N] [--display-amounts true|false] [--weekday mon..sun] "
-       "[--time 07:00] [--timezone Europe/Rome]",
+       "[--time 07:00] [--timezone Europe/Rome] [--language it]",
        "change a chapter's settings (organizers); only the fields given are changed",
        {ChapterFlag(),
         {"name", "N", "the chapter's name, 1..100 characters"},
         {"display-amounts", "BOOL", "true|false: may the room display show TYFCB amounts"},
         {"weekday", "DAY", "meeting day: mon|tue|wed|thu|fri|sat|sun"},
         {"time", "HH:MM", "local meeting time, e.g. 07:00 (empty clears it)"},
-        {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"}},
+        {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"},
+        {"language", "TAG", "BCP 47 language of the room display, e.g. it, es, en"}},
        0,
        0,
        true,

@@ -149,7 +149,8 @@ std::string DescribeChapter(const v1::Chapter& chapter) {
     schedule += (schedule.empty() ? "" : " ") + chapter.time_zone();
   }
   out += "  meets: " + (schedule.empty() ? std::string("-") : schedule) +
-         "; currency: " + chapter.currency() + "\n";
+         "; currency: " + chapter.currency() +
+         (chapter.language().empty() ? "" : "; language: " + chapter.language()) + "\n";
   out += "  active members: " + std::to_string(chapter.active_member_count()) + "; last event: #" +
          std::to_string(chapter.last_seq()) + "; created: " + FormatTime(chapter.create_time()) +
          "\n";

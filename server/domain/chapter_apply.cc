@@ -20,6 +20,9 @@ void Chapter::Apply(const v1::Event& event) {
       info_ = event.chapter_created().chapter();
       info_.clear_last_seq();
       info_.clear_active_member_count();
+      if (info_.language().empty()) {
+        info_.set_language(std::string(kDefaultLanguage));  // created before languages existed
+      }
       break;
     case v1::Event::kChapterUpdated:
       ApplyChapterUpdated(event.chapter_updated());
@@ -150,6 +153,9 @@ void Chapter::ApplyChapterUpdated(const v1::ChapterUpdated& e) {
   info_.set_meeting_weekday(after.meeting_weekday());
   info_.set_meeting_time(after.meeting_time());
   info_.set_time_zone(after.time_zone());
+  if (!after.language().empty()) {  // empty: recorded before languages existed
+    info_.set_language(after.language());
+  }
 }
 
 void Chapter::ApplyMemberAdded(const v1::MemberAdded& e) {

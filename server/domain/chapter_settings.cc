@@ -15,10 +15,10 @@ namespace {
 
 // The settings UpdateChapter may change, in the order changed_fields lists them.
 constexpr std::string_view kMaskPaths[] = {"display_name", "display_amounts", "meeting_weekday",
-                                           "meeting_time", "time_zone"};
+                                           "meeting_time", "time_zone",       "language"};
 
 constexpr std::string_view kKnownPaths =
-    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone";
+    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language";
 
 // Validates the settings of `in` named in `paths` and writes the normalized (trimmed) values into
 // `out`; errors name "chapter.{field}". Shared by create and update, so both accept the same.
@@ -55,6 +55,13 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
       return time_zone.error();
     }
     out->set_time_zone(*time_zone);
+  }
+  if (paths.count("language")) {
+    auto language = CheckLanguageTag("chapter.language", in.language());
+    if (!language) {
+      return language.error();
+    }
+    out->set_language(*language);
   }
   return {};
 }
@@ -132,6 +139,7 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
   changed("meeting_weekday", info_.meeting_weekday() != after.meeting_weekday());
   changed("meeting_time", info_.meeting_time() != after.meeting_time());
   changed("time_zone", info_.time_zone() != after.time_zone());
+  changed("language", info_.language() != after.language());
   after.clear_last_seq();
   after.clear_active_member_count();
   *updated->mutable_chapter() = std::move(after);

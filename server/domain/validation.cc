@@ -3,6 +3,7 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/uloc.h>
 #include <unicode/utf8.h>
 
 #include <cstdio>
@@ -351,6 +352,42 @@ Result<std::string> CheckOptionalTimeZone(std::string_view field, std::string_vi
     return InvalidArgument(std::string(field) + ": unknown time zone " + Quoted(zone) + example);
   }
   return std::string(zone);
+}
+
+Result<std::string> CheckLanguageTag(std::string_view field, std::string_view value) {
+  const std::string_view tag = Trim(value);
+  if (tag.empty()) {
+    return std::string(kDefaultLanguage);
+  }
+  const std::string example = "; use a BCP 47 language tag such as \"it\", \"es\" or \"pt-BR\"";
+  if (tag.size() > kMaxLanguageTagLength) {
+    return InvalidArgument(std::string(field) + ": must be at most " +
+                           std::to_string(kMaxLanguageTagLength) + " characters, got " +
+                           std::to_string(tag.size()) + example);
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t parsed = 0;
+  char locale_id[ULOC_FULLNAME_CAPACITY];
+  const std::string text(tag);
+  uloc_forLanguageTag(text.c_str(), locale_id, sizeof locale_id, &parsed, &status);
+  // The whole tag must parse (ICU stops at the first ill-formed subtag), and name a language.
+  char language[ULOC_LANG_CAPACITY];
+  UErrorCode language_status = U_ZERO_ERROR;
+  uloc_getLanguage(locale_id, language, sizeof language, &language_status);
+  if (U_FAILURE(status) || parsed != static_cast<int32_t>(text.size()) ||
+      U_FAILURE(language_status) || language[0] == '\0' || std::string_view(language) == "und") {
+    return InvalidArgument(std::string(field) + ": " + Quoted(tag) +
+                           " is not a well-formed BCP 47 language tag" + example);
+  }
+  char canonical[ULOC_FULLNAME_CAPACITY];
+  status = U_ZERO_ERROR;
+  const int32_t length =
+      uloc_toLanguageTag(locale_id, canonical, sizeof canonical, /*strict=*/true, &status);
+  if (U_FAILURE(status) || length <= 0 || static_cast<size_t>(length) >= sizeof canonical) {
+    return InvalidArgument(std::string(field) + ": " + Quoted(tag) +
+                           " is not a well-formed BCP 47 language tag" + example);
+  }
+  return std::string(canonical, static_cast<size_t>(length));
 }
 
 bool IsValidDate(std::string_view s) {

@@ -70,6 +70,15 @@ bool IsValidTimeZoneSyntax(std::string_view s);
 Result<std::string> CheckOptionalTimeZone(std::string_view field, std::string_view value,
                                           const TimeZones& zones);
 
+// The language of a chapter that names none.
+inline constexpr std::string_view kDefaultLanguage = "en";
+inline constexpr size_t kMaxLanguageTagLength = 35;
+// Trims `value`: a well-formed BCP 47 language tag ("it", "es-ES", "pt-BR", "sr-Latn"), at most
+// kMaxLanguageTagLength characters, returned in its canonical form ("IT" -> "it", "es-es" ->
+// "es-ES"); empty is kDefaultLanguage. Well-formed, not necessarily one the pages have a
+// catalog for (they fall back to English). INVALID_ARGUMENT naming `field` and the rule.
+Result<std::string> CheckLanguageTag(std::string_view field, std::string_view value);
+
 // "YYYY-MM-DD", a real calendar date (years 1000..9999).
 bool IsValidDate(std::string_view s);
 

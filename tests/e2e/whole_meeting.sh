@@ -69,6 +69,12 @@ expect "display_amounts after update" "$(jget display_amounts <<<"$out")" "true"
 cli --token "$admin" chapter get e2e
 grep -q "^  room display: shows TYFCB amounts$" <<<"$out" || fail "chapter get after update: $out"
 cli_fails 2 "nothing to update" --token "$admin" chapter update --chapter e2e
+cli --token "$admin" chapter update --chapter e2e --language IT --json
+expect "language after update" "$(jget language <<<"$out")" "it"
+cli --token "$admin" chapter get e2e
+grep -q "; language: it$" <<<"$out" || fail "chapter get after the language update: $out"
+cli_fails 3 "not a well-formed BCP 47 language tag" --token "$admin" chapter update \
+  --chapter e2e --language it_IT
 cli_fails 2 "display-amounts must be true or false" --token "$admin" chapter update \
   --chapter e2e --display-amounts maybe
 

@@ -1,5 +1,5 @@
-// UpdateChapter and Chapter.display_amounts through the real server: who may, the field mask,
-// validation, idempotency, the ChapterUpdated event and replay after a restart.
+// UpdateChapter, Chapter.display_amounts and Chapter.language through the real server: who may, the
+// field mask, validation, idempotency, the ChapterUpdated event and replay after a restart.
 
 #include "integration/server_fixture.h"
 
@@ -131,6 +131,30 @@ TEST_F(ChapterSettingsTest, OnlyOrganizersOfTheChapterAndTheAdmin) {
             Update(As(milan_president_.token), request).error_code());
   EXPECT_EQ(StatusCode::UNAUTHENTICATED, Update(As(""), request).error_code());
   EXPECT_FALSE(GetChapter("chapters/rome").display_amounts());
+}
+
+TEST_F(ChapterSettingsTest, Language_DefaultsToEnglish_IsSetByOrganizers_AndSurvivesARestart) {
+  EXPECT_EQ("en", GetChapter("chapters/rome").language());
+  v1::UpdateChapterRequest request = Request({"language"});
+  request.mutable_chapter()->set_language("it");
+  EXPECT_EQ(StatusCode::PERMISSION_DENIED,
+            Update(As(ana_.token), request).error_code());  // an ordinary member may not
+  v1::Chapter updated;
+  ASSERT_TRUE(Update(As(president_.token), request, &updated).ok());
+  EXPECT_EQ("it", updated.language());
+
+  request = Request({"language"});
+  request.mutable_chapter()->set_language("it_IT");
+  grpc::Status status = Update(As(president_.token), request);
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, status.error_code());
+  EXPECT_EQ(
+      "chapter.language: \"it_IT\" is not a well-formed BCP 47 language tag; use a BCP 47 "
+      "language tag such as \"it\", \"es\" or \"pt-BR\"",
+      status.error_message());
+
+  RestartServer();
+  EXPECT_EQ("it", GetChapter("chapters/rome").language());
+  EXPECT_EQ("en", GetChapter("chapters/milan").language());
 }
 
 TEST_F(ChapterSettingsTest, MaskAndValuesAreChecked) {

@@ -1,4 +1,4 @@
-// The chapter's settings after creation: UpdateChapter and display_amounts.
+// The chapter's settings after creation: UpdateChapter, display_amounts and language.
 
 #include <gtest/gtest.h>
 
@@ -39,6 +39,56 @@ TEST(CreateChapterSettings, DisplayAmountsDefaultsToFalseAndIsKeptWhenSet) {
   Chapter chapter;
   chapter.Apply((*shown)[0]);
   EXPECT_TRUE(chapter.Info().display_amounts());
+}
+
+TEST(CreateChapterSettings, LanguageDefaultsToEnglishAndIsStoredCanonical) {
+  v1::CreateChapterRequest request;
+  request.mutable_chapter()->set_display_name("Roma Centro");
+  Context admin{Principal{Principal::Kind::kAdmin, "", ""}, testing::At(kNow), testing::Zones()};
+  auto plain = Chapter::DecideCreate(admin, request, "rome", false);
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ("en", (*plain)[0].chapter_created().chapter().language());
+  request.mutable_chapter()->set_language(" IT ");
+  auto italian = Chapter::DecideCreate(admin, request, "rome", false);
+  ASSERT_TRUE(italian.ok()) << italian.error().message;
+  Chapter chapter;
+  chapter.Apply((*italian)[0]);
+  EXPECT_EQ("it", chapter.Info().language());
+  request.mutable_chapter()->set_language("es_ES");
+  EXPECT_TRUE(IsError(Chapter::DecideCreate(admin, request, "rome", false),
+                      ErrorCode::kInvalidArgument,
+                      {"chapter.language", "\"es_ES\"", "BCP 47", "\"pt-BR\""}));
+}
+
+TEST(CreateChapterSettings, AChapterCreatedBeforeLanguagesExisted_ReadsAsEnglish) {
+  v1::Event created;
+  created.set_chapter("chapters/old");
+  created.set_seq(1);
+  created.mutable_chapter_created()->mutable_chapter()->set_name("chapters/old");
+  Chapter chapter;
+  chapter.Apply(created);
+  EXPECT_EQ("en", chapter.Info().language());
+}
+
+TEST_F(SettingsTest, UpdateChapter_ChangesTheLanguage) {
+  v1::UpdateChapterRequest request = Update({"language"});
+  request.mutable_chapter()->set_language("es-es");
+  auto r = chapter_.DecideUpdateChapter(As(president_), request);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(std::vector<std::string>{"language"},
+            std::vector<std::string>(r->at(0).chapter_updated().changed_fields().begin(),
+                                     r->at(0).chapter_updated().changed_fields().end()));
+  ApplyAll(r);
+  EXPECT_EQ("es-ES", chapter_.Info().language());
+  // Another setting's update keeps the language.
+  request = Update({"meeting_time"});
+  request.mutable_chapter()->set_meeting_time("08:00");
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), request));
+  EXPECT_EQ("es-ES", chapter_.Info().language());
+  request = Update({"language"});
+  request.mutable_chapter()->set_language("not a language");
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"chapter.language: \"not a language\" is not a well-formed BCP 47"}));
 }
 
 TEST_F(SettingsTest, UpdateChapter_ChangesOnlyTheMaskedFields) {

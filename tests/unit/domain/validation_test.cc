@@ -164,6 +164,31 @@ TEST(ParseAmountCents, RejectsNonPositiveMalformedAndTooLarge) {
   }
 }
 
+TEST(CheckLanguageTag, AcceptsWellFormedTagsInCanonicalForm) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"it", "it"},       {"IT", "it"},       {" es ", "es"},
+      {"es-es", "es-ES"}, {"pt-BR", "pt-BR"}, {"sr-latn", "sr-Latn"},
+      {"en-GB", "en-GB"}, {"", "en"},         {"es-419", "es-419"}};
+  for (const auto& [in, out] : cases) {
+    auto r = CheckLanguageTag("chapter.language", in);
+    ASSERT_TRUE(r.ok()) << in << ": " << r.error().message;
+    EXPECT_EQ(out, *r) << in;
+  }
+}
+
+TEST(CheckLanguageTag, RejectsWhatIsNotATag) {
+  for (const char* bad : {"es_ES", "italiano!", "i t", "und", "-it", "it-", "x", "\xc3\xa9",
+                          "it-toolongsubtagvalue"}) {
+    auto r = CheckLanguageTag("chapter.language", bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(ErrorCode::kInvalidArgument, r.error().code) << bad;
+    EXPECT_NE(std::string::npos, r.error().message.find("chapter.language: ")) << bad;
+  }
+  auto long_tag = CheckLanguageTag("chapter.language", std::string(36, 'a'));
+  ASSERT_FALSE(long_tag.ok());
+  EXPECT_NE(std::string::npos, long_tag.error().message.find("at most 35 characters, got 36"));
+}
+
 TEST(FormatCents, RendersTwoDecimals) {
   EXPECT_EQ(sdk::FormatCents(125000), "1250.00");
   EXPECT_EQ(sdk::FormatCents(123450), "1234.50");
