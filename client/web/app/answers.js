@@ -3,6 +3,7 @@
 
 import { saveJson } from '/shared/api.js';
 import { byId, setText } from '/shared/dom.js';
+import { t } from '/shared/i18n.js';
 import { M, REJECTED_KEY, saveCache, state } from '/app/state.js';
 import { refreshInboxSoon } from '/app/live.js';
 import { FORMS, finishForm } from '/app/forms.js';
@@ -11,13 +12,13 @@ import { renderInbox } from '/app/inbox.js';
 import { renderMeeting, renderRejected, renderVisitors, toast } from '/app/render.js';
 
 export const SENT_MESSAGES = {
-  [M.giveReferral]: (item) => `${item.label}: recorded.`,
-  [M.thankYou]: (item) => `${item.label}: recorded.`,
-  [M.oneToOne]: (item) => `${item.label}: recorded.`,
-  [M.checkIn]: () => 'You are checked in.',
-  [M.updateStatus]: (item) => `${item.label}: done.`,
-  [M.registerVisitor]: (item) => `${item.label}: registered.`,
-  [M.startSegment]: (item) => `${item.label}: started.`,
+  [M.giveReferral]: (item) => t('app.sent.recorded', { label: item.label }),
+  [M.thankYou]: (item) => t('app.sent.recorded', { label: item.label }),
+  [M.oneToOne]: (item) => t('app.sent.recorded', { label: item.label }),
+  [M.checkIn]: () => t('app.sent.checked_in'),
+  [M.updateStatus]: (item) => t('app.sent.done', { label: item.label }),
+  [M.registerVisitor]: (item) => t('app.sent.registered', { label: item.label }),
+  [M.startSegment]: (item) => t('app.sent.started', { label: item.label }),
 };
 
 export const MEETING_METHODS = new Set([M.scheduleMeeting, M.openMeeting, M.startSegment, M.closeMeeting]);
@@ -34,7 +35,7 @@ export function takeMeeting(body) {
 }
 
 export function onSent(item, body) {
-  const message = (SENT_MESSAGES[item.method] || ((i) => `${i.label}: done.`))(item);
+  const message = (SENT_MESSAGES[item.method] || ((i) => t('app.sent.done', { label: i.label })))(item);
   if (MEETING_METHODS.has(item.method)) takeMeeting(body);
   if (item.form === 'run') {
     if (state.forms.run === item.id) delete state.forms.run;
@@ -103,7 +104,7 @@ export function onRejected(item, result) {
     });
     saveJson(REJECTED_KEY, state.rejected);
     renderRejected();
-    toast(`${item.label}: not recorded. ${result.message}`, 'bad');
+    toast(t('app.rejected.toast', { label: item.label, message: result.message }), 'bad');
   }
   if (item.method === M.updateStatus || item.method === M.checkIn) {
     renderInbox();
@@ -115,11 +116,11 @@ export function onRejected(item, result) {
 export function onDeferred(item) {
   if (item.form === 'run' && state.forms.run === item.id) {
     delete state.forms.run;
-    showRunMessage({ ok: 'No connection right now. Saved on this phone: it will be sent automatically (see Pending).', queued: true });
+    showRunMessage({ ok: t('app.queued.offline'), queued: true });
   }
   if (FORMS[item.form] && state.forms[item.form] === item.id) {
     delete state.forms[item.form];
-    finishForm(item.form, { ok: 'No connection right now. Saved on this phone: it will be sent automatically (see Pending).', queued: true });
+    finishForm(item.form, { ok: t('app.queued.offline'), queued: true });
   }
   renderInbox();
   renderMeeting();

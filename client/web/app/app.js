@@ -11,9 +11,10 @@
 
 import { call, listAll, loadJson, takeFragmentParams } from '/shared/api.js';
 import { EventStream } from '/shared/events.js';
-import { byId, setText } from '/shared/dom.js';
+import { byId, h, replaceChildren, setText } from '/shared/dom.js';
+import { availableLanguages, languageName, t, useLanguage } from '/shared/i18n.js';
 import { Outbox } from '/app/outbox.js';
-import { CACHE_KEY, M, OUTBOX_KEY, REJECTED_KEY, TOKEN_KEY, saveCache, state } from '/app/state.js';
+import { CACHE_KEY, LANGUAGE_KEY, M, OUTBOX_KEY, REJECTED_KEY, TOKEN_KEY, saveCache, state } from '/app/state.js';
 import { fetchMeeting, onEvent, refreshInbox, refreshMeetingSoon, refreshReminders, refreshScore } from '/app/live.js';
 import { onDeferred, onRejected, onSent } from '/app/answers.js';
 import { wireForms } from '/app/forms.js';
@@ -23,6 +24,9 @@ import { renderAll, renderPending, renderRejected } from '/app/render.js';
 
 async function boot() {
   registerServiceWorker();
+  await useLanguage(chosenLanguage() || navigator.languages || [navigator.language]);
+  wireLanguagePicker();
+  setConnection('connecting', t('common.connecting'));
   const params = takeFragmentParams();
   if (params.get('token')) {
     const token = params.get('token');
@@ -32,7 +36,7 @@ async function boot() {
   }
   state.token = window.localStorage.getItem(TOKEN_KEY) || '';
   if (!state.token) {
-    showSignin('Open the invitation link your chapter\'s organizer sent you, on this phone.');
+    showSignin(t('app.signin.open_link'));
     return;
   }
   state.outbox = new Outbox({
@@ -70,6 +74,26 @@ async function boot() {
   await loadAll();
 }
 
+// The member's own pick of language ("" to follow the browser), kept on this phone.
+function chosenLanguage() {
+  return window.localStorage.getItem(LANGUAGE_KEY) || '';
+}
+
+// The footer's picker: the browser's language, or one of the catalogs (named in itself). A new
+// pick reloads the page in that language (what waits in the outbox stays on the phone).
+async function wireLanguagePicker() {
+  const select = byId('language');
+  const languages = await availableLanguages();
+  replaceChildren(select, h('option', { value: '', text: t('app.language.browser') }),
+    languages.map((tag) => h('option', { value: tag, text: languageName(tag), attrs: { lang: tag } })));
+  select.value = languages.includes(chosenLanguage()) ? chosenLanguage() : '';
+  select.addEventListener('change', () => {
+    if (select.value) window.localStorage.setItem(LANGUAGE_KEY, select.value);
+    else window.localStorage.removeItem(LANGUAGE_KEY);
+    window.location.reload();
+  });
+}
+
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {
@@ -81,7 +105,7 @@ function showSignin(message) {
   byId('main').hidden = true;
   byId('signin').hidden = false;
   setText(byId('signin-message'), message);
-  setConnection('failed', 'Signed out');
+  setConnection('failed', t('app.conn.signed_out'));
 }
 
 // Reads everything the page shows. Without the server, the last copy (from this phone) is shown
@@ -92,15 +116,15 @@ async function loadAll(attempt = 0) {
     if (who.status === 401) {
       window.localStorage.removeItem(TOKEN_KEY);
       window.localStorage.removeItem(CACHE_KEY);
-      showSignin(`This phone's access was refused: ${who.message}. Ask an organizer for a new invitation link.`);
+      showSignin(t('app.signin.refused_new_link', { message: who.message }));
       return;
     }
-    setConnection('retrying', who.status === 0 ? 'Offline' : 'Server busy');
+    setConnection('retrying', who.status === 0 ? t('app.conn.offline') : t('app.conn.busy'));
     setTimeout(() => loadAll(attempt + 1), Math.min(1000 * 2 ** attempt, 10000));
     return;
   }
   if (!who.body.member) {
-    showSignin('This link is not a member\'s invitation (it may be the room display\'s). Open your own invitation link.');
+    showSignin(t('app.signin.not_member'));
     return;
   }
   state.chapterName = who.body.chapter;
@@ -166,7 +190,7 @@ function startStream(afterSeq) {
     },
     onFatal: (error) => {
       if (error.code === 'UNAUTHENTICATED') {
-        showSignin(`This phone's access was refused: ${error.message}.`);
+        showSignin(t('app.signin.refused', { message: error.message }));
         return;
       }
       // The log is not where this page left it (a restored server): follow it from now on.
@@ -189,15 +213,15 @@ function setConnection(status, text) {
 }
 
 function renderConnection() {
-  if (!navigator.onLine) return setConnection('retrying', 'Offline');
-  if (state.streamState === 'live') return setConnection('live', 'Live');
-  if (state.streamState === 'failed') return setConnection('failed', 'Disconnected');
-  return setConnection('retrying', 'Reconnecting…');
+  if (!navigator.onLine) return setConnection('retrying', t('app.conn.offline'));
+  if (state.streamState === 'live') return setConnection('live', t('app.conn.live'));
+  if (state.streamState === 'failed') return setConnection('failed', t('app.conn.disconnected'));
+  return setConnection('retrying', t('app.conn.reconnecting'));
 }
 
 function signOut() {
   const pending = state.outbox ? state.outbox.items.length : 0;
-  if (pending > 0 && !window.confirm(`${pending} submission(s) have not reached the server yet and will be lost. Forget this phone anyway?`)) {
+  if (pending > 0 && !window.confirm(t('app.signout.confirm', { count: pending }))) {
     return;
   }
   for (const key of [TOKEN_KEY, CACHE_KEY, OUTBOX_KEY, REJECTED_KEY]) window.localStorage.removeItem(key);

@@ -3,17 +3,18 @@
 
 import { saveJson } from '/shared/api.js';
 import { byId, h, replaceChildren, setText } from '/shared/dom.js';
-import { TEMPERATURES, isoDay } from '/shared/format.js';
+import { formatNumber, isoDay, temperatureName } from '/shared/format.js';
+import { t } from '/shared/i18n.js';
 import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state.js';
 import { renderQuickPressed } from '/app/run.js';
 import { renderMeeting, renderRejected } from '/app/render.js';
 
 export const FORMS = {
-  refer: { form: 'refer-form', error: 'refer-error', ok: 'refer-ok', submit: 'refer-submit', label: 'Pass referral' },
-  thanks: { form: 'thanks-form', error: 'thanks-error', ok: 'thanks-ok', submit: 'thanks-submit', label: 'Say thank you' },
-  oneToOne: { form: 'one-to-one-form', error: 'one-to-one-error', ok: 'one-to-one-ok', submit: 'one-to-one-submit', label: 'Log one-to-one' },
-  visitor: { form: 'visitor-form', error: 'visitor-error', ok: 'visitor-ok', submit: 'visitor-submit', label: 'Register visitor' },
-  segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'Start segment' },
+  refer: { form: 'refer-form', error: 'refer-error', ok: 'refer-ok', submit: 'refer-submit', label: 'app.refer.submit' },
+  thanks: { form: 'thanks-form', error: 'thanks-error', ok: 'thanks-ok', submit: 'thanks-submit', label: 'app.thanks.submit' },
+  oneToOne: { form: 'one-to-one-form', error: 'one-to-one-error', ok: 'one-to-one-ok', submit: 'one-to-one-submit', label: 'app.one_to_one.submit' },
+  visitor: { form: 'visitor-form', error: 'visitor-error', ok: 'visitor-ok', submit: 'visitor-submit', label: 'app.visitor.submit' },
+  segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'app.segment.submit' },
 };
 
 export function wireForms() {
@@ -49,6 +50,7 @@ export function wireForms() {
   renderReferKind();
   renderTemperatureLabel();
   byId('one-to-one-date').value = isoDay(Date.now());
+  byId('thanks-amount').placeholder = formatNumber(12500, { minimumFractionDigits: 2 });
 }
 
 export function radioValue(form, name) {
@@ -62,10 +64,10 @@ export function startForm(key, spec) {
   byId(f.ok).hidden = true;
   const button = byId(f.submit);
   button.disabled = true;
-  setText(button, 'Sending…');
+  setText(button, t('app.form.sending'));
   const item = state.outbox.add({ ...spec, form: key });
   if (item.deferred) {
-    finishForm(key, { ok: 'Saved on this phone: it will be sent after what is already pending.', queued: true });
+    finishForm(key, { ok: t('app.queued.behind'), queued: true });
   } else {
     state.forms[key] = item.id;
   }
@@ -75,7 +77,7 @@ export function finishForm(key, { ok, error, queued }) {
   const f = FORMS[key];
   const button = byId(f.submit);
   button.disabled = false;
-  setText(button, f.label);
+  setText(button, t(f.label));
   if (error) {
     showFormError(key, error);
     return;
@@ -149,21 +151,20 @@ export function submitReferral() {
     referral.contactEmail = byId('refer-contact-email').value;
   }
   if (meetingOpen() && byId('refer-at-meeting').checked) referral.meeting = state.meeting.name;
-  const to = receiver ? state.roster.displayName(receiver) : 'nobody';
   startForm('refer', {
     method: M.giveReferral,
     request: { parent: state.chapterName, referral },
-    label: `Referral to ${to}`,
+    label: receiver ? t('app.label.referral_to', { name: state.roster.displayName(receiver) }) : t('app.label.referral_to_nobody'),
   });
 }
 
 // "1.250,50" and "1,250.50" and "1250,5" -> "1250.50"-style text the server checks.
 export function normalizeAmount(text) {
-  let t = String(text || '').trim().replace(/[\s'’]/g, '').replace(/^[^\d.,-]+|[^\d.,]+$/g, '');
-  if (/^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(t)) t = t.replace(/\./g, '').replace(',', '.');
-  else if (/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(t)) t = t.replace(/,/g, '');
-  else if (/^\d+,\d{1,2}$/.test(t)) t = t.replace(',', '.');
-  return t;
+  let amount = String(text || '').trim().replace(/[\s'’]/g, '').replace(/^[^\d.,-]+|[^\d.,]+$/g, '');
+  if (/^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(amount)) amount = amount.replace(/\./g, '').replace(',', '.');
+  else if (/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(amount)) amount = amount.replace(/,/g, '');
+  else if (/^\d+,\d{1,2}$/.test(amount)) amount = amount.replace(',', '.');
+  return amount;
 }
 
 export function submitThanks() {
@@ -179,7 +180,7 @@ export function submitThanks() {
   startForm('thanks', {
     method: M.thankYou,
     request: { parent: state.chapterName, thankYou },
-    label: `Thank-you to ${toMember ? state.roster.displayName(toMember) : 'nobody'}`,
+    label: toMember ? t('app.label.thanks_to', { name: state.roster.displayName(toMember) }) : t('app.label.thanks_to_nobody'),
   });
 }
 
@@ -191,7 +192,7 @@ export function submitOneToOne() {
       parent: state.chapterName,
       oneToOne: { withMember, date: byId('one-to-one-date').value, note: byId('one-to-one-note').value },
     },
-    label: `One-to-one with ${withMember ? state.roster.displayName(withMember) : 'nobody'}`,
+    label: withMember ? t('app.label.one_to_one', { name: state.roster.displayName(withMember) }) : t('app.label.one_to_one_nobody'),
   });
 }
 
@@ -208,7 +209,7 @@ export function submitVisitor() {
   startForm('visitor', {
     method: M.registerVisitor,
     request: { meeting: state.meeting.name, visitor },
-    label: `Visitor ${visitor.displayName.trim() || '(no name)'}`,
+    label: visitor.displayName.trim() ? t('app.label.visitor', { name: visitor.displayName.trim() }) : t('app.label.visitor_no_name'),
   });
 }
 
@@ -218,7 +219,7 @@ export function submitCheckIn() {
   state.outbox.add({
     method: M.checkIn,
     request: { meeting: state.meeting.name },
-    label: 'Check-in',
+    label: t('app.label.check_in'),
     form: 'checkin',
   });
   renderMeeting();
@@ -246,11 +247,11 @@ export function editRejected(entry) {
     showFormError('refer', entry);
     byId('refer-card').scrollIntoView({ behavior: 'smooth' });
   } else if (entry.method === M.thankYou && q.thankYou) {
-    const t = q.thankYou;
-    byId('thanks-referral').value = t.referral || '';
-    byId('thanks-to').value = t.toMember || '';
-    byId('thanks-amount').value = (t.amount && t.amount.amount) || '';
-    byId('thanks-note').value = t.note || '';
+    const thanks = q.thankYou;
+    byId('thanks-referral').value = thanks.referral || '';
+    byId('thanks-to').value = thanks.toMember || '';
+    byId('thanks-amount').value = (thanks.amount && thanks.amount.amount) || '';
+    byId('thanks-note').value = thanks.note || '';
     showFormError('thanks', entry);
     byId('thanks-card').scrollIntoView({ behavior: 'smooth' });
   } else if (entry.method === M.oneToOne && q.oneToOne) {
@@ -275,8 +276,8 @@ export function renderMemberSelects() {
     const children = [first, ...options(others)];
     // Giving a referral to oneself is the server's to refuse, with its own words: keep it possible.
     if (withSelf && mine) {
-      children.push(h('optgroup', { attrs: { label: 'Yourself' } },
-        h('option', { value: mine.name, text: `${mine.displayName} (you)` })));
+      children.push(h('optgroup', { attrs: { label: t('app.member.yourself') } },
+        h('option', { value: mine.name, text: t('app.member.you', { name: mine.displayName }) })));
     }
     replaceChildren(select, children);
     select.value = value;
@@ -288,7 +289,7 @@ export function renderMemberSelects() {
   const invitedBy = byId('visitor-invited-by');
   const invitedValue = invitedBy.value || me;
   replaceChildren(invitedBy, state.roster.active().map((m) => h('option', {
-    value: m.name, text: m.name === me ? `${m.displayName} (you)` : m.displayName,
+    value: m.name, text: m.name === me ? t('app.member.you', { name: m.displayName }) : m.displayName,
   })));
   invitedBy.value = invitedValue;
 }
@@ -299,6 +300,6 @@ export function renderReferKind() {
 }
 
 export function renderTemperatureLabel() {
-  const t = Number(radioValue('refer-form', 'temperature') || 0);
-  setText(byId('refer-temp-label'), t ? `· ${TEMPERATURES[t]}` : '');
+  const temperature = Number(radioValue('refer-form', 'temperature') || 0);
+  setText(byId('refer-temp-label'), temperature ? `· ${temperatureName(temperature)}` : '');
 }

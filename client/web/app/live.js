@@ -5,6 +5,7 @@ import { call, isMissingPlugin, listAll } from '/shared/api.js';
 import { parseTime } from '/shared/events.js';
 import { byId, debounce, h, replaceChildren } from '/shared/dom.js';
 import { formatMoney } from '/shared/format.js';
+import { t } from '/shared/i18n.js';
 import { M, saveCache, state } from '/app/state.js';
 import { renderInbox } from '/app/inbox.js';
 import { renderAll, renderMeeting, renderScore, toast } from '/app/render.js';
@@ -109,7 +110,7 @@ export function onEvent(event) {
   if (event.referralGiven) {
     const r = event.referralGiven.referral || {};
     if (r.receiver === me) {
-      toast(`New referral from ${state.roster.displayName(r.giver)}`, 'good');
+      toast(t('app.toast.new_referral', { name: state.roster.displayName(r.giver) }), 'good');
       refreshInboxSoon();
     }
   }
@@ -117,12 +118,13 @@ export function onEvent(event) {
     refreshInboxSoon();
   }
   if (event.thankYouRecorded) {
-    const t = event.thankYouRecorded.thankYou || {};
-    if (t.toMember === me) {
-      const amount = formatMoney(t.amount);
-      toast(`${state.roster.displayName(t.fromMember)} thanked you for closed business${amount ? `: ${amount}` : ''}`, 'good');
+    const thanks = event.thankYouRecorded.thankYou || {};
+    if (thanks.toMember === me) {
+      const amount = formatMoney(thanks.amount);
+      const name = state.roster.displayName(thanks.fromMember);
+      toast(amount ? t('app.toast.thanked_amount', { name, amount }) : t('app.toast.thanked', { name }), 'good');
     }
-    if (t.referral && state.inbox.some((r) => r.name === t.referral)) refreshInboxSoon();
+    if (thanks.referral && state.inbox.some((r) => r.name === thanks.referral)) refreshInboxSoon();
   }
   if (event.meetingScheduled || event.meetingOpened || event.meetingClosed || event.segmentStarted ||
       event.attendanceRecorded || event.visitorRegistered) {

@@ -4,21 +4,22 @@
 import { saveJson } from '/shared/api.js';
 import { parseTime } from '/shared/events.js';
 import { byId, h, replaceChildren, setText } from '/shared/dom.js';
-import { ATTENDANCE_LABELS, formatClock, formatDay, initials } from '/shared/format.js';
+import {
+  attendanceLabel, bandLabel, formatClock, formatDay, initials, windowLabel, windowSpanLabel,
+} from '/shared/format.js';
+import { t } from '/shared/i18n.js';
 import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state.js';
 import { editRejected, renderMemberSelects } from '/app/forms.js';
 import { renderRun } from '/app/run.js';
 
-export const ROLE_LABELS = {
-  ROLE_PRESIDENT: 'President',
-  ROLE_VICE_PRESIDENT: 'Vice-president',
-  ROLE_SECRETARY_TREASURER: 'Secretary-treasurer',
-  ROLE_VISITOR_HOST: 'Visitor host',
-  ROLE_EDUCATION_COORDINATOR: 'Education coordinator',
-  ROLE_ORGANIZER: 'Organizer',
+export const ROLE_KEYS = {
+  ROLE_PRESIDENT: 'app.role.president',
+  ROLE_VICE_PRESIDENT: 'app.role.vice_president',
+  ROLE_SECRETARY_TREASURER: 'app.role.secretary_treasurer',
+  ROLE_VISITOR_HOST: 'app.role.visitor_host',
+  ROLE_EDUCATION_COORDINATOR: 'app.role.education_coordinator',
+  ROLE_ORGANIZER: 'app.role.organizer',
 };
-
-export const WINDOW_LABELS = { '30d': '30 days', '6m': '6 months', '90d': '90 days', '12m': '12 months', all: 'all time' };
 
 export function renderAll() {
   const me = state.roster.get(state.memberName) || {};
@@ -28,10 +29,10 @@ export function renderAll() {
   setText(byId('me-avatar'), initials(me.displayName));
   setText(byId('me-name'), me.displayName || state.roster.displayName(state.memberName));
   setText(byId('me-business'), [me.business, me.category].filter(Boolean).join(' · '));
-  const role = ROLE_LABELS[me.role];
+  const role = ROLE_KEYS[me.role] ? t(ROLE_KEYS[me.role]) : '';
   setText(byId('me-role'), role || '');
   byId('me-role').hidden = !role;
-  setText(byId('foot-who'), `Signed in as ${me.displayName || state.memberName} (${state.memberName}).`);
+  setText(byId('foot-who'), t('app.foot.signed_in', { name: me.displayName || state.memberName, member: state.memberName }));
   setText(byId('thanks-currency'), (state.chapter && state.chapter.currency) || '');
   renderMemberSelects();
   renderMeeting();
@@ -49,36 +50,37 @@ export function renderMeeting() {
   renderRun();
   renderVisitors();
   if (!m) {
-    setText(title, 'Meeting');
-    setText(when, 'No meeting is scheduled yet.');
+    setText(title, t('app.meeting.title'));
+    setText(when, t('app.meeting.none'));
     setText(status, '');
     mine.hidden = true;
     button.hidden = true;
     return;
   }
   const start = parseTime(m.startTime);
-  setText(title, m.state === 'MEETING_STATE_SCHEDULED' ? 'Next meeting' : m.state === 'MEETING_STATE_CLOSED' ? 'Last meeting' : 'Today\'s meeting');
+  setText(title, t(m.state === 'MEETING_STATE_SCHEDULED' ? 'app.meeting.next' : m.state === 'MEETING_STATE_CLOSED' ? 'app.meeting.last' : 'app.meeting.today'));
   setText(when, formatDay(start, zone));
   const segments = m.segments || [];
   const current = segments.length ? segments[segments.length - 1] : null;
   const texts = {
-    MEETING_STATE_SCHEDULED: 'Scheduled. Check-in opens at the meeting.',
-    MEETING_STATE_OPEN: 'Check-in is open.',
-    MEETING_STATE_IN_PROGRESS: current ? `In progress: ${current.title}` : 'In progress.',
-    MEETING_STATE_CLOSED: 'Closed.',
+    MEETING_STATE_SCHEDULED: t('app.meeting.scheduled'),
+    MEETING_STATE_OPEN: t('app.meeting.open'),
+    MEETING_STATE_IN_PROGRESS: current ? t('app.meeting.in_progress_segment', { title: current.title }) : t('app.meeting.in_progress'),
+    MEETING_STATE_CLOSED: t('app.meeting.closed'),
   };
   setText(status, texts[m.state] || '');
   status.dataset.state = m.state || '';
   const record = (m.attendance || []).find((a) => a.member === state.memberName);
   const pending = state.outbox && state.outbox.items.find((i) => i.method === M.checkIn && i.request.meeting === m.name);
   if (record) {
-    const label = ATTENDANCE_LABELS[record.status] || '';
+    const label = attendanceLabel(record.status);
     const at = formatClock(parseTime(record.recordTime), zone);
-    setText(mine, record.status === 'ATTENDANCE_STATUS_ABSENT' ? 'You were marked absent.' : `You are checked in: ${label}${at ? ` at ${at}` : ''}.`);
+    setText(mine, record.status === 'ATTENDANCE_STATUS_ABSENT' ? t('app.meeting.marked_absent')
+      : at ? t('app.meeting.checked_in_at', { status: label, time: at }) : t('app.meeting.checked_in', { status: label }));
     mine.dataset.status = record.status;
     mine.hidden = false;
   } else if (pending && pending.deferred) {
-    setText(mine, 'Check-in saved on this phone: it will be sent as soon as the server answers.');
+    setText(mine, t('app.meeting.check_in_queued'));
     mine.dataset.status = 'pending';
     mine.hidden = false;
   } else {
@@ -87,7 +89,7 @@ export function renderMeeting() {
   const canCheckIn = meetingOpen() && (!record || record.status === 'ATTENDANCE_STATUS_ABSENT');
   button.hidden = !canCheckIn;
   button.disabled = !!pending;
-  setText(button, pending ? 'Checking in…' : start && Date.now() > start ? 'Check in (late)' : 'Check in');
+  setText(button, t(pending ? 'app.meeting.checking_in' : start && Date.now() > start ? 'app.meeting.check_in_late' : 'app.meeting.check_in'));
 }
 
 export function renderVisitors() {
@@ -99,10 +101,10 @@ export function renderVisitors() {
   byId('visitor-invited-by-wrap').hidden = !isOrganizer();
   if (!open) return;
   const visitors = m.visitors || [];
-  setText(byId('visitor-count'), visitors.length ? `${visitors.length} today` : '');
+  setText(byId('visitor-count'), visitors.length ? t('app.visitor.today', { count: visitors.length }) : '');
   replaceChildren(byId('visitor-list'), visitors.map((v) => h('li', { class: 'visitor', dataset: { name: v.name } },
     h('span', { class: 'visitor-name', text: v.displayName }),
-    h('span', { class: 'visitor-meta', text: [v.business, v.invitedBy ? `guest of ${state.roster.displayName(v.invitedBy)}` : ''].filter(Boolean).join(' · ') }))));
+    h('span', { class: 'visitor-meta', text: [v.business, v.invitedBy ? t('common.guest_of', { name: state.roster.displayName(v.invitedBy) }) : ''].filter(Boolean).join(' · ') }))));
 }
 
 export function renderScore() {
@@ -116,14 +118,14 @@ export function renderScore() {
     type: 'button',
     class: ['window-button', w === state.scoreWindow && 'active'],
     attrs: { 'aria-pressed': w === state.scoreWindow ? 'true' : 'false' },
-    text: WINDOW_LABELS[w] || w,
+    text: windowLabel(w),
     on: { click: () => { state.scoreWindow = w; renderScore(); } },
   })) : []);
   const band = score.band || 'grey';
   byId('score-band').className = `band-dot band-${band}`;
   setText(byId('score-points'), score.maxPoints ? `${score.points} / ${score.maxPoints}` : String(score.points || 0));
-  setText(byId('score-band-name'), band);
-  setText(byId('score-window-text'), WINDOW_LABELS[state.scoreWindow] ? `· last ${WINDOW_LABELS[state.scoreWindow]}` : '');
+  setText(byId('score-band-name'), bandLabel(band));
+  setText(byId('score-window-text'), state.scoreWindow ? `· ${windowSpanLabel(state.scoreWindow)}` : '');
   card.dataset.band = band;
   replaceChildren(byId('score-rows'), (score.rows || []).map((row) => h('tr', { class: row.maxPoints && row.points >= row.maxPoints ? 'full' : '' },
     h('th', { attrs: { scope: 'row' }, text: row.name }),
@@ -140,11 +142,12 @@ export function renderPending(items) {
   const now = Date.now();
   replaceChildren(byId('pending-list'), items.map((item) => {
     let detail;
-    if (item.state === 'sending') detail = 'sending…';
-    else if (item.attempts === 0) detail = 'waiting to be sent';
+    if (item.state === 'sending') detail = t('app.pending.sending');
+    else if (item.attempts === 0) detail = t('app.pending.waiting');
     else {
       const wait = Math.max(0, Math.ceil((item.nextAt - now) / 1000));
-      detail = `${item.lastError || 'no answer'} · ${item.attempts} ${item.attempts === 1 ? 'try' : 'tries'} · next ${wait > 0 ? `in ${wait} s` : 'now'}`;
+      detail = [item.lastError || t('app.pending.no_answer'), t('app.pending.tries', { count: item.attempts }),
+        wait > 0 ? t('app.pending.next_in', { seconds: wait }) : t('app.pending.next_now')].join(' · ');
     }
     return h('li', { class: 'pending-item', dataset: { id: item.id, state: item.state } },
       h('span', { class: 'pending-label', text: item.label }),
@@ -160,11 +163,11 @@ export function renderRejected() {
     h('span', { class: 'rejected-message', text: entry.message }),
     h('span', { class: 'rejected-actions' },
       [M.giveReferral, M.thankYou, M.oneToOne].includes(entry.method)
-        ? h('button', { type: 'button', class: 'secondary', text: 'Fix and send', on: { click: () => editRejected(entry) } }) : null,
+        ? h('button', { type: 'button', class: 'secondary', text: t('app.rejected.fix'), on: { click: () => editRejected(entry) } }) : null,
       h('button', {
         type: 'button',
         class: 'link',
-        text: 'Dismiss',
+        text: t('app.rejected.dismiss'),
         on: {
           click: () => {
             state.rejected = state.rejected.filter((r) => r.id !== entry.id);

@@ -4,29 +4,31 @@
 import { parseTime } from '/shared/events.js';
 import { byId, h, replaceChildren, setText } from '/shared/dom.js';
 import {
-  ATTENDANCE_LABELS, MEETING_STATE_LABELS, formatDay, formatDuration, isoDay, shortId, zonedTime,
+  attendanceLabel, formatDay, formatDuration, isoDay, meetingStateLabel, shortId, zonedTime,
 } from '/shared/format.js';
+import { t } from '/shared/i18n.js';
 import { HERE, M, currentSegment, isOrganizer, meetingOpen, rosterOrder, state, tz } from '/app/state.js';
 import { startForm } from '/app/forms.js';
 
-// The usual BNI agenda, as quick buttons of "Start a segment" (countdown in seconds, 0 for none).
+// The usual BNI agenda, as quick buttons of "Start a segment" (countdown in seconds, 0 for none);
+// the title sent is the one in the organizer's language.
 export const AGENDA = [
-  { title: 'Open networking', seconds: 0 },
-  { title: 'Welcome', seconds: 0 },
-  { title: '60-second presentations', seconds: 60 },
-  { title: 'Education moment', seconds: 300 },
-  { title: 'Feature presentation', seconds: 600 },
-  { title: 'Referral round', seconds: 0 },
-  { title: 'Visitor introductions', seconds: 0 },
+  { key: 'app.agenda.open_networking', seconds: 0 },
+  { key: 'app.agenda.welcome', seconds: 0 },
+  { key: 'app.agenda.presentations', seconds: 60 },
+  { key: 'app.agenda.education', seconds: 300 },
+  { key: 'app.agenda.feature', seconds: 600 },
+  { key: 'app.agenda.referral_round', seconds: 0 },
+  { key: 'app.agenda.visitors', seconds: 0 },
 ];
 
 // What an organizer may record for a member (PALMS); "" is "no record yet".
 export const ATTENDANCE_CHOICES = [
-  ['ATTENDANCE_STATUS_PRESENT', 'Present'],
-  ['ATTENDANCE_STATUS_LATE', 'Late'],
-  ['ATTENDANCE_STATUS_MEDICAL', 'Medical'],
-  ['ATTENDANCE_STATUS_SUBSTITUTE', 'Substitute'],
-  ['ATTENDANCE_STATUS_ABSENT', 'Absent'],
+  ['ATTENDANCE_STATUS_PRESENT', 'app.attendance.present'],
+  ['ATTENDANCE_STATUS_LATE', 'app.attendance.late'],
+  ['ATTENDANCE_STATUS_MEDICAL', 'app.attendance.medical'],
+  ['ATTENDANCE_STATUS_SUBSTITUTE', 'app.attendance.substitute'],
+  ['ATTENDANCE_STATUS_ABSENT', 'app.attendance.absent'],
 ];
 
 // The run card's buttons and the segment form.
@@ -35,7 +37,7 @@ export function wireRun() {
     e.preventDefault();
     submitSegment();
   });
-  replaceChildren(byId('run-quick'), AGENDA.map((a) => h('button', {
+  replaceChildren(byId('run-quick'), AGENDA.map(({ key, seconds }) => ({ title: t(key), seconds })).map((a) => h('button', {
     type: 'button',
     class: 'quick-button',
     dataset: { title: a.title, seconds: a.seconds },
@@ -45,14 +47,14 @@ export function wireRun() {
   })));
   byId('segment-title-input').addEventListener('input', renderQuickPressed);
   byId('run-schedule-button').addEventListener('click', submitSchedule);
-  byId('run-open-button').addEventListener('click', () => runAction(M.openMeeting, { name: state.meeting.name }, 'Open check-in'));
+  byId('run-open-button').addEventListener('click', () => runAction(M.openMeeting, { name: state.meeting.name }, t('app.run.open')));
   byId('run-next').addEventListener('click', submitNextSpeaker);
   byId('run-close-button').addEventListener('click', () => {
     const m = state.meeting;
     if (!m) return;
     const here = (m.attendance || []).filter((a) => HERE.has(a.status)).length;
-    if (!window.confirm(`Close the meeting of ${formatDay(parseTime(m.startTime), tz(), false)}? ${here} checked in; members without a record become absent. This cannot be undone.`)) return;
-    runAction(M.closeMeeting, { name: m.name }, 'Close meeting');
+    if (!window.confirm(t('app.run.close_confirm', { day: formatDay(parseTime(m.startTime), tz(), false), count: here }))) return;
+    runAction(M.closeMeeting, { name: m.name }, t('app.run.close_label'));
   });
 }
 
@@ -61,7 +63,7 @@ export function runAction(method, request, label) {
   if (state.forms.run) return;
   showRunMessage({});
   const item = state.outbox.add({ method, request, label, form: 'run' });
-  if (item.deferred) showRunMessage({ ok: 'Saved on this phone: it will be sent after what is already pending.', queued: true });
+  if (item.deferred) showRunMessage({ ok: t('app.queued.behind'), queued: true });
   else state.forms.run = item.id;
   renderRun();
 }
@@ -87,11 +89,11 @@ export function todayAt(hhmm) {
 export function submitSchedule() {
   const millis = todayAt(byId('run-schedule-time').value);
   if (!Number.isFinite(millis)) {
-    showRunMessage({ error: { code: 'INVALID_ARGUMENT', message: 'Choose the time the meeting starts.' } });
+    showRunMessage({ error: { code: 'INVALID_ARGUMENT', message: t('app.run.choose_time') } });
     return;
   }
   runAction(M.scheduleMeeting, { parent: state.chapterName, startTime: new Date(millis).toISOString() },
-    'Schedule today\'s meeting');
+    t('app.run.schedule'));
 }
 
 export function pickAgenda(agenda) {
@@ -121,7 +123,9 @@ export function submitSegment() {
   startForm('segment', {
     method: M.startSegment,
     request,
-    label: `${title.trim() || 'Segment'}${speaker ? ` with ${state.roster.displayName(speaker)}` : ''}`,
+    label: speaker
+      ? t('app.label.segment_with', { title: title.trim() || t('app.label.segment'), name: state.roster.displayName(speaker) })
+      : title.trim() || t('app.label.segment'),
   });
 }
 
@@ -134,7 +138,7 @@ export function submitNextSpeaker() {
     title: current.title,
     countdownSeconds: current.countdownSeconds || 0,
     speaker: current.nextSpeaker,
-  }, `${current.title} with ${state.roster.displayName(current.nextSpeaker)}`);
+  }, t('app.label.segment_with', { title: current.title, name: state.roster.displayName(current.nextSpeaker) }));
 }
 
 export function submitAttendance(member, status, substituteName) {
@@ -145,7 +149,7 @@ export function submitAttendance(member, status, substituteName) {
   state.outbox.add({
     method: M.recordAttendance,
     request,
-    label: `${state.roster.displayName(member)}: ${ATTENDANCE_LABELS[status] || status}`,
+    label: `${state.roster.displayName(member)}: ${attendanceLabel(status) || status}`,
     form: `att:${member}`,
   });
   renderRun();
@@ -166,10 +170,10 @@ export function renderRun() {
   const hasToday = state.meetings.some((x) => isoDay(parseTime(x.startTime), zone) === today);
 
   if (m) {
-    const labels = { ...MEETING_STATE_LABELS, MEETING_STATE_SCHEDULED: 'scheduled, check-in not open yet' };
-    setText(byId('run-meeting'), `${formatDay(parseTime(m.startTime), zone)} · ${labels[m.state] || ''}`);
+    const label = m.state === 'MEETING_STATE_SCHEDULED' ? t('app.run.scheduled_not_open') : meetingStateLabel(m.state);
+    setText(byId('run-meeting'), `${formatDay(parseTime(m.startTime), zone)} · ${label}`);
   } else {
-    setText(byId('run-meeting'), 'No meeting yet.');
+    setText(byId('run-meeting'), t('app.run.no_meeting'));
   }
   byId('run-meeting').dataset.state = (m && m.state) || '';
 
@@ -195,7 +199,7 @@ export function renderRun() {
   const next = byId('run-next');
   next.hidden = !(current && current.speaker && current.nextSpeaker);
   next.disabled = busy;
-  setText(next, current && current.nextSpeaker ? `Next: ${state.roster.displayName(current.nextSpeaker)}` : '');
+  setText(next, current && current.nextSpeaker ? t('app.run.next', { name: state.roster.displayName(current.nextSpeaker) }) : '');
   next.dataset.member = (current && current.nextSpeaker) || '';
   byId('run-next-none').hidden = !(current && current.speaker && !current.nextSpeaker);
 
@@ -212,7 +216,7 @@ export function renderSpeakerSelect() {
   const attendance = new Map(((state.meeting && state.meeting.attendance) || []).map((a) => [a.member, a.status]));
   replaceChildren(speaker, [speaker.options[0], ...rosterOrder().map((m) => h('option', {
     value: m.name,
-    text: HERE.has(attendance.get(m.name)) ? m.displayName : `${m.displayName} · not checked in`,
+    text: HERE.has(attendance.get(m.name)) ? m.displayName : t('app.run.speaker_not_here', { name: m.displayName }),
   }))]);
   speaker.value = value;
 }
@@ -228,7 +232,7 @@ export function renderRunClock() {
   const elapsed = Math.max(0, (Date.now() + state.serverOffset - parseTime(current.startTime)) / 1000);
   const left = current.countdownSeconds - elapsed;
   const overrun = left < 0;
-  setText(clock, overrun ? `+${formatDuration(-left)} over` : `${formatDuration(Math.ceil(left))} left`);
+  setText(clock, overrun ? t('app.run.over', { time: formatDuration(-left) }) : t('app.run.left', { time: formatDuration(Math.ceil(left)) }));
   clock.classList.toggle('overrun', overrun);
 }
 
@@ -245,7 +249,7 @@ export function renderRunAttendance() {
     if (!members.some((x) => x.name === name)) members.push(state.roster.get(name) || { name, displayName: state.roster.displayName(name) });
   }
   const here = [...records.values()].filter((a) => HERE.has(a.status)).length;
-  setText(byId('run-attendance-count'), `${here} of ${state.roster.active().length} here`);
+  setText(byId('run-attendance-count'), t('common.here_of', { count: here, total: state.roster.active().length }));
   const list = byId('run-attendance');
   const rows = new Map([...list.children].map((li) => [li.dataset.member, li]));
   const closed = m.state === 'MEETING_STATE_CLOSED';
@@ -292,14 +296,14 @@ export function renderRunAttendance() {
 
 export function buildAttendanceRow(member) {
   const id = `att-${shortId(member.name)}`;
-  const select = h('select', { id: `${id}-status`, attrs: { 'aria-label': `Attendance of ${member.displayName}` } },
-    h('option', { value: '', text: 'Not checked in' }),
-    ATTENDANCE_CHOICES.map(([value, text]) => h('option', { value, text })));
+  const select = h('select', { id: `${id}-status`, attrs: { 'aria-label': t('app.run.attendance_of', { name: member.displayName }) } },
+    h('option', { value: '', text: t('app.run.not_checked_in') }),
+    ATTENDANCE_CHOICES.map(([value, key]) => h('option', { value, text: t(key) })));
   const input = h('input', {
     id: `${id}-substitute`,
-    attrs: { autocomplete: 'off', maxlength: '100', placeholder: 'Substitute\'s name', 'aria-label': `Substitute for ${member.displayName}`, 'aria-describedby': `${id}-error` },
+    attrs: { autocomplete: 'off', maxlength: '100', placeholder: t('app.run.substitute_name'), 'aria-label': t('app.run.substitute_for', { name: member.displayName }), 'aria-describedby': `${id}-error` },
   });
-  const save = h('button', { type: 'button', class: 'secondary', text: 'Save' });
+  const save = h('button', { type: 'button', class: 'secondary', text: t('common.save') });
   const row = h('li', { class: 'att-row', dataset: { member: member.name } },
     h('label', { class: 'att-name', attrs: { for: `${id}-status` }, text: member.displayName }),
     select,

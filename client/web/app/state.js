@@ -9,6 +9,8 @@ export const TOKEN_KEY = 'reciproca.app.token';
 export const CACHE_KEY = 'reciproca.app.cache';
 export const OUTBOX_KEY = 'reciproca.app.outbox';
 export const REJECTED_KEY = 'reciproca.app.rejected';
+// The member's pick of language (absent: the browser's), kept across sign-outs.
+export const LANGUAGE_KEY = 'reciproca.app.language';
 
 export const M = {
   whoAmI: 'reciproca.v1.ChapterService/WhoAmI',
