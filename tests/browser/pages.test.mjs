@@ -386,6 +386,120 @@ check('screenshots of both pages, and checking in from the phone', async () => {
   }
 });
 
+// ---- the pages in Italian and Spanish -------------------------------------------------------
+
+// What each language must show: a few strings of both pages, and the weekday of the meeting
+// as Intl writes it in that language (the page formats dates with Intl, never by hand).
+const LANGUAGE_CASES = {
+  it: {
+    referTitle: 'Passa una referenza',
+    referSubmit: 'Passa la referenza',
+    inboxTitle: 'Referenze per me',
+    live: 'In diretta',
+    amountPlaceholder: '12.500,00',
+    ticker: 'Referenze e grazie in diretta',
+    speaking: 'Sta parlando',
+    traffic: 'Semaforo',
+    here: '7 presenti su 7',
+  },
+  es: {
+    referTitle: 'Pasar una referencia',
+    referSubmit: 'Pasar la referencia',
+    inboxTitle: 'Referencias para mí',
+    live: 'En directo',
+    amountPlaceholder: '12.500,00',
+    ticker: 'Referencias y gracias en directo',
+    speaking: 'Tiene la palabra',
+    traffic: 'Semáforo',
+    here: '7 de 7 presentes',
+  },
+};
+
+function weekdayOfMeeting(lang, startTime) {
+  return new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'Europe/Rome' }).format(Date.parse(startTime));
+}
+
+async function saveLanguageScreenshot(page, file) {
+  const dir = ensureDir(path.join(env.artifactDir, 'i18n'));
+  await page.screenshot({ path: path.join(dir, file) });
+  if (env.updateDocs) copyFileSync(path.join(dir, file), path.join(ensureDir(path.join(env.docsDir, 'screenshots')), file));
+}
+
+// Italian: the phone follows the browser's language. Spanish: the member picks it on a phone
+// whose browser speaks English, and the pick is remembered across a reload.
+async function phoneIn(lang) {
+  if (lang === 'it') return openPhone('marco', { locale: 'it-IT' });
+  const opened = await openPhone('marco', { locale: 'en-US' });
+  const { page } = opened;
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.locator('#language').selectOption(lang);
+  await page.waitForSelector(`#refer-title:text-is("${LANGUAGE_CASES[lang].referTitle}")`, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => localStorage.getItem('reciproca.app.language')), lang);
+  await page.reload();
+  await page.waitForSelector(`#refer-title:text-is("${LANGUAGE_CASES[lang].referTitle}")`, { timeout: 10000 });
+  return opened;
+}
+
+// The display follows the chapter's language, which an organizer sets with the CLI, not the
+// browser's (this one's speaks English); the display open since the first test follows live.
+async function setChapterLanguage(lang) {
+  const updated = await server.cli(server.adminToken(), ['chapter', 'update', '--chapter', CHAPTER_ID, '--language', lang]);
+  assert.equal(updated.language, lang);
+  await display.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 5000 });
+}
+
+async function displayIn(lang) {
+  await setChapterLanguage(lang);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const page = await context.newPage();
+  watchConsole(page, `display:${lang}`, consoleErrors);
+  await page.goto(displayUrl);
+  return { context, page };
+}
+
+for (const lang of Object.keys(LANGUAGE_CASES)) {
+  check(`the phone page and the display in ${new Intl.DisplayNames('en', { type: 'language' }).of(lang)}`, async () => {
+    const want = LANGUAGE_CASES[lang];
+    const recorded = await server.cli(people.giulia.token, ['meeting', 'get', meeting]);
+    const weekday = weekdayOfMeeting(lang, recorded.start_time || recorded.startTime);
+
+    const { context, page } = await phoneIn(lang);
+    await page.waitForSelector(`#conn[data-state="live"]`);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+    assert.equal(await page.locator('#refer-title').textContent(), want.referTitle);
+    assert.equal(await page.locator('#refer-submit').textContent(), want.referSubmit);
+    assert.match(await page.locator('#inbox-title').textContent(), new RegExp(`^${want.inboxTitle}`));
+    assert.equal(await page.locator('#conn-text').textContent(), want.live);
+    assert.equal(await page.locator('#thanks-amount').getAttribute('placeholder'), want.amountPlaceholder);
+    assert.match(await page.locator('#meeting-when').textContent(), new RegExp(weekday, 'i'));
+    await page.waitForSelector('#score-card:not([hidden])', { timeout: 5000 });
+    await sleep(300);
+    await saveLanguageScreenshot(page, `app-${lang}.png`);
+    await context.close();
+
+    const room = await displayIn(lang);
+    const screen = room.page;
+    await screen.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+    assert.equal(await screen.evaluate(() => document.documentElement.lang), lang);
+    assert.equal(await screen.locator('#ticker-heading').textContent(), want.ticker);
+    assert.equal(await screen.locator('#conn-text').textContent(), want.live);
+    assert.equal(await screen.locator('.speaker-label').textContent(), want.speaking);
+    await screen.waitForFunction((text) => document.querySelector('#checkin-count').textContent === text, want.here);
+    assert.match(await screen.locator('#meeting-line').textContent(), new RegExp(weekday, 'i'));
+    await screen.waitForSelector('#traffic-panel:not([hidden])', { timeout: 5000 });
+    assert.match(await screen.locator('#traffic-heading').textContent(), new RegExp(`^${want.traffic}`));
+    await sleep(300);
+    await saveLanguageScreenshot(screen, `display-${lang}.png`);
+    await room.context.close();
+  });
+}
+
+check('the chapter back in English: the open display follows at once', async () => {
+  await setChapterLanguage('en');
+  assert.equal(await display.locator('#ticker-heading').textContent(), 'Live referrals & thank-yous');
+  assert.equal(await display.locator('#checkin-count').textContent(), '7 of 7 here');
+});
+
 // ---- running the meeting from the phones ---------------------------------------------------
 
 check('a member\'s phone has no organizer section, and the server refuses them anyway', async () => {

@@ -2,10 +2,17 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v1';
+const CACHE = 'reciproca-app-shell-v3';
 const SHELL = [
   '/app/',
   '/app/app.js',
+  '/app/answers.js',
+  '/app/forms.js',
+  '/app/inbox.js',
+  '/app/live.js',
+  '/app/render.js',
+  '/app/run.js',
+  '/app/state.js',
   '/app/app.css',
   '/app/outbox.js',
   '/app/manifest.webmanifest',
@@ -15,10 +22,22 @@ const SHELL = [
   '/shared/events.js',
   '/shared/dom.js',
   '/shared/format.js',
+  '/shared/i18n.js',
 ];
+const LANGUAGES = '/shared/i18n/languages.json';
+
+// Every language's catalog too (shared/i18n/languages.json lists them), so the page opens
+// offline in whichever the member picks.
+async function shellWithCatalogs() {
+  const response = await fetch(LANGUAGES);
+  const languages = response.ok ? await response.json() : [];
+  return [...SHELL, LANGUAGES, ...languages.map((tag) => `/shared/i18n/${tag}.json`)];
+}
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(Promise.all([caches.open(CACHE), shellWithCatalogs()])
+    .then(([cache, urls]) => cache.addAll(urls))
+    .then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

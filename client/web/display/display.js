@@ -5,8 +5,10 @@ import { call, isMissingPlugin, listAll, loadJson, saveJson, takeFragmentParams 
 import { EventStream, ServerClock, parseTime } from '/shared/events.js';
 import { byId, debounce, h, replaceChildren, setText, temperatureFlames } from '/shared/dom.js';
 import {
-  MEETING_STATE_LABELS, Roster, formatClock, formatDay, formatDuration, formatMoney, temperatureLabel,
+  Roster, bandLabel, formatAmount, formatClock, formatDay, formatDuration, formatMoney, meetingStateLabel, temperatureLabel,
+  windowSpanLabel,
 } from '/shared/format.js';
+import { language, t, useLanguage } from '/shared/i18n.js';
 
 const STORAGE_KEY = 'reciproca.display';
 // How far back the ticker looks when the screen is (re)opened: at most this many events, and
@@ -14,13 +16,7 @@ const STORAGE_KEY = 'reciproca.display';
 const HISTORY_EVENTS = 400;
 const TICKER_MAX = 14;
 const VISITORS_MAX = 3;
-const WINDOW_LABELS = { meeting: 'this meeting', '30d': 'last 30 days', '6m': 'last 6 months', all: 'all time' };
-const BANDS = [
-  { band: 'green', label: 'Green' },
-  { band: 'amber', label: 'Amber' },
-  { band: 'red', label: 'Red' },
-  { band: 'grey', label: 'Grey' },
-];
+const BANDS = ['green', 'amber', 'red', 'grey'];
 
 const state = {
   token: '',
@@ -58,6 +54,7 @@ function api(method, request) {
 
 async function boot() {
   cacheElements();
+  await useLanguage(browserLanguages());
   const params = takeFragmentParams();
   let saved = loadJson(STORAGE_KEY, null);
   if (params.get('token')) {
@@ -65,7 +62,7 @@ async function boot() {
     saveJson(STORAGE_KEY, saved);
   }
   if (!saved || !saved.token) {
-    showSetup('This screen needs the chapter\'s display link.');
+    showSetup(t('display.setup.needs_link'));
     return;
   }
   state.token = saved.token;
@@ -76,6 +73,25 @@ async function boot() {
   window.addEventListener('resize', debounce(renderAttendance, 200));
   window.addEventListener('online', () => state.stream && state.stream.retryNow());
   await loadSnapshot();
+}
+
+function browserLanguages() {
+  return navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+}
+
+// The room reads the chapter's language (Chapter.language, BCP 47); the browser's until the
+// chapter says. A change redraws what is shown (ticker entries already shown keep their words).
+async function followChapterLanguage() {
+  const wanted = [state.chapter && state.chapter.language, ...browserLanguages()];
+  const before = language();
+  const after = await useLanguage(wanted);
+  if (after !== before && state.chapter) {
+    if (el.conn.dataset.state === 'live') setConnection('live', t('display.conn.live'));
+    renderChapter();
+    renderMeeting();
+    renderClock();
+    refreshInsights();
+  }
 }
 
 function showSetup(message) {
@@ -91,20 +107,20 @@ async function loadSnapshot(attempt = 0) {
   const retry = (result) => {
     if (result.status === 401 || result.status === 403) {
       saveJson(STORAGE_KEY, null);
-      showSetup(`The display link was refused: ${result.message}. Ask an organizer for a new one.`);
+      showSetup(t('display.setup.refused', { message: result.message }));
       return;
     }
     const delay = Math.min(500 * 2 ** attempt, 5000);
-    setConnection('retrying', result.status === 0 ? 'Cannot reach the server, retrying…' : `${result.message}, retrying…`);
+    setConnection('retrying', result.status === 0 ? t('display.conn.unreachable') : t('display.conn.retrying', { message: result.message }));
     setTimeout(() => loadSnapshot(attempt + 1), delay);
   };
-  setConnection('connecting', 'Connecting…');
+  setConnection('connecting', t('common.connecting'));
   if (!state.chapterName) {
     const who = await api('reciproca.v1.ChapterService/WhoAmI', {});
     if (!who.ok) return retry(who);
     state.chapterName = who.body.chapter || '';
     if (!state.chapterName) {
-      showSetup('This link is not a chapter\'s display link.');
+      showSetup(t('display.setup.not_display'));
       return;
     }
   }
@@ -112,6 +128,7 @@ async function loadSnapshot(attempt = 0) {
   if (!chapter.ok) return retry(chapter);
   state.chapter = chapter.body;
   state.snapshotSeq = Number(chapter.body.lastSeq || 0);
+  await followChapterLanguage();
   const members = await listAll('reciproca.v1.MemberService/ListMembers',
     { parent: state.chapterName, showLeft: true }, 'members', { token: state.token });
   if (!members.ok) return retry(members);
@@ -147,19 +164,19 @@ function startStream() {
     onEvent,
     onTime: (now) => state.clock.sample(now),
     onStatus: (status, detail) => {
-      if (status === 'live') setConnection('live', 'Live');
-      else if (status === 'connecting') setConnection('connecting', 'Connecting…');
+      if (status === 'live') setConnection('live', t('display.conn.live'));
+      else if (status === 'connecting') setConnection('connecting', t('common.connecting'));
       else if (status === 'retrying') {
-        setConnection('retrying', `Reconnecting in ${Math.round(detail.delayMs / 100) / 10} s…`);
+        setConnection('retrying', t('display.conn.reconnecting', { seconds: Math.round(detail.delayMs / 100) / 10 }));
       }
     },
     onFatal: (error) => {
       if (error.code === 'UNAUTHENTICATED' || error.code === 'PERMISSION_DENIED') {
         saveJson(STORAGE_KEY, null);
-        showSetup(`The display link was refused: ${error.message}. Ask an organizer for a new one.`);
+        showSetup(t('display.setup.refused', { message: error.message }));
         return;
       }
-      setConnection('failed', `${error.message || error.code}. Reloading…`);
+      setConnection('failed', t('display.conn.reloading', { message: error.message || error.code }));
       // The log is not what this screen saw (a restored server?): start again from scratch.
       setTimeout(() => window.location.reload(), 10000);
     },
@@ -194,6 +211,7 @@ async function refreshChapter() {
   const chapter = await api('reciproca.v1.ChapterService/GetChapter', { name: state.chapterName });
   if (chapter.ok) {
     state.chapter = chapter.body;
+    await followChapterLanguage();
     renderChapter();
     renderAmounts();
   }
@@ -218,6 +236,7 @@ function onEvent(event) {
     // The event carries the whole chapter (without its default values: displayAmounts false is
     // simply absent), so it replaces what the screen knew.
     state.chapter = { ...event.chapterUpdated.chapter };
+    followChapterLanguage();
     renderChapter();
     renderAmounts();
     refreshInsightsSoon();
@@ -280,28 +299,28 @@ function addToTicker(event, live) {
     key = r.name || `seq-${event.seq}`;
     const outside = r.kind === 'REFERRAL_KIND_OUTSIDE';
     item = h('li', { class: ['ticker-item', 'kind-referral', live && 'fresh'], dataset: { name: key, seq: event.seq } },
-      h('span', { class: 'ticker-badge', text: 'Referral' }),
+      h('span', { class: 'ticker-badge', text: t('display.ticker.referral') }),
       h('span', { class: 'ticker-names' },
         h('span', { class: 'giver', text: state.roster.displayName(r.giver) }),
-        h('span', { class: 'arrow', attrs: { 'aria-label': 'to' }, text: '→' }),
+        h('span', { class: 'arrow', attrs: { 'aria-label': t('display.ticker.to') }, text: '→' }),
         h('span', { class: 'receiver', text: state.roster.displayName(r.receiver) })),
       h('span', { class: 'ticker-meta' },
         temperatureFlames(r.temperature, temperatureLabel(r.temperature)),
-        h('span', { class: 'ticker-kind', text: outside ? 'outside' : 'inside' }),
+        h('span', { class: 'ticker-kind', text: outside ? t('display.ticker.outside') : t('display.ticker.inside') }),
         h('time', { class: 'ticker-time', text: formatClock(parseTime(event.time), tz()) })));
   } else {
-    const t = event.thankYouRecorded.thankYou || {};
-    key = t.name || `seq-${event.seq}`;
-    const amount = formatMoney(t.amount);
-    const repeat = t.businessType === 'BUSINESS_TYPE_REPEAT';
+    const thanks = event.thankYouRecorded.thankYou || {};
+    key = thanks.name || `seq-${event.seq}`;
+    const amount = formatMoney(thanks.amount);
+    const repeat = thanks.businessType === 'BUSINESS_TYPE_REPEAT';
     item = h('li', { class: ['ticker-item', 'kind-thanks', live && 'fresh'], dataset: { name: key, seq: event.seq } },
-      h('span', { class: 'ticker-badge', text: 'Thank you' }),
+      h('span', { class: 'ticker-badge', text: t('display.ticker.thanks') }),
       h('span', { class: 'ticker-names' },
-        h('span', { class: 'giver', text: state.roster.displayName(t.fromMember) }),
-        h('span', { class: 'arrow', attrs: { 'aria-label': 'thanks' }, text: '♥' }),
-        h('span', { class: 'receiver', text: state.roster.displayName(t.toMember) })),
+        h('span', { class: 'giver', text: state.roster.displayName(thanks.fromMember) }),
+        h('span', { class: 'arrow', attrs: { 'aria-label': t('display.ticker.thanked') }, text: '♥' }),
+        h('span', { class: 'receiver', text: state.roster.displayName(thanks.toMember) })),
       h('span', { class: 'ticker-meta' },
-        h('span', { class: 'ticker-kind', text: repeat ? 'repeat business' : 'new business' }),
+        h('span', { class: 'ticker-kind', text: repeat ? t('display.ticker.repeat') : t('display.ticker.new') }),
         amount ? h('span', { class: 'ticker-amount', text: amount, hidden: !showAmounts() }) : null,
         h('time', { class: 'ticker-time', text: formatClock(parseTime(event.time), tz()) })));
   }
@@ -345,15 +364,15 @@ function renderMeeting() {
   const m = state.meeting;
   const zone = tz();
   if (!m) {
-    setText(el['meeting-line'], 'No meeting scheduled');
+    setText(el['meeting-line'], t('display.meeting.none'));
   } else {
     const start = parseTime(m.startTime);
-    setText(el['meeting-line'], `${formatDay(start, zone)} · ${MEETING_STATE_LABELS[m.state] || ''}`);
+    setText(el['meeting-line'], `${formatDay(start, zone)} · ${meetingStateLabel(m.state)}`);
   }
   const segment = currentSegment();
   el.stage.dataset.mode = segment ? 'segment' : (m ? m.state : 'none');
   if (segment) {
-    setText(el['stage-kicker'], 'Now');
+    setText(el['stage-kicker'], t('common.now'));
     setText(el['segment-title'], segment.title);
     const speaker = segment.speaker ? state.roster.get(segment.speaker) : null;
     el.speaker.hidden = !segment.speaker;
@@ -368,18 +387,18 @@ function renderMeeting() {
     el.stage.classList.remove('with-speaker');
     if (!m) {
       setText(el['stage-kicker'], 'Reciproca');
-      setText(el['segment-title'], 'No meeting scheduled yet');
+      setText(el['segment-title'], t('display.stage.no_meeting'));
     } else if (m.state === 'MEETING_STATE_SCHEDULED') {
-      setText(el['stage-kicker'], 'Next meeting');
+      setText(el['stage-kicker'], t('display.stage.next'));
       setText(el['segment-title'], formatDay(parseTime(m.startTime), zone));
     } else if (m.state === 'MEETING_STATE_OPEN') {
-      setText(el['stage-kicker'], 'Check-in is open');
-      setText(el['segment-title'], 'Welcome! Check in on your phone');
+      setText(el['stage-kicker'], t('display.stage.open'));
+      setText(el['segment-title'], t('display.stage.welcome'));
     } else if (m.state === 'MEETING_STATE_CLOSED') {
-      setText(el['stage-kicker'], 'Meeting closed');
-      setText(el['segment-title'], 'Thank you for coming. Givers gain!');
+      setText(el['stage-kicker'], t('display.stage.closed'));
+      setText(el['segment-title'], t('display.stage.thanks'));
     } else {
-      setText(el['stage-kicker'], 'Now');
+      setText(el['stage-kicker'], t('common.now'));
       setText(el['segment-title'], '');
     }
   }
@@ -391,6 +410,7 @@ function renderCountdown() {
   const segment = currentSegment();
   const countdown = el.countdown;
   let text = '';
+  let over = '';
   let mode = 'none';
   let fraction = 0;
   const m = state.meeting;
@@ -405,7 +425,8 @@ function renderCountdown() {
         mode = remaining <= Math.min(10000, total * 250) ? 'warning' : 'running';
         fraction = Math.min(1, remaining / (total * 1000));
       } else {
-        text = `+${formatDuration(Math.floor(-remaining / 1000))} over`;
+        text = `+${formatDuration(Math.floor(-remaining / 1000))}`;
+        over = t('display.countdown.over');
         mode = 'overrun';
         fraction = 0;
       }
@@ -420,12 +441,11 @@ function renderCountdown() {
       mode = 'before-start';
     }
   }
-  if (text !== state.lastCountdown) {
-    state.lastCountdown = text;
+  if (text + over !== state.lastCountdown) {
+    state.lastCountdown = text + over;
     if (mode === 'overrun') {
       // "+0:07 over": the word smaller, under the number.
-      const [number, word] = text.split(' ');
-      replaceChildren(countdown, number, h('span', { class: 'countdown-word', text: ` ${word}` }));
+      replaceChildren(countdown, text, h('span', { class: 'countdown-word', text: ` ${over}` }));
     } else {
       countdown.textContent = text;
     }
@@ -434,7 +454,7 @@ function renderCountdown() {
     countdown.dataset.mode = mode;
     countdown.classList.toggle('overrun', mode === 'overrun');
     countdown.classList.toggle('warning', mode === 'warning');
-    countdown.setAttribute('aria-label', mode === 'overrun' ? `Over time: ${text}` : `Time left: ${text}`);
+    countdown.setAttribute('aria-label', mode === 'overrun' ? t('display.countdown.over_label', { time: text }) : t('display.countdown.left_label', { time: text }));
     el.stage.classList.toggle('overrun', mode === 'overrun');
   }
   el['progress-bar'].style.transform = `scaleX(${mode === 'running' || mode === 'warning' ? fraction : mode === 'overrun' ? 1 : 0})`;
@@ -458,7 +478,7 @@ function renderAttendance() {
     .filter((a) => ['ATTENDANCE_STATUS_PRESENT', 'ATTENDANCE_STATUS_LATE', 'ATTENDANCE_STATUS_SUBSTITUTE'].includes(a.status))
     .sort((a, b) => (parseTime(b.recordTime) || 0) - (parseTime(a.recordTime) || 0)); // newest first
   const activeCount = state.roster.active().length;
-  setText(el['checkin-count'], m ? `${here.length} of ${activeCount} here` : '');
+  setText(el['checkin-count'], m ? t('common.here_of', { count: here.length, total: activeCount }) : '');
 
   const visitors = (m && m.visitors) || [];
   el['visitors-block'].hidden = visitors.length === 0;
@@ -467,21 +487,21 @@ function renderAttendance() {
   replaceChildren(el.visitors, shown.map((v) => h('li', { class: 'visitor', dataset: { name: v.name } },
     h('span', { class: 'visitor-name', text: v.displayName }),
     h('span', { class: 'visitor-business', text: v.business }),
-    v.invitedBy ? h('span', { class: 'visitor-host', text: `guest of ${state.roster.displayName(v.invitedBy)}` }) : null)));
+    v.invitedBy ? h('span', { class: 'visitor-host', text: t('common.guest_of', { name: state.roster.displayName(v.invitedBy) }) }) : null)));
   if (visitors.length > shown.length) {
-    el.visitors.appendChild(h('li', { class: 'visitor more', text: `and ${visitors.length - shown.length} more` }));
+    el.visitors.appendChild(h('li', { class: 'visitor more', text: t('display.visitors.more', { count: visitors.length - shown.length }) }));
   }
 
   const chips = here.map((a) => {
     const name = state.roster.displayName(a.member);
     if (a.status === 'ATTENDANCE_STATUS_SUBSTITUTE') {
       return h('li', { class: 'chip substitute', dataset: { member: a.member } },
-        a.substituteName || 'Substitute', h('span', { class: 'chip-note', text: ` for ${name}` }));
+        a.substituteName || t('display.chip.substitute'), h('span', { class: 'chip-note', text: ` ${t('display.chip.for', { name })}` }));
     }
     return h('li', { class: ['chip', a.status === 'ATTENDANCE_STATUS_LATE' && 'late'], dataset: { member: a.member } },
-      name, a.status === 'ATTENDANCE_STATUS_LATE' ? h('span', { class: 'chip-note', text: ' late' }) : null);
+      name, a.status === 'ATTENDANCE_STATUS_LATE' ? h('span', { class: 'chip-note', text: ` ${t('display.chip.late')}` }) : null);
   });
-  if (m && here.length === 0) chips.push(h('li', { class: 'empty', text: 'Nobody has checked in yet.' }));
+  if (m && here.length === 0) chips.push(h('li', { class: 'empty', text: t('display.checkins.none') }));
   replaceChildren(el.checkins, chips);
   fitChips(el.checkins);
 }
@@ -496,7 +516,7 @@ function fitChips(list) {
   while (overflows() && more.previousElementSibling) {
     more.previousElementSibling.remove();
     hidden += 1;
-    setText(more, `+${hidden} more`);
+    setText(more, t('display.chips.more', { count: hidden }));
   }
 }
 
@@ -534,18 +554,30 @@ async function refreshLeaderboard() {
   const any = board.entries.length > 0 || tyfcb.entries.length > 0;
   el['leaderboard-panel'].hidden = !any;
   if (!any) return;
-  setText(el['leaderboard-window'], board.entries.length ? WINDOW_LABELS[board.window] || board.window : '');
-  replaceChildren(el.leaderboard, board.entries.map(boardRow));
+  setText(el['leaderboard-window'], board.entries.length ? windowSpanLabel(board.window) : '');
+  replaceChildren(el.leaderboard, board.entries.map((entry) => boardRow(entry, String(entry.value || 0))));
   el['tyfcb-board-wrap'].hidden = tyfcb.entries.length === 0;
-  setText(el['tyfcb-window'], WINDOW_LABELS[tyfcb.window] || tyfcb.window || '');
-  replaceChildren(el['tyfcb-board'], tyfcb.entries.map(boardRow));
+  setText(el['tyfcb-window'], windowSpanLabel(tyfcb.window));
+  replaceChildren(el['tyfcb-board'], tyfcb.entries.map((entry) => boardRow(entry, moneyText(entry))));
 }
 
-function boardRow(entry) {
+// A money board's value (minor units, cents) in the page's one money format; the plugin's own
+// text when the chapter's currency is not known.
+function moneyText(entry) {
+  const currency = state.chapter && state.chapter.currency;
+  if (!currency) return entry.valueText || '';
+  try {
+    return formatAmount(Number(entry.value || 0) / 100, currency);
+  } catch {
+    return entry.valueText || '';
+  }
+}
+
+function boardRow(entry, value) {
   return h('li', { class: 'board-row', dataset: { member: entry.member } },
     h('span', { class: 'rank', text: entry.rank }),
     h('span', { class: 'board-name', text: entry.displayName || state.roster.displayName(entry.member) }),
-    h('span', { class: 'board-value', text: entry.valueText || String(entry.value || '') }));
+    h('span', { class: 'board-value', text: value }));
 }
 
 async function refreshTraffic() {
@@ -562,19 +594,18 @@ async function refreshTraffic() {
   const counts = new Map();
   for (const s of scores) counts.set(s.band, (counts.get(s.band) || 0) + 1);
   const window = result.body.window || '';
-  setText(el['traffic-window'], WINDOW_LABELS[window] || window);
-  const known = BANDS.filter((b) => counts.has(b.band));
-  const others = [...counts.keys()].filter((b) => !BANDS.some((x) => x.band === b)).map((b) => ({ band: b, label: b }));
-  const bands = [...known, ...others];
-  replaceChildren(el['traffic-bar'], bands.map((b) => {
-    const part = h('span', { class: `traffic-part band-${b.band}` });
-    part.style.flexGrow = String(counts.get(b.band));
+  setText(el['traffic-window'], windowSpanLabel(window));
+  const known = BANDS.filter((band) => counts.has(band));
+  const others = [...counts.keys()].filter((band) => !BANDS.includes(band));
+  replaceChildren(el['traffic-bar'], [...known, ...others].map((band) => {
+    const part = h('span', { class: `traffic-part band-${band}` });
+    part.style.flexGrow = String(counts.get(band));
     return part;
   }));
-  replaceChildren(el['traffic-counts'], BANDS.concat(others).map((b) => h('li', { class: `traffic-count band-${b.band}`, dataset: { band: b.band } },
+  replaceChildren(el['traffic-counts'], BANDS.concat(others).map((band) => h('li', { class: `traffic-count band-${band}`, dataset: { band } },
     h('span', { class: 'traffic-dot', attrs: { 'aria-hidden': 'true' } }),
-    h('span', { class: 'traffic-number', text: counts.get(b.band) || 0 }),
-    h('span', { class: 'traffic-label', text: b.label }))));
+    h('span', { class: 'traffic-number', text: counts.get(band) || 0 }),
+    h('span', { class: 'traffic-label', text: bandLabel(band) }))));
 }
 
 boot();

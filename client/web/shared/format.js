@@ -1,26 +1,40 @@
-// Formatting shared by the display and the phone page.
+// Formatting shared by the display and the phone page, in the page's language (i18n.js).
 
-export const TEMPERATURES = {
-  1: 'a name',
-  2: 'some interest',
-  3: 'warm',
-  4: 'hot',
-  5: 'ready to buy',
+import { locale, t } from '/shared/i18n.js';
+
+// Temperatures 1-5 and what each means.
+const TEMPERATURE_KEYS = {
+  1: 'temperature.1',
+  2: 'temperature.2',
+  3: 'temperature.3',
+  4: 'temperature.4',
+  5: 'temperature.5',
 };
 
-export function temperatureLabel(t) {
-  const n = Number(t) || 0;
-  return n ? `temperature ${n} of 5, ${TEMPERATURES[n] || ''}`.trim() : 'no temperature';
+// "ready to buy" for 5; "" for no temperature.
+export function temperatureName(temperature) {
+  const key = TEMPERATURE_KEYS[Number(temperature) || 0];
+  return key ? t(key) : '';
 }
 
-export const STATUS_LABELS = {
-  REFERRAL_STATUS_GIVEN: 'Given',
-  REFERRAL_STATUS_CONTACTED: 'Contacted',
-  REFERRAL_STATUS_MEETING_SET: 'Meeting set',
-  REFERRAL_STATUS_CLOSED_WON: 'Won',
-  REFERRAL_STATUS_CLOSED_LOST: 'Lost',
-  REFERRAL_STATUS_NOT_PURSUED: 'Not pursued',
+export function temperatureLabel(temperature) {
+  const n = Number(temperature) || 0;
+  return n ? t('temperature.label', { n, name: temperatureName(n) }) : t('temperature.none');
+}
+
+const STATUS_KEYS = {
+  REFERRAL_STATUS_GIVEN: 'status.given',
+  REFERRAL_STATUS_CONTACTED: 'status.contacted',
+  REFERRAL_STATUS_MEETING_SET: 'status.meeting_set',
+  REFERRAL_STATUS_CLOSED_WON: 'status.won',
+  REFERRAL_STATUS_CLOSED_LOST: 'status.lost',
+  REFERRAL_STATUS_NOT_PURSUED: 'status.not_pursued',
 };
+
+// A referral status as a person reads it ("Won"); "" for an unknown one.
+export function statusLabel(status) {
+  return STATUS_KEYS[status] ? t(STATUS_KEYS[status]) : '';
+}
 
 export const STATUS_RANK = {
   REFERRAL_STATUS_GIVEN: 1,
@@ -31,32 +45,79 @@ export const STATUS_RANK = {
   REFERRAL_STATUS_NOT_PURSUED: 4,
 };
 
-export const ATTENDANCE_LABELS = {
-  ATTENDANCE_STATUS_PRESENT: 'present',
-  ATTENDANCE_STATUS_ABSENT: 'absent',
-  ATTENDANCE_STATUS_LATE: 'late',
-  ATTENDANCE_STATUS_MEDICAL: 'medical',
-  ATTENDANCE_STATUS_SUBSTITUTE: 'substitute',
+const ATTENDANCE_KEYS = {
+  ATTENDANCE_STATUS_PRESENT: 'attendance.present',
+  ATTENDANCE_STATUS_ABSENT: 'attendance.absent',
+  ATTENDANCE_STATUS_LATE: 'attendance.late',
+  ATTENDANCE_STATUS_MEDICAL: 'attendance.medical',
+  ATTENDANCE_STATUS_SUBSTITUTE: 'attendance.substitute',
 };
 
-export const MEETING_STATE_LABELS = {
-  MEETING_STATE_SCHEDULED: 'scheduled',
-  MEETING_STATE_OPEN: 'check-in open',
-  MEETING_STATE_IN_PROGRESS: 'in progress',
-  MEETING_STATE_CLOSED: 'closed',
+// An attendance record in a sentence ("present"); "" for an unknown one.
+export function attendanceLabel(status) {
+  return ATTENDANCE_KEYS[status] ? t(ATTENDANCE_KEYS[status]) : '';
+}
+
+const MEETING_STATE_KEYS = {
+  MEETING_STATE_SCHEDULED: 'meeting_state.scheduled',
+  MEETING_STATE_OPEN: 'meeting_state.open',
+  MEETING_STATE_IN_PROGRESS: 'meeting_state.in_progress',
+  MEETING_STATE_CLOSED: 'meeting_state.closed',
 };
 
-// "1250.00" in "EUR" -> "€1,250.00" (in the browser's locale); the raw text if it is not a number.
+// A meeting's state in a line ("in progress"); "" for an unknown one.
+export function meetingStateLabel(state) {
+  return MEETING_STATE_KEYS[state] ? t(MEETING_STATE_KEYS[state]) : '';
+}
+
+const BAND_KEYS = { green: 'band.green', amber: 'band.amber', red: 'band.red', grey: 'band.grey' };
+
+// A traffic-light band ("green") as a person reads it; an unknown band as it is.
+export function bandLabel(band) {
+  return BAND_KEYS[band] ? t(BAND_KEYS[band]) : String(band || '');
+}
+
+// A plugin's window: its length ("30 days"), and as a span of time ("last 30 days", "this meeting").
+const WINDOW_KEYS = { '30d': 'window.30d', '90d': 'window.90d', '6m': 'window.6m', '12m': 'window.12m', all: 'window.all' };
+const WINDOW_SPAN_KEYS = {
+  meeting: 'window.span.meeting',
+  '30d': 'window.span.30d',
+  '90d': 'window.span.90d',
+  '6m': 'window.span.6m',
+  '12m': 'window.span.12m',
+  all: 'window.all',
+};
+
+export function windowLabel(window) {
+  return WINDOW_KEYS[window] ? t(WINDOW_KEYS[window]) : String(window || '');
+}
+
+export function windowSpanLabel(window) {
+  return WINDOW_SPAN_KEYS[window] ? t(WINDOW_SPAN_KEYS[window]) : String(window || '');
+}
+
+// "1250.00" in "EUR" -> "1.250,00 €" in Italian, "€1,250.00" in English: the one money format
+// of the page's locale; the raw text if it is not a number.
 export function formatMoney(money) {
   if (!money || !money.amount) return '';
   const value = Number(money.amount);
   const currency = money.currency || 'EUR';
   if (!Number.isFinite(value)) return `${currency} ${money.amount}`;
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(value);
+    return formatAmount(value, currency);
   } catch {
     return `${currency} ${money.amount}`;
   }
+}
+
+// A number of `currency` units (12500 -> "12.500,00 €" in Italian).
+export function formatAmount(value, currency) {
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(value);
+}
+
+// A plain number in the page's locale (12500 -> "12.500,00" in Italian with 2 fraction digits).
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(locale(), options).format(value);
 }
 
 // Local time of day in the chapter's time zone ("07:42").
@@ -64,21 +125,21 @@ export function formatClock(millis, timeZone) {
   if (!Number.isFinite(millis)) return '';
   const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
   try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: timeZone || undefined }).format(millis);
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: timeZone || undefined }).format(millis);
   } catch {
-    return new Intl.DateTimeFormat(undefined, options).format(millis);
+    return new Intl.DateTimeFormat(locale(), options).format(millis);
   }
 }
 
-// "Tuesday 1 December, 07:00" in the chapter's time zone.
+// "Tuesday 1 December, 07:00" in the chapter's time zone, in the page's language.
 export function formatDay(millis, timeZone, withTime = true) {
   if (!Number.isFinite(millis)) return '';
   const options = { weekday: 'long', day: 'numeric', month: 'long' };
   if (withTime) Object.assign(options, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: timeZone || undefined }).format(millis);
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: timeZone || undefined }).format(millis);
   } catch {
-    return new Intl.DateTimeFormat(undefined, options).format(millis);
+    return new Intl.DateTimeFormat(locale(), options).format(millis);
   }
 }
 
@@ -173,7 +234,7 @@ export class Roster {
   displayName(name) {
     const member = this.members.get(name);
     if (member && member.displayName) return member.displayName;
-    return name ? `member ${shortId(name)}` : '';
+    return name ? t('member.fallback', { id: shortId(name) }) : '';
   }
 
   active() {

@@ -184,7 +184,9 @@ export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: env.chromium,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    // English unless a test's context asks for another locale: the pages follow the browser's
+    // language, and the tests' expectations must not depend on the machine's.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--lang=en-US',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
