@@ -119,7 +119,10 @@ google::rpc::Status Localize(google::rpc::Status details, std::string_view langu
       any.UnpackTo(&info);
     }
   }
-  const std::map<std::string, std::string> params(info.metadata().begin(), info.metadata().end());
+  std::map<std::string, std::string> params(info.metadata().begin(), info.metadata().end());
+  // The English message itself, for the catalogs whose message for a reason is no more precise
+  // (English, for the reasons of codes: "{message}").
+  params.emplace("message", details.message());
   google::rpc::LocalizedMessage localized;
   localized.set_locale(std::string(language));
   localized.set_message(

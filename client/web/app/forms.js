@@ -99,15 +99,16 @@ export function clearFormErrors(key) {
   }
 }
 
-// Shows the server's message under the form, and marks the field it names ("referral.receiver:
-// a member cannot refer to themself" marks the receiver).
+// Shows the server's message under the form, in the page's language, and marks the field the
+// error names (its google.rpc.BadRequest field, or the English message's "referral.receiver: ...").
 export function showFormError(key, result) {
   const f = FORMS[key];
   const errorElement = byId(f.error);
   setText(errorElement, result.message || result.code);
   errorElement.dataset.code = result.code;
   errorElement.hidden = false;
-  const match = /^([a-z_.]+(?:\[\d+\])?):/.exec(result.message || '');
+  const named = /^([a-z_.]+(?:\[\d+\])?):/.exec(result.developerMessage || result.message || '');
+  const match = result.field ? [result.field, result.field] : named;
   if (match) {
     let best = null;
     for (const field of byId(f.form).querySelectorAll('[data-field]')) {

@@ -3,8 +3,14 @@
 //   ok       true for a 2xx answer
 //   status   the HTTP status, or 0 when the server could not be reached (or timed out)
 //   code     "OK", the gRPC code name the server sent ("INVALID_ARGUMENT"), or "NETWORK"
-//   message  the server's message (the same text gRPC clients get), or a readable network error
+//   message  what to show a person: the server's message in the page's language (the error's
+//            google.rpc.LocalizedMessage, docs/errors.md), or a readable network error
 //   body     the parsed response message (proto3 JSON), or null
+// and, for an error the server sent:
+//   developerMessage  its English message (the same text gRPC clients get)
+//   reason            its stable reason ("SELF_REFERRAL"), from google.rpc.ErrorInfo
+//   field             the request field it names ("referral.receiver"), or ""
+// Requests ask for the page's language (<html lang>) with Accept-Language.
 
 const DEFAULT_TIMEOUT_MS = 20000;
 
@@ -32,6 +38,8 @@ export async function call(method, request, { token, timeoutMs = DEFAULT_TIMEOUT
     try {
       const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
       if (token) headers.Authorization = `Bearer ${token}`;
+      const lang = globalThis.document && globalThis.document.documentElement.lang;
+      if (lang) headers['Accept-Language'] = lang;
       response = await fetch(`/api/${method}`, {
         method: 'POST',
         headers,
@@ -64,9 +72,25 @@ export async function call(method, request, { token, timeoutMs = DEFAULT_TIMEOUT
     }
     const code = (body && typeof body.code === 'string' && body.code) ||
       CODE_FOR_STATUS[response.status] || `HTTP_${response.status}`;
-    const message = (body && typeof body.message === 'string' && body.message) ||
+    const developerMessage = (body && typeof body.message === 'string' && body.message) ||
       response.statusText || `HTTP ${response.status}`;
-    return { ok: false, status: response.status, code, message, body };
+    const details = body && Array.isArray(body.details) ? body.details : [];
+    const detail = (type) => details.find((d) => d && d['@type'] === `type.googleapis.com/google.rpc.${type}`) || {};
+    const localized = detail('LocalizedMessage').message;
+    const info = detail('ErrorInfo');
+    const violations = detail('BadRequest').fieldViolations;
+    const field = (Array.isArray(violations) && violations[0] && violations[0].field) ||
+      (info.metadata && info.metadata.field) || '';
+    return {
+      ok: false,
+      status: response.status,
+      code,
+      message: typeof localized === 'string' && localized ? localized : developerMessage,
+      developerMessage,
+      reason: typeof info.reason === 'string' ? info.reason : '',
+      field: typeof field === 'string' ? field : '',
+      body,
+    };
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener('abort', onAbort);

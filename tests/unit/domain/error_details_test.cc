@@ -31,7 +31,8 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"from", "REFERRAL_STATUS_CLOSED_LOST"},
                                                           {"to", "REFERRAL_STATUS_CONTACTED"},
                                                           {"field", "referral.temperature"},
-                                                          {"request_id", "same-1"}};
+                                                          {"request_id", "same-1"},
+                                                          {"message", "the English message"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();
