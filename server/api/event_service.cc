@@ -186,7 +186,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
         " bytes of events waiting (its client is not reading); resubscribe with after_seq=" +
         std::to_string(resume) + " (or the last seq you received, if later)";
     engine_.LimitRefused("subscriber_queue_bytes", chapter_ + ": " + message);
-    context_->AddTrailingMetadata("resume-after-seq", std::to_string(resume));
+    context_->AddTrailingMetadata(stream::kResumeAfterSeqKey, std::to_string(resume));
     FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
   }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 #include <deque>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -114,11 +115,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
       }
       self->Open();  // other errors are told on the stream, as EventSource expects
       if (!status.ok() && !self->closed_) {
-        const std::string data =
-            nlohmann::json{{"code", StatusCodeName(status.error_code())},
-                           {"message", status.error_message()}}
-                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        self->Enqueue("event: error\ndata: " + data + "\n\n", false);
+        self->Enqueue("event: error\ndata: " + self->ErrorData(status) + "\n\n", false);
       }
       self->close_after_flush_ = true;
       if (!self->writing_) {
@@ -139,6 +136,23 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     SendTime();  // countdowns can use the server's clock at once
     WatchForClose();
     ScheduleTime();
+  }
+
+  // The error frame's JSON: the status, and where to resume when the server said so (the
+  // trailer `resume-after-seq` of a stream ended by the subscriber queue bound).
+  std::string ErrorData(const grpc::Status& status) const {
+    nlohmann::json data{{"code", StatusCodeName(status.error_code())},
+                        {"message", status.error_message()}};
+    const auto& trailers = context_.GetServerTrailingMetadata();
+    const auto resume = trailers.find(stream::kResumeAfterSeqKey);
+    if (resume != trailers.end()) {
+      int64_t seq = 0;
+      const char* end = resume->second.data() + resume->second.size();
+      if (std::from_chars(resume->second.data(), end, seq).ptr == end) {
+        data["resumeAfterSeq"] = seq;
+      }
+    }
+    return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   // A refused subscription (too many streams for this token): a plain HTTP error with

@@ -9,4 +9,9 @@ namespace reciproca::stream {
 // stream limit, the chapter readable): the HTTP gateway opens its event stream only then.
 inline constexpr char kStreamAcceptedKey[] = "reciproca-stream";
 
+// Sent in the trailing metadata of a subscription ended by the subscriber queue bound
+// (docs/limits.md): the after_seq to resubscribe with. The gateway's SSE error frame carries it
+// as `resumeAfterSeq`.
+inline constexpr char kResumeAfterSeqKey[] = "resume-after-seq";
+
 }  // namespace reciproca::stream

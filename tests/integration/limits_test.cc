@@ -4,6 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "integration/http_client.h"
@@ -214,6 +218,101 @@ TEST_F(SubscriberQueueTest, StalledSubscriberIsEndedPastTheBoundWithWhereToResum
   auto rest = ReadEvents(admin(), "chapters/rome", last_seq, 3 + kReferrals - last_seq);
   ASSERT_EQ(size_t(3 + kReferrals - last_seq), rest.size());
   EXPECT_EQ(last_seq + 1, rest.front().seq());
+}
+
+// The same bound for a browser's event stream: /api/events is the gateway's in-process Subscribe
+// with one event in flight, so a browser that stops reading stalls the gateway's socket write,
+// the gateway asks for no next event, and the server's write to the gateway stays unfinished.
+TEST_F(SubscriberQueueTest, StalledSseClientIsEndedPastTheBound_DisplayAndWritersUnaffected) {
+  // Takes little before it stops reading: a 4 KiB receive buffer, set before it connects.
+  SseReader stalled(server_->http_port(), "/api/events?chapter=chapters/rome",
+                    server_->admin_token(), {}, /*receive_buffer=*/4096);
+  ASSERT_NE(stalled.head().find("200 OK"), std::string::npos) << stalled.head();
+  SseReader display(server_->http_port(), "/api/events?chapter=chapters/rome&after_seq=3",
+                    display_token_);
+  ASSERT_NE(display.head().find("200 OK"), std::string::npos) << display.head();
+
+  // The display reads all along; it must see every event, in order, none lost.
+  std::atomic<int64_t> last_seq{std::numeric_limits<int64_t>::max()};
+  std::vector<SseFrame> shown;
+  std::thread display_reader([&] {
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    while (Clock::now() < deadline) {
+      auto frame = display.NextEvent(std::chrono::seconds(1));
+      if (!frame) {
+        if (display.ended()) return;
+        continue;
+      }
+      shown.push_back(*frame);
+      if (frame->event != "event" || std::stoll(frame->id) >= last_seq.load()) return;
+    }
+  });
+
+  // Ana writes until the stalled stream is refused: the gateway's own socket buffers (their
+  // size is the kernel's, megabytes on loopback) fill first, then the server's write to the
+  // gateway waits and the chapter moves on past the bound. Bounded: at most ~13 MB of events.
+  const std::string refusals = "reciproca_limit_refusals_total{limit=\"subscriber_queue_bytes\"}";
+  constexpr int kMaxReferrals = 12000;
+  int written = 0;
+  while (written < kMaxReferrals && Metric(refusals) < 1) {
+    for (int i = 0; i < 100; ++i, ++written) {
+      v1::Referral out;
+      auto context = As(ana_.token).NewContext();
+      ASSERT_TRUE(Give(ana_.token, marco_.member.name(), "s" + std::to_string(written),
+                       context.get(), &out, std::string(1000, 'x'))
+                      .ok());
+    }
+  }
+  ASSERT_EQ(1, Metric(refusals)) << "no refusal after " << written << " events";
+
+  // Another member's write is not slowed, and the display gets it with all the others.
+  v1::Referral marcos;
+  auto context = As(marco_.token).NewContext();
+  const auto started = Clock::now();
+  ASSERT_TRUE(Give(marco_.token, ana_.member.name(), "from-marco", context.get(), &marcos).ok());
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(2));
+  const int64_t total = 3 + written + 1;
+  last_seq = total;
+
+  // The stalled client reads again (before the gateway's 30 s write timeout): the events it had, in
+  // order, then the error frame naming where to resume, then the end of the connection.
+  int64_t received = 0;
+  std::optional<SseFrame> frame;
+  while ((frame = stalled.NextEvent(std::chrono::seconds(10))) && frame->event == "event") {
+    ASSERT_EQ(std::to_string(received + 1), frame->id);
+    ++received;
+  }
+  ASSERT_TRUE(frame) << "no error frame after " << received << " events";
+  ASSERT_EQ("error", frame->event);
+  const auto error = nlohmann::json::parse(frame->data);
+  EXPECT_EQ("RESOURCE_EXHAUSTED", error.at("code"));
+  const int64_t resume = error.at("resumeAfterSeq").get<int64_t>();
+  EXPECT_EQ(
+      "this stream left more than 262144 bytes of events waiting (its client is not "
+      "reading); resubscribe with after_seq=" +
+          std::to_string(resume) + " (or the last seq you received, if later)",
+      error.at("message"));
+  EXPECT_TRUE(received == resume || received == resume + 1) << received << " vs " << resume;
+  EXPECT_LT(received, total);
+  EXPECT_FALSE(stalled.Next(std::chrono::seconds(5)));
+  EXPECT_TRUE(stalled.ended());
+  display_reader.join();
+  ASSERT_EQ(size_t(total - 3), shown.size())
+      << "display's last frame: "
+      << (shown.empty() ? "none" : shown.back().id + " " + shown.back().event);
+  for (size_t i = 0; i < shown.size(); ++i) {
+    ASSERT_EQ("event", shown[i].event) << shown[i].data;
+    ASSERT_EQ(std::to_string(4 + i), shown[i].id);
+  }
+
+  std::cout << "stalled SSE client: " << received << " of " << total
+            << " events before its stream ended at seq " << resume << "\n";
+
+  // Resuming from there gets the rest, no gap.
+  auto rest = ReadEvents(admin(), "chapters/rome", received, size_t(total - received));
+  ASSERT_EQ(size_t(total - received), rest.size());
+  EXPECT_EQ(received + 1, rest.front().seq());
+  EXPECT_EQ(1, Metric(refusals));
 }
 
 TEST_F(LimitsTest, Idempotency_ExpiredIdsArePrunedAndNew_UnexpiredSurviveARestart) {
