@@ -182,12 +182,9 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
       return;
     }
     const int64_t resume = next_seq_ - 1;
-    const std::string message =
-        "this stream left more than " + std::to_string(bound) +
-        " bytes of events waiting (its client is not reading); resubscribe with after_seq=" +
-        std::to_string(resume) + " (or the last seq you received, if later)";
+    const std::string message = stream::QueueBoundMessage(bound, resume);
     engine_.LimitRefused("subscriber_queue_bytes", chapter_ + ": " + message);
-    context_->AddTrailingMetadata("resume-after-seq", std::to_string(resume));
+    context_->AddTrailingMetadata(stream::kResumeAfterSeqKey, std::to_string(resume));
     FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
   }
 

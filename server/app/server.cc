@@ -321,6 +321,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     backend.healthy = [engine = parts->engine.get()] { return engine->healthy(); };
     backend.metrics = &parts->metrics;
     backend.plugins = [host = parts->plugin_host.get()] { return host->List(); };
+    backend.limits = options.limits;
     auto gateway =
         http::Gateway::Start(parts->engine->io_context(), options.http, std::move(backend));
     if (!gateway.ok()) {

@@ -1,7 +1,18 @@
 // GET /api/events: the chapter's events as Server-Sent Events over the gRPC Subscribe stream of
-// the same server (same replay, same order, no gap, no duplicate). One event is in flight at a
-// time: the next is read from the subscription only once the client has taken the previous one,
-// so a stalled browser costs a cursor, never a queue.
+// the same server (same replay, same order, no gap, no duplicate).
+//
+// Where a browser's events wait: in the kernel's buffers for its socket (the kernel's to size),
+// then in this stream's own queue of frames (`out_`), whose first frame is the one being written.
+// The gateway reads the subscription ahead while at most Limits::subscriber_queue_bytes of events
+// wait behind the write in flight, so the server's write to the gateway always completes and the
+// bound is kept here, the way the server keeps it for a gRPC subscriber: if more than the bound
+// arrives while one write to the browser stays unfinished (it takes nothing), the subscription
+// is cancelled, the frames not yet written are dropped, and the frame in flight is followed by
+// an `event: error` frame naming the last event the browser will have (`resumeAfterSeq`); the
+// connection closes once the browser took it (or at the write timeout). A browser that is slow
+// but reading (catching up a long log) is never cut: each write it completes starts the count
+// again, and past the bound the gateway reads no further ahead until its queue drains. With the
+// bound off (0) one event is read at a time, once the browser took the previous one.
 
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
@@ -9,8 +20,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -72,6 +85,9 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
       context_.AddMetadata("authorization", authorization);
     }
     shared_->event_stub->async()->Subscribe(&context_, &request_, this);
+    // The strand starts the later reads: held until it will start none (ReadAhead).
+    AddHold();
+    reading_ = true;
     StartRead(&event_);
     StartCall();
   }
@@ -91,8 +107,13 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
-      return;  // OnDone follows with the status
+    if (!ok) {  // OnDone follows with the status, once the hold is released
+      asio::post(strand_, [self = shared_from_this()] {
+        self->reading_ = false;
+        self->read_failed_ = true;
+        self->ReadAhead();
+      });
+      return;
     }
     std::string json;
     pb::util::JsonPrintOptions print;
@@ -100,14 +121,16 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     if (!pb::util::MessageToJsonString(event_, &json, print).ok()) {
       json = "{}";
     }
-    std::string frame =
-        "id: " + std::to_string(event_.seq()) + "\nevent: event\ndata: " + json + "\n\n";
+    const int64_t seq = event_.seq();
+    std::string frame = "id: " + std::to_string(seq) + "\nevent: event\ndata: " + json + "\n\n";
     // gRPC may run this reaction before OnReadInitialMetadataDone's (on another thread), so the
     // strand can see the first event before Open: an event means the subscription was accepted,
     // and the head must go first (else the browser reads the event as the head and loses it).
-    asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
+    asio::post(strand_, [self = shared_from_this(), seq, frame = std::move(frame)]() mutable {
+      self->reading_ = false;
       self->Open();
-      self->Enqueue(frame, true);
+      self->OnEvent(seq, std::move(frame));
+      self->ReadAhead();
     });
   }
 
@@ -119,12 +142,8 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
         return self->Refuse(status);
       }
       self->Open();  // other errors are told on the stream, as EventSource expects
-      if (!status.ok() && !self->closed_) {
-        const std::string data =
-            nlohmann::json{{"code", StatusCodeName(status.error_code())},
-                           {"message", status.error_message()}}
-                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        self->Enqueue("event: error\ndata: " + data + "\n\n", false);
+      if (!status.ok() && !self->closed_ && !self->ended_) {
+        self->Enqueue("event: error\ndata: " + self->ErrorData(status) + "\n\n");
       }
       self->close_after_flush_ = true;
       if (!self->writing_) {
@@ -141,10 +160,35 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
       return;
     }
     opened_ = true;
-    Enqueue(std::move(head_), false);
+    Enqueue(std::move(head_));
     SendTime();  // countdowns can use the server's clock at once
     WatchForClose();
     ScheduleTime();
+  }
+
+  // The error frame's JSON: the status, and where to resume when the server said so (the
+  // trailer `resume-after-seq` of a subscription it ended by the subscriber queue bound).
+  std::string ErrorData(const grpc::Status& status) const {
+    std::optional<int64_t> resume_after_seq;
+    const auto& trailers = context_.GetServerTrailingMetadata();
+    const auto resume = trailers.find(stream::kResumeAfterSeqKey);
+    if (resume != trailers.end()) {
+      int64_t seq = 0;
+      const char* end = resume->second.data() + resume->second.size();
+      if (std::from_chars(resume->second.data(), end, seq).ptr == end) {
+        resume_after_seq = seq;
+      }
+    }
+    return ErrorData(status.error_code(), status.error_message(), resume_after_seq);
+  }
+
+  static std::string ErrorData(grpc::StatusCode code, const std::string& message,
+                               std::optional<int64_t> resume_after_seq) {
+    nlohmann::json data{{"code", StatusCodeName(code)}, {"message", message}};
+    if (resume_after_seq) {
+      data["resumeAfterSeq"] = *resume_after_seq;
+    }
+    return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   // A refused subscription (too many streams for this token): a plain HTTP error with
@@ -167,12 +211,65 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
                              });
   }
 
-  void Enqueue(std::string frame, bool from_subscription) {
+  // An event read from the subscription: queued for the browser, and the bound kept.
+  void OnEvent(int64_t seq, std::string frame) {
+    if (closed_ || ended_) {
+      return;  // read before the subscription was cancelled: the error frame said where to resume
+    }
+    waiting_bytes_ += frame.size();
+    if (writing_) {
+      arrived_during_write_ += frame.size();
+    }
+    Enqueue(std::move(frame), seq);
+    const size_t bound = shared_->backend.limits.subscriber_queue_bytes;
+    if (bound > 0 && arrived_during_write_ > bound) {
+      EndPastTheBound(bound);
+    }
+  }
+
+  // More than the bound arrived while the browser took nothing: the subscription ends, and what
+  // the browser gets is the frame in flight, then the error frame.
+  void EndPastTheBound(size_t bound) {
+    ended_ = true;
+    out_.erase(out_.begin() + 1, out_.end());  // the first one is being written
+    waiting_bytes_ = 0;
+    const std::string message = stream::QueueBoundMessage(bound, written_seq_);
+    if (shared_->backend.metrics) {
+      shared_->backend.metrics->LimitRefused("subscriber_queue_bytes",
+                                             request_.chapter() + " (HTTP): " + message);
+    }
+    Enqueue("event: error\ndata: " +
+            ErrorData(grpc::StatusCode::RESOURCE_EXHAUSTED, message, written_seq_) + "\n\n");
+    close_after_flush_ = true;
+    context_.TryCancel();
+  }
+
+  // Reads the subscription's next event when the browser's queue has room for it; releases the
+  // hold once no read will follow (OnDone may then come).
+  void ReadAhead() {
+    if (reading_ || hold_released_) {
+      return;
+    }
+    if (closed_ || ended_ || read_failed_) {
+      hold_released_ = true;
+      RemoveHold();
+      return;
+    }
+    const size_t bound = shared_->backend.limits.subscriber_queue_bytes;
+    if (bound == 0 ? waiting_bytes_ > 0 || (writing_ && out_.front().seq > 0)
+                   : waiting_bytes_ > bound) {
+      return;  // OnWritten reads on
+    }
+    reading_ = true;
+    StartRead(&event_);
+  }
+
+  // `seq`: the event the frame carries, 0 for the others (head, time, error).
+  void Enqueue(std::string frame, int64_t seq = 0) {
     if (closed_) {
       return;
     }
-    out_.push_back(std::move(frame));
-    awaiting_flush_ = awaiting_flush_ || from_subscription;
+    out_.push_back({std::move(frame), seq});
     if (!writing_) {
       WriteNext();
     }
@@ -180,9 +277,15 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
   void WriteNext() {
     writing_ = true;
+    arrived_during_write_ = 0;
+    const Frame& frame = out_.front();
+    if (frame.seq > 0) {
+      waiting_bytes_ -= frame.text.size();  // no longer waiting: in flight
+      written_seq_ = frame.seq;
+    }
     beast::get_lowest_layer(stream_).expires_after(shared_->options.write_timeout);
     asio::async_write(
-        stream_, asio::buffer(out_.front()),
+        stream_, asio::buffer(frame.text),
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
   }
 
@@ -193,16 +296,14 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
     out_.pop_front();
     if (!out_.empty()) {
-      return WriteNext();
+      WriteNext();
+    } else {
+      beast::get_lowest_layer(stream_).expires_never();
+      if (close_after_flush_) {
+        return Close();
+      }
     }
-    beast::get_lowest_layer(stream_).expires_never();
-    if (close_after_flush_) {
-      return Close();
-    }
-    if (awaiting_flush_ && !grpc_done_) {
-      awaiting_flush_ = false;
-      StartRead(&event_);  // the client took the event: the next one
-    }
+    ReadAhead();
   }
 
   // The client sends nothing on an event stream; a read completes when it goes away (on HTTPS
@@ -228,7 +329,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
   void SendTime() {
     const auto now = shared_->backend.clock->Now();
-    Enqueue("event: time\ndata: {\"now\":\"" + Rfc3339(now) + "\"}\n\n", false);
+    Enqueue("event: time\ndata: {\"now\":\"" + Rfc3339(now) + "\"}\n\n");
   }
 
   void Close() {
@@ -241,7 +342,13 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
     timer_.cancel();
     Hangup(stream_);
+    ReadAhead();  // releases the hold
   }
+
+  struct Frame {
+    std::string text;
+    int64_t seq = 0;
+  };
 
   std::shared_ptr<Gateway::Shared> shared_;
   Stream stream_;
@@ -252,13 +359,23 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   v1::SubscribeRequest request_;
   v1::Event event_;
   std::shared_ptr<EventStream> self_;  // held from Start until gRPC's OnDone
-  std::deque<std::string> out_;
+  // Frames for the browser; while writing_, the first is being written.
+  std::deque<Frame> out_;
+  // Bytes of the events in out_ behind the write in flight; of those, the bytes that arrived
+  // since that write started.
+  size_t waiting_bytes_ = 0;
+  size_t arrived_during_write_ = 0;
+  // The last event whose frame was handed to the socket (in flight, or taken).
+  int64_t written_seq_ = 0;
   std::string head_;
   unsigned version_ = 11;
   bool opened_ = false;
   char scratch_[64];
   bool writing_ = false;
-  bool awaiting_flush_ = false;
+  bool reading_ = false;        // a read of the subscription is in flight
+  bool read_failed_ = false;    // a read came back !ok: the call is over
+  bool hold_released_ = false;  // see ReadAhead
+  bool ended_ = false;          // by the bound (EndPastTheBound)
   bool grpc_done_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;

@@ -23,6 +23,7 @@
 
 #include "server/domain/result.h"
 #include "server/engine/clock.h"
+#include "server/engine/limits.h"
 #include "server/http/metrics.h"
 
 namespace reciproca::http {
@@ -64,6 +65,9 @@ struct GatewayBackend {
   Metrics* metrics = nullptr;
   // The plugins as ListPlugins shows them, for /metrics.
   std::function<std::vector<v1::PluginInfo>()> plugins;
+  // The server's limits: an event stream holds at most subscriber_queue_bytes of events for a
+  // browser that takes nothing (docs/limits.md).
+  engine::Limits limits;
 };
 
 class Gateway {

@@ -80,12 +80,18 @@ struct SseFrame {
   std::string data;
 };
 
-// An open GET /api/events: the response head, then frames as they come.
+// An open GET /api/events: the response head, then frames as they come. A `receive_buffer`
+// above 0 is the socket's SO_RCVBUF, set before it connects (a client that stops reading then
+// holds little: the server's writes stall early).
 class SseReader {
  public:
   SseReader(int port, const std::string& target, const std::string& token,
-            std::map<std::string, std::string> headers = {})
+            std::map<std::string, std::string> headers = {}, int receive_buffer = 0)
       : stream_(io_) {
+    if (receive_buffer > 0) {
+      stream_.socket().open(boost::asio::ip::tcp::v4());
+      stream_.socket().set_option(boost::asio::socket_base::receive_buffer_size(receive_buffer));
+    }
     stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
                                                    static_cast<unsigned short>(port)));
     std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
@@ -102,6 +108,8 @@ class SseReader {
   }
 
   const std::string& head() const { return head_; }
+  // The server closed the connection (a read reached its end).
+  bool ended() const { return ended_; }
 
   // The next frame (comments and "retry:" lines skipped); nullopt when the stream ends or
   // nothing comes within `timeout`.
@@ -157,6 +165,7 @@ class SseReader {
                                   [&](boost::system::error_code ec, size_t n) {
                                     finished = true;
                                     if (!ec) read = n;
+                                    if (ec == boost::asio::error::eof) ended_ = true;
                                   });
     io_.restart();
     io_.run_until(deadline);
@@ -177,6 +186,7 @@ class SseReader {
   boost::beast::tcp_stream stream_;
   boost::asio::streambuf buffer_;
   std::string head_;
+  bool ended_ = false;
 };
 
 }  // namespace reciproca::testing

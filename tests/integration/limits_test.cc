@@ -4,6 +4,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "integration/http_client.h"
@@ -214,6 +219,146 @@ TEST_F(SubscriberQueueTest, StalledSubscriberIsEndedPastTheBoundWithWhereToResum
   auto rest = ReadEvents(admin(), "chapters/rome", last_seq, 3 + kReferrals - last_seq);
   ASSERT_EQ(size_t(3 + kReferrals - last_seq), rest.size());
   EXPECT_EQ(last_seq + 1, rest.front().seq());
+}
+
+// The same bound for a browser's event stream, kept by the gateway on its own queue of frames
+// (server/http/event_stream.cc). The write timeout is far beyond the test: what ends the stalled
+// stream is the bound alone.
+class SseQueueTest : public SubscriberQueueTest {
+ protected:
+  void SetUp() override {
+    http_.write_timeout = std::chrono::minutes(10);
+    SubscriberQueueTest::SetUp();
+  }
+
+  // Ana or Marco gives a referral with a long note (an event of about 1.3 kB); returns how long
+  // the call took.
+  Clock::duration Write(const NewMember& giver, const NewMember& receiver,
+                        const std::string& request_id) {
+    v1::Referral out;
+    auto context = As(giver.token).NewContext();
+    const auto started = Clock::now();
+    const grpc::Status status = Give(giver.token, receiver.member.name(), request_id, context.get(),
+                                     &out, std::string(1000, 'x'));
+    const auto took = Clock::now() - started;
+    EXPECT_TRUE(status.ok()) << request_id << ": " << status.error_message();
+    return took;
+  }
+
+  // Polls /metrics until `series` has `value` (bounded: 30 s); returns the last value seen.
+  double AwaitMetric(const std::string& series, double value) {
+    double seen = Metric(series);
+    for (int i = 0; i < 300 && seen != value; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // between polls
+      seen = Metric(series);
+    }
+    return seen;
+  }
+};
+
+TEST_F(SseQueueTest, StalledSseClientIsEndedPastTheBound_WritersAndDisplayUnaffected) {
+  // Takes next to nothing: a 4 KiB receive buffer, set before it connects, and no reads.
+  SseReader stalled(server_->http_port(), "/api/events?chapter=chapters/rome",
+                    server_->admin_token(), {}, /*receive_buffer=*/4096);
+  ASSERT_NE(stalled.head().find("200 OK"), std::string::npos) << stalled.head();
+  SseReader display(server_->http_port(), "/api/events?chapter=chapters/rome&after_seq=3",
+                    display_token_);
+  ASSERT_NE(display.head().find("200 OK"), std::string::npos) << display.head();
+  ASSERT_EQ(2, AwaitMetric("reciproca_subscribers", 2));
+
+  // The display reads all along, until it has seen `last_seq`.
+  std::atomic<int64_t> last_seq{std::numeric_limits<int64_t>::max()};
+  std::vector<SseFrame> shown;
+  std::thread display_reader([&] {
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    while (Clock::now() < deadline) {
+      auto frame = display.NextEvent(std::chrono::seconds(1));
+      if (!frame) {
+        if (display.ended()) return;
+        continue;
+      }
+      shown.push_back(*frame);
+      if (frame->event != "event" || std::stoll(frame->id) >= last_seq.load()) return;
+    }
+  });
+
+  // Ana writes until the stalled stream is refused: the kernel's buffers for its socket fill
+  // first (megabytes on loopback), then the gateway's queue, past the bound (256 KiB). Bounded:
+  // at most ~16 MB of events.
+  const std::string refusals = "reciproca_limit_refusals_total{limit=\"subscriber_queue_bytes\"}";
+  constexpr int kMaxReferrals = 12000;
+  int written = 0;
+  Clock::duration slowest{};
+  while (written < kMaxReferrals && Metric(refusals) < 1) {
+    for (int i = 0; i < 50; ++i, ++written) {
+      slowest = std::max(slowest, Write(ana_, marco_, "s" + std::to_string(written)));
+    }
+  }
+  ASSERT_EQ(1, Metric(refusals)) << "no refusal after " << written << " events";
+  // Its subscription ended at once, with nothing read by the client and no timeout: only the
+  // display's remains.
+  EXPECT_EQ(1, AwaitMetric("reciproca_subscribers", 1));
+
+  // While the stalled client still holds its connection, Marco's writes are not slowed.
+  constexpr int kMarcos = 10;
+  const int64_t total = 3 + written + kMarcos;
+  last_seq = total;
+  for (int i = 0; i < kMarcos; ++i) {
+    EXPECT_LT(Write(marco_, ana_, "m" + std::to_string(i)), std::chrono::seconds(2));
+  }
+  EXPECT_LT(slowest, std::chrono::seconds(5)) << "Ana's slowest write";
+
+  // The stalled client reads again: the events it had, in order, then the error frame naming
+  // the last of them, then the end of the connection.
+  int64_t received = 0;
+  std::optional<SseFrame> frame;
+  while ((frame = stalled.NextEvent(std::chrono::seconds(10))) && frame->event == "event") {
+    ASSERT_EQ(std::to_string(received + 1), frame->id);
+    ++received;
+  }
+  ASSERT_TRUE(frame) << "no error frame after " << received << " events";
+  ASSERT_EQ("error", frame->event);
+  const auto error = nlohmann::json::parse(frame->data);
+  EXPECT_EQ("RESOURCE_EXHAUSTED", error.at("code"));
+  EXPECT_EQ(received, error.at("resumeAfterSeq").get<int64_t>());
+  EXPECT_EQ(
+      "this stream left more than 262144 bytes of events waiting (its client is not "
+      "reading); resubscribe with after_seq=" +
+          std::to_string(received) + " (or the last seq you received, if later)",
+      error.at("message"));
+  EXPECT_LT(received, 3 + written);
+  EXPECT_FALSE(stalled.Next(std::chrono::seconds(5)));
+  EXPECT_TRUE(stalled.ended());
+
+  // The display lost nothing.
+  display_reader.join();
+  ASSERT_EQ(size_t(total - 3), shown.size())
+      << "display's last frame: "
+      << (shown.empty() ? "none" : shown.back().id + " " + shown.back().event);
+  for (size_t i = 0; i < shown.size(); ++i) {
+    ASSERT_EQ("event", shown[i].event) << shown[i].data;
+    ASSERT_EQ(std::to_string(4 + i), shown[i].id);
+  }
+  std::cout << "stalled SSE client: " << received << " of " << total
+            << " events before its stream ended (Ana's slowest write: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms)\n";
+
+  // Resuming as EventSource does (Last-Event-ID: resumeAfterSeq) gets exactly the rest: every
+  // event after it, in order, and then the next new one.
+  SseReader resumed(server_->http_port(), "/api/events?chapter=chapters/rome",
+                    server_->admin_token(), {{"Last-Event-ID", std::to_string(received)}});
+  ASSERT_NE(resumed.head().find("200 OK"), std::string::npos) << resumed.head();
+  for (int64_t seq = received + 1; seq <= total; ++seq) {
+    frame = resumed.NextEvent(std::chrono::seconds(10));
+    ASSERT_TRUE(frame) << "seq " << seq;
+    ASSERT_EQ("event", frame->event) << frame->data;
+    ASSERT_EQ(std::to_string(seq), frame->id);
+  }
+  Write(marco_, ana_, "after-resume");
+  frame = resumed.NextEvent(std::chrono::seconds(10));
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(std::to_string(total + 1), frame->id);
+  EXPECT_EQ(1, Metric(refusals));
 }
 
 TEST_F(LimitsTest, Idempotency_ExpiredIdsArePrunedAndNew_UnexpiredSurviveARestart) {
