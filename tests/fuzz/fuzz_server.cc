@@ -138,7 +138,7 @@ World& StartWorld(api::ServerOptions options) {
   const auto start = std::chrono::system_clock::now() + std::chrono::hours(24);
   const auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(start.time_since_epoch()).count();
-  schedule.mutable_meeting()->mutable_start_time()->set_seconds(seconds);
+  schedule.mutable_start_time()->set_seconds(seconds);
   v1::Meeting meeting;
   Setup(admin, "ScheduleMeeting",
         [&](grpc::ClientContext* c) { return meetings->ScheduleMeeting(c, schedule, &meeting); });
