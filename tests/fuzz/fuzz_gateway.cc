@@ -73,7 +73,7 @@ bool CheckResponses(std::string_view received) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static reciproca::fuzz::World& world = [] -> reciproca::fuzz::World& {
+  static reciproca::fuzz::World& world = []() -> reciproca::fuzz::World& {
     reciproca::api::ServerOptions options;
     options.http.listen = "127.0.0.1:0";
     return reciproca::fuzz::StartWorld(options);

@@ -112,7 +112,7 @@ extern "C" __attribute__((visibility("default"))) int reciproca_fuzz_plugin_answ
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static reciproca::fuzz::World& world = [] -> reciproca::fuzz::World& {
+  static reciproca::fuzz::World& world = []() -> reciproca::fuzz::World& {
     reciproca::api::ServerOptions options;
     reciproca::plugins::PluginSpec spec;
     spec.name = kPlugin;
