@@ -911,6 +911,10 @@ int Run(const Config& config) {
   reciproca::api::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.data_dir = dir.path().string();
+  // The bench measures throughput: members here write far faster than people, and thousands of
+  // subscribers share one address (docs/limits.md).
+  options.limits.mutations_per_second = 0;
+  options.max_calls_per_address = 0;
   auto started = reciproca::api::Server::Start(options);
   if (!started.ok()) {
     std::fprintf(stderr, "cannot start the server: %s\n", started.error().message.c_str());

@@ -9,7 +9,9 @@
 # Rerunnable: the demo chapter and its members are created once; their tokens are kept in
 # ./data/demo-tokens.env (mode 0600) and reused, and each run adds one more demo meeting.
 # Environment: BUILD_DIR (default ./build), RECIPROCA_LISTEN (default 127.0.0.1:50051),
-# RECIPROCA_HTTP_LISTEN (the web pages and JSON API; default 127.0.0.1:8080).
+# RECIPROCA_HTTP_LISTEN (the web pages and JSON API; default 127.0.0.1:8080). The CTest
+# quickstart.demo also sets QUICKSTART_DATA_DIR (default ./data) and QUICKSTART_SKIP_BUILD=1
+# (its build directory is already built).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,7 +22,7 @@ for arg in "$@"; do
   case "$arg" in
     --demo-only) demo_only=1 ;;
     -h | --help)
-      sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -32,19 +34,23 @@ done
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Installing missing packages (deploy/setup.sh --demo)"
-bash deploy/setup.sh --demo
+if [ "${QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
+  say "Installing missing packages (deploy/setup.sh --demo)"
+  bash deploy/setup.sh --demo
 
-# Only what the demo runs: the server (the web pages are compiled into it), the CLI and the
-# shipped plugins; deploy/test.sh builds and runs everything else.
-say "Building reciprocad, the CLI and the shipped plugins (deploy/build.sh)"
-TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" bash deploy/build.sh
+  # Only what the demo runs: the server (with its plugin host; the web pages are compiled into
+  # it), the CLI and the shipped plugins, as the Demo build type (-O1, no debug info);
+  # deploy/test.sh builds and runs everything else.
+  say "Building reciprocad, the CLI and the shipped plugins (deploy/build.sh)"
+  BUILD_TYPE="${BUILD_TYPE:-Demo}" TESTS=OFF \
+    TARGETS="reciprocad reciproca traffic_light leaderboard reciprocity" bash deploy/build.sh
+fi
 build="${BUILD_DIR:-$root/build}"
 server_bin="$build/server/reciprocad"
 cli_bin="$build/client/reciproca"
 
 listen="${RECIPROCA_LISTEN:-127.0.0.1:50051}"
-data="$root/data"
+data="${QUICKSTART_DATA_DIR:-$root/data}"
 mkdir -p "$data"
 chmod 700 "$data"
 port_file="$data/reciprocad.port"

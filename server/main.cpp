@@ -44,11 +44,25 @@ constexpr SettingSpec kSettings[] = {
     {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
     {"max-streams-per-principal", "N",
      "event streams one token may hold open (default 16; 0: no limit)"},
+    {"max-calls-per-address", "N",
+     "gRPC calls in progress from one client address (default 256; 0: no limit, e.g. behind a "
+     "reverse proxy)"},
+    {"grpc-max-streams-per-connection", "N",
+     "gRPC calls one connection may have open at once (default 100; 0: gRPC's default)"},
     {"http-max-connections", "N", "HTTP connections in all (default 1024)"},
     {"http-max-connections-per-address", "N",
      "HTTP connections from one client address (default 64; 0: no limit, e.g. behind a reverse "
      "proxy)"},
     {"http-header-timeout-seconds", "N", "a request head must arrive within N s (default 10)"},
+    {"mutations-per-second", "R",
+     "mutations a member's token may make per second, sustained (default 20; 0: no limit); "
+     "see docs/limits.md"},
+    {"mutation-burst", "N", "mutations a member's token may make at once (default 300)"},
+    {"subscriber-queue-bytes", "N",
+     "bytes of events a subscriber that takes nothing may leave waiting before its stream ends "
+     "(default 8388608; 0: no limit)"},
+    {"idempotency-retention-hours", "H",
+     "how long a request_id is remembered for retries (default 168, 7 days)"},
 };
 
 constexpr const char* kConfigHelp =
@@ -191,6 +205,10 @@ int main(int argc, char** argv) {
         std::chrono::seconds(std::stoi(get("plugin-tick-seconds", "60")));
     options.max_streams_per_principal = std::stoul(
         get("max-streams-per-principal", std::to_string(options.max_streams_per_principal)));
+    options.max_calls_per_address =
+        std::stoul(get("max-calls-per-address", std::to_string(options.max_calls_per_address)));
+    options.max_streams_per_connection = std::stoi(
+        get("grpc-max-streams-per-connection", std::to_string(options.max_streams_per_connection)));
     options.http.max_connections =
         std::stoul(get("http-max-connections", std::to_string(options.http.max_connections)));
     options.http.max_connections_per_address =
@@ -200,6 +218,22 @@ int main(int argc, char** argv) {
         get("http-header-timeout-seconds",
             std::to_string(
                 std::chrono::ceil<std::chrono::seconds>(options.http.header_timeout).count()))));
+    auto& limits = options.limits;
+    limits.mutations_per_second =
+        std::stod(get("mutations-per-second", std::to_string(limits.mutations_per_second)));
+    limits.mutation_burst = std::stod(get("mutation-burst", std::to_string(limits.mutation_burst)));
+    limits.subscriber_queue_bytes =
+        std::stoull(get("subscriber-queue-bytes", std::to_string(limits.subscriber_queue_bytes)));
+    const auto hours = std::stoll(get(
+        "idempotency-retention-hours",
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::hours>(limits.idempotency_retention).count())));
+    if (hours < 1 || limits.mutations_per_second < 0 || limits.mutation_burst < 0) {
+      throw std::invalid_argument(
+          "--idempotency-retention-hours must be at least 1, and the mutation rate and burst not "
+          "negative");
+    }
+    limits.idempotency_retention = std::chrono::hours(hours);
     if (settings.count("tls-cert") || settings.count("tls-key")) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));

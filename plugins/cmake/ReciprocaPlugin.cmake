@@ -73,7 +73,8 @@ function(_reciproca_plugin_protos)
                         protobuf::libprotobuf)
   target_compile_features(reciproca_plugin_protos_lite PUBLIC cxx_std_17)
   set_target_properties(reciproca_plugin_protos_lite PROPERTIES
-    POSITION_INDEPENDENT_CODE ON CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+    POSITION_INDEPENDENT_CODE ON CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+    UNITY_BUILD OFF)
   add_library(Reciproca::plugin_protos ALIAS reciproca_plugin_protos_lite)
 endfunction()
 

@@ -1,11 +1,17 @@
 #include "server/api/call.h"
 
+#include <sstream>
+
+#include "server/api/call_limits.h"
 #include "server/domain/event_catalogue.h"
 
 namespace reciproca::api {
 
 Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
                                        const engine::TokenRegistry& tokens, std::string* token) {
+  if (auto admitted = PeerCallLimit::Admit(context); !admitted.ok()) {
+    return admitted.error();
+  }
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -70,6 +76,17 @@ grpc::ServerUnaryReactor* ServiceBase::Mutate(
   auto chapter = ChapterOf(field, chapter_name);
   if (!chapter.ok()) {
     return Reject(context, chapter.error());
+  }
+  if (const auto wait = engine_.TakeMutation(*principal); wait.count() > 0) {
+    const engine::Limits& limits = engine_.limits();
+    std::ostringstream message;
+    message << "too many changes from " << engine::LimitKey(*principal) << ": at most "
+            << limits.mutation_burst << " at once and " << limits.mutations_per_second
+            << " a second; retry in " << (wait.count() + 999) / 1000 << " s";
+    engine_.LimitRefused("mutation_rate", message.str());
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(Exhausted(*context, message.str(), wait));
+    return reactor;
   }
   engine::Mutation mutation;
   mutation.principal = std::move(principal).value();

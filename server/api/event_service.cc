@@ -35,6 +35,10 @@ grpc::Slice SliceOf(const stream::SharedBytes& bytes) {
 // need_to_know.h). The versions are made once per event (engine/event_views.h) and shared; a
 // subscriber only picks one, and follows its own role changes as they stream past. It watches
 // its token and ends with UNAUTHENTICATED when the token is revoked (a replaced display link).
+//
+// One write is in flight at a time; while it is, the reactor is parked on the feed, and if the
+// chapter moves on by more than Limits::subscriber_queue_bytes before the write completes (the
+// client takes nothing), the stream ends with RESOURCE_EXHAUSTED and where to resume.
 class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                public stream::Listener,
                                public engine::TokenWatcher,
@@ -69,12 +73,11 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     Pump();
   }
 
+  // Ends the stream at once, even with a write in flight (a client that stopped reading must not
+  // keep a revoked token's stream open): gRPC sends the status after that write.
   void OnRevoked(const std::string& reason) override {
     std::lock_guard lock(mu_);
-    revoked_ = reason;
-    if (!writing_ && !loading_) {
-      FinishLocked(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, reason));
-    }
+    FinishLocked(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, reason));
   }
 
   void Fail(const grpc::Status& status) {
@@ -118,14 +121,14 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
  private:
   void Pump() {
     std::unique_lock lock(mu_);
+    if (writing_ && !finished_) {
+      return CheckQueueLocked();
+    }
     if (!feed_ || writing_ || loading_ || finished_) {
       return;
     }
     if (cancelled_) {
       return FinishLocked(grpc::Status::CANCELLED);
-    }
-    if (revoked_) {
-      return FinishLocked(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, *revoked_));
     }
     if (feed_->closed()) {
       return FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -159,6 +162,32 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     buffer_ = grpc::ByteBuffer(&slice, 1);
     writing_ = true;
     StartWrite(&buffer_);
+    if (engine_.limits().subscriber_queue_bytes > 0) {
+      bytes_at_write_ = feed_->bytes_published();
+      parked_in_ = feed_->Park(weak_from_this(), parked_in_);
+    }
+  }
+
+  // A write is in flight and the chapter moved on: ends the stream when what it left waiting
+  // exceeds the bound, else waits for the next commit.
+  void CheckQueueLocked() {
+    const size_t bound = engine_.limits().subscriber_queue_bytes;
+    if (bound == 0 || !feed_) {
+      return;
+    }
+    const uint64_t waiting = feed_->bytes_published() - bytes_at_write_;
+    if (waiting <= bound) {
+      parked_in_ = feed_->Park(weak_from_this(), parked_in_);
+      return;
+    }
+    const int64_t resume = next_seq_ - 1;
+    const std::string message =
+        "this stream left more than " + std::to_string(bound) +
+        " bytes of events waiting (its client is not reading); resubscribe with after_seq=" +
+        std::to_string(resume) + " (or the last seq you received, if later)";
+    engine_.LimitRefused("subscriber_queue_bytes", chapter_ + ": " + message);
+    context_->AddTrailingMetadata("resume-after-seq", std::to_string(resume));
+    FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
   }
 
   // The bytes of `event` this subscriber may see.
@@ -234,29 +263,18 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   int64_t next_seq_ = 1;
   domain::Viewer viewer_;
   int64_t viewer_since_ = 0;
-  std::optional<std::string> revoked_;  // why, once the token is revoked
   std::deque<stream::FeedEvent> backlog_;
   int64_t backlog_first_ = 0;
   grpc::ByteBuffer buffer_;
   bool writing_ = false;
+  // The feed's bytes_published() when the write in flight started.
+  uint64_t bytes_at_write_ = 0;
+  uint64_t parked_in_ = 0;  // what the last ChapterFeed::Park returned
   bool loading_ = false;
   bool cancelled_ = false;
   bool finished_ = false;
   bool done_ = false;
 };
-
-// The key the stream limit counts by: one per member, per chapter display, and the admin.
-std::string PrincipalKey(const domain::Principal& principal) {
-  switch (principal.kind) {
-    case domain::Principal::Kind::kAdmin:
-      return "admin";
-    case domain::Principal::Kind::kDisplay:
-      return "display " + principal.chapter;
-    case domain::Principal::Kind::kMember:
-      break;
-  }
-  return principal.member;
-}
 
 bool ParseRequest(const grpc::ByteBuffer& raw, v1::SubscribeRequest* request) {
   grpc::ByteBuffer copy(raw);
@@ -275,27 +293,10 @@ bool ParseRequest(const grpc::ByteBuffer& raw, v1::SubscribeRequest* request) {
 
 EventService::EventService(engine::Engine& engine, const engine::TokenRegistry& tokens,
                            stream::EventHub& hub, StreamLimit limit)
-    : ServiceBase(engine, tokens), hub_(hub), limit_(std::move(limit)) {}
-
-std::shared_ptr<void> EventService::TakeSlot(const domain::Principal& principal) {
-  std::string key = PrincipalKey(principal);
-  std::lock_guard lock(slots_->mu);
-  size_t& open = slots_->open[key];
-  if (limit_.per_principal > 0 && open >= limit_.per_principal) {
-    if (open == 0) {
-      slots_->open.erase(key);
-    }
-    return nullptr;
-  }
-  ++open;
-  // The slot is the count's own (non-null) address; the deleter gives the slot back.
-  return std::shared_ptr<void>(&open, [slots = slots_, key = std::move(key)](void*) {
-    std::lock_guard lock(slots->mu);
-    if (auto it = slots->open.find(key); it != slots->open.end() && --it->second == 0) {
-      slots->open.erase(it);
-    }
-  });
-}
+    : ServiceBase(engine, tokens),
+      hub_(hub),
+      limit_(std::move(limit)),
+      streams_(limit_.per_principal) {}
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw) {
@@ -313,7 +314,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
     reactor->Fail(ToGrpcStatus(principal.error()));
     return reactor.get();
   }
-  auto slot = TakeSlot(*principal);
+  auto slot = streams_.Take(engine::LimitKey(*principal));
   if (!slot) {
     const std::string why = "this token has " + std::to_string(limit_.per_principal) +
                             " event streams open (--max-streams-per-principal); close a tab or "
@@ -321,7 +322,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventService::Subscribe(
     if (limit_.refused) {
       limit_.refused(why);
     }
-    reactor->Fail(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, why));
+    reactor->Fail(Exhausted(*context, why, std::chrono::seconds(5)));
     return reactor.get();
   }
   reactor->Keep(std::move(slot));

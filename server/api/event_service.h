@@ -4,13 +4,12 @@
 // API so that an event is serialized once, at commit, and the same bytes go to every subscriber.
 
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "reciproca/v1/event_service.grpc.pb.h"
 #include "server/api/call.h"
+#include "server/api/call_limits.h"
 #include "server/stream/event_feed.h"
 #include "server/stream/subscribe_protocol.h"
 
@@ -34,18 +33,10 @@ class EventService final
                                                         const grpc::ByteBuffer* request) override;
 
  private:
-  // A slot of the principal's stream count, given back when the stream ends; nullptr when the
-  // principal has `limit_.per_principal` open.
-  std::shared_ptr<void> TakeSlot(const domain::Principal& principal);
-
   stream::EventHub& hub_;
   const StreamLimit limit_;
-  // Open streams per principal; shared with the slots, which may outlive the service.
-  struct Slots {
-    std::mutex mu;
-    std::map<std::string, size_t> open;
-  };
-  std::shared_ptr<Slots> slots_ = std::make_shared<Slots>();
+  // Open streams per principal (engine::LimitKey).
+  ConcurrencyLimit streams_;
 };
 
 }  // namespace reciproca::api

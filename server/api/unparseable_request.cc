@@ -27,13 +27,18 @@ class UnparseableRequestInterceptor final : public grpc::experimental::Intercept
  public:
   explicit UnparseableRequestInterceptor(grpc::experimental::ServerRpcInfo* info)
       : method_(info->method() ? info->method() : ""),
-        // Only a unary call's one request can be unparseable here: on a streaming call a null
-        // message is the client's half-close (server reflection, health Watch).
-        unary_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) {}
+        // A unary or server-streaming call's one request is deserialized by gRPC before its
+        // handler runs, so a null message there means it did not parse. On a client- or
+        // bidi-streaming call (server reflection) the handler reads, and a null message is the
+        // client's half-close. Subscribe is a raw method: its handler parses, with the same
+        // UnparseableRequest().
+        one_request_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY ||
+                     info->type() == grpc::experimental::ServerRpcInfo::Type::SERVER_STREAMING) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     // The server deserializes the request before this hook; a null message means it failed.
-    if (unary_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+    if (one_request_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() == nullptr) {
       unparseable_ = true;
     }
@@ -48,7 +53,7 @@ class UnparseableRequestInterceptor final : public grpc::experimental::Intercept
 
  private:
   const std::string method_;
-  const bool unary_;
+  const bool one_request_;
   bool unparseable_ = false;
 };
 

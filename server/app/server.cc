@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/api/call_limits.h"
 #include "server/api/chapter_service.h"
 #include "server/api/event_service.h"
 #include "server/api/insight_service.h"
@@ -111,6 +112,8 @@ struct Server::Parts {
   std::unique_ptr<ReportService> reports;
   std::unique_ptr<PluginService> plugin_service;
   std::unique_ptr<InsightService> insights;
+  // Before grpc_server: its interceptors use it until the server is gone.
+  std::unique_ptr<PeerCallLimit> peer_calls;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<http::Gateway> gateway;
   int port = 0;
@@ -157,6 +160,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   engine_options.worker_threads = options.worker_threads;
   engine_options.on_durable = [metrics = &parts->metrics](size_t count) {
     metrics->EventsAppended(count);
+  };
+  engine_options.limits = options.limits;
+  engine_options.on_limit_refused = [metrics = &parts->metrics](const char* limit,
+                                                                const std::string& why) {
+    metrics->LimitRefused(limit, why);
   };
   parts->engine = std::make_unique<engine::Engine>(*parts->store, clock, parts->tokens,
                                                    engine::TokenMinter(secret.value()), *parts->hub,
@@ -208,7 +216,17 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 6 * 60 * 60 * 1000);
+  // What one connection may have open; with the calls per client address below, what one
+  // client may cost (docs/limits.md: gRPC 1.51 cannot refuse a connection by address).
+  if (options.max_streams_per_connection > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_streams_per_connection);
+  }
+  parts->peer_calls = std::make_unique<PeerCallLimit>(
+      options.max_calls_per_address, [metrics = &parts->metrics](const std::string& why) {
+        metrics->LimitRefused("grpc_calls_per_address", why);
+      });
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(parts->peer_calls->InterceptorFactory());
   interceptors.push_back(UnparseableRequestInterceptorFactory());
   interceptors.push_back(parts->metrics.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

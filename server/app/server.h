@@ -12,6 +12,7 @@
 
 #include "server/domain/result.h"
 #include "server/engine/clock.h"
+#include "server/engine/limits.h"
 #include "server/http/gateway.h"
 #include "server/plugins/plugin_host.h"
 
@@ -32,6 +33,12 @@ struct ServerOptions {
   // Event streams (gRPC Subscribe and HTTP /api/events) one principal may have open at once;
   // more are RESOURCE_EXHAUSTED (HTTP 429). 0: no limit.
   size_t max_streams_per_principal = 16;
+  // gRPC calls in progress from one client address, over all its connections; more are
+  // RESOURCE_EXHAUSTED. 0: no limit (behind a reverse proxy, where every call has its address).
+  size_t max_calls_per_address = 256;
+  // Calls one gRPC connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS; a
+  // client queues the others). 0: gRPC's default (no limit).
+  int max_streams_per_connection = 100;
   // How many recent events each chapter keeps in memory for subscribers; older ones are read
   // from the store.
   size_t feed_ring_capacity = 4096;
@@ -44,6 +51,8 @@ struct ServerOptions {
   // The HTTP gateway (web pages, JSON API, live events, /healthz, /metrics): http.listen
   // "127.0.0.1:8080" turns it on; empty leaves it off.
   http::GatewayOptions http;
+  // Mutation rate, subscriber queue, idempotency retention (docs/limits.md).
+  engine::Limits limits;
   // Injected time source; nullptr for the system clock. Not owned.
   const engine::Clock* clock = nullptr;
 };

@@ -32,9 +32,27 @@ Status CheckRequestId(const std::string& request_id) {
   return {};
 }
 
-std::string IdempotencyKey(const domain::Principal& principal, const std::string& request_id) {
-  return principal.ActorName() + '\n' + request_id;
+std::string IdempotencyKey(const std::string& actor, const std::string& request_id) {
+  return actor + '\n' + request_id;
 }
+
+std::string IdempotencyKey(const domain::Principal& principal, const std::string& request_id) {
+  return IdempotencyKey(principal.ActorName(), request_id);
+}
+
+// The principal and request_id back from IdempotencyKey().
+store::IdempotencyKey SplitKey(const std::string& scope, const std::string& key) {
+  const size_t newline = key.find('\n');
+  return {scope, key.substr(0, newline), key.substr(newline + 1)};
+}
+
+// A plugin's output (see kPluginRequestIdPrefix): recorded as the admin.
+bool KeptForever(const std::string& key) {
+  const std::string prefix = IdempotencyKey("admin", std::string(kPluginRequestIdPrefix));
+  return key.compare(0, prefix.size(), prefix) == 0;
+}
+
+constexpr auto kPruneInterval = std::chrono::hours(1);
 
 std::string Fingerprint(const std::string& method, const google::protobuf::Message& request) {
   std::string bytes;
@@ -51,6 +69,16 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
 }
 
+int64_t Micros(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point FromMicros(int64_t micros) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::microseconds(micros)));
+}
+
 }  // namespace
 
 struct Engine::Slot {
@@ -59,7 +87,7 @@ struct Engine::Slot {
   Strand strand;
   // Touched only on `strand`.
   domain::Chapter chapter;
-  std::unordered_map<std::string, IdempotencyEntry> idempotency;
+  IdempotencyTable idempotency;
   std::shared_ptr<stream::ChapterFeed> feed;
   // A snapshot of chapter.Info() for readers on other threads.
   mutable std::mutex info_mu;
@@ -91,7 +119,8 @@ Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& toke
                      options_.on_durable(commit.events.size());
                    }
                  }),
-      registry_strand_(boost::asio::make_strand(io_)) {
+      registry_strand_(boost::asio::make_strand(io_)),
+      mutation_limiter_(clock, options.limits.mutations_per_second, options.limits.mutation_burst) {
   for (int i = 0; i < std::max(1, options_.worker_threads); ++i) {
     workers_.emplace_back([this] { io_.run(); });
   }
@@ -173,18 +202,30 @@ Status Engine::Recover() {
   if (auto s = store_.LoadIdempotency(&records); !s.ok()) {
     return s;
   }
+  const auto now = clock_.Now();
+  PendingCommit expired;
   for (auto& record : records) {
-    domain::Principal principal;
-    IdempotencyEntry entry{std::move(record.request_hash), std::move(record.response)};
-    const std::string key = record.principal + '\n' + record.request_id;
-    if (record.scope.empty()) {
-      registry_idempotency_[key] = std::move(entry);
+    IdempotencyEntry entry{std::move(record.request_hash), std::move(record.response),
+                           FromMicros(record.created_micros)};
+    const std::string key = IdempotencyKey(record.principal, record.request_id);
+    if (Expired(key, entry, now)) {
+      expired.commit.expired_idempotency.push_back(
+          {record.scope, std::move(record.principal), std::move(record.request_id)});
+    } else if (record.scope.empty()) {
+      registry_idempotency_.entries[key] = std::move(entry);
     } else if (auto slot = FindSlot(record.scope)) {
-      slot->idempotency[key] = std::move(entry);
+      slot->idempotency.entries[key] = std::move(entry);
     }
   }
-  spdlog::info("recovered {} chapters, {} events, {} tokens, {} idempotency records",
-               creation_order_.size(), event_count, tokens.size(), records.size());
+  spdlog::info("recovered {} chapters, {} events, {} tokens, {} idempotency records ({} expired)",
+               creation_order_.size(), event_count, tokens.size(),
+               records.size() - expired.commit.expired_idempotency.size(),
+               expired.commit.expired_idempotency.size());
+  if (!expired.commit.expired_idempotency.empty()) {
+    // Deleted by the writer, like any commit; nothing waits for it.
+    expired.done = [](const Status&) {};
+    committer_.Submit(std::move(expired));
+  }
   return {};
 }
 
@@ -206,6 +247,41 @@ Result<std::shared_ptr<Engine::Slot>> Engine::Route(const domain::Principal& pri
   return slot;
 }
 
+bool Engine::Expired(const std::string& key, const IdempotencyEntry& entry,
+                     std::chrono::system_clock::time_point now) const {
+  return !KeptForever(key) && now - entry.created >= options_.limits.idempotency_retention;
+}
+
+void Engine::PruneIdempotency(const std::string& scope, IdempotencyTable& table,
+                              std::chrono::system_clock::time_point now,
+                              std::vector<store::IdempotencyKey>& expired) const {
+  if (now - table.last_prune < kPruneInterval && now >= table.last_prune) {
+    return;
+  }
+  table.last_prune = now;
+  for (auto it = table.entries.begin(); it != table.entries.end();) {
+    if (Expired(it->first, it->second, now)) {
+      expired.push_back(SplitKey(scope, it->first));
+      it = table.entries.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+std::chrono::milliseconds Engine::TakeMutation(const domain::Principal& principal) {
+  if (principal.kind == domain::Principal::Kind::kAdmin) {
+    return {};  // the operator, and the plugins' outputs: see Limits::mutations_per_second
+  }
+  return mutation_limiter_.Take(LimitKey(principal));
+}
+
+void Engine::LimitRefused(const char* limit, const std::string& why) const {
+  if (options_.on_limit_refused) {
+    options_.on_limit_refused(limit, why);
+  }
+}
+
 void Engine::Mutate(Mutation mutation, Done done) {
   if (auto s = RefuseIfStopped(); !s.ok()) {
     return done(s);
@@ -224,29 +300,47 @@ void Engine::Mutate(Mutation mutation, Done done) {
       });
 }
 
-void Engine::Execute(Slot& slot, const std::string& scope,
-                     std::unordered_map<std::string, IdempotencyEntry>& idempotency,
+void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& idempotency,
                      Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal) {
   domain::Chapter& chapter = slot.chapter;
+  const auto now = clock_.Now();
   const std::string key = IdempotencyKey(mutation.principal, mutation.request_id);
   const std::string fingerprint = Fingerprint(mutation.method, *mutation.request);
-  if (auto it = idempotency.find(key); it != idempotency.end()) {
-    if (it->second.request_hash != fingerprint) {
-      return done(RequestIdReused("request_id \"" + mutation.request_id +
-                                  "\" was already used for a different request; use a new "
-                                  "request_id for a new request"));
+  PendingCommit pending;
+  std::vector<store::IdempotencyKey>& expired = pending.commit.expired_idempotency;
+  PruneIdempotency(scope, idempotency, now, expired);
+  if (auto it = idempotency.entries.find(key); it != idempotency.entries.end()) {
+    if (Expired(key, it->second, now)) {
+      // Forgotten: this request_id is new again.
+      expired.push_back(SplitKey(scope, key));
+      idempotency.entries.erase(it);
+    } else {
+      if (it->second.request_hash != fingerprint) {
+        return done(RequestIdReused("request_id \"" + mutation.request_id +
+                                    "\" was already used for a different request; use a new "
+                                    "request_id for a new request"));
+      }
+      mutation.response->ParseFromString(it->second.response);
+      if (mutation.rehydrate) {
+        mutation.rehydrate(mutation.response);
+      }
+      // Answer only once the first attempt is durable: a barrier behind it in the commit queue
+      // (which also deletes what was just pruned).
+      pending.done = std::move(done);
+      return committer_.Submit(std::move(pending));
     }
-    mutation.response->ParseFromString(it->second.response);
-    if (mutation.rehydrate) {
-      mutation.rehydrate(mutation.response);
-    }
-    // Answer only once the first attempt is durable: a barrier behind it in the commit queue.
-    return committer_.Submit(PendingCommit{{}, nullptr, {}, std::move(done)});
   }
 
-  const domain::Context context{mutation.principal, clock_.Now(), time_zones_};
+  const domain::Context context{mutation.principal, now, time_zones_};
   auto decided = mutation.decide(chapter, context);
   if (!decided.ok()) {
+    if (!expired.empty()) {
+      // What was pruned is gone from memory: the store forgets it too.
+      pending.done = [done = std::move(done), error = decided.error()](const Status&) {
+        done(error);
+      };
+      return committer_.Submit(std::move(pending));
+    }
     return done(decided.error());
   }
   const domain::Events& events = decided.value();
@@ -254,7 +348,6 @@ void Engine::Execute(Slot& slot, const std::string& scope,
     chapter.Apply(event);
   }
 
-  PendingCommit pending;
   Status answer = mutation.respond(chapter, events, pending.commit);
 
   std::unique_ptr<google::protobuf::Message> stored(mutation.response->New());
@@ -262,12 +355,12 @@ void Engine::Execute(Slot& slot, const std::string& scope,
   if (mutation.redact) {
     mutation.redact(stored.get());
   }
-  IdempotencyEntry entry{fingerprint, stored->SerializeAsString()};
+  IdempotencyEntry entry{fingerprint, stored->SerializeAsString(), now};
   if (answer.ok()) {
     pending.commit.idempotency.push_back(
         store::IdempotencyRecord{scope, mutation.principal.ActorName(), mutation.request_id,
-                                 entry.request_hash, entry.response});
-    idempotency[key] = std::move(entry);
+                                 entry.request_hash, entry.response, Micros(now)});
+    idempotency.entries[key] = std::move(entry);
   }
 
   for (const auto& event : events) {

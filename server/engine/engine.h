@@ -25,6 +25,8 @@
 #include "server/domain/chapter.h"
 #include "server/engine/clock.h"
 #include "server/engine/group_committer.h"
+#include "server/engine/limits.h"
+#include "server/engine/rate_limiter.h"
 #include "server/engine/tokens.h"
 #include "server/store/event_store.h"
 #include "server/stream/event_feed.h"
@@ -39,7 +41,18 @@ struct EngineOptions {
   // Which time zones exist, for the domain's decisions; nullptr: the system's database
   // (SystemTimeZones()). Must outlive the engine.
   const domain::TimeZones* time_zones = nullptr;
+  // The mutation rate and the idempotency retention of `limits` are the engine's.
+  Limits limits;
+  // Called when a limit refuses something: the limit's name ("mutation_rate") and why, for the
+  // metrics and a rate-limited log line. Any thread; must not block.
+  std::function<void(const char* limit, const std::string& why)> on_limit_refused;
 };
+
+// The request_ids of plugins' outputs ("plugin:{name}:{key hash}", recorded as the admin). Their
+// idempotency records are what keeps a replay to a plugin (after a restart or a reload) from
+// recording an output twice, and a replay can reach back to the first event of the log: so they
+// never expire. They grow with the outputs, which the log keeps anyway.
+inline constexpr std::string_view kPluginRequestIdPrefix = "plugin:";
 
 using Done = std::function<void(const Status&)>;
 
@@ -98,6 +111,13 @@ class Engine {
   }
 
   const TokenMinter& minter() const { return minter_; }
+  const Limits& limits() const { return options_.limits; }
+  // Takes one mutation from the principal's bucket (Limits::mutations_per_second): zero when it
+  // may mutate now, else how long until it may (it took nothing). The admin is never limited.
+  // The api layer asks before each mutation and answers RESOURCE_EXHAUSTED with the wait.
+  std::chrono::milliseconds TakeMutation(const domain::Principal& principal);
+  // Reports a refusal by one of the limits (EngineOptions::on_limit_refused). Any thread.
+  void LimitRefused(const char* limit, const std::string& why) const;
   const Clock& clock() const { return clock_; }
   store::EventStore& store() { return store_; }
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
@@ -110,6 +130,12 @@ class Engine {
   struct IdempotencyEntry {
     std::string request_hash;
     std::string response;
+    std::chrono::system_clock::time_point created;
+  };
+  // One scope's records (a chapter's, or the registry's), touched only on its strand.
+  struct IdempotencyTable {
+    std::unordered_map<std::string, IdempotencyEntry> entries;
+    std::chrono::system_clock::time_point last_prune{};
   };
   struct Slot;
 
@@ -120,9 +146,16 @@ class Engine {
   std::shared_ptr<Slot> AddSlot(domain::Chapter chapter);
   // Runs on the slot's strand (or, for a new chapter not yet visible, the registry strand).
   // `reveal`, when set, is the new chapter's slot, made visible as its creation is submitted.
-  void Execute(Slot& slot, const std::string& scope,
-               std::unordered_map<std::string, IdempotencyEntry>& idempotency, Mutation& mutation,
-               Done& done, std::shared_ptr<Slot> reveal);
+  void Execute(Slot& slot, const std::string& scope, IdempotencyTable& idempotency,
+               Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal);
+  // Whether the record expired (it is then forgotten: a request_id used again is new).
+  bool Expired(const std::string& key, const IdempotencyEntry& entry,
+               std::chrono::system_clock::time_point now) const;
+  // Forgets the table's expired records, at most once an hour of the clock; their keys go to
+  // `expired` for the store to delete with the next commit.
+  void PruneIdempotency(const std::string& scope, IdempotencyTable& table,
+                        std::chrono::system_clock::time_point now,
+                        std::vector<store::IdempotencyKey>& expired) const;
   void ApplyCommitted(const store::Commit& commit);
   // UNAVAILABLE once Stop() has begun: a call posted to a stopped io_context would never be
   // answered.
@@ -149,7 +182,8 @@ class Engine {
   std::vector<std::string> creation_order_;
   // Chapter creation runs here, with its own idempotency records (scope "").
   boost::asio::strand<boost::asio::io_context::executor_type> registry_strand_;
-  std::unordered_map<std::string, IdempotencyEntry> registry_idempotency_;
+  IdempotencyTable registry_idempotency_;
+  RateLimiter mutation_limiter_;
 };
 
 }  // namespace reciproca::engine

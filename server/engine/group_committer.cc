@@ -67,7 +67,7 @@ void GroupCommitter::Run() {
       const auto& c = pending.commit;
       if (!c.events.empty() || !c.idempotency.empty() || !c.new_tokens.empty() ||
           !c.revoke_member_tokens.empty() || !c.revoke_token_hashes.empty() ||
-          !c.projections.empty()) {
+          !c.projections.empty() || !c.expired_idempotency.empty()) {
         commits.push_back(&c);
       }
     }

@@ -20,7 +20,6 @@ namespace {
 namespace bhttp = beast::http;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kApiPrefix = "/api/";
 constexpr std::string_view kEventsPath = "/api/events";
 
 // One HTTP/1.1 connection: requests in turn, kept alive, until it is idle too long, the client
@@ -139,9 +138,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (!get) return MethodNotAllowed("GET", route);
       return Events(query, route);
     }
-    if (path.substr(0, kApiPrefix.size()) == kApiPrefix) {
+    if (const auto api_method = ApiMethodOf(path)) {
       if (method != bhttp::verb::post) return MethodNotAllowed("POST", route);
-      return Api(path.substr(kApiPrefix.size() - 1), route);
+      return Api(*api_method, route);
     }
     if (path == "/") {
       Response res{bhttp::status::found, request_.version()};
@@ -195,21 +194,26 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       return Reply(std::move(res), route);
     }
     const unsigned version = request_.version();
-    CallJson(
-        shared_, method_path, request_.body(), Authorization(),
-        [self = shared_from_this(), route, version](const grpc::Status& status, std::string json) {
-          asio::post(self->stream_.get_executor(),
-                     [self, route, version, status, json = std::move(json)]() mutable {
-                       if (!status.ok()) {
-                         return self->Reply(ErrorResponse(status, version), route);
-                       }
-                       Response res{bhttp::status::ok, version};
-                       res.set(bhttp::field::content_type, "application/json");
-                       res.set(bhttp::field::cache_control, "no-store");
-                       res.body() = std::move(json);
-                       self->Reply(std::move(res), route);
-                     });
-        });
+    CallJson(shared_, method_path, request_.body(), Authorization(),
+             [self = shared_from_this(), route, version](
+                 const grpc::Status& status, std::string json, std::string retry_after) {
+               asio::post(self->stream_.get_executor(),
+                          [self, route, version, status, json = std::move(json),
+                           retry_after = std::move(retry_after)]() mutable {
+                            if (!status.ok()) {
+                              Response res = ErrorResponse(status, version);
+                              if (!retry_after.empty()) {
+                                res.set(bhttp::field::retry_after, retry_after);
+                              }
+                              return self->Reply(std::move(res), route);
+                            }
+                            Response res{bhttp::status::ok, version};
+                            res.set(bhttp::field::content_type, "application/json");
+                            res.set(bhttp::field::cache_control, "no-store");
+                            res.body() = std::move(json);
+                            self->Reply(std::move(res), route);
+                          });
+             });
   }
 
   // Checks the caller may read the chapter (GetChapter: the same authentication and access
@@ -227,7 +231,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     std::string authorization = Authorization();
     CallJson(shared_, "/reciproca.v1.ChapterService/GetChapter", get_chapter, authorization,
              [self = shared_from_this(), route, version, subscribe, authorization](
-                 const grpc::Status& status, std::string) {
+                 const grpc::Status& status, std::string, std::string) {
                asio::post(self->stream_.get_executor(), [=]() mutable {
                  if (!status.ok()) {
                    return self->Reply(ErrorResponse(status, version), route);

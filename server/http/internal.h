@@ -95,11 +95,13 @@ Response ErrorResponse(const grpc::Status& status, unsigned version);
 // Whether "/reciproca.v1.ChapterService/WhoAmI" names a method of the API.
 bool IsApiMethod(std::string_view method_path);
 
-// Calls a unary method of the server's services with a JSON request; `done` gets the status and,
-// when OK, the response as JSON. Runs `done` on a gRPC thread.
+// Calls a unary method of the server's services with a JSON request; `done` gets the status,
+// when OK the response as JSON, and the server's "retry-after" trailer (whole seconds, "" when
+// none: a limit's refusal says when to retry, sent on as Retry-After). Runs `done` on a gRPC
+// thread.
 void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view method_path,
               std::string_view json, std::string_view authorization,
-              std::function<void(const grpc::Status&, std::string)> done);
+              std::function<void(const grpc::Status&, std::string, std::string)> done);
 
 // Takes over a connection for GET /api/events once the caller's right to read the chapter has
 // been checked: once the subscription is accepted, sends the response head, then the events and

@@ -24,7 +24,7 @@ struct JsonCall {
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
   std::unique_ptr<pb::Message> response_message;
-  std::function<void(const grpc::Status&, std::string)> done;
+  std::function<void(const grpc::Status&, std::string, std::string)> done;
 };
 
 grpc::Status Invalid(std::string message) {
@@ -130,14 +130,14 @@ Response ErrorResponse(const grpc::Status& status, unsigned version) {
 
 void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view method_path,
               std::string_view json, std::string_view authorization,
-              std::function<void(const grpc::Status&, std::string)> done) {
+              std::function<void(const grpc::Status&, std::string, std::string)> done) {
   const pb::MethodDescriptor* method = nullptr;
   if (auto found = FindMethod(method_path, &method); !found.ok()) {
-    return done(found, "");
+    return done(found, "", "");
   }
   // gRPC aborts on a metadata value it cannot send: never hand it one.
   if (auto checked = CheckHeaderValue("Authorization", authorization); !checked.ok()) {
-    return done(checked, "");
+    return done(checked, "", "");
   }
   auto* factory = pb::MessageFactory::generated_factory();
   std::unique_ptr<pb::Message> request(factory->GetPrototype(method->input_type())->New());
@@ -150,7 +150,7 @@ void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view m
       !parsed.ok()) {
     return done(Invalid("the request body is not a valid " + method->input_type()->full_name() +
                         " in JSON: " + std::string(parsed.message())),
-                "");
+                "", "");
   }
   std::string bytes;
   request->SerializeToString(&bytes);
@@ -184,7 +184,13 @@ void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view m
             status = grpc::Status(grpc::StatusCode::INTERNAL, "cannot render the answer as JSON");
           }
         }
-        call->done(status, std::move(out));
+        std::string retry_after;
+        if (const auto& trailers = call->context.GetServerTrailingMetadata();
+            trailers.find("retry-after") != trailers.end()) {
+          const auto& value = trailers.find("retry-after")->second;
+          retry_after.assign(value.data(), value.size());
+        }
+        call->done(status, std::move(out), std::move(retry_after));
       });
 }
 

@@ -126,13 +126,17 @@ grpc::Status ParseEventsRequest(std::string_view query, std::string_view last_ev
   return grpc::Status::OK;
 }
 
+std::optional<std::string_view> ApiMethodOf(std::string_view path) {
+  if (path.substr(0, kApiPrefix.size()) != kApiPrefix) return std::nullopt;
+  return path.substr(kApiPrefix.size() - 1);
+}
+
 std::string RouteOf(std::string_view path) {
   if (path == "/api/events" || path == "/healthz" || path == "/metrics") {
     return std::string(path);
   }
-  if (path.substr(0, kApiPrefix.size()) == kApiPrefix) {
-    const std::string_view method = path.substr(kApiPrefix.size() - 1);
-    return IsApiMethod(method) ? "/api" + std::string(method) : "/api/unknown";
+  if (const auto method = ApiMethodOf(path)) {
+    return IsApiMethod(*method) ? "/api" + std::string(*method) : "/api/unknown";
   }
   return FindAsset(path) ? "static" : "other";
 }

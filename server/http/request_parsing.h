@@ -24,6 +24,11 @@ bool IsVisibleAscii(std::string_view value);
 // offending byte, never the value (it may be a token).
 grpc::Status CheckHeaderValue(std::string_view name, std::string_view value);
 
+// The gRPC method a JSON API path names ("/api/reciproca.v1.ChapterService/WhoAmI" →
+// "/reciproca.v1.ChapterService/WhoAmI"), registered or not; nullopt when `path` is not under
+// "/api/".
+std::optional<std::string_view> ApiMethodOf(std::string_view path);
+
 // Decodes a query value ("chapters%2Frome" → "chapters/rome", '+' is a space); nullopt when a
 // %-escape is malformed.
 std::optional<std::string> PercentDecode(std::string_view in);

@@ -651,8 +651,8 @@ void PluginHost::RecordOutput(Instance& instance, std::shared_ptr<plugin::v1::Ou
   mutation.method = "RecordPluginOutput";
   mutation.request = request.get();
   // The key decides what "the same output" is; hashed to fit a request_id.
-  mutation.request_id =
-      "plugin:" + instance.name() + ":" + engine::Sha256Hex(request->key()).substr(0, 32);
+  mutation.request_id = std::string(engine::kPluginRequestIdPrefix) + instance.name() + ":" +
+                        engine::Sha256Hex(request->key()).substr(0, 32);
   const std::string plugin_name = instance.name();
   mutation.decide = [plugin_name, request](const domain::Chapter& chapter,
                                            const domain::Context& context) {

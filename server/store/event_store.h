@@ -32,6 +32,17 @@ struct IdempotencyRecord {
   std::string request_id;    // the client's key
   std::string request_hash;  // method name + hash of the request, to spot a reused key
   std::string response;      // the serialized response message
+  // When it was made, microseconds since the Unix epoch (the engine's clock): records expire
+  // after Limits::idempotency_retention. Records of databases older than the column count from
+  // the migration that added it.
+  int64_t created_micros = 0;
+};
+
+// The key of an idempotency record.
+struct IdempotencyKey {
+  std::string scope;
+  std::string principal;
+  std::string request_id;
 };
 
 // A bearer token, stored by its SHA-256 hash only.
@@ -61,6 +72,9 @@ struct Commit {
   // Revoke the tokens of these SHA-256 hashes (hex): a display token that was replaced.
   std::vector<std::string> revoke_token_hashes;
   std::vector<ProjectionRow> projections;
+  // Idempotency records to delete (expired: the engine decides which). Deleting a key that is
+  // not there is no error. A commit may carry only these.
+  std::vector<IdempotencyKey> expired_idempotency;
 };
 
 class EventStore {

@@ -148,8 +148,10 @@ Status SqliteEventStore::PrepareStatements() {
       {&s.insert_event,
        "INSERT INTO events (chapter, seq, time_micros, payload) VALUES (?1, ?2, ?3, ?4)"},
       {&s.insert_idempotency,
-       "INSERT INTO idempotency (scope, principal, request_id, request_hash, response) "
-       "VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO idempotency (scope, principal, request_id, request_hash, response, "
+       "created_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&s.delete_idempotency,
+       "DELETE FROM idempotency WHERE scope = ?1 AND principal = ?2 AND request_id = ?3"},
       {&s.insert_token,
        "INSERT INTO tokens (token_hash, kind, chapter, member) VALUES (?1, ?2, ?3, ?4)"},
       {&s.revoke_member_tokens, "UPDATE tokens SET revoked = 1 WHERE member = ?1 AND revoked = 0"},
@@ -324,12 +326,30 @@ Status SqliteEventStore::WriteCommit(const Commit& commit) {
       return status;
     }
   }
+  // Expired records first: a new record may take an expired one's key in the same commit.
+  for (const IdempotencyKey& k : commit.expired_idempotency) {
+    s.delete_idempotency.BindText(1, k.scope);
+    s.delete_idempotency.BindText(2, k.principal);
+    s.delete_idempotency.BindText(3, k.request_id);
+    if (Status status =
+            Run(writer_, s.delete_idempotency,
+                [&] {
+                  return fmt::format(
+                      "AppendBatch: deleting expired idempotency record (scope '{}', principal "
+                      "'{}', request_id '{}'); rolled back",
+                      k.scope, k.principal, k.request_id);
+                });
+        !status.ok()) {
+      return status;
+    }
+  }
   for (const IdempotencyRecord& r : commit.idempotency) {
     s.insert_idempotency.BindText(1, r.scope);
     s.insert_idempotency.BindText(2, r.principal);
     s.insert_idempotency.BindText(3, r.request_id);
     s.insert_idempotency.BindText(4, r.request_hash);
     s.insert_idempotency.BindBlob(5, r.response);
+    s.insert_idempotency.BindInt64(6, r.created_micros);
     if (Status status =
             Run(writer_, s.insert_idempotency,
                 [&] {
@@ -502,15 +522,16 @@ Status SqliteEventStore::LoadIdempotency(std::vector<IdempotencyRecord>* out) {
   out->clear();
   try {
     std::lock_guard<std::mutex> lock(writer_mutex_);
-    Status status = QueryRows(
-        writer_,
-        "SELECT scope, principal, request_id, request_hash, response FROM idempotency "
-        "ORDER BY rowid",
-        [&](const SqliteStatement& row) -> Status {
-          out->push_back(IdempotencyRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2),
-                                           row.ColumnText(3), row.ColumnBlob(4)});
-          return {};
-        });
+    Status status =
+        QueryRows(writer_,
+                  "SELECT scope, principal, request_id, request_hash, response, created_micros "
+                  "FROM idempotency ORDER BY rowid",
+                  [&](const SqliteStatement& row) -> Status {
+                    out->push_back(IdempotencyRecord{row.ColumnText(0), row.ColumnText(1),
+                                                     row.ColumnText(2), row.ColumnText(3),
+                                                     row.ColumnBlob(4), row.ColumnInt64(5)});
+                    return {};
+                  });
     if (!status.ok()) {
       out->clear();
     }

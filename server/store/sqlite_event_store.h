@@ -86,6 +86,7 @@ class SqliteEventStore final : public EventStore {
     SqliteStatement insert_chapter;
     SqliteStatement insert_event;
     SqliteStatement insert_idempotency;
+    SqliteStatement delete_idempotency;
     SqliteStatement insert_token;
     SqliteStatement revoke_member_tokens;
     SqliteStatement revoke_token;

@@ -56,6 +56,13 @@ CREATE TABLE resources (
   seq INTEGER NOT NULL  -- the event that last changed it
 );
 )sql",
+    // Version 2: idempotency records expire (Limits::idempotency_retention), so each has its
+    // creation time. Records from before count from this migration: a full retention from now.
+    R"sql(
+ALTER TABLE idempotency ADD COLUMN created_micros INTEGER NOT NULL DEFAULT 0;
+UPDATE idempotency
+  SET created_micros = CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER);
+)sql",
 };
 static_assert(std::size(kMigrations) == kLatestSchemaVersion);
 

@@ -8,6 +8,7 @@ ChapterFeed::ChapterFeed(int64_t last_seq, size_t capacity)
 void ChapterFeed::Publish(std::vector<FeedEvent> events) {
   std::unique_lock lock(mu_);
   for (auto& event : events) {
+    bytes_published_ += event.bytes.size();
     ring_.push_back(std::move(event));
     last_seq_ = ring_.back().seq;
     if (ring_.size() > capacity_) {
@@ -50,6 +51,26 @@ int64_t ChapterFeed::last_seq() const {
   return last_seq_;
 }
 
+uint64_t ChapterFeed::bytes_published() const {
+  std::lock_guard lock(mu_);
+  return bytes_published_;
+}
+
+uint64_t ChapterFeed::Park(const std::weak_ptr<Listener>& listener, uint64_t parked_in) {
+  std::unique_lock lock(mu_);
+  if (closed_) {
+    lock.unlock();
+    if (auto parked = listener.lock()) {
+      parked->Wake();
+    }
+    return 0;
+  }
+  if (parked_in != wake_generation_) {
+    parked_.push_back(listener);
+  }
+  return wake_generation_;
+}
+
 bool ChapterFeed::closed() const {
   std::lock_guard lock(mu_);
   return closed_;
@@ -64,6 +85,7 @@ void ChapterFeed::Close() {
 void ChapterFeed::WakeAll(std::unique_lock<std::mutex>& lock) {
   std::vector<std::weak_ptr<Listener>> parked;
   parked.swap(parked_);
+  ++wake_generation_;
   lock.unlock();
   for (auto& weak : parked) {
     if (auto listener = weak.lock()) {

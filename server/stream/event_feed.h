@@ -71,6 +71,14 @@ class ChapterFeed {
   Lookup Get(int64_t seq, SharedBytes* out, const std::weak_ptr<Listener>& listener);
 
   int64_t last_seq() const;
+  // Bytes of every event published since the feed was made: how much a subscriber that has not
+  // moved since it last read this has been left behind.
+  uint64_t bytes_published() const;
+  // Parks `listener` until the next commit (or Close()) without asking for an event: how a
+  // subscriber with a write in flight hears that the chapter moved on. Pass what the listener's
+  // previous Park returned: a listener still parked since then is not added again, so one that
+  // parks at every write waits in the list once, however many writes pass between commits.
+  uint64_t Park(const std::weak_ptr<Listener>& listener, uint64_t parked_in = 0);
   bool closed() const;
   // Ends the feed: every parked listener is woken and every later Get returns kClosed.
   void Close();
@@ -81,7 +89,9 @@ class ChapterFeed {
   mutable std::mutex mu_;
   size_t capacity_;
   int64_t last_seq_;
-  std::deque<FeedEvent> ring_;  // seqs last_seq_-ring_.size()+1 .. last_seq_
+  uint64_t bytes_published_ = 0;
+  uint64_t wake_generation_ = 1;  // one more at every WakeAll: parked_ was emptied
+  std::deque<FeedEvent> ring_;    // seqs last_seq_-ring_.size()+1 .. last_seq_
   std::vector<std::weak_ptr<Listener>> parked_;
   bool closed_ = false;
 };

@@ -334,7 +334,7 @@ TEST_F(HttpGatewayTest, HealthAndMetrics) {
 }
 
 TEST_F(HttpGatewayTest, MetricsShowPluginStates) {
-  plugins_ = {{"counting", std::string(RECIPROCA_TEST_PLUGIN_DIR) + "/counting_v1.so", ""}};
+  plugins_ = {{"counting", kPluginDir + "/counting_v1.so", ""}};
   RestartServer();
   port_ = server_->http_port();
   auto metrics = HttpFetch(port_, verb::get, "/metrics");

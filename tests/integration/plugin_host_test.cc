@@ -13,7 +13,6 @@ namespace {
 using grpc::StatusCode;
 namespace pv1 = reciproca::plugin::v1;
 
-const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
 
 class PluginHostTest : public ServerTest {
  protected:

@@ -20,7 +20,6 @@ using grpc::StatusCode;
 using namespace std::chrono_literals;
 namespace pv1 = reciproca::plugin::v1;
 
-const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
 const std::string kHostile = kPluginDir + "/hostile.so";
 const std::string kCounting = kPluginDir + "/counting_v1.so";
 // A referral is acknowledged within this, whatever a plugin does (normal: a few ms).

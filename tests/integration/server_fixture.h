@@ -17,6 +17,9 @@
 
 namespace reciproca::testing {
 
+// Where the build puts the test plugins (tests/plugins/: counting, hostile, ...).
+inline const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
+
 using Clock = std::chrono::system_clock;
 
 inline google::protobuf::Timestamp ToTimestamp(Clock::time_point t) {
@@ -68,13 +71,15 @@ class ServerTest : public ::testing::Test {
 
   void StartServer() {
     api::ServerOptions options;
-    options.listen = "127.0.0.1:0";
+    options.listen = listen_;
     options.data_dir = dir_.path().string();
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
     options.http = http_;
     options.max_streams_per_principal = max_streams_per_principal_;
+    options.max_calls_per_address = max_calls_per_address_;
+    options.limits = limits_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
@@ -210,8 +215,18 @@ class ServerTest : public ::testing::Test {
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
+  size_t max_calls_per_address_ = api::ServerOptions().max_calls_per_address;
+  // "[::]:0" serves IPv6 and IPv4 loopback: two client addresses on one machine.
+  std::string listen_ = "127.0.0.1:0";
   // Set http_.listen to serve the HTTP gateway too.
   http::GatewayOptions http_;
+  // The defaults, but no mutation rate limit: tests write far faster than people, on a clock that
+  // stands still. limits_test.cc tests the limits themselves.
+  engine::Limits limits_ = [] {
+    engine::Limits limits;
+    limits.mutations_per_second = 0;
+    return limits;
+  }();
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
   std::unique_ptr<api::Server> server_;
   std::unique_ptr<client::Client> admin_;

@@ -192,9 +192,14 @@ class InMemoryEventStore final : public store::EventStore {
         }
         it->second = event.seq;
       }
+      std::set<IdempotencyKey> expired;
+      for (const store::IdempotencyKey& k : commit->expired_idempotency) {
+        expired.insert(IdempotencyKey{k.scope, k.principal, k.request_id});
+      }
       for (const store::IdempotencyRecord& record : commit->idempotency) {
         const IdempotencyKey key = KeyOf(record);
-        if (idempotency_keys_.count(key) > 0 || !keys.insert(key).second) {
+        if ((idempotency_keys_.count(key) > 0 && expired.count(key) == 0) ||
+            !keys.insert(key).second) {
           return Internal("in-memory store: idempotency record " + record.request_id +
                           " stored twice; nothing of the batch was written");
         }
@@ -215,6 +220,12 @@ class InMemoryEventStore final : public store::EventStore {
         chapter_order_.push_back(event.chapter);
       }
       events.push_back(event);
+    }
+    for (const store::IdempotencyKey& k : commit.expired_idempotency) {
+      const IdempotencyKey key{k.scope, k.principal, k.request_id};
+      idempotency_keys_.erase(key);
+      std::erase_if(idempotency_,
+                    [&](const store::IdempotencyRecord& record) { return KeyOf(record) == key; });
     }
     for (const store::IdempotencyRecord& record : commit.idempotency) {
       idempotency_keys_.insert(KeyOf(record));

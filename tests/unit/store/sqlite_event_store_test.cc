@@ -328,6 +328,61 @@ TEST_F(SqliteEventStoreTest, Idempotency_RecordsRoundTrip) {
   EXPECT_EQ(fields(commit.idempotency[1]), fields(records[1]));
 }
 
+TEST_F(SqliteEventStoreTest, Idempotency_KeepsTheCreationTimeAndDeletesExpiredKeys) {
+  ASSERT_NE(nullptr, store_);
+  Commit first = EventsCommit("chapters/rome", 1, 1);
+  first.idempotency.push_back({"chapters/rome", "m/1", "old", "GiveReferral:a", "x", 1000});
+  first.idempotency.push_back({"chapters/rome", "m/1", "kept", "GiveReferral:b", "y", 2000});
+  ASSERT_TRUE(Append(*store_, {first}).ok());
+  // A commit may carry only deletions; and a new record may take a deleted key at once.
+  Commit prune;
+  prune.expired_idempotency.push_back({"chapters/rome", "m/1", "old"});
+  prune.expired_idempotency.push_back({"chapters/rome", "m/1", "never-there"});
+  ASSERT_TRUE(Append(*store_, {prune}).ok());
+  Commit reuse = EventsCommit("chapters/rome", 2, 2);
+  reuse.expired_idempotency.push_back({"chapters/rome", "m/1", "kept"});
+  reuse.idempotency.push_back({"chapters/rome", "m/1", "kept", "GiveReferral:c", "z", 3000});
+  ASSERT_TRUE(Append(*store_, {reuse}).ok());
+
+  Reopen();
+  std::vector<IdempotencyRecord> records;
+  ASSERT_TRUE(store_->LoadIdempotency(&records).ok());
+  ASSERT_EQ(1u, records.size());
+  EXPECT_EQ("kept", records[0].request_id);
+  EXPECT_EQ("GiveReferral:c", records[0].request_hash);
+  EXPECT_EQ(3000, records[0].created_micros);
+}
+
+TEST_F(SqliteEventStoreTest, Open_MigratesAVersion1DatabaseItsRecordsCountingFromTheMigration) {
+  ASSERT_NE(nullptr, store_);
+  Commit commit = EventsCommit("chapters/rome", 1, 1);
+  commit.idempotency.push_back({"chapters/rome", "m/1", "r-1", "GiveReferral:a", "x", 5});
+  ASSERT_TRUE(Append(*store_, {commit}).ok());
+  store_.reset();
+  {
+    // What a database made before records had a creation time looks like.
+    RawDb raw(db_path_);
+    raw.Exec("ALTER TABLE idempotency DROP COLUMN created_micros");
+    raw.Exec("PRAGMA user_version = 1");
+  }
+  const auto before = std::chrono::system_clock::now();
+  store_ = OpenStore();
+  ASSERT_NE(nullptr, store_);
+  std::vector<IdempotencyRecord> records;
+  ASSERT_TRUE(store_->LoadIdempotency(&records).ok());
+  ASSERT_EQ(1u, records.size());
+  EXPECT_EQ("r-1", records[0].request_id);
+  const auto micros = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  };
+  EXPECT_GE(records[0].created_micros, micros(before) - 2000000);
+  EXPECT_LE(records[0].created_micros, micros(std::chrono::system_clock::now()) + 2000000);
+  RawDb raw(db_path_);
+  EXPECT_EQ((std::vector<std::vector<std::string>>{{"2"}}), raw.Query("PRAGMA user_version"));
+  // The chapter's log is all there and continues.
+  EXPECT_TRUE(Append(*store_, {EventsCommit("chapters/rome", 2, 2)}).ok());
+}
+
 TEST_F(SqliteEventStoreTest, Tokens_RoundTripAndRevokeMemberTokensHidesThem) {
   ASSERT_NE(nullptr, store_);
   Commit commit = EventsCommit("chapters/rome", 1, 1);
@@ -499,7 +554,9 @@ TEST_F(SqliteEventStoreTest, Open_SetsWalFullSynchronousForeignKeysAndSchemaVers
   // WAL is a property of the file, so any other connection sees it too.
   RawDb raw(db_path_);
   EXPECT_EQ((std::vector<std::vector<std::string>>{{"wal"}}), raw.Query("PRAGMA journal_mode"));
-  EXPECT_EQ((std::vector<std::vector<std::string>>{{"1"}}), raw.Query("PRAGMA user_version"));
+  EXPECT_EQ(
+      (std::vector<std::vector<std::string>>{{std::to_string(SqliteEventStore::kSchemaVersion)}}),
+      raw.Query("PRAGMA user_version"));
 }
 
 TEST_F(SqliteEventStoreTest, Open_RefusesANewerSchemaVersion) {

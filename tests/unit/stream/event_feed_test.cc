@@ -93,6 +93,28 @@ TEST(ChapterFeedTest, AListenerWaitingForTheNextEventIsWokenOnceByTheCommit) {
   EXPECT_EQ(listener->wakes, 1);
 }
 
+TEST(ChapterFeedTest, Park_WaitsForTheNextCommitOnceHoweverOftenItIsCalled) {
+  ChapterFeed feed(0, 16);
+  feed.Publish(Events(1, 2));
+  auto listener = std::make_shared<CountingListener>();
+  // A subscriber with a write in flight parks at every write; the ring has what it needs.
+  uint64_t parked_in = 0;
+  for (int write = 0; write < 100; ++write) {
+    parked_in = feed.Park(listener, parked_in);
+  }
+  EXPECT_EQ(listener->wakes, 0);
+  feed.Publish(Events(3, 1));
+  EXPECT_EQ(listener->wakes, 1);  // in the list once
+  EXPECT_EQ(feed.bytes_published(), 3 * Bytes(1).size());
+
+  // Woken, it parks again for the commit after.
+  parked_in = feed.Park(listener, parked_in);
+  feed.Publish(Events(4, 1));
+  EXPECT_EQ(listener->wakes, 2);
+  feed.Publish(Events(5, 1));
+  EXPECT_EQ(listener->wakes, 2);
+}
+
 TEST(ChapterFeedTest, EveryParkedListenerIsWoken) {
   ChapterFeed feed(0, 16);
   std::vector<std::shared_ptr<CountingListener>> listeners;
