@@ -26,8 +26,11 @@ fi
 # (libFuzzer then saves the input as a crash).
 flags="-O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link"
 flags+=" -fno-sanitize-recover=all"
+# Unity batches as in deploy/build.sh (the generated protobuf code stays out, proto/CMakeLists.txt):
+# the big headers are compiled a few times per library instead of once per file.
 start=$(date +%s)
 "$cmake" -S "$src" -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DRECIPROCA_FUZZ=ON \
+  -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >"$out.configure.log" 2>&1 || {
