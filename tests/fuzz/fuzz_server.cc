@@ -123,7 +123,8 @@ World& StartWorld(api::ServerOptions options) {
     request.mutable_member()->set_business(std::string(name) + " Ltd");
     request.mutable_member()->set_category(std::string(name) + " things");
     request.mutable_member()->set_role(role);
-    request.set_request_id(std::string("fuzz-member-") + name);
+    // Request ids are visible ASCII without spaces: number the members.
+    request.set_request_id("fuzz-member-" + std::to_string(world->members.size()));
     v1::CreateMemberResponse response;
     Setup(admin, "CreateMember",
           [&](grpc::ClientContext* c) { return members->CreateMember(c, request, &response); });
