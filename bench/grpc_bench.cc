@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -66,6 +67,8 @@ struct Config {
   int fanout_rate = 50;  // events per second
   std::vector<int> in_flight = {32, 64};
   std::vector<int> subscribers = {100, 1000};
+  // --plugins N: the plugin comparison only, N rounds.
+  int plugin_rounds = 0;
 };
 
 int64_t MicrosOf(SysClock::time_point t) {
@@ -794,6 +797,18 @@ class TempDir {
   fs::path path_;
 };
 
+// A real server on a free loopback port in `dir`, without the limits meant for people: members
+// here write far faster than people, and thousands of subscribers share one address
+// (docs/limits.md).
+reciproca::api::ServerOptions BenchServerOptions(const TempDir& dir) {
+  reciproca::api::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir.path().string();
+  options.limits.mutations_per_second = 0;
+  options.max_calls_per_address = 0;
+  return options;
+}
+
 bool CreateChapter(const reciproca::client::Client& admin, Chapter* chapter) {
   v1::CreateChapterRequest request;
   request.set_chapter_id("bench");
@@ -908,13 +923,7 @@ int Run(const Config& config) {
 
   // 2. The real server.
   TempDir dir;
-  reciproca::api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.data_dir = dir.path().string();
-  // The bench measures throughput: members here write far faster than people, and thousands of
-  // subscribers share one address (docs/limits.md).
-  options.limits.mutations_per_second = 0;
-  options.max_calls_per_address = 0;
+  reciproca::api::ServerOptions options = BenchServerOptions(dir);
   auto started = reciproca::api::Server::Start(options);
   if (!started.ok()) {
     std::fprintf(stderr, "cannot start the server: %s\n", started.error().message.c_str());
@@ -1116,6 +1125,119 @@ int Run(const Config& config) {
   return 0;
 }
 
+// ---------------------------------------------------------------------------------------------
+// --plugins: durable write QPS with the three shipped plugins out of process, in process, and
+// without plugins, a fresh server each, in rounds (the order rotates) so that the machine's
+// drift spreads over all three; printed as per-round figures and min–max ranges.
+
+struct PluginSetup {
+  const char* label;
+  bool with_plugins;
+  bool in_process;
+};
+
+struct PluginRun {
+  UnaryResult give;
+  int64_t behind_at_end = 0;    // events the plugins had not been delivered when the load ended
+  double catch_up_seconds = 0;  // from then until every plugin had everything
+};
+
+std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup& setup) {
+  TempDir dir;
+  reciproca::api::ServerOptions options = BenchServerOptions(dir);
+  if (setup.with_plugins) {
+    for (const char* name : {"leaderboard", "reciprocity", "traffic_light"}) {
+      reciproca::plugins::PluginSpec spec{
+          name, std::string(RECIPROCA_SHIPPED_PLUGIN_DIR) + "/" + name + ".so", ""};
+      spec.in_process = setup.in_process;
+      options.plugins.push_back(spec);
+    }
+  }
+  auto started = reciproca::api::Server::Start(options);
+  if (!started.ok()) {
+    std::fprintf(stderr, "cannot start the server: %s\n", started.error().message.c_str());
+    return std::nullopt;
+  }
+  std::unique_ptr<reciproca::api::Server> server = std::move(started).value();
+  reciproca::client::Options client_options;
+  client_options.target = "127.0.0.1:" + std::to_string(server->port());
+  client_options.token = server->admin_token();
+  reciproca::client::Client admin(client_options);
+  Chapter chapter;
+  if (!admin.WaitForConnected(std::chrono::seconds(5)) || !CreateChapter(admin, &chapter)) {
+    return std::nullopt;
+  }
+  for (const auto& plugin : server->plugin_host().List()) {
+    if (plugin.state() != v1::PLUGIN_STATE_ACTIVE && plugin.state() != v1::PLUGIN_STATE_LOADING) {
+      std::fprintf(stderr, "plugin %s is %s: %s\n", plugin.name().c_str(),
+                   v1::PluginState_Name(plugin.state()).c_str(), plugin.last_error().c_str());
+      return std::nullopt;
+    }
+  }
+  auto stub = v1::ReferralService::NewStub(NewChannel(server->port(), 500));
+  ReferralSource source(chapter, "bench-plugins-");
+  std::vector<std::unique_ptr<CallSlot>> slots;
+  for (int i = 0; i < config.in_flight.front(); ++i) {
+    slots.push_back(std::make_unique<GiveSlot>(*stub, source));
+  }
+  RunUnary(slots, config.warmup);
+  PluginRun run;
+  run.give = RunUnary(slots, config.unary_phase);
+  for (const auto& plugin : server->plugin_host().List()) {
+    run.behind_at_end += plugin.events_behind();
+  }
+  const auto idle_start = Steady::now();
+  server->plugin_host().WaitIdle(std::chrono::seconds(20));
+  run.catch_up_seconds = Seconds(Steady::now() - idle_start);
+  server->Shutdown();
+  return run;
+}
+
+int RunPlugins(const Config& config) {
+  static constexpr PluginSetup setups[] = {{"no plugins", false, false},
+                                           {"3 plugins out of process", true, false},
+                                           {"3 plugins in process", true, true}};
+  constexpr size_t kSetups = std::size(setups);
+  std::printf("grpc_bench --plugins %d: GiveReferral (durable), %d in flight, %.1f s per run\n",
+              config.plugin_rounds, config.in_flight.front(), Seconds(config.unary_phase));
+  std::printf("%-26s %5s %9s %9s %9s %10s %9s\n", "setup", "round", "QPS", "p50 ms", "p99 ms",
+              "behind", "catch-up s");
+  std::vector<double> qps[kSetups];
+  std::vector<double> ratio[kSetups];
+  for (int round = 0; round < config.plugin_rounds; ++round) {
+    double round_qps[kSetups] = {};
+    for (size_t k = 0; k < kSetups; ++k) {
+      const size_t which = (k + static_cast<size_t>(round)) % kSetups;
+      auto run = RunWithPlugins(config, setups[which]);
+      if (!run) {
+        return 1;
+      }
+      if (run->give.errors > 0) {
+        std::fprintf(stderr, "%s: %lld errors, first: %s\n", setups[which].label,
+                     static_cast<long long>(run->give.errors), run->give.first_error.c_str());
+        return 1;
+      }
+      round_qps[which] = run->give.qps;
+      std::printf("%-26s %5d %9.0f %9.2f %9.2f %10lld %9.2f\n", setups[which].label, round + 1,
+                  run->give.qps, Ms(run->give.p50_us), Ms(run->give.p99_us),
+                  static_cast<long long>(run->behind_at_end), run->catch_up_seconds);
+    }
+    for (size_t k = 0; k < kSetups; ++k) {
+      qps[k].push_back(round_qps[k]);
+      ratio[k].push_back(Ratio(round_qps[k], round_qps[0]));
+    }
+  }
+  std::printf("\nRanges over %d rounds (ratio: to the run without plugins of the same round)\n",
+              config.plugin_rounds);
+  for (size_t k = 0; k < kSetups; ++k) {
+    const auto [qlo, qhi] = std::minmax_element(qps[k].begin(), qps[k].end());
+    const auto [rlo, rhi] = std::minmax_element(ratio[k].begin(), ratio[k].end());
+    std::printf("%-26s QPS %6.0f–%6.0f  ratio %.2f–%.2f\n", setups[k].label, *qlo, *qhi, *rlo,
+                *rhi);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1128,15 +1250,26 @@ int main(int argc, char** argv) {
       config.warmup = milliseconds(150);
       config.fanout_phase = milliseconds(1200);
       config.subscribers = {100};
+    } else if (arg == "--plugins" && i + 1 < argc) {
+      config.plugin_rounds = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "-h" || arg == "--help") {
-      std::printf("usage: %s [--quick]\n", argv[0]);
+      std::printf("usage: %s [--quick] [--plugins ROUNDS]\n", argv[0]);
       return 0;
     } else {
-      std::fprintf(stderr, "unknown argument %s; usage: %s [--quick]\n", arg.c_str(), argv[0]);
+      std::fprintf(stderr, "unknown argument %s; usage: %s [--quick] [--plugins ROUNDS]\n",
+                   arg.c_str(), argv[0]);
       return 64;
     }
   }
   spdlog::set_level(spdlog::level::warn);
+  if (config.plugin_rounds > 0) {
+    // Servers started here find the plugin host through the environment (as the tests do).
+    ::setenv("RECIPROCA_PLUGIN_HOST", RECIPROCA_PLUGIN_HOST_PATH, /*overwrite=*/0);
+    // Three servers a round, each about 2 s besides its load.
+    Watchdog watchdog(std::chrono::seconds(30) +
+                      config.plugin_rounds * 3 * (config.unary_phase + std::chrono::seconds(25)));
+    return RunPlugins(config);
+  }
   Watchdog watchdog(config.quick ? std::chrono::seconds(30) : std::chrono::seconds(110));
   return Run(config);
 }

@@ -264,6 +264,19 @@ the admin token in ./data/admin.token.
   reciproca scores --why                                        # traffic light, row by row
   reciproca leaderboard --board tyfcb_generated
   reciproca --help
+
+For phones on the room's Wi-Fi, serve HTTPS: on plain HTTP everyone on the Wi-Fi can read the
+tokens, and phones keep the page's offline mode only over HTTPS. With this machine's LAN
+address (hostname -I shows it; 192.168.1.20 below), once:
+  deploy/make-certs.sh 192.168.1.20     # a local CA, data/tls/ca.crt, and a server certificate
+then restart reciprocad with it (Ctrl-C here first):
+  $server_bin --data-dir ./data --plugin-dir $build/plugins/lib \\
+    --listen 0.0.0.0:50051 --tls-cert data/tls/server.crt --tls-key data/tls/server.key \\
+    --http-listen 0.0.0.0:8443 --http-tls-cert data/tls/server.crt --http-tls-key data/tls/server.key
+send data/tls/ca.crt to each phone and trust it there once (docs/tls.md, step 3), and use
+  export RECIPROCA_SERVER=192.168.1.20:50051 RECIPROCA_CA_CERT=data/tls/ca.crt
+  export RECIPROCA_WEB_URL=https://192.168.1.20:8443
+What else is limited, and who sees what: README.md, "Security".
 EOF
 
 if [ "$demo_only" = 1 ]; then

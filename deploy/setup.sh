@@ -16,7 +16,9 @@ esac
 packages=(build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc
   libprotobuf-dev protobuf-compiler libboost-dev libspdlog-dev
   libsqlite3-dev libssl-dev nlohmann-json3-dev tzdata sqlite3 libqrencode-dev prometheus-cpp-dev
-  libcli11-dev libhowardhinnant-date-dev libicu-dev)
+  libcli11-dev libhowardhinnant-date-dev libicu-dev libpq-dev
+  # openssl(1): deploy/make-certs.sh makes the local CA and the server certificate with it.
+  openssl)
 # The demo installs without Recommends (108 packages on a minimal Debian 12 instead of 167: no
 # gnupg, fonts or image codecs); the full set keeps them, as the browser tests' Chromium wants.
 apt_options=(--no-install-recommends)
@@ -29,6 +31,9 @@ if [ "$demo" = 0 ]; then
   # The fuzz tests (tests/fuzz): libFuzzer, ASan and UBSan come with Debian's clang 14.
   packages+=(clang-14 libclang-rt-14-dev)
   command -v node >/dev/null || packages+=(nodejs npm)
+  # The replica tests: a private PostgreSQL cluster, nginx's grpc_pass in front of two replicas,
+  # and systemd-analyze to verify the unit file.
+  packages+=(postgresql nginx-light systemd)
 fi
 missing=()
 for p in "${packages[@]}"; do

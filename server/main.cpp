@@ -1,5 +1,6 @@
 // reciprocad: configuration and wiring only. See server/app/server.h.
 
+#include <grpc/support/log.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -31,6 +32,9 @@ struct SettingSpec {
 constexpr SettingSpec kSettings[] = {
     {"listen", "ADDR", "address to serve gRPC on (default 127.0.0.1:50051; port 0 picks one)"},
     {"data-dir", "DIR", "where the SQLite database and the tokens live (default ./data)"},
+    {"store", "URI",
+     "keep the events in PostgreSQL instead (postgresql://user@host/db), shared by every "
+     "replica of a region; see \"Running for a region\" in the README"},
     {"port-file", "FILE", "write the port actually listened on to FILE once serving"},
     {"http-listen", "ADDR",
      "serve the web pages, the JSON API, live events, /healthz and /metrics over HTTP on ADDR "
@@ -40,7 +44,12 @@ constexpr SettingSpec kSettings[] = {
     {"threads", "N", "engine worker threads (default 2)"},
     {"tls-cert", "FILE", "PEM certificate chain; with --tls-key, serve TLS"},
     {"tls-key", "FILE", "PEM private key"},
+    {"http-tls-cert", "FILE",
+     "PEM certificate chain; with --http-tls-key, serve HTTPS (the --tls-cert file may do)"},
+    {"http-tls-key", "FILE", "PEM private key of --http-tls-cert"},
     {"plugin-dir", "DIR", "load every *.so in DIR as a plugin (DIR/NAME.json is its config)"},
+    {"plugin-dirs", "DIRS",
+     "':'-separated directories LoadPlugin may load from, besides --plugin-dir (default: none)"},
     {"plugin-tick-seconds", "N", "how often plugins get a clock tick (default 60)"},
     {"max-streams-per-principal", "N",
      "event streams one token may hold open (default 16; 0: no limit)"},
@@ -179,6 +188,12 @@ int main(int argc, char** argv) {
   };
   spdlog::set_level(spdlog::level::from_str(get("log-level", "info")));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  // gRPC's own log lines are about one connection (a failed TLS handshake, a reset), and any
+  // client can cause them at will: they go to the debug level, through spdlog, unless
+  // GRPC_VERBOSITY asks for gRPC's own logging. The server reports its own failures itself.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function([](gpr_log_func_args* args) { spdlog::debug("grpc: {}", args->message); });
+  }
 
   // The data directory holds the admin token and the token secret: nobody else reads it.
   ::umask(077);
@@ -193,6 +208,7 @@ int main(int argc, char** argv) {
   reciproca::api::ServerOptions options;
   options.listen = get("listen", options.listen);
   options.data_dir = get("data-dir", options.data_dir);
+  options.store = get("store", "");
   options.http.listen = get("http-listen", "");
   if (const char* token = std::getenv("RECIPROCA_ADMIN_TOKEN"); token && *token) {
     options.admin_token = token;
@@ -201,6 +217,13 @@ int main(int argc, char** argv) {
     options.worker_threads = std::stoi(get("threads", "2"));
     options.plugins = parsed.plugins;
     options.plugin_dir = get("plugin-dir", "");
+    for (std::string dirs = get("plugin-dirs", ""); !dirs.empty();) {
+      const auto colon = dirs.find(':');
+      if (colon != 0) {
+        options.plugin_dirs.push_back(dirs.substr(0, colon));
+      }
+      dirs = colon == std::string::npos ? "" : dirs.substr(colon + 1);
+    }
     options.plugin_tick_interval =
         std::chrono::seconds(std::stoi(get("plugin-tick-seconds", "60")));
     options.max_streams_per_principal = std::stoul(
@@ -238,11 +261,21 @@ int main(int argc, char** argv) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));
     }
+    if (settings.count("http-tls-cert") || settings.count("http-tls-key")) {
+      options.http.tls_cert_chain = ReadFile(get("http-tls-cert", ""));
+      options.http.tls_private_key = ReadFile(get("http-tls-key", ""));
+    }
   } catch (const std::exception& e) {
     std::cerr << "reciprocad: " << e.what() << "\n";
     return 2;
   }
 
+  if (!options.tls_cert_chain.empty() && !options.http.listen.empty() &&
+      options.http.tls_cert_chain.empty()) {
+    spdlog::warn(
+        "gRPC uses TLS but the HTTP gateway serves plain HTTP (tokens cross the network in "
+        "clear): pass --http-tls-cert and --http-tls-key (the same files may do)");
+  }
   auto server = reciproca::api::Server::Start(options);
   if (!server.ok()) {
     spdlog::error("cannot start: {}", server.error().message);

@@ -1,12 +1,46 @@
 #include "client/cli/context.h"
 
+#include <openssl/x509.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
 namespace reciproca::cli {
 namespace {
+
+std::string ReadPem(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) {
+    throw UsageError("cannot read " + what + " " + path);
+  }
+  std::string pem{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    throw UsageError(what + " " + path + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  }
+  return pem;
+}
+
+// The system's certificate authorities: OpenSSL's default bundle ($SSL_CERT_FILE, else the one
+// OpenSSL was built with); empty (gRPC's own roots) when there is none.
+std::string SystemRoots() {
+  const char* env = std::getenv(X509_get_default_cert_file_env());
+  const std::string path = env != nullptr && *env != '\0' ? env : X509_get_default_cert_file();
+  std::ifstream in(path);
+  return in ? std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}
+            : std::string();
+}
 
 client::Options ClientOptions(const GlobalOptions& options) {
   client::Options client_options;
   client_options.target = options.server;
   client_options.token = options.token;
+  client_options.tls = options.tls || !options.ca_cert.empty();
+  if (!options.ca_cert.empty()) {
+    client_options.tls_root_certs = ReadPem(options.ca_cert, "--ca-cert");
+  } else if (client_options.tls) {
+    client_options.tls_root_certs = SystemRoots();
+  }
   return client_options;
 }
 

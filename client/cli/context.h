@@ -20,6 +20,10 @@ struct GlobalOptions {
   std::string server;
   // --token, else $RECIPROCA_TOKEN. Never printed.
   std::string token;
+  // TLS: --tls ($RECIPROCA_TLS=1) trusts the system's certificate authorities; --ca-cert FILE
+  // ($RECIPROCA_CA_CERT) trusts FILE's instead (deploy/make-certs.sh's ca.crt) and implies --tls.
+  bool tls = false;
+  std::string ca_cert;
   bool json = false;
 };
 

@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 2 usage error, 3 rejected by the server ("error: CODE: message"),
 // 4 server unreachable.
 
+#include <grpc/support/log.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -12,10 +13,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "client/cli/commands.h"
+#include "client/cli/tls_probe.h"
 
 namespace reciproca::cli {
 namespace {
@@ -111,8 +114,8 @@ class CommandLine {
         "reciproca: the command-line client of reciprocad, the Reciproca server for referral\n"
         "networking chapters (meetings, attendance, referrals, thank-yous).");
     formatter_->SetUsage(&app_,
-                         "reciproca [--server HOST:PORT] [--token T] [--json] COMMAND "
-                         "[ARGS]");
+                         "reciproca [--server HOST:PORT] [--token T] [--tls] [--ca-cert FILE] "
+                         "[--json] COMMAND [ARGS]");
     app_.footer("Commands:\n" + CommandList("") +
                 "\nIds: pass full names (chapters/demo/members/7) or short ids (7); short ids "
                 "are\nexpanded with --chapter, else with your token's chapter.\n"
@@ -124,6 +127,13 @@ class CommandLine {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app_.add_option("--token", token_, "your access token ($RECIPROCA_TOKEN)")
         ->type_name("T")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    tls_ = app_.add_flag("--tls")->description(
+        "speak TLS, trusting the system's certificate authorities ($RECIPROCA_TLS=1)");
+    app_.add_option("--ca-cert", ca_cert_,
+                    "speak TLS, trusting the certificate authority in FILE "
+                    "(deploy/make-certs.sh's ca.crt; $RECIPROCA_CA_CERT)")
+        ->type_name("FILE")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     json_ = app_.add_flag("--json")->description("print protobuf JSON instead of text");
     // What no subcommand takes (an unknown command, flag or extra argument) is reported by Run
@@ -138,7 +148,7 @@ class CommandLine {
   int Run(std::vector<std::string> tokens) {
     // "reciproca help member add" is "reciproca member add --help".
     for (size_t i = 0; i < tokens.size(); ++i) {
-      if (tokens[i] == "--server" || tokens[i] == "--token") {
+      if (tokens[i] == "--server" || tokens[i] == "--token" || tokens[i] == "--ca-cert") {
         ++i;
       } else if (tokens[i] == "help") {
         tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i));
@@ -215,8 +225,8 @@ class CommandLine {
     });
     formatter_->SetUsage(binding.app, Usage(command));
     binding.app->footer(
-        "Global flags (anywhere on the line): --server HOST:PORT, --token T, "
-        "--json; see 'reciproca --help'.");
+        "Global flags (anywhere on the line): --server HOST:PORT, --token T, --tls, "
+        "--ca-cert FILE, --json; see 'reciproca --help'.");
     std::vector<FlagSpec> flags = command.flags;
     if (command.mutating) {
       flags.push_back({"request-id", "ID",
@@ -323,8 +333,23 @@ class CommandLine {
     if (const char* token = std::getenv("RECIPROCA_TOKEN"); token != nullptr) {
       options.token = token;
     }
+    if (const char* tls = std::getenv("RECIPROCA_TLS"); tls != nullptr) {
+      options.tls = *tls != '\0' && std::string_view(tls) != "0";
+    }
+    if (const char* ca_cert = std::getenv("RECIPROCA_CA_CERT"); ca_cert != nullptr) {
+      options.ca_cert = ca_cert;
+    }
     if (app_.get_option("--server")->count() > 0) {
       options.server = server_;
+    }
+    if (tls_->count() > 0) {
+      options.tls = true;
+    }
+    if (app_.get_option("--ca-cert")->count() > 0) {
+      if (ca_cert_.empty()) {
+        return UsageFailure("--ca-cert needs a file (deploy/make-certs.sh's ca.crt)");
+      }
+      options.ca_cert = ca_cert_;
     }
     if (app_.get_option("--token")->count() > 0) {
       options.token = token_;
@@ -340,9 +365,7 @@ class CommandLine {
         return command.run(context, args);
       } catch (const RpcError& error) {
         if (error.unreachable()) {
-          std::cerr << "error: cannot reach reciprocad at " << options.server << "\n  ("
-                    << StatusCodeName(error.status().error_code()) << ": "
-                    << error.status().error_message() << ")\n";
+          Unreachable(options, context.client().options(), error.status());
           return kExitUnreachable;
         }
         std::cerr << "error: " << StatusCodeName(error.status().error_code()) << ": "
@@ -356,6 +379,46 @@ class CommandLine {
     } catch (const UsageError& error) {
       return UsageFailure(error.what());
     }
+  }
+
+  // Why the server could not be reached and, when TLS is the reason, what to do about it (a
+  // TLS connection of the CLI's own tells: gRPC says only "unavailable").
+  static void Unreachable(const GlobalOptions& options, const client::Options& client,
+                          const grpc::Status& status) {
+    const std::string& server = options.server;
+    const TlsProbe probe = ProbeTls(server, client.tls_root_certs, client.tls);
+    if (client.tls && probe.result == TlsProbeResult::kUntrusted) {
+      std::cerr << "error: cannot reach reciprocad at " << server
+                << " over TLS: its certificate is not trusted (" << probe.detail << ")\n"
+                << (options.ca_cert.empty()
+                        ? "hint: pass --ca-cert FILE, the ca.crt deploy/make-certs.sh made "
+                          "(./data/tls/ca.crt)\n"
+                        : "hint: " + options.ca_cert +
+                              " is not the authority that signed the server's certificate\n");
+      return;
+    }
+    if (client.tls && probe.result == TlsProbeResult::kWrongName) {
+      std::cerr << "error: cannot reach reciprocad at " << server
+                << " over TLS: its certificate does not name that address (" << probe.detail
+                << ")\nhint: make one that does: deploy/make-certs.sh "
+                << server.substr(0, server.rfind(':')) << "\n";
+      return;
+    }
+    if (client.tls && probe.result == TlsProbeResult::kNotTls) {
+      std::cerr << "error: cannot reach reciprocad at " << server
+                << " over TLS: the server does not speak TLS there\n"
+                << "hint: leave out --tls and --ca-cert (and RECIPROCA_TLS, RECIPROCA_CA_CERT)\n";
+      return;
+    }
+    if (!client.tls && probe.result == TlsProbeResult::kHandshakeOk) {
+      std::cerr << "error: cannot reach reciprocad at " << server << ": the server speaks TLS\n"
+                << "hint: pass --ca-cert FILE (deploy/make-certs.sh's ca.crt), or --tls for a "
+                   "certificate from a public authority\n";
+      return;
+    }
+    std::cerr << "error: cannot reach reciprocad at " << server << (client.tls ? " over TLS" : "")
+              << "\n  (" << StatusCodeName(status.error_code()) << ": " << status.error_message()
+              << ")\n";
   }
 
   std::string CommandList(const std::string& group) const {
@@ -380,6 +443,8 @@ class CommandLine {
   std::shared_ptr<HelpFormatter> formatter_;
   std::string server_;
   std::string token_;
+  std::string ca_cert_;
+  CLI::Option* tls_ = nullptr;
   CLI::Option* json_ = nullptr;
   std::deque<Binding> bindings_;
   std::map<std::string, CLI::App*> groups_;
@@ -395,6 +460,11 @@ int Run(const std::vector<std::string>& tokens) {
 }  // namespace reciproca::cli
 
 int main(int argc, char** argv) {
+  // gRPC's own log lines (a failed TLS handshake prints one) would come before the CLI's
+  // message, which says the same in words a person can act on; GRPC_VERBOSITY brings them back.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function([](gpr_log_func_args*) {});
+  }
   std::vector<std::string> tokens(argv + 1, argv + argc);
   try {
     return reciproca::cli::Run(tokens);

@@ -1,4 +1,5 @@
-// plugin list|load|unload|reload (admin), and what plugins compute: scores, leaderboard,
+// plugin list|load|unload|reload (admin), plugin enable|disable (admin, organizers), and what
+// plugins compute: scores, leaderboard,
 // reminders, relationships.
 
 #include <fstream>
@@ -61,9 +62,72 @@ void PrintPlugin(Context& context, const v1::PluginInfo& info) {
             << " (ABI " << info.abi_version() << "), " << EnumWord(info.state()) << ", "
             << info.events_seen() << " events seen, " << info.outputs_recorded()
             << " outputs recorded\n  path: " << info.path() << "\n  does: " << capabilities << "\n";
+  std::string chapters = "every chapter";
+  if (info.scope() == v1::PLUGIN_SCOPE_ENABLED_CHAPTERS) {
+    chapters.clear();
+    for (const auto& c : info.chapters()) {
+      chapters += (chapters.empty() ? "" : ", ") + c;
+    }
+    if (chapters.empty()) {
+      chapters =
+          "none yet (enable it with `reciproca plugin enable " + info.name() + " --chapter C`)";
+    }
+  }
+  std::cout << "  serves: " << chapters << "\n";
   if (!info.last_error().empty()) {
     std::cout << "  last error: " << info.last_error() << "\n";
   }
+}
+
+// What whoever enables a plugin must know: what it does, and whether it sees contact details.
+void PrintChapterPlugin(Context& context, const v1::ChapterPlugin& plugin) {
+  if (context.json()) {
+    return PrintJson(plugin);
+  }
+  std::string capabilities;
+  bool contacts = false;
+  for (const auto& c : plugin.capabilities()) {
+    capabilities += (capabilities.empty() ? "" : ",") + c;
+    contacts = contacts || c == "contacts";
+  }
+  std::cout << "plugin " << plugin.name() << " " << (plugin.enabled() ? "enabled" : "disabled")
+            << " in " << plugin.chapter() << "\n";
+  if (!plugin.enabled()) {
+    return;
+  }
+  std::cout << "  does: " << capabilities << "\n  config: "
+            << (plugin.config_json().empty() ? "the one it was loaded with" : plugin.config_json())
+            << "\n"
+            << (contacts ? "  it SEES the contact details (name, phone, e-mail) of outside "
+                           "referrals and their notes\n"
+                         : "  it does not see outside referrals' contact details\n");
+}
+
+int PluginEnable(Context& context, const ParsedArgs& args) {
+  v1::EnablePluginRequest request;
+  request.set_name(args.Positional(0));
+  request.set_chapter(context.names().DefaultChapter());
+  request.set_config_json(ConfigJson(args));
+  request.set_request_id(context.RequestId());
+  v1::ChapterPlugin plugin;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().plugins().EnablePlugin(rpc, request, &plugin);
+  });
+  PrintChapterPlugin(context, plugin);
+  return 0;
+}
+
+int PluginDisable(Context& context, const ParsedArgs& args) {
+  v1::DisablePluginRequest request;
+  request.set_name(args.Positional(0));
+  request.set_chapter(context.names().DefaultChapter());
+  request.set_request_id(context.RequestId());
+  v1::ChapterPlugin plugin;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().plugins().DisablePlugin(rpc, request, &plugin);
+  });
+  PrintChapterPlugin(context, plugin);
+  return 0;
 }
 
 int PluginList(Context& context, const ParsedArgs&) {
@@ -75,15 +139,18 @@ int PluginList(Context& context, const ParsedArgs&) {
     PrintJson(response);
     return 0;
   }
-  std::vector<std::vector<std::string>> rows = {{"NAME", "PLUGIN", "VERSION", "STATE", "ISOLATION",
-                                                 "PID", "RESTARTS", "EVENTS", "BEHIND", "OUTPUTS",
-                                                 "MEMORY MIB", "MEAN CALL US", "LAST ERROR"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "PLUGIN", "VERSION", "STATE", "ISOLATION", "PID", "RESTARTS", "EVENTS", "BEHIND",
+       "OUTPUTS", "MEMORY MIB", "MEAN CALL US", "P99 CALL US", "CHAPTERS", "LAST ERROR"}};
   for (const auto& p : response.plugins()) {
-    rows.push_back({p.name(), p.plugin_name(), p.version(), EnumWord(p.state()),
-                    EnumWord(p.isolation()), std::to_string(p.pid()), std::to_string(p.restarts()),
-                    std::to_string(p.events_seen()), std::to_string(p.events_behind()),
-                    std::to_string(p.outputs_recorded()), std::to_string(p.memory_bytes() >> 20),
-                    std::to_string(p.mean_call_micros()), p.last_error()});
+    rows.push_back(
+        {p.name(), p.plugin_name(), p.version(), EnumWord(p.state()), EnumWord(p.isolation()),
+         std::to_string(p.pid()), std::to_string(p.restarts()), std::to_string(p.events_seen()),
+         std::to_string(p.events_behind()), std::to_string(p.outputs_recorded()),
+         std::to_string(p.memory_bytes() >> 20), std::to_string(p.mean_call_micros()),
+         std::to_string(p.p99_call_micros()),
+         p.scope() == v1::PLUGIN_SCOPE_ALL_CHAPTERS ? "all" : std::to_string(p.chapters_size()),
+         p.last_error()});
   }
   PrintTable(rows);
   if (response.plugins().empty()) {
@@ -104,6 +171,9 @@ int PluginLoad(Context& context, const ParsedArgs& args) {
   request.set_path(args.Positional(0));
   request.set_name(args.Get("name"));
   request.set_config_json(ConfigJson(args));
+  if (args.Has("all-chapters")) {
+    request.set_scope(v1::PLUGIN_SCOPE_ALL_CHAPTERS);
+  }
   v1::PluginInfo info;
   CallOnce(context, [&](grpc::ClientContext* rpc) {
     return context.client().plugins().LoadPlugin(rpc, request, &info);
@@ -260,14 +330,35 @@ std::vector<Command> PluginCommands() {
        false,
        PluginList},
       {"plugin load",
-       "PATH [--name N] [--config JSON | --config-file FILE]",
-       "load a plugin library on the server's machine; it is replayed the log (admin)",
-       {{"name", "N", "the name to load it under (default: the file name)"}, config, config_file},
+       "PATH [--name N] [--config JSON | --config-file FILE] [--all-chapters]",
+       "load a plugin library from the server's plugin directories; it is replayed the log of "
+       "the chapters it serves (admin)",
+       {{"name", "N", "the name to load it under (default: the file name)"},
+        config,
+        config_file,
+        {"all-chapters", "", "serve every chapter (default: only where it is enabled)"}},
        1,
        1,
        false,
        PluginLoad},
       {"plugin unload", "NAME", "stop using a plugin (admin)", {}, 1, 1, false, PluginUnload},
+      {"plugin enable",
+       "NAME --chapter C [--config JSON | --config-file FILE]",
+       "turn a loaded plugin on for a chapter, with that chapter's configuration (again: change "
+       "it); says whether it sees contact details (admin, the chapter's organizers)",
+       {ChapterFlag(true), config, config_file},
+       1,
+       1,
+       false,
+       PluginEnable},
+      {"plugin disable",
+       "NAME --chapter C",
+       "turn a plugin off for a chapter: it receives nothing more of it (admin, organizers)",
+       {ChapterFlag(true)},
+       1,
+       1,
+       false,
+       PluginDisable},
       {"plugin reload",
        "NAME [--config JSON | --config-file FILE]",
        "load the plugin's file again (a new build) and replay the log into it (admin)",

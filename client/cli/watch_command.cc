@@ -114,6 +114,13 @@ std::string DescribePayload(const v1::Event& event) {
       const v1::Testimonial& testimonial = event.testimonial_recorded().testimonial();
       return "testimonial: " + testimonial.from_member() + " for " + testimonial.for_member();
     }
+    case v1::Event::kPluginEnabled: {
+      const auto& enabled = event.plugin_enabled();
+      return "plugin " + enabled.plugin() + " enabled" +
+             (enabled.config_json().empty() ? "" : " with config " + enabled.config_json());
+    }
+    case v1::Event::kPluginDisabled:
+      return "plugin " + event.plugin_disabled().plugin() + " disabled";
     case v1::Event::kPluginOutput: {
       const v1::PluginOutputRecorded& recorded = event.plugin_output();
       const auto& output = recorded.output();

@@ -14,7 +14,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const Options& options) {
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   std::shared_ptr<grpc::ChannelCredentials> creds;
-  if (options.tls_root_certs.empty()) {
+  if (!options.tls && options.tls_root_certs.empty()) {
     creds = grpc::InsecureChannelCredentials();
   } else {
     grpc::SslCredentialsOptions ssl;

@@ -30,7 +30,9 @@ struct Options {
   std::string target = "127.0.0.1:50051";
   // The bearer token; empty sends no authorization header.
   std::string token;
-  // PEM root certificates: when set, the channel uses TLS.
+  // TLS: on when `tls` or when tls_root_certs (PEM root certificates) is set; with `tls` alone,
+  // gRPC's default roots.
+  bool tls = false;
   std::string tls_root_certs;
   // Deadline of each unary call.
   std::chrono::milliseconds call_timeout{10000};

@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* PluginService::LoadPlugin(grpc::CallbackServerContext*
                                                     const v1::LoadPluginRequest* request,
                                                     v1::PluginInfo* response) {
   return AsAdmin(context, [this, request, response] {
-    return Assign(response, host_.Load(plugins::PluginSpecFromRequest(*request)));
+    return Assign(response, host_.LoadRequested(plugins::PluginSpecFromRequest(*request)));
   });
 }
 
@@ -49,6 +49,46 @@ grpc::ServerUnaryReactor* PluginService::ReloadPlugin(grpc::CallbackServerContex
   return AsAdmin(context, [this, request, response] {
     return Assign(response, host_.Reload(request->name(), request->config_json()));
   });
+}
+
+grpc::ServerUnaryReactor* PluginService::EnablePlugin(grpc::CallbackServerContext* context,
+                                                      const v1::EnablePluginRequest* request,
+                                                      v1::ChapterPlugin* response) {
+  return Mutate(
+      context, "EnablePlugin", *request, request->request_id(), "chapter", request->chapter(),
+      [this, request](const domain::Chapter& c,
+                      const domain::Context& x) -> Result<domain::Events> {
+        auto capabilities = host_.CheckEnable(request->name(), request->config_json());
+        if (!capabilities.ok()) {
+          return capabilities.error();
+        }
+        return c.DecideEnablePlugin(x, *request, *capabilities);
+      },
+      [this, response](const domain::Chapter& c, const domain::Events& events, store::Commit&) {
+        const auto& enabled = events.front().plugin_enabled();
+        host_.ExpectScopeChange(c.name(), events.front().seq());
+        *response = c.plugins().at(enabled.plugin());
+        return Status{};
+      },
+      response);
+}
+
+grpc::ServerUnaryReactor* PluginService::DisablePlugin(grpc::CallbackServerContext* context,
+                                                       const v1::DisablePluginRequest* request,
+                                                       v1::ChapterPlugin* response) {
+  return Mutate(
+      context, "DisablePlugin", *request, request->request_id(), "chapter", request->chapter(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideDisablePlugin(x, *request);
+      },
+      [this, response](const domain::Chapter& c, const domain::Events& events, store::Commit&) {
+        host_.ExpectScopeChange(c.name(), events.front().seq());
+        response->set_name(events.front().plugin_disabled().plugin());
+        response->set_chapter(c.name());
+        response->set_enabled(false);
+        return Status{};
+      },
+      response);
 }
 
 }  // namespace reciproca::api

@@ -6,8 +6,11 @@
 
 namespace reciproca::api {
 
-// Admin only. Loading runs on the calling gRPC thread: it copies and opens a library and calls
-// the plugin's create(), a rare administrative act; the replay runs on the plugin's strand.
+// Loading, reloading, unloading and listing: the admin only (LoadPlugin from the server's plugin
+// directories only). The calling gRPC thread waits for create(), which runs on the plugin's
+// strand in its own process; the replay runs after, on the strand. Enabling and disabling a
+// plugin in a chapter: the admin and the chapter's organizers, as PluginEnabled /
+// PluginDisabled events of the chapter.
 class PluginService final : public v1::PluginService::CallbackService, private ServiceBase {
  public:
   PluginService(engine::Engine& engine, const engine::TokenRegistry& tokens,
@@ -26,6 +29,12 @@ class PluginService final : public v1::PluginService::CallbackService, private S
   grpc::ServerUnaryReactor* ReloadPlugin(grpc::CallbackServerContext* context,
                                          const v1::ReloadPluginRequest* request,
                                          v1::PluginInfo* response) override;
+  grpc::ServerUnaryReactor* EnablePlugin(grpc::CallbackServerContext* context,
+                                         const v1::EnablePluginRequest* request,
+                                         v1::ChapterPlugin* response) override;
+  grpc::ServerUnaryReactor* DisablePlugin(grpc::CallbackServerContext* context,
+                                          const v1::DisablePluginRequest* request,
+                                          v1::ChapterPlugin* response) override;
 
  private:
   // Finishes the call with `result` written to `response`, once the caller is the admin.

@@ -24,6 +24,7 @@
 #include "server/api/report_service.h"
 #include "server/api/unparseable_request.h"
 #include "server/engine/engine.h"
+#include "server/store/postgres_event_store.h"
 #include "server/store/sqlite_event_store.h"
 
 namespace reciproca::api {
@@ -63,6 +64,46 @@ Result<std::string> ReadOrCreateSecret(const std::filesystem::path& path,
   return secret;
 }
 
+// The store --store names: SQLite in the data directory by default, or PostgreSQL.
+Result<std::unique_ptr<store::EventStore>> OpenStore(const ServerOptions& options,
+                                                     const std::filesystem::path& dir) {
+  if (options.store.empty()) {
+    auto sqlite = store::SqliteEventStore::Open((dir / "reciproca.db").string());
+    if (!sqlite.ok()) {
+      return sqlite.error();
+    }
+    return std::unique_ptr<store::EventStore>(std::move(sqlite).value());
+  }
+  if (!store::IsPostgresUri(options.store)) {
+    return InvalidArgument(
+        "--store: expected a postgresql:// URI (or nothing, for SQLite in --data-dir), got \"" +
+        options.store + "\"");
+  }
+  auto postgres = store::PostgresEventStore::Open(options.store);
+  if (!postgres.ok()) {
+    return postgres.error();
+  }
+  return std::unique_ptr<store::EventStore>(std::move(postgres).value());
+}
+
+// A secret of the data directory (the admin token, the token secret). A store shared by
+// several replicas keeps the first replica's, and each replica's file is a copy of it.
+Result<std::string> SharedSecret(store::EventStore& store, const std::string& name,
+                                 const std::filesystem::path& path,
+                                 const std::function<std::string()>& make) {
+  auto local = ReadOrCreateSecret(path, make);
+  if (!local.ok() || !store.shared()) {
+    return local;
+  }
+  auto shared = store.SharedSetting(name, *local);
+  if (!shared.ok() || *shared == *local) {
+    return shared;
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  return ReadOrCreateSecret(path, [&] { return *shared; });
+}
+
 // The configured plugins, then those of plugin_dir in name order.
 std::vector<plugins::PluginSpec> PluginsToLoad(const ServerOptions& options) {
   std::vector<plugins::PluginSpec> specs = options.plugins;
@@ -99,7 +140,7 @@ struct Server::Parts {
   engine::SystemClock system_clock;
   http::Metrics metrics;
   std::string admin_token;
-  std::unique_ptr<store::SqliteEventStore> store;
+  std::unique_ptr<store::EventStore> store;
   engine::TokenRegistry tokens;
   std::unique_ptr<stream::EventHub> hub;
   std::unique_ptr<engine::Engine> engine;
@@ -133,26 +174,26 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   }
   const std::filesystem::path dir(options.data_dir);
 
+  auto store = OpenStore(options, dir);
+  if (!store.ok()) {
+    return store.error();
+  }
+  parts->store = std::move(store).value();
   if (!options.admin_token.empty()) {
     parts->admin_token = options.admin_token;
   } else {
-    auto token = ReadOrCreateSecret(dir / "admin.token",
-                                    [] { return "rcp_admin_" + engine::RandomHex(20); });
+    auto token = SharedSecret(*parts->store, "admin_token", dir / "admin.token",
+                              [] { return "rcp_admin_" + engine::RandomHex(20); });
     if (!token.ok()) {
       return token.error();
     }
     parts->admin_token = std::move(token).value();
   }
-  auto secret = ReadOrCreateSecret(dir / "token.secret", [] { return engine::RandomHex(32); });
+  auto secret = SharedSecret(*parts->store, "token_secret", dir / "token.secret",
+                             [] { return engine::RandomHex(32); });
   if (!secret.ok()) {
     return secret.error();
   }
-
-  auto store = store::SqliteEventStore::Open((dir / "reciproca.db").string());
-  if (!store.ok()) {
-    return store.error();
-  }
-  parts->store = std::move(store).value();
   parts->tokens.AddAdmin(parts->admin_token);
   parts->hub = std::make_unique<stream::EventHub>(options.feed_ring_capacity);
   const engine::Clock& clock = options.clock ? *options.clock : parts->system_clock;
@@ -173,9 +214,17 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     return s.error();
   }
 
-  parts->plugin_host = std::make_unique<plugins::PluginHost>(*parts->engine, dir / "plugin-cache",
-                                                             options.plugin_tick_interval);
-  for (const auto& spec : PluginsToLoad(options)) {
+  plugins::PluginHostOptions host_options;
+  host_options.journal = dir / "plugins.jsonl";
+  for (const auto& allowed : options.plugin_dirs) {
+    host_options.plugin_dirs.emplace_back(allowed);
+  }
+  if (!options.plugin_dir.empty()) {
+    host_options.plugin_dirs.emplace_back(options.plugin_dir);
+  }
+  parts->plugin_host = std::make_unique<plugins::PluginHost>(
+      *parts->engine, dir / "plugin-cache", options.plugin_tick_interval, host_options);
+  for (const auto& spec : parts->plugin_host->PluginsToRestore(PluginsToLoad(options))) {
     // A plugin that does not load is reported, and the meeting goes on without it.
     if (auto loaded = parts->plugin_host->Load(spec); !loaded.ok()) {
       spdlog::error("plugin {} not loaded: {}", spec.path, loaded.error().message);
@@ -251,13 +300,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     backend.clock = &clock;
     backend.healthy = [engine = parts->engine.get()] { return engine->healthy(); };
     backend.metrics = &parts->metrics;
-    backend.plugin_states = [host = parts->plugin_host.get()] {
-      std::vector<std::pair<std::string, std::string>> states;
-      for (const auto& plugin : host->List()) {
-        states.emplace_back(plugin.name(), v1::PluginState_Name(plugin.state()));
-      }
-      return states;
-    };
+    backend.plugins = [host = parts->plugin_host.get()] { return host->List(); };
     auto gateway =
         http::Gateway::Start(parts->engine->io_context(), options.http, std::move(backend));
     if (!gateway.ok()) {
@@ -271,7 +314,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   }
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info("reciprocad listening on {} (port {}), data in {}", options.listen, parts->port,
-               options.data_dir);
+               options.store.empty() ? options.data_dir : store::RedactConninfo(options.store));
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 

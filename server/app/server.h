@@ -22,6 +22,11 @@ struct ServerOptions {
   // "127.0.0.1:50051"; port 0 picks a free port.
   std::string listen = "127.0.0.1:50051";
   std::string data_dir = "./data";
+  // Where the events live: "" for SQLite in data_dir (the default), or a PostgreSQL URI
+  // ("postgresql://user@host/db") shared by every replica of a region. With PostgreSQL, the
+  // admin token and the token secret are the store's (the first replica's), so that every
+  // replica accepts the same tokens; data_dir keeps a copy of them and the plugins' files.
+  std::string store;
   // When set, the admin token (otherwise <data_dir>/admin.token, created on first start).
   std::string admin_token;
   int worker_threads = 2;
@@ -46,6 +51,8 @@ struct ServerOptions {
   // configuration, if present).
   std::vector<plugins::PluginSpec> plugins;
   std::string plugin_dir;
+  // Where LoadPlugin may load plugins from, besides plugin_dir; anything else is refused.
+  std::vector<std::string> plugin_dirs;
   // How often plugins that want ticks get one; 0 for never (tests tick by hand).
   std::chrono::milliseconds plugin_tick_interval{60000};
   // The HTTP gateway (web pages, JSON API, live events, /healthz, /metrics): http.listen

@@ -24,6 +24,7 @@
 #include "reciproca/v1/events.pb.h"
 #include "reciproca/v1/meeting_service.pb.h"
 #include "reciproca/v1/member_service.pb.h"
+#include "reciproca/v1/plugin_service.pb.h"
 #include "reciproca/v1/referral_service.pb.h"
 #include "reciproca/v1/report_service.pb.h"
 #include "reciproca/v1/resources.pb.h"
@@ -112,6 +113,16 @@ class Chapter {
   // text (1..1000) are one-line person-facing text (CheckText), recorded as checked.
   Result<Events> DecideRecordPluginOutput(const Context& ctx, const std::string& plugin,
                                           const plugin::v1::Output& output) const;
+  // Turns loaded plugin `r.name()` on for this chapter with `r.config_json()` (checked as JSON
+  // by the plugin host, which also gives the `capabilities` the plugin declared): the admin
+  // and organizers only (PERMISSION_DENIED), `chapter` must be this one, the config at most
+  // 64 KiB; ALREADY_EXISTS when it is enabled with that very config. A PluginEnabled event.
+  Result<Events> DecideEnablePlugin(const Context& ctx, const v1::EnablePluginRequest& r,
+                                    const std::vector<std::string>& capabilities) const;
+  // The same permissions; FAILED_PRECONDITION when it is not enabled here. PluginDisabled.
+  Result<Events> DecideDisablePlugin(const Context& ctx, const v1::DisablePluginRequest& r) const;
+  // The plugins enabled in this chapter, by name.
+  const std::map<std::string, v1::ChapterPlugin, std::less<>>& plugins() const { return plugins_; }
 
   // --- Reads.
   // Ok for the admin and for members and displays of this chapter; PERMISSION_DENIED otherwise.
@@ -221,6 +232,7 @@ class Chapter {
   std::map<std::string, v1::OneToOne, std::less<>> one_to_ones_;
   std::map<std::string, v1::Education, std::less<>> education_;
   std::map<std::string, v1::Testimonial, std::less<>> testimonials_;
+  std::map<std::string, v1::ChapterPlugin, std::less<>> plugins_;
   // Lower-cased category -> active member name.
   std::map<std::string, std::string, std::less<>> category_owner_;
 };

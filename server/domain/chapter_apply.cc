@@ -120,6 +120,19 @@ void Chapter::Apply(const v1::Event& event) {
       testimonials_[testimonial.name()] = testimonial;
       break;
     }
+    case v1::Event::kPluginEnabled: {
+      const auto& e = event.plugin_enabled();
+      v1::ChapterPlugin& plugin = plugins_[e.plugin()];
+      plugin.set_name(e.plugin());
+      plugin.set_chapter(info_.name());
+      plugin.set_enabled(true);
+      plugin.set_config_json(e.config_json());
+      *plugin.mutable_capabilities() = e.capabilities();
+      break;
+    }
+    case v1::Event::kPluginDisabled:
+      plugins_.erase(event.plugin_disabled().plugin());
+      break;
     case v1::Event::kPluginOutput:
       // A plugin's output is kept in the log only: it does not change the chapter.
       break;

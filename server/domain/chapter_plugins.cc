@@ -47,12 +47,72 @@ Result<Events> Chapter::DecideRecordPluginOutput(const Context& ctx, const std::
   if (auto found = FindMember(what + ".member", member); !found) {
     return found.error();
   }
+  // What it is about must be of this chapter too: a plugin enabled here learns and tells
+  // nothing of another chapter.
+  if (output.kind_case() == plugin::v1::Output::kReminder) {
+    const std::string prefix = info_.name() + "/";
+    for (const auto& about : output.reminder().about()) {
+      if (about.rfind(prefix, 0) != 0) {
+        return InvalidArgument(what + ".reminder.about: \"" + about + "\" is not of " +
+                               info_.name());
+      }
+    }
+  }
   v1::Event event = NewEvent(ctx, 1, "");
   event.set_actor("plugin:" + plugin);
   auto* recorded = event.mutable_plugin_output();
   recorded->set_plugin(plugin);
   *recorded->mutable_output() = std::move(checked);
   return Events{event};
+}
+
+namespace {
+
+constexpr size_t kMaxPluginConfigBytes = 64 * 1024;
+
+}  // namespace
+
+Result<Events> Chapter::DecideEnablePlugin(const Context& ctx, const v1::EnablePluginRequest& r,
+                                           const std::vector<std::string>& capabilities) const {
+  if (Status s = CheckOrganizer(ctx.principal, "enable plugins in " + info_.name()); !s) {
+    return s.error();
+  }
+  if (r.chapter() != info_.name()) {
+    return InvalidArgument("chapter: expected " + info_.name() + ", got \"" + r.chapter() + "\"");
+  }
+  if (r.config_json().size() > kMaxPluginConfigBytes) {
+    return InvalidArgument("config_json: at most " + std::to_string(kMaxPluginConfigBytes) +
+                           " bytes, got " + std::to_string(r.config_json().size()));
+  }
+  if (auto it = plugins_.find(r.name());
+      it != plugins_.end() && it->second.config_json() == r.config_json()) {
+    return AlreadyExists("plugin " + r.name() + " is already enabled in " + info_.name() +
+                         " with this configuration");
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  auto* enabled = event.mutable_plugin_enabled();
+  enabled->set_plugin(r.name());
+  enabled->set_config_json(r.config_json());
+  for (const auto& capability : capabilities) {
+    enabled->add_capabilities(capability);
+  }
+  return Events{std::move(event)};
+}
+
+Result<Events> Chapter::DecideDisablePlugin(const Context& ctx,
+                                            const v1::DisablePluginRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "disable plugins in " + info_.name()); !s) {
+    return s.error();
+  }
+  if (r.chapter() != info_.name()) {
+    return InvalidArgument("chapter: expected " + info_.name() + ", got \"" + r.chapter() + "\"");
+  }
+  if (!plugins_.contains(r.name())) {
+    return FailedPrecondition("plugin " + r.name() + " is not enabled in " + info_.name());
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  event.mutable_plugin_disabled()->set_plugin(r.name());
+  return Events{std::move(event)};
 }
 
 }  // namespace reciproca::domain

@@ -57,6 +57,9 @@ std::optional<Touch> TouchedBy(const v1::Event& e) {
       return Touch{K::kChapter, e.chapter()};
     case P::kDisplayTokenRotated:
       return Touch{K::kChapter, e.chapter()};
+    case P::kPluginEnabled:
+    case P::kPluginDisabled:
+      return Touch{K::kChapter, e.chapter()};
     case P::kMemberAdded:
       return Touch{K::kMember, e.member_added().member().name()};
     case P::kMemberUpdated:

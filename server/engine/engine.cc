@@ -5,14 +5,13 @@
 #include <spdlog/spdlog.h>
 
 #include "server/domain/names.h"
+#include "server/engine/chapter_slot.h"
 #include "server/engine/event_views.h"
 #include "server/engine/projection.h"
 #include "server/engine/tzdb_time_zones.h"
 
 namespace reciproca::engine {
 namespace {
-
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
 Status CheckRequestId(const std::string& request_id) {
   if (request_id.empty()) {
@@ -73,32 +72,13 @@ int64_t Micros(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
+}  // namespace
+
 std::chrono::system_clock::time_point FromMicros(int64_t micros) {
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::microseconds(micros)));
 }
-
-}  // namespace
-
-struct Engine::Slot {
-  explicit Slot(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)) {}
-
-  Strand strand;
-  // Touched only on `strand`.
-  domain::Chapter chapter;
-  IdempotencyTable idempotency;
-  std::shared_ptr<stream::ChapterFeed> feed;
-  // A snapshot of chapter.Info() for readers on other threads.
-  mutable std::mutex info_mu;
-  v1::Chapter info;
-
-  void RefreshInfo() {
-    auto fresh = chapter.Info();
-    std::lock_guard lock(info_mu);
-    info = std::move(fresh);
-  }
-};
 
 Engine::Engine(store::EventStore& store, const Clock& clock, TokenRegistry& tokens,
                TokenMinter minter, stream::EventHub& hub, EngineOptions options)
@@ -138,6 +118,7 @@ Status Engine::RefuseIfStopped() const {
 void Engine::Stop() {
   stopped_ = true;
   if (work_) {
+    store_.StopWatching();  // no more catch-ups posted from the store's thread
     work_.reset();
     for (auto& worker : workers_) {
       worker.join();
@@ -194,6 +175,7 @@ Status Engine::Recover() {
     std::shared_lock lock(slots_mu_);
     for (auto& [name, slot] : slots_) {
       slot->feed = hub_.AddChapter(name, slot->chapter.last_seq());
+      slot->fence->durable_seq = slot->chapter.last_seq();
       slot->RefreshInfo();
     }
   }
@@ -225,6 +207,11 @@ Status Engine::Recover() {
     // Deleted by the writer, like any commit; nothing waits for it.
     expired.done = [](const Status&) {};
     committer_.Submit(std::move(expired));
+  }
+  if (store_.shared()) {
+    return store_.WatchAppends([this](const std::string& chapter, int64_t last_seq) {
+      OnStoreAppended(chapter, last_seq);
+    });
   }
   return {};
 }
@@ -283,6 +270,10 @@ void Engine::LimitRefused(const char* limit, const std::string& why) const {
 }
 
 void Engine::Mutate(Mutation mutation, Done done) {
+  MutateAttempt(std::move(mutation), std::move(done), 0);
+}
+
+void Engine::MutateAttempt(Mutation mutation, Done done, int attempt) {
   if (auto s = RefuseIfStopped(); !s.ok()) {
     return done(s);
   }
@@ -294,14 +285,43 @@ void Engine::Mutate(Mutation mutation, Done done) {
     return done(routed.error());
   }
   auto slot = std::move(routed).value();
-  boost::asio::post(
-      slot->strand, [this, slot, mutation = std::move(mutation), done = std::move(done)]() mutable {
-        Execute(*slot, slot->chapter.name(), slot->idempotency, mutation, done, nullptr);
+  boost::asio::post(slot->strand, [this, slot, attempt, mutation = std::move(mutation),
+                                   done = std::move(done)]() mutable {
+    // Refused: forget the answer kept for the refused attempt, then route again (the chapter
+    // is rebuilt from the store first).
+    // At once, without a backoff: the replica whose commit went in first answers its caller and
+    // takes the next request straight away, so a loser that waited before deciding again would
+    // find the chapter moved on every time and lose again (starved until the winner's load
+    // stops). Deciding again at once on the reloaded chapter races fairly for the chapter's
+    // row lock; every refusal means another replica's commit went in, so the chapter always
+    // moves forward.
+    Retry retry = [this, slot](Mutation again, Done answer, int next) {
+      auto held = std::make_shared<std::pair<Mutation, Done>>(std::move(again), std::move(answer));
+      boost::asio::post(slot->strand, [this, slot, next, held] {
+        slot->idempotency.entries.erase(
+            IdempotencyKey(held->first.principal, held->first.request_id));
+        MutateAttempt(std::move(held->first), std::move(held->second), next);
       });
+    };
+    // A copy: rebuilding the chapter from the store (shared stores) replaces its name string.
+    const std::string scope = slot->chapter.name();
+    Execute(*slot, scope, slot->idempotency, mutation, done, nullptr, attempt, retry);
+  });
 }
 
 void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& idempotency,
-                     Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal) {
+                     Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal, int attempt,
+                     const Retry& retry) {
+  constexpr int kMaxAttempts = 50;
+  if (attempt > kMaxAttempts) {
+    return done(Error{ErrorCode::kUnavailable,
+                      "chapter " + slot.chapter.name() +
+                          " is being changed by other servers faster than this one can follow; "
+                          "retry with the same request_id"});
+  }
+  if (auto s = SyncWithStore(slot); !s.ok()) {
+    return done(s);
+  }
   domain::Chapter& chapter = slot.chapter;
   const auto now = clock_.Now();
   const std::string key = IdempotencyKey(mutation.principal, mutation.request_id);
@@ -309,31 +329,61 @@ void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& ide
   PendingCommit pending;
   std::vector<store::IdempotencyKey>& expired = pending.commit.expired_idempotency;
   PruneIdempotency(scope, idempotency, now, expired);
-  if (auto it = idempotency.entries.find(key); it != idempotency.entries.end()) {
-    if (Expired(key, it->second, now)) {
-      // Forgotten: this request_id is new again.
+  // The record kept under `key`, unless it expired: then it is forgotten (in memory, and in the
+  // store with this commit) and this request_id is new again.
+  auto live = [&](std::unordered_map<std::string, IdempotencyEntry>::iterator it) {
+    if (it != idempotency.entries.end() && Expired(key, it->second, now)) {
       expired.push_back(SplitKey(scope, key));
       idempotency.entries.erase(it);
-    } else {
-      if (it->second.request_hash != fingerprint) {
-        return done(RequestIdReused("request_id \"" + mutation.request_id +
-                                    "\" was already used for a different request; use a new "
-                                    "request_id for a new request"));
-      }
-      mutation.response->ParseFromString(it->second.response);
-      if (mutation.rehydrate) {
-        mutation.rehydrate(mutation.response);
-      }
-      // Answer only once the first attempt is durable: a barrier behind it in the commit queue
-      // (which also deletes what was just pruned).
-      pending.done = std::move(done);
-      return committer_.Submit(std::move(pending));
+      return idempotency.entries.end();
     }
+    return it;
+  };
+  auto replay = [&](const IdempotencyEntry& first) {
+    if (first.request_hash != fingerprint) {
+      return done(RequestIdReused("request_id \"" + mutation.request_id +
+                                  "\" was already used for a different request; use a new "
+                                  "request_id for a new request"));
+    }
+    mutation.response->ParseFromString(first.response);
+    if (mutation.rehydrate) {
+      mutation.rehydrate(mutation.response);
+    }
+    // Answer only once the first attempt is durable: a barrier behind it in the commit queue
+    // (which also deletes what was just pruned).
+    pending.done = std::move(done);
+    if (store_.shared()) {
+      // If the first attempt is refused, so is this barrier, and the retry is looked up again.
+      pending.fence = slot.fence;
+      pending.generation = slot.decided_generation;
+      auto held = std::make_shared<Mutation>(std::move(mutation));
+      auto answer = std::make_shared<Done>(std::move(pending.done));
+      pending.done = [answer](const Status& status) { (*answer)(status); };
+      pending.refused = [held, answer, attempt, retry] {
+        retry(std::move(*held), std::move(*answer), attempt + 1);
+      };
+    }
+    return committer_.Submit(std::move(pending));
+  };
+  auto it = idempotency.entries.find(key);
+  if (it == idempotency.entries.end() && attempt > 0) {
+    // The first attempt may have been answered elsewhere.
+    it = RecallFromStore(scope, mutation, key, idempotency.entries);
+  }
+  if (it = live(it); it != idempotency.entries.end()) {
+    return replay(it->second);
   }
 
   const domain::Context context{mutation.principal, now, time_zones_};
   auto decided = mutation.decide(chapter, context);
   if (!decided.ok()) {
+    // A retry of a request another server answered may no longer decide the same way here.
+    if (attempt == 0) {
+      if (auto it = live(RecallFromStore(scope, mutation, key, idempotency.entries));
+          it != idempotency.entries.end()) {
+        return replay(it->second);
+      }
+    }
     if (!expired.empty()) {
       // What was pruned is gone from memory: the store forgets it too.
       pending.done = [done = std::move(done), error = decided.error()](const Status&) {
@@ -372,9 +422,18 @@ void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& ide
   pending.commit.projections = ProjectionRows(chapter, events);
   pending.feed = slot.feed;
   slot.RefreshInfo();
-  pending.done = [done = std::move(done), answer](const Status& committed) {
-    done(committed.ok() ? answer : committed);
+  auto answer_to = std::make_shared<Done>(std::move(done));
+  pending.done = [answer_to, answer](const Status& committed) {
+    (*answer_to)(committed.ok() ? answer : committed);
   };
+  if (store_.shared()) {
+    pending.fence = slot.fence;
+    pending.generation = slot.decided_generation;
+    auto held = std::make_shared<Mutation>(std::move(mutation));
+    pending.refused = [held, answer_to, attempt, retry] {
+      retry(std::move(*held), std::move(*answer_to), attempt + 1);
+    };
+  }
   if (!reveal) {
     committer_.Submit(std::move(pending));
     return;
@@ -392,52 +451,74 @@ void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& ide
 void Engine::CreateChapter(const domain::Principal& principal,
                            const v1::CreateChapterRequest* request,
                            v1::CreateChapterResponse* response, Done done) {
+  CreateChapterAttempt(principal, request, response, std::move(done), 0);
+}
+
+void Engine::CreateChapterAttempt(const domain::Principal& principal,
+                                  const v1::CreateChapterRequest* request,
+                                  v1::CreateChapterResponse* response, Done done, int attempt) {
   if (auto s = RefuseIfStopped(); !s.ok()) {
     return done(s);
   }
   if (auto s = CheckRequestId(request->request_id()); !s.ok()) {
     return done(s);
   }
-  boost::asio::post(
-      registry_strand_, [this, principal, request, response, done = std::move(done)]() mutable {
-        // A new chapter gets a slot of its own; its creation is recorded in the registry scope.
-        auto slot = std::make_shared<Slot>(io_);
-        Mutation mutation;
-        mutation.principal = principal;
-        mutation.method = "CreateChapter";
-        mutation.request = request;
-        mutation.request_id = request->request_id();
-        mutation.response = response;
-        // Runs on the registry strand, where chapters are added: nothing can take the id between
-        // this check and the creation. Every rule of creation is the domain's.
-        mutation.decide = [this, request](const domain::Chapter&, const domain::Context& context) {
-          std::string id = request->chapter_id();
-          if (id.empty()) {
-            do {
-              id = "c" + RandomHex(4);
-            } while (FindSlot(domain::ChapterName(id)));
-          }
-          const bool taken = FindSlot(domain::ChapterName(id)) != nullptr;
-          return domain::Chapter::DecideCreate(context, *request, id, taken);
-        };
-        mutation.respond = [this, response, slot](const domain::Chapter& chapter,
-                                                  const domain::Events&, store::Commit& commit) {
-          *response->mutable_chapter() = chapter.Info();
-          response->set_display_token(minter_.ForDisplay(chapter.name()));
-          commit.new_tokens.push_back(
-              TokenRegistry::DisplayRecord(response->display_token(), chapter.name()));
-          slot->feed = hub_.AddChapter(chapter.name(), 0);
-          return Status{};
-        };
-        mutation.redact = [](google::protobuf::Message* m) {
-          static_cast<v1::CreateChapterResponse*>(m)->clear_display_token();
-        };
-        mutation.rehydrate = [this](google::protobuf::Message* m) {
-          auto* r = static_cast<v1::CreateChapterResponse*>(m);
-          r->set_display_token(minter_.ForDisplay(r->chapter().name()));
-        };
-        Execute(*slot, "", registry_idempotency_, mutation, done, slot);
+  boost::asio::post(registry_strand_, [this, principal, request, response, attempt,
+                                       done = std::move(done)]() mutable {
+    // A new chapter gets a slot of its own; its creation is recorded in the registry scope.
+    auto slot = std::make_shared<Slot>(io_);
+    Mutation mutation;
+    mutation.principal = principal;
+    mutation.method = "CreateChapter";
+    mutation.request = request;
+    mutation.request_id = request->request_id();
+    mutation.response = response;
+    // Runs on the registry strand, where chapters are added: nothing can take the id between
+    // this check and the creation on this server (on another one, the store refuses the second
+    // creation). Every rule of creation is the domain's.
+    mutation.decide = [this, request](const domain::Chapter&, const domain::Context& context) {
+      std::string id = request->chapter_id();
+      if (id.empty()) {
+        do {
+          id = "c" + RandomHex(4);
+        } while (FindSlot(domain::ChapterName(id)));
+      }
+      const bool taken = FindSlot(domain::ChapterName(id)) != nullptr;
+      return domain::Chapter::DecideCreate(context, *request, id, taken);
+    };
+    mutation.respond = [this, response, slot](const domain::Chapter& chapter, const domain::Events&,
+                                              store::Commit& commit) {
+      *response->mutable_chapter() = chapter.Info();
+      response->set_display_token(minter_.ForDisplay(chapter.name()));
+      commit.new_tokens.push_back(
+          TokenRegistry::DisplayRecord(response->display_token(), chapter.name()));
+      slot->feed = hub_.AddChapter(chapter.name(), 0);
+      return Status{};
+    };
+    mutation.redact = [](google::protobuf::Message* m) {
+      static_cast<v1::CreateChapterResponse*>(m)->clear_display_token();
+    };
+    mutation.rehydrate = [this](google::protobuf::Message* m) {
+      auto* r = static_cast<v1::CreateChapterResponse*>(m);
+      r->set_display_token(minter_.ForDisplay(r->chapter().name()));
+    };
+    // Refused (another server created this chapter, or answered this request): the slot is
+    // rebuilt from the store (or forgotten), then the request is decided again.
+    Retry retry = [this, slot, principal, request, response](Mutation, Done answer, int next) {
+      boost::asio::post(slot->strand, [this, slot, principal, request, response, next,
+                                       answer = std::move(answer)]() mutable {
+        if (auto s = ReloadChapter(*slot); !s.ok()) {
+          spdlog::error("reloading {}: {}", slot->chapter.name(), s.error().message);
+        }
+        boost::asio::post(registry_strand_, [this, principal, request, response, next,
+                                             answer = std::move(answer)]() mutable {
+          registry_idempotency_.entries.erase(IdempotencyKey(principal, request->request_id()));
+          CreateChapterAttempt(principal, request, response, std::move(answer), next);
+        });
       });
+    };
+    Execute(*slot, "", registry_idempotency_, mutation, done, slot, attempt, retry);
+  });
 }
 
 void Engine::Read(const domain::Principal& principal, const std::string& chapter,

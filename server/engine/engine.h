@@ -138,6 +138,13 @@ class Engine {
     std::chrono::system_clock::time_point last_prune{};
   };
   struct Slot;
+  // Decides a refused mutation again (shared stores): posts it back where it came from.
+  using Retry = std::function<void(Mutation, Done, int attempt)>;
+
+  void MutateAttempt(Mutation mutation, Done done, int attempt);
+  void CreateChapterAttempt(const domain::Principal& principal,
+                            const v1::CreateChapterRequest* request,
+                            v1::CreateChapterResponse* response, Done done, int attempt);
 
   std::shared_ptr<Slot> FindSlot(const std::string& chapter) const;
   // PERMISSION_DENIED for another chapter's principal, NOT_FOUND for an unknown chapter.
@@ -146,8 +153,11 @@ class Engine {
   std::shared_ptr<Slot> AddSlot(domain::Chapter chapter);
   // Runs on the slot's strand (or, for a new chapter not yet visible, the registry strand).
   // `reveal`, when set, is the new chapter's slot, made visible as its creation is submitted.
+  // `attempt` counts the store's refusals so far; `retry` is called (from the writer thread)
+  // if the store refuses this attempt too.
   void Execute(Slot& slot, const std::string& scope, IdempotencyTable& idempotency,
-               Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal);
+               Mutation& mutation, Done& done, std::shared_ptr<Slot> reveal, int attempt,
+               const Retry& retry);
   // Whether the record expired (it is then forgotten: a request_id used again is new).
   bool Expired(const std::string& key, const IdempotencyEntry& entry,
                std::chrono::system_clock::time_point now) const;
@@ -160,6 +170,32 @@ class Engine {
   // UNAVAILABLE once Stop() has begun: a call posted to a stopped io_context would never be
   // answered.
   Status RefuseIfStopped() const;
+
+  // ---- Several servers on one store (replica_sync.cc; docs/storage.md). ----
+  // From the store's watch thread: some server committed `chapter` up to `last_seq`.
+  void OnStoreAppended(const std::string& chapter, int64_t last_seq);
+  // On the slot's strand: applies and publishes the chapter's stored events after the
+  // in-memory ones, when none of this server's own commits of it is in flight.
+  void CatchUp(Slot& slot);
+  // On the slot's strand, before deciding: if one of the chapter's commits was refused since
+  // the chapter was last rebuilt, rebuilds it from the store.
+  Status SyncWithStore(Slot& slot);
+  // On the slot's strand: the chapter as stored (events published past what was published
+  // here); a chapter the store does not have (its creation was refused) is forgotten.
+  Status ReloadChapter(Slot& slot);
+  // On the registry strand: a chapter another server created becomes known here.
+  void AdoptChapter(const std::string& chapter);
+  // The first answer to a retried request that reached this server after another one, from
+  // the store, put into `idempotency` under `key`; end() if none.
+  std::unordered_map<std::string, IdempotencyEntry>::iterator RecallFromStore(
+      const std::string& scope, const Mutation& mutation, const std::string& key,
+      std::unordered_map<std::string, IdempotencyEntry>& idempotency);
+  // Reads the chapter's events after `after_seq` into *events (parsed), all of them.
+  Status ReadTail(const std::string& chapter, int64_t after_seq, std::vector<v1::Event>* events);
+  // Hands events another server committed to the plugins and the subscribers, in order.
+  void PublishStored(Slot& slot, const std::vector<v1::Event>& events);
+  // Tokens another server added or revoked for the chapter.
+  void RefreshChapterTokens(const std::string& chapter);
 
   store::EventStore& store_;
   const Clock& clock_;

@@ -3,6 +3,16 @@
 #include <spdlog/spdlog.h>
 
 namespace reciproca::engine {
+namespace {
+
+// Nothing to write: answered once everything before it is durable.
+bool IsBarrier(const store::Commit& c) {
+  return c.events.empty() && c.idempotency.empty() && c.new_tokens.empty() &&
+         c.revoke_member_tokens.empty() && c.revoke_token_hashes.empty() && c.projections.empty() &&
+         c.expired_idempotency.empty();
+}
+
+}  // namespace
 
 GroupCommitter::GroupCommitter(store::EventStore& store, size_t max_batch,
                                std::function<void(const store::Commit&)> after_commit)
@@ -42,6 +52,11 @@ void GroupCommitter::SetObserver(Observer observer) {
   observer_ = std::move(observer);
 }
 
+GroupCommitter::Observer GroupCommitter::observer() const {
+  std::lock_guard lock(mu_);
+  return observer_;
+}
+
 bool GroupCommitter::healthy() const {
   std::lock_guard lock(mu_);
   return !failed_;
@@ -49,7 +64,6 @@ bool GroupCommitter::healthy() const {
 
 void GroupCommitter::Run() {
   std::vector<PendingCommit> batch;
-  std::vector<const store::Commit*> commits;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -62,32 +76,35 @@ void GroupCommitter::Run() {
         queue_.pop_front();
       }
     }
-    commits.clear();
-    for (const auto& pending : batch) {
-      const auto& c = pending.commit;
-      if (!c.events.empty() || !c.idempotency.empty() || !c.new_tokens.empty() ||
-          !c.revoke_member_tokens.empty() || !c.revoke_token_hashes.empty() ||
-          !c.projections.empty() || !c.expired_idempotency.empty()) {
-        commits.push_back(&c);
-      }
-    }
-    Status status;
-    if (!commits.empty()) {
-      status = store_.AppendBatch(commits);
-    }
+    std::vector<bool> refused;
+    Status status = Write(batch, &refused);
     if (status.ok()) {
       Observer observer;
       {
         std::lock_guard lock(mu_);
         observer = observer_;
       }
-      for (auto& pending : batch) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        PendingCommit& pending = batch[i];
+        if (refused[i]) {
+          if (pending.refused) {
+            pending.refused();
+          } else {
+            pending.done(Error{ErrorCode::kUnavailable,
+                               "another server wrote this chapter first; retry with the same "
+                               "request_id"});
+          }
+          continue;
+        }
         after_commit_(pending.commit);
         if (pending.feed && !pending.publish.empty()) {
           if (observer) {
             observer(pending.commit.events.front().chapter, pending.publish);
           }
           pending.feed->Publish(std::move(pending.publish));
+        }
+        if (pending.fence && !pending.commit.events.empty()) {
+          pending.fence->durable_seq = pending.commit.events.back().seq;
         }
         pending.done(status);
       }
@@ -111,6 +128,51 @@ void GroupCommitter::Run() {
     }
     batch.clear();
   }
+}
+
+Status GroupCommitter::Write(std::vector<PendingCommit>& batch, std::vector<bool>* refused) {
+  refused->assign(batch.size(), false);
+  std::vector<const store::Commit*> commits;
+  std::vector<size_t> index;  // commits[k] is batch[index[k]]
+  auto stale = [](const PendingCommit& p) {
+    return p.fence && p.generation != p.fence->generation.load();
+  };
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (IsBarrier(batch[i].commit)) {
+      continue;
+    }
+    if (stale(batch[i])) {
+      (*refused)[i] = true;  // decided before its chapter's last refusal
+      continue;
+    }
+    commits.push_back(&batch[i].commit);
+    index.push_back(i);
+  }
+  Status status;
+  if (!commits.empty()) {
+    if (store_.shared()) {
+      std::vector<size_t> refused_commits;
+      status = store_.AppendBatchOrRefuse(commits, &refused_commits);
+      for (size_t k : refused_commits) {
+        PendingCommit& pending = batch[index[k]];
+        (*refused)[index[k]] = true;
+        if (pending.fence) {
+          ++pending.fence->generation;
+        }
+      }
+    } else {
+      status = store_.AppendBatch(commits);
+    }
+  }
+  // A barrier answers for a commit before it (a retry answered from memory): if that commit's
+  // chapter had a refusal, the answer may not be the stored one, so the barrier is refused too
+  // and the retry is looked up again.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (IsBarrier(batch[i].commit) && stale(batch[i])) {
+      (*refused)[i] = true;
+    }
+  }
+  return status;
 }
 
 }  // namespace reciproca::engine

@@ -7,7 +7,14 @@
 // If the store fails, the in-memory state is ahead of the durable log, so the committer stops
 // for good: that batch and every later submission is answered UNAVAILABLE, and the server must
 // be restarted (it then rebuilds its state from what is durable).
+//
+// With a store several servers write (EventStore::shared), another replica may have appended to
+// a chapter first. The store then refuses the commit (AppendBatchOrRefuse); the committer bumps
+// the chapter's fence generation and calls the commit's `refused` instead of `done`, and every
+// later commit decided at the old generation is refused without being written, until the
+// chapter's strand has reloaded it from the store and decides again (docs/storage.md).
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -21,6 +28,15 @@
 
 namespace reciproca::engine {
 
+// What the writer thread and a chapter's strand share about the chapter (shared stores only).
+struct ChapterFence {
+  // Bumped by the writer thread when the store refuses one of the chapter's commits.
+  std::atomic<int64_t> generation{0};
+  // The chapter's last seq known durable and published here (this server's commits and the
+  // other replicas' alike). Set after publishing.
+  std::atomic<int64_t> durable_seq{0};
+};
+
 struct PendingCommit {
   // Empty for a barrier: nothing to write, just answer once everything before it is durable.
   store::Commit commit;
@@ -29,6 +45,12 @@ struct PendingCommit {
   // Runs on the writer thread after the commit is durable and its events are published
   // (ok), or after the store failed (the error). Must not block.
   std::function<void(const Status&)> done;
+  // Shared stores: the chapter's fence and the generation the commit was decided at. A commit
+  // (or barrier) of an older generation is refused.
+  std::shared_ptr<ChapterFence> fence;
+  int64_t generation = 0;
+  // Runs on the writer thread instead of `done` when the commit was refused. Must not block.
+  std::function<void()> refused;
 };
 
 class GroupCommitter {
@@ -49,9 +71,12 @@ class GroupCommitter {
   using Observer =
       std::function<void(const std::string& chapter, const std::vector<stream::FeedEvent>& events)>;
   void SetObserver(Observer observer);
+  Observer observer() const;
 
  private:
   void Run();
+  // Writes the batch's commits; marks in *refused those the store (or their fence) refused.
+  Status Write(std::vector<PendingCommit>& batch, std::vector<bool>* refused);
 
   store::EventStore& store_;
   size_t max_batch_;

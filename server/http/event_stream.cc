@@ -29,12 +29,14 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
   return pb::util::TimeUtil::ToString(pb::util::TimeUtil::NanosecondsToTimestamp(nanos));
 }
 
+template <class Stream>
 class EventStream final : public grpc::ClientReadReactor<v1::Event>,
                           public Connection,
-                          public std::enable_shared_from_this<EventStream> {
+                          public std::enable_shared_from_this<EventStream<Stream>> {
  public:
-  EventStream(std::shared_ptr<Gateway::Shared> shared, beast::tcp_stream stream,
-              asio::ip::address address)
+  using std::enable_shared_from_this<EventStream<Stream>>::shared_from_this;
+
+  EventStream(std::shared_ptr<Gateway::Shared> shared, Stream stream, asio::ip::address address)
       : shared_(std::move(shared)),
         stream_(std::move(stream)),
         address_(address),
@@ -59,7 +61,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     head.set(beast::http::field::cache_control, "no-store");
     head.set(beast::http::field::connection, "close");
     head.set("X-Accel-Buffering", "no");
-    AddSecurityHeaders(head);
+    AddSecurityHeaders(head, kIsTls<Stream>);
     std::ostringstream out;
     out << head.base() << "retry: 1000\n\n";
     head_ = out.str();
@@ -100,7 +102,11 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
     std::string frame =
         "id: " + std::to_string(event_.seq()) + "\nevent: event\ndata: " + json + "\n\n";
+    // gRPC may run this reaction before OnReadInitialMetadataDone's (on another thread), so the
+    // strand can see the first event before Open: an event means the subscription was accepted,
+    // and the head must go first (else the browser reads the event as the head and loses it).
     asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
+      self->Open();
       self->Enqueue(frame, true);
     });
   }
@@ -150,10 +156,10 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     auto res = std::make_shared<Response>(ErrorResponse(status, version_));
     res->set(beast::http::field::server, "reciprocad");
     res->set(beast::http::field::retry_after, std::to_string(shared_->options.retry_after.count()));
-    AddSecurityHeaders(*res);
+    AddSecurityHeaders(*res, kIsTls<Stream>);
     res->keep_alive(false);
     res->prepare_payload();
-    stream_.expires_after(shared_->options.write_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.write_timeout);
     beast::http::async_write(stream_, *res,
                              [self = shared_from_this(), res](beast::error_code, size_t) {
                                self->closed_ = true;
@@ -174,7 +180,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
   void WriteNext() {
     writing_ = true;
-    stream_.expires_after(shared_->options.write_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.write_timeout);
     asio::async_write(
         stream_, asio::buffer(out_.front()),
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
@@ -189,7 +195,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     if (!out_.empty()) {
       return WriteNext();
     }
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     if (close_after_flush_) {
       return Close();
     }
@@ -199,9 +205,10 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
     }
   }
 
-  // The client sends nothing on an event stream; a read completes when it goes away.
+  // The client sends nothing on an event stream; a read completes when it goes away (on HTTPS
+  // too: the TCP socket under the TLS session, so the read never competes with the writes).
   void WatchForClose() {
-    stream_.socket().async_read_some(
+    beast::get_lowest_layer(stream_).socket().async_read_some(
         asio::buffer(scratch_),
         [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
   }
@@ -237,7 +244,7 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
   }
 
   std::shared_ptr<Gateway::Shared> shared_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   const asio::ip::address address_;
   asio::any_io_executor strand_;
   asio::steady_timer timer_;
@@ -259,11 +266,19 @@ class EventStream final : public grpc::ClientReadReactor<v1::Event>,
 
 }  // namespace
 
-void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, beast::tcp_stream stream,
+template <class Stream>
+void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, Stream stream,
                       asio::ip::address address, std::string authorization,
                       v1::SubscribeRequest request, unsigned version) {
-  std::make_shared<EventStream>(shared, std::move(stream), address)
+  std::make_shared<EventStream<Stream>>(shared, std::move(stream), address)
       ->Start(std::move(authorization), std::move(request), version);
 }
+
+template void StartEventStream<PlainStream>(const std::shared_ptr<Gateway::Shared>&, PlainStream,
+                                            asio::ip::address, std::string, v1::SubscribeRequest,
+                                            unsigned);
+template void StartEventStream<TlsStream>(const std::shared_ptr<Gateway::Shared>&, TlsStream,
+                                          asio::ip::address, std::string, v1::SubscribeRequest,
+                                          unsigned);
 
 }  // namespace reciproca::http

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <optional>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include "server/http/assets.h"
@@ -22,19 +24,33 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kEventsPath = "/api/events";
 
-// One HTTP/1.1 connection: requests in turn, kept alive, until it is idle too long, the client
-// closes, or it becomes an event stream.
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+// Whether a failed TLS handshake was a plain HTTP request sent to the HTTPS port.
+bool IsPlainHttp(const beast::error_code& ec) {
+  return ec.category() == asio::error::get_ssl_category() &&
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST;
+}
+
+// One HTTP/1.1 connection (plain, or HTTPS after the TLS handshake): requests in turn, kept
+// alive, until it is idle too long, the client closes, or it becomes an event stream.
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(std::shared_ptr<Gateway::Shared> shared, asio::ip::tcp::socket socket,
-          asio::ip::address address)
-      : shared_(std::move(shared)), stream_(std::move(socket)), address_(address) {}
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+  Session(std::shared_ptr<Gateway::Shared> shared, Stream stream, asio::ip::address address)
+      : shared_(std::move(shared)), stream_(std::move(stream)), address_(address) {}
 
   ~Session() override { shared_->Remove(address_); }
 
   void Start() {
     shared_->Add(shared_from_this(), address_);
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kIsTls<Stream>) {
+        self->Handshake();
+      } else {
+        self->Read();
+      }
+    });
   }
 
   void Abort() override {
@@ -45,6 +61,35 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  // HTTPS: the TLS handshake first, within header_timeout (a half-open connection holds a slot
+  // no longer than an idle one). A client that fails it (an untrusted certificate, garbage) is
+  // closed; a plain HTTP request is told, in plain HTTP, to use https://.
+  void Handshake() {
+    Tcp().expires_after(shared_->options.header_timeout);
+    stream_.async_handshake(
+        asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+          if (!ec) {
+            return self->Read();
+          }
+          spdlog::debug("https handshake: {}", ec.message());
+          if (!IsPlainHttp(ec)) {
+            return self->Close();
+          }
+          self->start_ = Clock::now();
+          self->Observe("other", 400);
+          self->response_ = self->Plain(bhttp::status::bad_request,
+                                        "this port speaks HTTPS: use https:// in the address");
+          AddSecurityHeaders(self->response_, false);
+          self->response_.keep_alive(false);
+          self->response_.prepare_payload();
+          self->Tcp().expires_after(self->shared_->options.write_timeout);
+          bhttp::async_write(self->Tcp(), self->response_,
+                             [self](beast::error_code, size_t) { self->Close(); });
+        });
+  }
+
   void Read() {
     if (aborted_) {
       return;
@@ -53,22 +98,23 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
     // An idle or half-open connection holds a slot only this long.
-    stream_.expires_after(std::min(shared_->options.header_timeout, shared_->options.read_timeout));
+    Tcp().expires_after(std::min(shared_->options.header_timeout, shared_->options.read_timeout));
     bhttp::async_read_header(
         stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
           if (ec || self->parser_->is_done()) {
             return self->OnRead(ec);
           }
-          self->stream_.expires_after(self->shared_->options.read_timeout);
+          self->Tcp().expires_after(self->shared_->options.read_timeout);
           bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
                             [self](beast::error_code ec, size_t) { self->OnRead(ec); });
         });
   }
 
   void OnRead(beast::error_code ec) {
+    // On HTTPS a client that goes away without a TLS close_notify is stream_truncated.
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof || aborted_) {
+        ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || aborted_) {
       return Close();
     }
     start_ = Clock::now();
@@ -278,12 +324,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     keep_alive = keep_alive && request_.keep_alive() && !shared_->stopping;
     res.version(request_.version() ? request_.version() : 11);
     res.set(bhttp::field::server, "reciprocad");
-    AddSecurityHeaders(res);
+    AddSecurityHeaders(res, kIsTls<Stream>);
     res.keep_alive(keep_alive);
     res.prepare_payload();
     Observe(route, res.result_int());
     response_ = std::move(res);
-    stream_.expires_after(shared_->options.write_timeout);
+    Tcp().expires_after(shared_->options.write_timeout);
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                          if (ec || !keep_alive) {
@@ -300,7 +346,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   std::shared_ptr<Gateway::Shared> shared_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
@@ -311,7 +357,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool aborted_ = false;
 };
 
-void Drain(const std::shared_ptr<beast::tcp_stream>& stream) {
+template <class Stream>
+void Drain(const std::shared_ptr<Stream>& stream) {
   auto scratch = std::make_shared<std::array<char, 512>>();
   stream->async_read_some(asio::buffer(*scratch), [stream, scratch](beast::error_code ec, size_t) {
     if (ec) {
@@ -321,23 +368,21 @@ void Drain(const std::shared_ptr<beast::tcp_stream>& stream) {
   });
 }
 
-// Answers a connection over a limit with 503, Retry-After and why, then closes it; the client
-// gets a second at most to take the answer.
-void Refuse(asio::ip::tcp::socket socket, std::string_view why, const GatewayOptions& options) {
+template <class Stream>
+void SendRefusal(const std::shared_ptr<Stream>& stream, std::string_view why,
+                 std::chrono::seconds retry_after) {
   Response res{bhttp::status::service_unavailable, 11};
   res.set(bhttp::field::server, "reciprocad");
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
-  res.set(bhttp::field::retry_after, std::to_string(options.retry_after.count()));
-  AddSecurityHeaders(res);
+  res.set(bhttp::field::retry_after, std::to_string(retry_after.count()));
+  AddSecurityHeaders(res, kIsTls<Stream>);
   res.keep_alive(false);
   res.body() =
       ErrorResponse(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(why)), 11)
           .body();
   res.prepare_payload();
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
   auto message = std::make_shared<Response>(std::move(res));
-  stream->expires_after(std::chrono::seconds(1));
   bhttp::async_write(*stream, *message, [stream, message](beast::error_code ec, size_t) {
     if (ec) {
       return Hangup(*stream);
@@ -345,9 +390,40 @@ void Refuse(asio::ip::tcp::socket socket, std::string_view why, const GatewayOpt
     // Read what the client sent until it closes (or the second is up): closing with unread
     // bytes would reset the connection and could lose the answer.
     beast::error_code ignored;
-    stream->socket().shutdown(asio::socket_base::shutdown_send, ignored);
+    beast::get_lowest_layer(*stream).socket().shutdown(asio::socket_base::shutdown_send, ignored);
     Drain(stream);
   });
+}
+
+// Answers a connection over a limit with 503, Retry-After and why, then closes it; the client
+// gets a second at most to take the answer. On HTTPS the answer follows the TLS handshake (the
+// same second), so a browser shows it rather than a TLS error.
+template <class Stream>
+void Refuse(const std::shared_ptr<Stream>& stream, std::string why,
+            std::chrono::seconds retry_after) {
+  beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(1));
+  if constexpr (kIsTls<Stream>) {
+    stream->async_handshake(asio::ssl::stream_base::server,
+                            [stream, why = std::move(why), retry_after](beast::error_code ec) {
+                              if (ec) {
+                                return Hangup(*stream);
+                              }
+                              SendRefusal(stream, why, retry_after);
+                            });
+  } else {
+    SendRefusal(stream, why, retry_after);
+  }
+}
+
+// Calls `use` with the accepted connection as a stream: HTTPS when the gateway has a
+// certificate, else plain HTTP.
+template <class Use>
+void WithStream(const Gateway::Shared& shared, asio::ip::tcp::socket socket, Use use) {
+  if (shared.tls) {
+    use(TlsStream(beast::tcp_stream(std::move(socket)), *shared.tls));
+  } else {
+    use(PlainStream(std::move(socket)));
+  }
 }
 
 void Accept(const std::shared_ptr<Gateway::Shared>& shared) {
@@ -375,9 +451,12 @@ void Accept(const std::shared_ptr<Gateway::Shared>& shared) {
           }
         }
         if (limit == nullptr) {
-          std::make_shared<Session>(shared, std::move(socket), address)->Start();
+          WithStream(*shared, std::move(socket), [&](auto stream) {
+            using Stream = decltype(stream);
+            std::make_shared<Session<Stream>>(shared, std::move(stream), address)->Start();
+          });
         } else {
-          const std::string why =
+          std::string why =
               std::string_view(limit) == "http_connections"
                   ? "the server has " + std::to_string(options.max_connections) +
                         " HTTP connections open (--http-max-connections); try again shortly"
@@ -387,7 +466,10 @@ void Accept(const std::shared_ptr<Gateway::Shared>& shared) {
           if (shared->backend.metrics) {
             shared->backend.metrics->LimitRefused(limit, why);
           }
-          Refuse(std::move(socket), why, options);
+          WithStream(*shared, std::move(socket), [&](auto stream) {
+            Refuse(std::make_shared<decltype(stream)>(std::move(stream)), std::move(why),
+                   options.retry_after);
+          });
         }
         Accept(shared);
       });
@@ -423,6 +505,39 @@ Result<asio::ip::tcp::endpoint> ParseListen(const std::string& listen) {
   return asio::ip::tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
+// The HTTPS context: the PEM certificate chain and key, TLS 1.2 and later only.
+Result<std::unique_ptr<asio::ssl::context>> TlsContext(const GatewayOptions& options) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  if (options.tls_cert_chain.empty() || options.tls_private_key.empty()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot serve HTTPS: pass both --http-tls-cert and --http-tls-key"};
+  }
+  auto bad = [](const std::string& what, const beast::error_code& ec) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot serve HTTPS: " + what + " (" + ec.message() + ")"};
+  };
+  beast::error_code ec;
+  context->use_certificate_chain(asio::buffer(options.tls_cert_chain), ec);
+  if (ec) {
+    return bad("--http-tls-cert is not a PEM certificate chain", ec);
+  }
+  context->use_private_key(asio::buffer(options.tls_private_key), asio::ssl::context::pem, ec);
+  if (ec) {
+    return bad("--http-tls-key is not a PEM private key, or it is not the key of --http-tls-cert",
+               ec);
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    ERR_clear_error();
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot serve HTTPS: --http-tls-key is not the key of --http-tls-cert"};
+  }
+  return context;
+}
+
 }  // namespace
 
 void Gateway::Shared::Add(const std::shared_ptr<Connection>& connection,
@@ -455,9 +570,8 @@ std::string Gateway::Shared::Scrape() {
   if (!backend.metrics) {
     return "";
   }
-  scrape_cache = backend.metrics->Scrape(backend.plugin_states
-                                             ? backend.plugin_states()
-                                             : std::vector<std::pair<std::string, std::string>>());
+  scrape_cache =
+      backend.metrics->Scrape(backend.plugins ? backend.plugins() : std::vector<v1::PluginInfo>());
   scrape_time = now;
   return scrape_cache;
 }
@@ -485,6 +599,13 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(asio::io_context& io, const Gate
     return endpoint.error();
   }
   auto shared = std::make_shared<Shared>(io, options, std::move(backend));
+  if (!options.tls_cert_chain.empty() || !options.tls_private_key.empty()) {
+    auto tls = TlsContext(options);
+    if (!tls.ok()) {
+      return tls.error();
+    }
+    shared->tls = std::move(tls).value();
+  }
   beast::error_code ec;
   shared->acceptor.open(endpoint->protocol(), ec);
   if (!ec) shared->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -496,7 +617,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(asio::io_context& io, const Gate
   }
   shared->port = shared->acceptor.local_endpoint().port();
   Accept(shared);
-  spdlog::info("http gateway listening on {} (port {})", options.listen, shared->port);
+  spdlog::info("{} gateway listening on {} (port {})", shared->tls ? "https" : "http",
+               options.listen, shared->port);
   return std::unique_ptr<Gateway>(new Gateway(std::move(shared)));
 }
 

@@ -8,6 +8,8 @@
 //   POST /api/{package.Service}/{Method}   body: the request in protobuf's JSON mapping
 //   GET  /api/events?chapter=chapters/c&after_seq=N   text/event-stream (Last-Event-ID resumes)
 //   GET  /healthz, /metrics, /display/, /app/ and their assets
+//
+// Plain HTTP, or HTTPS (TLS 1.2+) when GatewayOptions has a certificate and key (docs/tls.md).
 
 #include <grpcpp/grpcpp.h>
 
@@ -31,8 +33,8 @@ struct GatewayOptions {
   // Largest request body accepted (413 beyond), and request head (431 beyond).
   size_t max_body_bytes = 64 * 1024;
   size_t max_header_bytes = 8 * 1024;
-  // A request's head must arrive within this: an idle keep-alive or half-open connection is
-  // closed after it.
+  // A request's head (on HTTPS, first the TLS handshake) must arrive within this: an idle
+  // keep-alive or half-open connection is closed after it.
   std::chrono::milliseconds header_timeout{10000};
   // A request must arrive whole within this.
   std::chrono::milliseconds read_timeout{30000};
@@ -48,6 +50,10 @@ struct GatewayOptions {
   std::chrono::milliseconds scrape_cache{1000};
   // How often an event stream sends the server's time (drives the display's countdown).
   std::chrono::milliseconds time_interval{1000};
+  // HTTPS: both set (PEM contents; the gRPC certificate may serve here too). Both empty: plain
+  // HTTP.
+  std::string tls_cert_chain;
+  std::string tls_private_key;
 };
 
 struct GatewayBackend {
@@ -56,8 +62,8 @@ struct GatewayBackend {
   const engine::Clock* clock = nullptr;
   std::function<bool()> healthy;
   Metrics* metrics = nullptr;
-  // (plugin, state) pairs for /metrics.
-  std::function<std::vector<std::pair<std::string, std::string>>()> plugin_states;
+  // The plugins as ListPlugins shows them, for /metrics.
+  std::function<std::vector<v1::PluginInfo>()> plugins;
 };
 
 class Gateway {

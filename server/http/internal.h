@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -20,6 +22,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "reciproca/v1/event_service.grpc.pb.h"
 #include "server/http/gateway.h"
@@ -30,6 +33,12 @@ namespace beast = boost::beast;
 namespace asio = boost::asio;
 using Request = beast::http::request<beast::http::string_body>;
 using Response = beast::http::response<beast::http::string_body>;
+// A connection is one of these two: plain HTTP, or HTTPS (--http-tls-cert). Sessions and event
+// streams are templates over the stream type: one code path for both.
+using PlainStream = beast::tcp_stream;
+using TlsStream = asio::ssl::stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 // A connection the gateway can close when it stops.
 class Connection {
@@ -54,6 +63,8 @@ struct Gateway::Shared {
   grpc::GenericStub generic_stub;
   std::unique_ptr<v1::EventService::Stub> event_stub;
   asio::ip::tcp::acceptor acceptor;
+  // Set when the gateway serves HTTPS.
+  std::unique_ptr<asio::ssl::context> tls;
   int port = 0;
   std::atomic<bool> stopping{false};
 
@@ -78,16 +89,20 @@ struct Gateway::Shared {
 // Shuts the connection down and closes it; errors (already closed) do not matter. After a
 // response, shut down only sending: the client still reads what was sent, even if it has not
 // finished sending (a request refused as too large).
-inline void Hangup(beast::tcp_stream& stream,
-                   asio::socket_base::shutdown_type how = asio::socket_base::shutdown_both) {
+// On HTTPS the TCP connection is closed under the TLS session (no close_notify): every response
+// has a length or ends the event stream, which the browser then reopens.
+template <class Stream>
+void Hangup(Stream& stream,
+            asio::socket_base::shutdown_type how = asio::socket_base::shutdown_both) {
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   beast::error_code ignored;
-  stream.socket().shutdown(how, ignored);
-  stream.close();
+  tcp.socket().shutdown(how, ignored);
+  tcp.close();
 }
 
 // Headers every response carries: a strict CSP (everything is served from here), nosniff, no
-// framing, no referrer.
-void AddSecurityHeaders(beast::http::fields& fields);
+// framing, no referrer; on HTTPS, Strict-Transport-Security.
+void AddSecurityHeaders(beast::http::fields& fields, bool https);
 
 // {"code": "NOT_FOUND", "message": "..."} with the mapped HTTP status.
 Response ErrorResponse(const grpc::Status& status, unsigned version);
@@ -106,8 +121,10 @@ void CallJson(const std::shared_ptr<Gateway::Shared>& shared, std::string_view m
 // Takes over a connection for GET /api/events once the caller's right to read the chapter has
 // been checked: once the subscription is accepted, sends the response head, then the events and
 // the server's time; a refused subscription (the stream limit) gets its HTTP error instead.
-// The connection stays counted against `address` while it streams.
-void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, beast::tcp_stream stream,
+// The connection stays counted against `address` while it streams. Defined for PlainStream and
+// TlsStream.
+template <class Stream>
+void StartEventStream(const std::shared_ptr<Gateway::Shared>& shared, Stream stream,
                       asio::ip::address address, std::string authorization,
                       v1::SubscribeRequest request, unsigned version);
 

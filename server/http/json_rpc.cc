@@ -102,7 +102,7 @@ int HttpStatusFor(grpc::StatusCode code) {
   }
 }
 
-void AddSecurityHeaders(beast::http::fields& fields) {
+void AddSecurityHeaders(beast::http::fields& fields, bool https) {
   fields.set("Content-Security-Policy",
              "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
              "connect-src 'self'; manifest-src 'self'; worker-src 'self'; "
@@ -113,6 +113,10 @@ void AddSecurityHeaders(beast::http::fields& fields) {
   fields.set("Cross-Origin-Opener-Policy", "same-origin");
   fields.set("Cross-Origin-Resource-Policy", "same-origin");
   fields.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
+  if (https) {
+    // 180 days; browsers ignore it for a bare IP address (docs/tls.md).
+    fields.set("Strict-Transport-Security", "max-age=15552000");
+  }
 }
 
 Response ErrorResponse(const grpc::Status& status, unsigned version) {

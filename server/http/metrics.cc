@@ -168,6 +168,24 @@ Metrics::Metrics()
                         .Name("reciproca_plugin_state")
                         .Help("1 for each loaded plugin's current state")
                         .Register(*registry_)),
+      plugin_restarts_(prometheus::BuildGauge()
+                           .Name("reciproca_plugin_restarts")
+                           .Help("Times the plugin's process was started again after a crash or "
+                                 "hang since it was (re)loaded")
+                           .Register(*registry_)),
+      plugin_events_behind_(prometheus::BuildGauge()
+                                .Name("reciproca_plugin_events_behind")
+                                .Help("Committed events of its chapters not delivered to it yet")
+                                .Register(*registry_)),
+      plugin_memory_(prometheus::BuildGauge()
+                         .Name("reciproca_plugin_memory_bytes")
+                         .Help("Resident memory of the plugin's process (0 in process)")
+                         .Register(*registry_)),
+      plugin_call_seconds_(prometheus::BuildGauge()
+                               .Name("reciproca_plugin_call_seconds")
+                               .Help("Latency of a call into the plugin (events, ticks, queries), "
+                                     "by stat: mean, p99, max")
+                               .Register(*registry_)),
       limit_refusals_(prometheus::BuildCounter()
                           .Name("reciproca_limit_refusals_total")
                           .Help("Requests, connections and streams refused by a limit, by limit")
@@ -233,17 +251,31 @@ void Metrics::LimitRefused(const char* limit, const std::string& why) {
   }
 }
 
-std::string Metrics::Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states) {
+std::string Metrics::Scrape(const std::vector<v1::PluginInfo>& plugins) {
   {
     std::lock_guard lock(plugin_mu_);
-    for (auto* gauge : plugin_gauges_) {
-      plugin_state_.Remove(gauge);
+    for (auto [family, gauge] : plugin_gauges_) {
+      family->Remove(gauge);
     }
     plugin_gauges_.clear();
-    for (const auto& [plugin, state] : plugin_states) {
-      auto& gauge = plugin_state_.Add({{"plugin", plugin}, {"state", state}});
-      gauge.Set(1);
-      plugin_gauges_.push_back(&gauge);
+    const auto set = [this](prometheus::Family<prometheus::Gauge>& family,
+                            const std::map<std::string, std::string>& labels, double value) {
+      auto& gauge = family.Add(labels);
+      gauge.Set(value);
+      plugin_gauges_.emplace_back(&family, &gauge);
+    };
+    constexpr double kMicros = 1e-6;
+    for (const auto& p : plugins) {
+      set(plugin_state_, {{"plugin", p.name()}, {"state", v1::PluginState_Name(p.state())}}, 1);
+      set(plugin_restarts_, {{"plugin", p.name()}}, static_cast<double>(p.restarts()));
+      set(plugin_events_behind_, {{"plugin", p.name()}}, static_cast<double>(p.events_behind()));
+      set(plugin_memory_, {{"plugin", p.name()}}, static_cast<double>(p.memory_bytes()));
+      set(plugin_call_seconds_, {{"plugin", p.name()}, {"stat", "mean"}},
+          static_cast<double>(p.mean_call_micros()) * kMicros);
+      set(plugin_call_seconds_, {{"plugin", p.name()}, {"stat", "p99"}},
+          static_cast<double>(p.p99_call_micros()) * kMicros);
+      set(plugin_call_seconds_, {{"plugin", p.name()}, {"stat", "max"}},
+          static_cast<double>(p.max_call_micros()) * kMicros);
     }
   }
   std::ostringstream out;

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "reciproca/v1/plugin_service.pb.h"
+
 namespace reciproca::http {
 
 class Metrics {
@@ -43,8 +45,9 @@ class Metrics {
   // counted, and logged with `why` at most once per 10 s per limit (with how many were not).
   void LimitRefused(const char* limit, const std::string& why);
 
-  // The Prometheus text exposition; `plugin_states` are (plugin, state) pairs read at scrape time.
-  std::string Scrape(const std::vector<std::pair<std::string, std::string>>& plugin_states);
+  // The Prometheus text exposition, with `plugins` (ListPlugins' view, read at scrape time) as
+  // reciproca_plugin_* gauges labelled by plugin.
+  std::string Scrape(const std::vector<v1::PluginInfo>& plugins);
 
   // For ServerBuilder::experimental().SetInterceptorCreators().
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
@@ -60,6 +63,10 @@ class Metrics {
   prometheus::Gauge& subscribers_;
   prometheus::Gauge& http_streams_;
   prometheus::Family<prometheus::Gauge>& plugin_state_;
+  prometheus::Family<prometheus::Gauge>& plugin_restarts_;
+  prometheus::Family<prometheus::Gauge>& plugin_events_behind_;
+  prometheus::Family<prometheus::Gauge>& plugin_memory_;
+  prometheus::Family<prometheus::Gauge>& plugin_call_seconds_;
   prometheus::Family<prometheus::Counter>& limit_refusals_;
 
   struct RefusalLog {
@@ -70,7 +77,8 @@ class Metrics {
   std::map<std::string, RefusalLog> refusal_logs_;
 
   std::mutex plugin_mu_;
-  std::vector<prometheus::Gauge*> plugin_gauges_;
+  // The gauges of the last scrape, per family (a plugin unloaded since is removed).
+  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> plugin_gauges_;
 };
 
 // The label of a gRPC method path: itself when a service compiled into the server declares it

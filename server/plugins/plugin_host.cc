@@ -13,9 +13,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/domain/need_to_know.h"
 #include "server/domain/validation.h"
 #include "server/engine/tokens.h"
 #include "server/plugins/in_process_runtime.h"
+#include "server/plugins/plugin_directories.h"
 #include "server/plugins/plugin_library.h"
 
 namespace reciproca::plugins {
@@ -24,6 +26,8 @@ namespace {
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 using SteadyClock = std::chrono::steady_clock;
 constexpr int kReplayPage = 512;
+// Calls whose latency is kept for the p99 of ListPlugins.
+constexpr size_t kLatencyWindow = 512;
 
 domain::Principal HostPrincipal() {
   domain::Principal principal;
@@ -79,6 +83,8 @@ struct PluginHost::Instance {
 
   // Touched on the strand only.
   std::map<std::string, int64_t> next_seq;
+  // The chapters' own configs its running process was created with.
+  std::map<std::string, std::string> chapter_json;
   std::deque<SteadyClock::time_point> crashes;
   SteadyClock::time_point minute_start{};
   int minute_outputs = 0;
@@ -96,10 +102,13 @@ struct PluginHost::Instance {
   int64_t calls = 0;
   int64_t call_micros = 0;
   int64_t max_call_micros = 0;
+  std::deque<int64_t> recent_call_micros;  // the last kLatencyWindow, per call
   std::atomic<int64_t> events_seen{0};
   std::atomic<int64_t> outputs_recorded{0};
   std::atomic<int> outputs_in_flight{0};
-  std::atomic<int> queued{0};
+  // Live batches waiting for the strand, drained together (one frame per chapter) by one task.
+  std::vector<std::pair<std::string, std::vector<stream::FeedEvent>>> inbox;
+  bool drain_posted = false;
 
   v1::PluginState State() const {
     std::lock_guard lock(mu);
@@ -119,8 +128,25 @@ struct PluginHost::Instance {
     std::lock_guard lock(mu);
     calls += n;
     call_micros += micros;
-    max_call_micros = std::max(max_call_micros, micros / std::max<int64_t>(n, 1));
+    const int64_t per_call = micros / std::max<int64_t>(n, 1);
+    max_call_micros = std::max(max_call_micros, per_call);
+    recent_call_micros.push_back(per_call);
+    if (recent_call_micros.size() > kLatencyWindow) {
+      recent_call_micros.pop_front();
+    }
   }
+  // Under mu.
+  int64_t P99CallMicros() const {
+    if (recent_call_micros.empty()) {
+      return 0;
+    }
+    std::vector<int64_t> sorted(recent_call_micros.begin(), recent_call_micros.end());
+    const size_t at = std::min(sorted.size() - 1, sorted.size() * 99 / 100);
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(at),
+                     sorted.end());
+    return sorted[at];
+  }
+  bool SeesContacts() const { return description.capabilities & RECIPROCA_CAP_CONTACTS; }
   const std::string& name() const { return spec.name; }
 };
 
@@ -154,6 +180,25 @@ PluginHost::PluginHost(engine::Engine& engine, std::filesystem::path cache_dir,
   }
   if (options_.work_root.empty()) {
     options_.work_root = DefaultWorkRoot();
+  }
+  if (!options_.journal.empty()) {
+    journal_ = std::make_unique<PluginJournal>(options_.journal);
+  }
+  // Where plugins are enabled is in the chapters (recovered before the host starts).
+  for (const auto& chapter : engine_.ListChapters(HostPrincipal())) {
+    latest_seq_[chapter.name()] = chapter.last_seq();
+    std::promise<void> read;
+    auto done = read.get_future();
+    engine_.Read(
+        HostPrincipal(), chapter.name(),
+        [this](const domain::Chapter& c) {
+          for (const auto& [name, plugin] : c.plugins()) {
+            enabled_[c.name()][name] = plugin.config_json();
+          }
+          return Status{};
+        },
+        [&read](const Status&) { read.set_value(); });
+    done.wait();
   }
   // Copies left by an earlier run are not in use by this process: unlink them (a mapped file
   // stays valid after unlink; only overwriting it in place would not).
@@ -198,6 +243,66 @@ Result<v1::PluginInfo> PluginHost::Load(PluginSpec spec) {
   return Start(std::move(spec));
 }
 
+Result<v1::PluginInfo> PluginHost::LoadRequested(PluginSpec spec) {
+  auto allowed = AllowedPluginPath(spec.path, options_.plugin_dirs);
+  if (!allowed.ok()) {
+    return allowed.error();
+  }
+  spec.path = allowed->string();
+  auto loaded = Load(spec);
+  if (loaded.ok() && journal_) {
+    spec.name = loaded->name();
+    if (auto kept = journal_->Loaded(spec); !kept.ok()) {
+      spdlog::error("plugin {} loaded but not kept for the next start: {}", spec.name,
+                    kept.error().message);
+    }
+  }
+  return loaded;
+}
+
+std::vector<PluginSpec> PluginHost::PluginsToRestore(std::vector<PluginSpec> configured) const {
+  return journal_ ? journal_->Apply(std::move(configured)) : configured;
+}
+
+Result<std::vector<std::string>> PluginHost::CheckEnable(const std::string& name,
+                                                         const std::string& config_json) const {
+  auto instance = Find(name);
+  if (!instance || instance->State() == v1::PLUGIN_STATE_UNLOADED) {
+    return NotFound("name: plugin " + name +
+                    " is not loaded; the server admin loads plugins (`reciproca plugin list` "
+                    "shows those loaded)");
+  }
+  if (!config_json.empty() && !nlohmann::json::accept(config_json)) {
+    return InvalidArgument("config_json: not valid JSON");
+  }
+  return CapabilityNames(instance->description.capabilities);
+}
+
+void PluginHost::ExpectScopeChange(const std::string& chapter, int64_t seq) {
+  std::lock_guard lock(mu_);
+  scope_pending_[chapter].insert(seq);
+}
+
+bool PluginHost::Serves(const Instance& instance, const std::string& chapter) const {
+  if (instance.spec.all_chapters) {
+    return true;
+  }
+  std::lock_guard lock(mu_);
+  const auto it = enabled_.find(chapter);
+  return it != enabled_.end() && it->second.contains(instance.name());
+}
+
+std::map<std::string, std::string> PluginHost::ChapterConfigs(const Instance& instance) const {
+  std::map<std::string, std::string> configs;
+  std::lock_guard lock(mu_);
+  for (const auto& [chapter, plugins] : enabled_) {
+    if (auto it = plugins.find(instance.name()); it != plugins.end() && !it->second.empty()) {
+      configs[chapter] = it->second;
+    }
+  }
+  return configs;
+}
+
 Result<void> PluginHost::Launch(Instance& instance, PluginDescription* description) {
   const auto& spec = instance.spec;
   auto log = [name = spec.name, self = &instance](int level, const std::string& message) {
@@ -232,6 +337,8 @@ Result<void> PluginHost::Launch(Instance& instance, PluginDescription* descripti
   plugin::v1::PluginConfig config;
   config.set_plugin_name(spec.name);
   config.set_json(spec.config_json);
+  instance.chapter_json = ChapterConfigs(instance);
+  config.mutable_chapter_json()->insert(instance.chapter_json.begin(), instance.chapter_json.end());
   auto started = runtime->Start(config.SerializeAsString());
   if (!started.ok()) {
     return started.error();
@@ -316,6 +423,12 @@ Result<v1::PluginInfo> PluginHost::Unload(const std::string& name) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   spdlog::info("plugin {} unloaded", name);
+  if (journal_) {
+    if (auto kept = journal_->Unloaded(name); !kept.ok()) {
+      spdlog::error("plugin {} unloaded but not kept for the next start: {}", name,
+                    kept.error().message);
+    }
+  }
   return Info(*instance);
 }
 
@@ -331,18 +444,21 @@ Result<v1::PluginInfo> PluginHost::Reload(const std::string& name, const std::st
     }
     spec.config_json = config_json;
   }
-  // The new build starts beside the old one; only once it started does it replace it.
-  v1::PluginState previous;
-  {
-    std::lock_guard lock(old->mu);
-    previous = old->state;
-    old->state = v1::PLUGIN_STATE_UNLOADED;
-  }
+  // The new build starts beside the old one; only once it started does it replace it, so a
+  // refused reload leaves the old one exactly as it was (a replay in progress goes on).
   auto loaded = Start(spec);
   if (!loaded.ok()) {
-    std::lock_guard lock(old->mu);
-    old->state = previous;  // keep the old build as it was
     return loaded;
+  }
+  {
+    std::lock_guard lock(old->mu);
+    old->state = v1::PLUGIN_STATE_UNLOADED;
+  }
+  if (journal_) {
+    if (auto kept = journal_->Reloaded(name, config_json); !kept.ok()) {
+      spdlog::error("plugin {} reloaded but not kept for the next start: {}", name,
+                    kept.error().message);
+    }
   }
   boost::asio::post(old->strand, [old] {
     old->restart_timer.cancel();
@@ -395,10 +511,21 @@ v1::PluginInfo PluginHost::Info(const Instance& instance) const {
         static_cast<uint32_t>(limits.max_outputs_per_call));
     info.mutable_limits()->set_max_output_bytes(static_cast<uint32_t>(limits.max_output_bytes));
   }
+  info.set_scope(instance.spec.all_chapters ? v1::PLUGIN_SCOPE_ALL_CHAPTERS
+                                            : v1::PLUGIN_SCOPE_ENABLED_CHAPTERS);
   std::map<std::string, int64_t> latest;
   {
     std::lock_guard lock(mu_);
-    latest = latest_seq_;
+    for (const auto& [chapter, seq] : latest_seq_) {
+      const auto it = enabled_.find(chapter);
+      const bool enabled = it != enabled_.end() && it->second.contains(instance.name());
+      if (enabled && !instance.spec.all_chapters) {
+        info.add_chapters(chapter);
+      }
+      if (enabled || instance.spec.all_chapters) {
+        latest.emplace(chapter, seq);  // behind only in the chapters it serves
+      }
+    }
   }
   std::shared_ptr<PluginRuntime> runtime;
   {
@@ -408,6 +535,7 @@ v1::PluginInfo PluginHost::Info(const Instance& instance) const {
     info.set_restarts(instance.restarts);
     info.set_mean_call_micros(instance.calls ? instance.call_micros / instance.calls : 0);
     info.set_max_call_micros(instance.max_call_micros);
+    info.set_p99_call_micros(instance.P99CallMicros());
     int64_t behind = 0;
     for (const auto& [chapter, seq] : latest) {
       const auto it = instance.delivered.find(chapter);
@@ -435,7 +563,9 @@ void PluginHost::Replay(const std::shared_ptr<Instance>& instance) {
 
 void PluginHost::ReplayNow(const std::shared_ptr<Instance>& instance) {
   for (const auto& chapter : engine_.ListChapters(HostPrincipal())) {
-    CatchUp(instance, chapter.name(), std::numeric_limits<int64_t>::max());
+    if (Serves(*instance, chapter.name())) {
+      CatchUp(instance, chapter.name(), std::numeric_limits<int64_t>::max());
+    }
   }
   {
     std::lock_guard lock(instance->mu);
@@ -456,17 +586,25 @@ void PluginHost::OnCommitted(const std::string& chapter,
   if (events.empty()) {
     return;
   }
+  std::set<std::string> rescoped;
   {
     std::lock_guard lock(mu_);
     latest_seq_[chapter] = events.back().seq;
+    if (scope_pending_.contains(chapter)) {
+      rescoped = ApplyScopeChanges(chapter, events);
+    }
   }
   for (auto& instance : All()) {
-    if (!instance->Usable()) {
+    if (rescoped.contains(instance->name())) {
+      boost::asio::post(instance->strand,
+                        [this, instance, chapter] { OnScopeChanged(instance, chapter); });
+    }
+    if (!instance->Usable() || !Serves(*instance, chapter)) {
       continue;
     }
-    if (instance->queued.load() >= options_.max_queued_batches) {
+    std::unique_lock lock(instance->mu);
+    if (static_cast<int>(instance->inbox.size()) >= options_.max_queued_batches) {
       // Behind: rather than queue without bound, it catches up from the store.
-      std::lock_guard lock(instance->mu);
       instance->behind.insert(chapter);
       if (!instance->catch_up_posted) {
         instance->catch_up_posted = true;
@@ -484,17 +622,95 @@ void PluginHost::OnCommitted(const std::string& chapter,
       }
       continue;
     }
-    ++instance->queued;
-    boost::asio::post(instance->strand, [this, instance, chapter, events] {
-      --instance->queued;
-      DeliverLive(instance, chapter, events);
-    });
+    instance->inbox.emplace_back(chapter, events);
+    if (instance->drain_posted) {
+      continue;
+    }
+    instance->drain_posted = true;
+    lock.unlock();
+    boost::asio::post(instance->strand, [this, instance] { DrainInbox(instance); });
+  }
+}
+
+void PluginHost::DrainInbox(const std::shared_ptr<Instance>& instance) {
+  std::vector<std::pair<std::string, std::vector<stream::FeedEvent>>> batches;
+  {
+    std::lock_guard lock(instance->mu);
+    batches.swap(instance->inbox);
+    instance->drain_posted = false;
+  }
+  // A plugin that fell behind the commits gets what waits for it in one call per chapter run
+  // (one frame, one write), not one per commit.
+  for (size_t i = 0; i < batches.size();) {
+    std::vector<stream::FeedEvent> run = std::move(batches[i].second);
+    size_t j = i + 1;
+    for (; j < batches.size() && batches[j].first == batches[i].first; ++j) {
+      run.insert(run.end(), batches[j].second.begin(), batches[j].second.end());
+    }
+    DeliverLive(instance, batches[i].first, run);
+    i = j;
+  }
+}
+
+std::set<std::string> PluginHost::ApplyScopeChanges(const std::string& chapter,
+                                                    const std::vector<stream::FeedEvent>& events) {
+  std::set<std::string> changed;
+  auto& pending = scope_pending_[chapter];
+  for (const auto& event : events) {
+    if (!pending.erase(event.seq)) {
+      continue;
+    }
+    v1::Event parsed;
+    if (!parsed.ParseFromArray(event.bytes.view().data(),
+                               static_cast<int>(event.bytes.view().size()))) {
+      continue;
+    }
+    if (parsed.has_plugin_enabled()) {
+      const auto& e = parsed.plugin_enabled();
+      enabled_[chapter][e.plugin()] = e.config_json();
+      changed.insert(e.plugin());
+    } else if (parsed.has_plugin_disabled()) {
+      enabled_[chapter].erase(parsed.plugin_disabled().plugin());
+      changed.insert(parsed.plugin_disabled().plugin());
+    }
+  }
+  // A seq at or before this commit's that was not in it did not commit (its commit failed).
+  std::erase_if(pending, [&](int64_t seq) { return seq <= events.back().seq; });
+  if (pending.empty()) {
+    scope_pending_.erase(chapter);
+  }
+  return changed;
+}
+
+void PluginHost::OnScopeChanged(const std::shared_ptr<Instance>& instance,
+                                const std::string& chapter) {
+  if (!instance->Usable()) {
+    return;  // a restart or reload creates it with the chapters as they are then
+  }
+  if (ChapterConfigs(*instance) != instance->chapter_json) {
+    // Its config for the chapter changed: a new create() with it, then the log again.
+    spdlog::info("plugin {}: its configuration for {} changed; starting it again", instance->name(),
+                 chapter);
+    if (auto runtime = instance->Runtime()) {
+      runtime->Destroy();
+    }
+    {
+      std::lock_guard lock(instance->mu);
+      instance->state = v1::PLUGIN_STATE_RESTARTING;
+    }
+    return Restart(instance, /*after_crash=*/false);
+  }
+  if (Serves(*instance, chapter)) {
+    spdlog::info("plugin {} enabled in {}; delivering its log", instance->name(), chapter);
+    CatchUp(instance, chapter, std::numeric_limits<int64_t>::max());
+  } else {
+    spdlog::info("plugin {} disabled in {}", instance->name(), chapter);
   }
 }
 
 void PluginHost::DeliverLive(const std::shared_ptr<Instance>& instance, const std::string& chapter,
                              const std::vector<stream::FeedEvent>& events) {
-  if (!instance->Usable()) {
+  if (!instance->Usable() || !Serves(*instance, chapter)) {
     return;
   }
   const int64_t next = instance->next_seq.try_emplace(chapter, 1).first->second;
@@ -515,7 +731,7 @@ void PluginHost::DeliverLive(const std::shared_ptr<Instance>& instance, const st
   }
   std::vector<Pending> batch;
   for (auto it = first; it != events.end(); ++it) {
-    batch.push_back({it->seq, it->bytes.view()});
+    batch.push_back({it->seq, it->bytes.view(), it->views.get(), false});
   }
   Deliver(instance, chapter, batch);
 }
@@ -523,7 +739,7 @@ void PluginHost::DeliverLive(const std::shared_ptr<Instance>& instance, const st
 void PluginHost::CatchUp(const std::shared_ptr<Instance>& instance, const std::string& chapter,
                          int64_t up_to) {
   std::vector<store::StoredEvent> page;
-  while (instance->Usable()) {
+  while (instance->Usable() && Serves(*instance, chapter)) {
     const int64_t next = instance->next_seq.try_emplace(chapter, 1).first->second;
     if (next > up_to) {
       return;
@@ -536,7 +752,7 @@ void PluginHost::CatchUp(const std::shared_ptr<Instance>& instance, const std::s
       if (event.seq > up_to) {
         break;
       }
-      batch.push_back({event.seq, event.bytes});
+      batch.push_back({event.seq, event.bytes, nullptr, true});
     }
     if (batch.empty()) {
       return;
@@ -556,8 +772,25 @@ void PluginHost::Deliver(const std::shared_ptr<Instance>& instance, const std::s
   }
   std::vector<std::string_view> bytes;
   bytes.reserve(events.size());
+  // Without RECIPROCA_CAP_CONTACTS a plugin gets events as a member who is not a party does.
+  std::deque<std::string> redacted;
+  const bool contacts = instance->SeesContacts();
   for (const auto& e : events) {
-    bytes.push_back(e.bytes);
+    if (contacts) {
+      bytes.push_back(e.bytes);
+    } else if (!e.from_store) {
+      bytes.push_back(e.views && !e.views->others.view().empty() ? e.views->others.view()
+                                                                 : e.bytes);
+    } else {
+      v1::Event event;
+      if (event.ParseFromArray(e.bytes.data(), static_cast<int>(e.bytes.size())) &&
+          domain::HasPersonalData(event)) {
+        domain::Redact(domain::View::kOthers, &event);
+        bytes.push_back(redacted.emplace_back(event.SerializeAsString()));
+      } else {
+        bytes.push_back(e.bytes);
+      }
+    }
   }
   size_t index = 0;
   const auto since = SteadyClock::now();
@@ -616,9 +849,10 @@ bool PluginHost::RecordOutputs(Instance& instance, const std::vector<std::string
                          ": a plugin records only into the chapter of the event");
       return false;
     }
-    if (chapter.empty() && !instance.next_seq.count(output->chapter())) {
+    if (chapter.empty() &&
+        (!instance.next_seq.count(output->chapter()) || !Serves(instance, output->chapter()))) {
       Fail(instance, "output " + output->key() + " is for " + output->chapter() +
-                         ", a chapter it was never delivered");
+                         ", a chapter it does not serve (never delivered, or not enabled there)");
       return false;
     }
     parsed.push_back(std::move(output));
@@ -748,7 +982,7 @@ void PluginHost::OnCrash(const std::shared_ptr<Instance>& instance, const std::s
   });
 }
 
-void PluginHost::Restart(const std::shared_ptr<Instance>& instance) {
+void PluginHost::Restart(const std::shared_ptr<Instance>& instance, bool after_crash) {
   {
     std::lock_guard lock(mu_);
     if (stopped_) {
@@ -767,8 +1001,10 @@ void PluginHost::Restart(const std::shared_ptr<Instance>& instance) {
     }
     return Fail(*instance, launched.error().message);
   }
-  // A new process knows nothing: it is replayed the whole log (its outputs are repeats,
-  // recorded once), then goes live where it left off.
+  // A new process knows nothing (a plugin keeps its state in memory, rebuilt from the log): it
+  // is replayed its chapters' logs from seq 1, and its outputs up to where the last process
+  // got are repeats, recorded once (their request ids); then it goes on with what was
+  // committed meanwhile and live, so nothing committed while it was down is skipped.
   instance->next_seq.clear();
   instance->events_seen = 0;
   {
@@ -778,10 +1014,12 @@ void PluginHost::Restart(const std::shared_ptr<Instance>& instance) {
     }
     instance->state = v1::PLUGIN_STATE_LOADING;
     instance->delivered.clear();
-    ++instance->restarts;
+    if (after_crash) {
+      ++instance->restarts;
+    }
   }
-  spdlog::info("plugin {} restarted (pid {}); replaying the log", instance->name(),
-               instance->Runtime()->pid());
+  spdlog::info("plugin {} {} (pid {}); replaying the log", instance->name(),
+               after_crash ? "restarted" : "started again", instance->Runtime()->pid());
   ReplayNow(instance);
 }
 
@@ -792,7 +1030,8 @@ void PluginHost::Query(uint64_t capability, plugin::v1::Query query,
   call->query = std::move(query);
   call->done = std::move(done);
   for (auto& instance : All()) {
-    if (instance->description.capabilities & capability) {
+    if ((instance->description.capabilities & capability) &&
+        Serves(*instance, call->query.chapter())) {
       call->candidates.push_back(instance);
     }
   }
@@ -893,8 +1132,11 @@ void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
     return call->done(
         FailedPrecondition("plugin " + call->failed + " (" + what + ") has failed; reload it"));
   }
-  call->done(FailedPrecondition("no loaded plugin answers " + what +
-                                " queries; load one with `reciproca plugin load`"));
+  call->done(FailedPrecondition("no plugin answers " + what + " queries in " +
+                                call->query.chapter() +
+                                ": load one with `reciproca plugin load`, or enable one there "
+                                "with `reciproca plugin enable NAME --chapter " +
+                                call->query.chapter() + "`"));
 }
 
 void PluginHost::TickNow() {

@@ -1,7 +1,15 @@
 #pragma once
 
-// The plugin host: loads plugins, feeds them every chapter's committed events in order (first
-// the log so far, then live), ticks them, asks them queries, and records what they emit.
+// The plugin host: loads plugins, feeds them the committed events of the chapters they serve
+// in order (first the log so far, then live), ticks them, asks them queries, and records what
+// they emit.
+//
+// Chapters: a plugin serves every chapter (PluginSpec::all_chapters, the admin's choice) or
+// only those where it is enabled (PluginEnabled events, by the admin or the chapter's
+// organizers, each with that chapter's config, handed to create() in PluginConfig.chapter_json;
+// a change of it starts the plugin again). It receives only those chapters' events, records
+// outputs only into them, is asked only their queries, and gets outside referrals' contact
+// details only with RECIPROCA_CAP_CONTACTS (else the events as a non-party member sees them).
 //
 // Isolation: by default each plugin runs in a reciproca-plugin-host process of its own
 // (plugin_process.h), so its crash, hang or leak is the loss of that process only: the plugin
@@ -14,7 +22,8 @@
 // chapter's strand. Delivery is by cursor: per chapter the next seq the instance expects; live
 // events before it are skipped, a gap is filled from the store first. So a plugin loaded while
 // events flow sees each event exactly once, in order. At most `max_queued_batches` live batches
-// wait for one plugin; past that it is behind and catches up from the store.
+// wait for one plugin (delivered together, one frame per chapter, once its strand is free);
+// past that it is behind and catches up from the store, a page per frame.
 //
 // Outputs are checked (they parse, are within the bounds per call and per minute, and name the
 // chapter of the event being handled), then recorded through the engine as the admin with
@@ -30,6 +39,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +48,7 @@
 #include "reciproca/v1/plugin_service.pb.h"
 #include "server/domain/result.h"
 #include "server/engine/engine.h"
+#include "server/plugins/plugin_journal.h"
 #include "server/plugins/plugin_process.h"
 #include "server/plugins/plugin_spec.h"
 
@@ -64,6 +75,10 @@ struct PluginHostOptions {
   // Stop() gives the plugins this long to destroy() before their processes are killed.
   std::chrono::milliseconds shutdown_grace{2000};
   int threads = 4;
+  // Where LoadPlugin may load from (plugin_directories.h); empty: LoadPlugin loads nothing.
+  std::vector<std::filesystem::path> plugin_dirs;
+  // The admin's load, reload and unload decisions (plugin_journal.h); empty: not kept.
+  std::filesystem::path journal;
 };
 
 class PluginHost {
@@ -78,10 +93,25 @@ class PluginHost {
   // caller waits at most the start deadline); the replay of the log runs after, on its strand
   // (state LOADING, then ACTIVE).
   Result<v1::PluginInfo> Load(PluginSpec spec);
-  // Stops delivering to the plugin and destroys its instance (the library stays mapped).
+  // LoadPlugin's: Load from one of options.plugin_dirs only (PERMISSION_DENIED naming them,
+  // before anything is copied), and kept in the journal.
+  Result<v1::PluginInfo> LoadRequested(PluginSpec spec);
+  // The plugins of the server's configuration with the journal's decisions applied: what to
+  // Load at start.
+  std::vector<PluginSpec> PluginsToRestore(std::vector<PluginSpec> configured) const;
+  // Before an EnablePlugin: the capabilities `name` declared (NOT_FOUND when it is not loaded,
+  // INVALID_ARGUMENT when `config_json` is not JSON).
+  Result<std::vector<std::string>> CheckEnable(const std::string& name,
+                                               const std::string& config_json) const;
+  // The event at `seq` of `chapter`, about to commit, enables or disables a plugin: when it is
+  // durable (OnCommitted) the host starts or stops serving the chapter with that plugin.
+  void ExpectScopeChange(const std::string& chapter, int64_t seq);
+  // Stops delivering to the plugin and destroys its instance (the library stays mapped). Kept in
+  // the journal, as Reload is.
   Result<v1::PluginInfo> Unload(const std::string& name);
   // A fresh copy of the file at the plugin's path replaces the running instance (whatever its
-  // state: this is how an admin brings back a FAILED or QUARANTINED plugin).
+  // state: this is how an admin brings back a FAILED or QUARANTINED plugin). Refused, the
+  // running instance goes on as it was (a replay included).
   Result<v1::PluginInfo> Reload(const std::string& name, const std::string& config_json);
   std::vector<v1::PluginInfo> List() const;
 
@@ -116,9 +146,14 @@ class PluginHost {
   void ReplayNow(const std::shared_ptr<Instance>& instance);
   void DeliverLive(const std::shared_ptr<Instance>& instance, const std::string& chapter,
                    const std::vector<stream::FeedEvent>& events);
+  // On the strand: delivers every live batch waiting in the instance's inbox.
+  void DrainInbox(const std::shared_ptr<Instance>& instance);
   struct Pending {
     int64_t seq;
     std::string_view bytes;
+    // Live: the event's other versions (null: everyone sees `bytes`). From the store: unknown.
+    const stream::EventViews* views = nullptr;
+    bool from_store = false;
   };
   void Deliver(const std::shared_ptr<Instance>& instance, const std::string& chapter,
                const std::vector<Pending>& events);
@@ -132,9 +167,20 @@ class PluginHost {
   // On the instance's strand: one clock tick, if the plugin wants ticks.
   void Tick(const std::shared_ptr<Instance>& instance);
   void Fail(Instance& instance, const std::string& why);
+  // Whether the instance serves `chapter` (all chapters, or enabled there).
+  bool Serves(const Instance& instance, const std::string& chapter) const;
+  // PluginConfig.chapter_json for the instance: its chapters' own configs.
+  std::map<std::string, std::string> ChapterConfigs(const Instance& instance) const;
+  // Under mu_: applies the scope changes of a commit; returns the plugins whose scope changed.
+  std::set<std::string> ApplyScopeChanges(const std::string& chapter,
+                                          const std::vector<stream::FeedEvent>& events);
+  // On the strand: `chapter` was enabled or disabled (or its config changed) for the instance.
+  void OnScopeChanged(const std::shared_ptr<Instance>& instance, const std::string& chapter);
   // On the strand: its process is gone; restart it later, or quarantine it.
   void OnCrash(const std::shared_ptr<Instance>& instance, const std::string& why);
-  void Restart(const std::shared_ptr<Instance>& instance);
+  // On the strand: a new process (a new create()) for a RESTARTING instance, replayed the log;
+  // `after_crash` counts it in `restarts`.
+  void Restart(const std::shared_ptr<Instance>& instance, bool after_crash = true);
   void AskNext(std::shared_ptr<QueryCall> call);
   void ScheduleTick();
   v1::PluginInfo Info(const Instance& instance) const;
@@ -166,6 +212,11 @@ class PluginHost {
   std::vector<std::weak_ptr<boost::asio::steady_timer>> query_timers_;
   // The last committed seq per chapter (for events_behind).
   std::map<std::string, int64_t> latest_seq_;
+  // Per chapter, the plugins enabled there and their config there ("": the loaded one).
+  std::map<std::string, std::map<std::string, std::string>> enabled_;
+  // Per chapter, seqs of PluginEnabled/PluginDisabled events not yet durable.
+  std::map<std::string, std::set<int64_t>> scope_pending_;
+  std::unique_ptr<PluginJournal> journal_;
   uint64_t copies_ = 0;
   bool stopped_ = false;
 };

@@ -95,7 +95,7 @@ std::vector<std::string> CapabilityNames(uint64_t capabilities) {
   const std::pair<uint64_t, const char*> kNames[] = {
       {RECIPROCA_CAP_SCORES, "scores"},       {RECIPROCA_CAP_LEADERBOARD, "leaderboard"},
       {RECIPROCA_CAP_REMINDERS, "reminders"}, {RECIPROCA_CAP_RELATIONSHIPS, "relationships"},
-      {RECIPROCA_CAP_TICKS, "ticks"},
+      {RECIPROCA_CAP_TICKS, "ticks"},         {RECIPROCA_CAP_CONTACTS, "contacts"},
   };
   for (const auto& [bit, name] : kNames) {
     if (capabilities & bit) {

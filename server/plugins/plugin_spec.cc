@@ -22,11 +22,25 @@ void ApplyLimits(const v1::PluginLimits& limits, ProcessLimits* out) {
   }
 }
 
+// entry[key], a string: `preset` when absent, else `preset` or `other` (which means
+// `other_means`); true when it is `other`. INVALID_ARGUMENT naming both otherwise.
+Result<bool> Either(const nlohmann::json& entry, const std::string& plugin, const char* key,
+                    const std::string& preset, const std::string& other, const char* other_means) {
+  const auto value = entry.value(key, preset);
+  if (value != preset && value != other) {
+    return InvalidArgument("plugin " + plugin + ": \"" + key + "\" is \"" + preset +
+                           "\" (the default) or \"" + other + "\" (" + other_means + "), got \"" +
+                           value + "\"");
+  }
+  return value == other;
+}
+
 }  // namespace
 
 PluginSpec PluginSpecFromRequest(const v1::LoadPluginRequest& request) {
   PluginSpec spec{request.name(), request.path(), request.config_json()};
   spec.in_process = request.isolation() == v1::PLUGIN_ISOLATION_IN_PROCESS;
+  spec.all_chapters = request.scope() == v1::PLUGIN_SCOPE_ALL_CHAPTERS;
   ApplyLimits(request.limits(), &spec.limits);
   return spec;
 }
@@ -37,14 +51,18 @@ Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
   }
   PluginSpec spec{entry.value("name", ""), entry["path"].get<std::string>(),
                   entry.contains("config") ? entry["config"].dump() : ""};
-  const std::string isolation = entry.value("isolation", "out-of-process");
-  if (isolation != "out-of-process" && isolation != "in-process") {
-    return InvalidArgument("plugin " + spec.path +
-                           ": \"isolation\" is \"out-of-process\" (the "
-                           "default) or \"in-process\", got \"" +
-                           isolation + "\"");
+  auto isolation =
+      Either(entry, spec.path, "isolation", "out-of-process", "in-process", "trusted plugins only");
+  if (!isolation.ok()) {
+    return isolation.error();
   }
-  spec.in_process = isolation == "in-process";
+  spec.in_process = *isolation;
+  auto enabled_only = Either(entry, spec.path, "chapters", "all", "enabled",
+                             "only the chapters where it is enabled");
+  if (!enabled_only.ok()) {
+    return enabled_only.error();
+  }
+  spec.all_chapters = !*enabled_only;
   if (entry.contains("limits")) {
     const auto& limits = entry["limits"];
     v1::PluginLimits parsed;
@@ -71,6 +89,25 @@ Result<PluginSpec> PluginSpecFromJson(const nlohmann::json& entry) {
     ApplyLimits(parsed, &spec.limits);
   }
   return spec;
+}
+
+nlohmann::json PluginSpecToJson(const PluginSpec& spec) {
+  nlohmann::json entry = {{"name", spec.name},
+                          {"path", spec.path},
+                          {"isolation", spec.in_process ? "in-process" : "out-of-process"},
+                          {"chapters", spec.all_chapters ? "all" : "enabled"}};
+  if (!spec.config_json.empty()) {
+    entry["config"] = nlohmann::json::parse(spec.config_json, nullptr, false);
+  }
+  if (!spec.in_process) {
+    // Unsigned, as PluginSpecFromJson wants them.
+    const auto u = [](auto n) { return static_cast<uint32_t>(n); };
+    entry["limits"] = {{"call_deadline_ms", u(spec.limits.call_deadline.count())},
+                       {"memory_mib", u(spec.limits.memory_mib)},
+                       {"max_outputs_per_call", u(spec.limits.max_outputs_per_call)},
+                       {"max_output_bytes", u(spec.limits.max_output_bytes)}};
+  }
+  return entry;
 }
 
 }  // namespace reciproca::plugins

@@ -6,9 +6,14 @@
 // Threads: AppendBatch is called from the engine's single writer thread only. ReadEvents may be
 // called from any thread, concurrently with AppendBatch (it uses its own connection). The Load*
 // and ForEachEvent calls are for start-up, before any AppendBatch.
+//
+// A store may be shared by several servers (PostgreSQL: replicas of one region). Such a store
+// says so with shared() and implements the calls of the second half of EventStore; a store only
+// one server writes (SQLite) keeps their defaults. docs/storage.md tells the whole story.
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -97,6 +102,62 @@ class EventStore {
   // Tokens that are not revoked.
   virtual Status LoadTokens(std::vector<TokenRecord>* out) = 0;
   virtual Status LoadIdempotency(std::vector<IdempotencyRecord>* out) = 0;
+
+  // ---- For a store several servers write. ----
+
+  // True when other servers may append to the same chapters.
+  virtual bool shared() const { return false; }
+
+  // Like AppendBatch, except that a commit another writer got ahead of is refused instead of
+  // failing the batch: its first event does not follow the chapter's stored last seq, or one of
+  // its idempotency keys is already stored. A refused commit writes nothing, and neither does
+  // any later commit of the same chapter in the batch (it was decided on top of the refused
+  // one); both are listed in *refused (indexes into `batch`, ascending). The rest is written in
+  // one transaction, durable when this returns ok. Refusals are not errors; an error means
+  // nothing of the batch was written.
+  virtual Status AppendBatchOrRefuse(std::span<const Commit* const> batch,
+                                     std::vector<size_t>* refused) {
+    refused->clear();
+    return AppendBatch(batch);
+  }
+
+  // The stored first answer for a key, if any, for a retry that reached another server than
+  // the first attempt did. Any thread.
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& scope,
+                                                                   const std::string& principal,
+                                                                   const std::string& request_id) {
+    (void)scope, (void)principal, (void)request_id;
+    return std::optional<IdempotencyRecord>();
+  }
+
+  // The tokens of one chapter, which another server may have added (active) or revoked
+  // (revoked: a member who left, a display link that was replaced). Any thread.
+  virtual Status LoadChapterTokens(const std::string& chapter, std::vector<TokenRecord>* active,
+                                   std::vector<TokenRecord>* revoked) {
+    (void)chapter;
+    active->clear();
+    revoked->clear();
+    return {};
+  }
+
+  // Calls on_append(chapter, last_seq), from a thread of the store's, each time any writer (this
+  // server included) has committed events of `chapter` up to `last_seq`; and once for every
+  // chapter each time the watch (re)connects, so that nothing committed while it was away is
+  // missed. `on_append` must not block. Stopped by StopWatching (and by the destructor).
+  virtual Status WatchAppends(
+      std::function<void(const std::string& chapter, int64_t last_seq)> on_append) {
+    (void)on_append;
+    return {};
+  }
+  // Returns once on_append is no longer running and will not be called again.
+  virtual void StopWatching() {}
+
+  // A value every server of the store must agree on (the token secret, the admin token): the
+  // stored one, or `proposed`, stored now, if there is none yet.
+  virtual Result<std::string> SharedSetting(const std::string& name, const std::string& proposed) {
+    (void)name;
+    return proposed;
+  }
 };
 
 }  // namespace reciproca::store

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "server/store/sqlite_schema.h"
+#include "server/store/store_errors.h"
 
 namespace reciproca::store {
 namespace {
@@ -50,10 +51,6 @@ Status QueryRows(SqliteConnection& db, std::string_view sql, const OnRow& on_row
       return status;
     }
   }
-}
-
-Error FromException(std::string_view what, const std::exception* e) {
-  return Internal(fmt::format("{}: {}", what, e != nullptr ? e->what() : "unknown exception"));
 }
 
 }  // namespace

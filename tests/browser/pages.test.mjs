@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { Server, ensureDir, env, launchChromium, sleep, watchConsole } from './lib/harness.mjs';
+import { fillReferral, pendingCount, referOffline, serviceWorkerReady } from './lib/phone.mjs';
 
 const server = new Server();
 const consoleErrors = [];
@@ -116,19 +117,6 @@ async function openPhone(key, options = {}) {
   await page.goto(await inviteUrl(key));
   await page.waitForSelector(`#me-name:text-is("${people[key].displayName}")`, { timeout: 10000 });
   return { context, page };
-}
-
-async function fillReferral(page, { to, marker, temperature = '4' }) {
-  await page.selectOption('#refer-to', to);
-  await page.check('input[name="kind"][value="REFERRAL_KIND_OUTSIDE"]', { force: true });
-  await page.fill('#refer-contact-name', 'Giorgio Marino');
-  await page.fill('#refer-contact-phone', '+39 333 5550177');
-  await page.check(`input[name="temperature"][value="${temperature}"]`, { force: true });
-  await page.fill('#refer-note', marker);
-}
-
-async function pendingCount(page) {
-  return Number(await page.locator('#pending-count').textContent());
 }
 
 before(async () => {
@@ -349,21 +337,10 @@ check('the phone page works as an installable app, offline too', async () => {
     assert.match(response.headers()['content-type'], /^image\/png/);
   }
   assert.ok(manifest.icons.some((i) => i.sizes === '192x192') && manifest.icons.some((i) => i.sizes === '512x512'));
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 5000 });
+  await serviceWorkerReady(page);
   // Offline: the page still opens (from the service worker's cache), and a submission waits.
-  await context.setOffline(true);
-  await page.reload();
-  await page.waitForSelector('#me-name:text-is("Paolo Greco")', { timeout: 5000 });
   const marker = stamp('offline');
-  await fillReferral(page, { to: people.giulia.name, marker, temperature: '3' });
-  await page.click('#refer-submit');
-  await page.waitForSelector('#refer-ok.queued:not([hidden])', { timeout: 5000 });
-  await page.reload(); // still offline: the outbox is on the phone
-  await page.waitForSelector('#pending:not([hidden])', { timeout: 5000 });
-  assert.equal(await pendingCount(page), 1);
-  await context.setOffline(false);
-  await page.waitForSelector('#pending', { state: 'hidden', timeout: 20000 });
+  await referOffline(context, page, { me: 'Paolo Greco', to: people.giulia.name, marker });
   assert.equal(await countReferrals(people.paolo, marker), 1);
   await context.close();
 });

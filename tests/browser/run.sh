@@ -2,7 +2,7 @@
 # Browser tests of the room display (/display) and the phone page (/app): a real reciprocad (fresh
 # data directory, shipped plugins), the real CLI, and Debian's Chromium driven by playwright-core.
 #
-#   tests/browser/run.sh BUILD_DIR
+#   tests/browser/run.sh BUILD_DIR [TEST_FILE...]    (default: every *.test.mjs here)
 #
 # Environment: ARTIFACT_DIR (screenshots; default BUILD_DIR/browser-artifacts),
 # UPDATE_DOCS_SCREENSHOTS=1 (also copy them to docs/display.png and docs/app.png),
@@ -12,11 +12,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-if [ $# -ne 1 ]; then
-  echo "usage: tests/browser/run.sh BUILD_DIR" >&2
+if [ $# -lt 1 ]; then
+  echo "usage: tests/browser/run.sh BUILD_DIR [TEST_FILE...]" >&2
   exit 2
 fi
 build="$(cd "$1" && pwd)"
+shift
+tests=("$@")
 
 fail_setup() {
   echo "browser tests: $*" >&2
@@ -51,4 +53,5 @@ mkdir -p "$ARTIFACT_DIR"
 # The browser talks to 127.0.0.1 only: keep any proxy out of the way.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 cd "$here"
-exec node --test --test-reporter=spec --test-concurrency=1 pages.test.mjs
+[ ${#tests[@]} -gt 0 ] || tests=(*.test.mjs)
+exec node --test --test-reporter=spec --test-concurrency=1 "${tests[@]}"

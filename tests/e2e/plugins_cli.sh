@@ -81,6 +81,10 @@ expect "reloaded" "$(jget name <<<"$out")" "leaderboard"
 cli --token "$admin" plugin unload leaderboard
 cli_fails 3 "FAILED_PRECONDITION" --token "$marco_token" leaderboard --board referrals_given
 cli --token "$admin" plugin load "$plugin_dir/leaderboard.so" --name leaderboard
+# Loaded through the API, a plugin serves only the chapters it is enabled in.
+cli_fails 3 "plugin enable NAME --chapter" --token "$marco_token" leaderboard \
+  --board referrals_given
+cli --token "$admin" plugin enable leaderboard --chapter chapters/plug
 cli --token "$marco_token" leaderboard --board referrals_given --json
 expect "leader after unload and load" "$(jget member <<<"$out")" "$ana"
 cli_fails 3 "INVALID_ARGUMENT" --token "$admin" plugin load "$plugin_dir/leaderboard.so" \

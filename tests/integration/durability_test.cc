@@ -50,6 +50,15 @@ TEST_F(DurabilityTest, RestartKeepsEverything) {
   EXPECT_EQ(5, events[0].seq());
 }
 
+// A client of the server on `port`, with calls that give up after 5 s.
+client::Options ClientOptions(int port, const std::string& token) {
+  client::Options options;
+  options.target = "127.0.0.1:" + std::to_string(port);
+  options.token = token;
+  options.call_timeout = std::chrono::milliseconds(5000);
+  return options;
+}
+
 // The real binary, in its own process, so that it can be killed -9.
 class ServerProcess {
  public:
@@ -106,8 +115,7 @@ TEST(KillDuringWrites, NoAcknowledgedWriteIsLost) {
     ServerProcess server(dir.path(), admin_token);
     const int port = server.WaitForPort();
     ASSERT_GT(port, 0);
-    client::Client admin(
-        {"127.0.0.1:" + std::to_string(port), admin_token, "", std::chrono::milliseconds(5000)});
+    client::Client admin(ClientOptions(port, admin_token));
     v1::CreateChapterRequest create;
     create.set_chapter_id("rome");
     create.mutable_chapter()->set_display_name("Rome");
@@ -175,8 +183,7 @@ TEST(KillDuringWrites, NoAcknowledgedWriteIsLost) {
   ServerProcess server(dir.path(), admin_token);
   const int port = server.WaitForPort();
   ASSERT_GT(port, 0);
-  client::Client admin(
-      {"127.0.0.1:" + std::to_string(port), admin_token, "", std::chrono::milliseconds(5000)});
+  client::Client admin(ClientOptions(port, admin_token));
   for (const auto& name : acknowledged) {
     v1::GetReferralRequest get;
     get.set_name(name);

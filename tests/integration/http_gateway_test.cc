@@ -334,7 +334,7 @@ TEST_F(HttpGatewayTest, HealthAndMetrics) {
 }
 
 TEST_F(HttpGatewayTest, MetricsShowPluginStates) {
-  plugins_ = {{"counting", kPluginDir + "/counting_v1.so", ""}};
+  plugins_ = {{"counting", kCounting, ""}};
   RestartServer();
   port_ = server_->http_port();
   auto metrics = HttpFetch(port_, verb::get, "/metrics");

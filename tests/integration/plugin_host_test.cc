@@ -13,7 +13,6 @@ namespace {
 using grpc::StatusCode;
 namespace pv1 = reciproca::plugin::v1;
 
-
 class PluginHostTest : public ServerTest {
  protected:
   void SetUp() override {
@@ -29,6 +28,7 @@ class PluginHostTest : public ServerTest {
     request.set_name(name);
     request.set_path(path);
     request.set_config_json(config);
+    request.set_scope(v1::PLUGIN_SCOPE_ALL_CHAPTERS);
     v1::PluginInfo info;
     auto context = admin().NewContext();
     auto status = admin().plugins().LoadPlugin(context.get(), request, &info);
@@ -83,7 +83,7 @@ class PluginHostTest : public ServerTest {
 TEST_F(PluginHostTest, LoadReplaysTheLogThenFollowsLiveAndRecordsOutputsOnce) {
   GiveReferrals(3);
   v1::PluginInfo loaded;
-  ASSERT_TRUE(Load("counting", kPluginDir + "/counting_v1.so", "", &loaded).ok());
+  ASSERT_TRUE(Load("counting", kCounting, "", &loaded).ok());
   EXPECT_EQ("counting", loaded.plugin_name());
   EXPECT_EQ("1.0", loaded.abi_version());
   auto info = Info("counting");
@@ -104,7 +104,7 @@ TEST_F(PluginHostTest, LoadReplaysTheLogThenFollowsLiveAndRecordsOutputsOnce) {
 }
 
 TEST_F(PluginHostTest, RestartRebuildsTheSameStateAndRecordsNothingTwice) {
-  plugins_ = {{"counting", kPluginDir + "/counting_v1.so", ""}};
+  plugins_ = {{"counting", kCounting, ""}};
   RestartServer();
   GiveReferrals(4);
   const auto before = Scores();
@@ -120,8 +120,9 @@ TEST_F(PluginHostTest, RestartRebuildsTheSameStateAndRecordsNothingTwice) {
 }
 
 TEST_F(PluginHostTest, ReloadReplacesTheBuildLiveWhileEventsFlow) {
-  const auto path = dir_.path() / "counting.so";
-  std::filesystem::copy_file(kPluginDir + "/counting_v1.so", path);
+  std::filesystem::create_directories(dir_.path() / "plugins");
+  const auto path = dir_.path() / "plugins" / "counting.so";
+  std::filesystem::copy_file(kCounting, path);
   ASSERT_TRUE(Load("counting", path.string()).ok());
   GiveReferrals(3);
 
@@ -160,7 +161,7 @@ TEST_F(PluginHostTest, ReloadReplacesTheBuildLiveWhileEventsFlow) {
 }
 
 TEST_F(PluginHostTest, UnloadStopsUsingItAndTheMeetingGoesOn) {
-  ASSERT_TRUE(Load("counting", kPluginDir + "/counting_v1.so").ok());
+  ASSERT_TRUE(Load("counting", kCounting).ok());
   GiveReferrals(1);
   v1::UnloadPluginRequest unload;
   unload.set_name("counting");
@@ -174,7 +175,7 @@ TEST_F(PluginHostTest, UnloadStopsUsingItAndTheMeetingGoesOn) {
   EXPECT_EQ(StatusCode::FAILED_PRECONDITION, status.error_code());
   EXPECT_EQ(1u, RecordedOutputs("chapters/rome").size());
   // Loading it again under the same name works.
-  ASSERT_TRUE(Load("counting", kPluginDir + "/counting_v1.so").ok());
+  ASSERT_TRUE(Load("counting", kCounting).ok());
   EXPECT_EQ(2, Scores()[ana_.member.name()]);
   EXPECT_EQ(2u, RecordedOutputs("chapters/rome").size());
 }
@@ -194,7 +195,7 @@ TEST_F(PluginHostTest, AbiMismatchIsRefusedNamingBothVersions) {
 }
 
 TEST_F(PluginHostTest, AFailingPluginIsMarkedFailedAndNothingElseIsAffected) {
-  ASSERT_TRUE(Load("healthy", kPluginDir + "/counting_v1.so").ok());
+  ASSERT_TRUE(Load("healthy", kCounting).ok());
   ASSERT_TRUE(Load("broken", kPluginDir + "/counting_v2.so", R"({"fail_at_seq": 5})").ok());
   GiveReferrals(4);
   auto broken = Info("broken");
@@ -208,16 +209,13 @@ TEST_F(PluginHostTest, AFailingPluginIsMarkedFailedAndNothingElseIsAffected) {
 }
 
 TEST_F(PluginHostTest, BadRequestsAreRejected) {
-  EXPECT_EQ(StatusCode::INVALID_ARGUMENT,
-            Load("counting", kPluginDir + "/counting_v1.so", "{not json").error_code());
-  auto refused = Load("counting", kPluginDir + "/counting_v1.so", R"({"refuse": true})");
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, Load("counting", kCounting, "{not json").error_code());
+  auto refused = Load("counting", kCounting, R"({"refuse": true})");
   EXPECT_EQ(StatusCode::FAILED_PRECONDITION, refused.error_code());
   EXPECT_NE(std::string::npos, refused.error_message().find("refuse")) << refused.error_message();
-  EXPECT_EQ(StatusCode::INVALID_ARGUMENT,
-            Load("Bad Name!", kPluginDir + "/counting_v1.so").error_code());
-  ASSERT_TRUE(Load("counting", kPluginDir + "/counting_v1.so").ok());
-  EXPECT_EQ(StatusCode::ALREADY_EXISTS,
-            Load("counting", kPluginDir + "/counting_v1.so").error_code());
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, Load("Bad Name!", kCounting).error_code());
+  ASSERT_TRUE(Load("counting", kCounting).ok());
+  EXPECT_EQ(StatusCode::ALREADY_EXISTS, Load("counting", kCounting).error_code());
 
   // Only the admin manages plugins.
   auto ana = As(ana_.token);

@@ -20,8 +20,6 @@ using grpc::StatusCode;
 using namespace std::chrono_literals;
 namespace pv1 = reciproca::plugin::v1;
 
-const std::string kHostile = kPluginDir + "/hostile.so";
-const std::string kCounting = kPluginDir + "/counting_v1.so";
 // A referral is acknowledged within this, whatever a plugin does (normal: a few ms).
 constexpr auto kAckBound = 2s;
 
@@ -49,6 +47,7 @@ class PluginIsolationTest : public ServerTest {
     request.set_config_json(config);
     request.mutable_limits()->set_call_deadline_ms(call_deadline_ms);
     request.mutable_limits()->set_memory_mib(memory_mib);
+    request.set_scope(v1::PLUGIN_SCOPE_ALL_CHAPTERS);
     v1::PluginInfo info;
     return Invoke(admin(), [&](grpc::ClientContext* c) {
       return admin().plugins().LoadPlugin(c, request, &info);
@@ -210,6 +209,7 @@ TEST_F(PluginIsolationTest, PluginsRunOutOfProcessByDefaultInTheirSandbox) {
   request.set_name("trusted");
   request.set_path(kCounting);
   request.set_isolation(v1::PLUGIN_ISOLATION_IN_PROCESS);
+  request.set_scope(v1::PLUGIN_SCOPE_ALL_CHAPTERS);
   v1::PluginInfo trusted;
   ASSERT_TRUE(Invoke(admin(), [&](grpc::ClientContext* c) {
                 return admin().plugins().LoadPlugin(c, request, &trusted);

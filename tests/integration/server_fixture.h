@@ -19,6 +19,10 @@ namespace reciproca::testing {
 
 // Where the build puts the test plugins (tests/plugins/: counting, hostile, ...).
 inline const std::string kPluginDir = RECIPROCA_TEST_PLUGIN_DIR;
+// The test plugins the integration tests load most (tests/plugins/).
+inline const std::string kCounting = kPluginDir + "/counting_v1.so";
+inline const std::string kContacts = kPluginDir + "/counting_contacts.so";
+inline const std::string kHostile = kPluginDir + "/hostile.so";
 
 using Clock = std::chrono::system_clock;
 
@@ -73,9 +77,11 @@ class ServerTest : public ::testing::Test {
     api::ServerOptions options;
     options.listen = listen_;
     options.data_dir = dir_.path().string();
+    options.store = store_;
     options.clock = &clock_;
     options.feed_ring_capacity = feed_ring_capacity_;
     options.plugins = plugins_;
+    options.plugin_dirs = plugin_dirs_;
     options.http = http_;
     options.max_streams_per_principal = max_streams_per_principal_;
     options.max_calls_per_address = max_calls_per_address_;
@@ -212,8 +218,16 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // --store: "" for SQLite in dir_, or a PostgreSQL URI.
+  std::string store_;
   size_t feed_ring_capacity_ = 4096;
   std::vector<plugins::PluginSpec> plugins_;
+  // Where LoadPlugin may load from: the test plugins, and a folder tests put builds into.
+  std::vector<std::string> plugin_dirs_ = {
+#ifdef RECIPROCA_TEST_PLUGIN_DIR
+      RECIPROCA_TEST_PLUGIN_DIR,
+#endif
+      (dir_.path() / "plugins").string()};
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
   size_t max_calls_per_address_ = api::ServerOptions().max_calls_per_address;
   // "[::]:0" serves IPv6 and IPv4 loopback: two client addresses on one machine.

@@ -9,7 +9,8 @@
 set -euo pipefail
 root=${1:?usage: check_layers.sh SOURCE_ROOT}
 
-# The folders of server/ a layer may include (server/main.cpp belongs to app).
+# The folders of server/ a layer may include (server/main.cpp and server/admin_main.cpp belong
+# to app).
 declare -A may_include=(
   [domain]="domain"
   [store]="domain store"
@@ -37,7 +38,7 @@ declare -A forbidden=(
 )
 declare -A why=(
   [domain]="the domain is rules over the protobuf messages: no gRPC, Boost or SQLite"
-  [store]="the store is SQLite under the domain: no gRPC or Boost"
+  [store]="the store is SQLite or PostgreSQL under the domain: no gRPC or Boost"
   [stream]="the stream fans out bytes: no gRPC, Boost, SQLite or protobuf"
   [engine]="gRPC is for the api and http layers only, SQLite for the store"
   [plugins]="gRPC is for the api and http layers only, SQLite for the store"
@@ -52,7 +53,7 @@ report() {
 
 while IFS= read -r -d '' file; do
   relative=${file#"$root"/}
-  if [[ $relative == server/main.cpp ]]; then
+  if [[ $relative == server/main.cpp || $relative == server/admin_main.cpp ]]; then
     layer=app
   elif [[ $relative == server/*/* ]]; then
     layer=${relative#server/}

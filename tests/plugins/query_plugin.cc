@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
     reciproca::v1::LoadPluginRequest request;
     request.set_name(args[3]);
     request.set_path(args[4]);
+    request.set_scope(reciproca::v1::PLUGIN_SCOPE_ALL_CHAPTERS);
     if (args.size() == 6) {
       request.set_config_json(args[5]);
     }

@@ -51,6 +51,10 @@ typedef enum reciproca_status { RECIPROCA_OK = 0, RECIPROCA_ERROR = 1 } reciproc
 #define RECIPROCA_CAP_RELATIONSHIPS ((uint64_t)1 << 3)
 /* The plugin wants on_tick calls. */
 #define RECIPROCA_CAP_TICKS ((uint64_t)1 << 4)
+/* The plugin needs the contact details of outside referrals (contact name, phone, e-mail) and
+ * referral notes. Without it the host delivers events with them cleared. Shown to whoever
+ * enables the plugin in a chapter. */
+#define RECIPROCA_CAP_CONTACTS ((uint64_t)1 << 5)
 
 /* Log levels for reciproca_host.log. */
 #define RECIPROCA_LOG_DEBUG 0

@@ -47,8 +47,11 @@ async function waitFor(what, check, timeoutMs, intervalMs = 50) {
 
 export class Server {
   // options.plugins: load the shipped plugins (scores, leaderboards, reminders); default true.
+  // options.tls: {cert, key, ca} (PEM files): serve gRPC over TLS and the pages over HTTPS, and
+  // give the CLI the CA.
   constructor(options = {}) {
     this.plugins = options.plugins !== false;
+    this.tls = options.tls || null;
     this.work = mkdtempSync(path.join(os.tmpdir(), 'reciproca-browser.'));
     this.data = path.join(this.work, 'data');
     this.log = path.join(this.work, 'server.log');
@@ -59,7 +62,7 @@ export class Server {
   }
 
   get origin() {
-    return `http://127.0.0.1:${this.httpPort}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.httpPort}`;
   }
 
   // Starts reciprocad; the HTTP port is chosen once and kept across restarts (same origin, so
@@ -73,6 +76,10 @@ export class Server {
     const args = ['--data-dir', this.data, '--listen', '127.0.0.1:0', '--port-file', portFile,
       '--http-listen', `127.0.0.1:${this.httpPort}`, '--http-port-file', httpPortFile, '--log-level', 'info'];
     if (this.plugins && env.pluginDir) args.push('--plugin-dir', env.pluginDir);
+    if (this.tls) {
+      args.push('--tls-cert', this.tls.cert, '--tls-key', this.tls.key,
+        '--http-tls-cert', this.tls.cert, '--http-tls-key', this.tls.key);
+    }
     const logFd = openSync(this.log, 'a');
     const proc = spawn(env.serverBin, args, { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
@@ -139,7 +146,7 @@ export class Server {
       execFile(env.cliBin, args, {
         env: {
           ...process.env, RECIPROCA_SERVER: this.grpcAddress, RECIPROCA_TOKEN: token,
-          RECIPROCA_WEB_URL: this.origin, ...extraEnv,
+          RECIPROCA_WEB_URL: this.origin, RECIPROCA_CA_CERT: this.tls ? this.tls.ca : '', ...extraEnv,
         },
         timeout: 30000,
       }, (error, stdout, stderr) => {
@@ -172,12 +179,13 @@ export class Server {
   }
 }
 
-export async function launchChromium() {
+// extraArgs: more Chromium switches (tls.test.mjs trusts its certificate with one).
+export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: env.chromium,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -122,6 +122,15 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     output.mutable_reminder()->set_text("Thank Bruno for the referral");
     ApplyAll(chapter_.DecideRecordPluginOutput(Admin(), "reciprocity", output));
 
+    v1::EnablePluginRequest enable;
+    enable.set_name("reciprocity");
+    enable.set_chapter(kChapter);
+    ApplyAll(chapter_.DecideEnablePlugin(Admin(), enable, {"relationships"}));
+    v1::DisablePluginRequest disable;
+    disable.set_name("reciprocity");
+    disable.set_chapter(kChapter);
+    ApplyAll(chapter_.DecideDisablePlugin(Admin(), disable));
+
     CloseMeeting(meeting_);
     RemoveMember(carla_);
   }

@@ -93,8 +93,7 @@ TEST_F(RetentionTest, TakeMutation_RefusesAMemberPastTheBurstButNeverTheAdmin) {
   // One token refills in 1/20 s.
   EXPECT_EQ(std::chrono::milliseconds(50), engine_->TakeMutation(ana));
   // Bruno has a bucket of his own; the admin (plugins' outputs) has none.
-  EXPECT_EQ(std::chrono::milliseconds(0),
-            engine_->TakeMutation(MemberPrincipal(kChapter, bruno_)));
+  EXPECT_EQ(std::chrono::milliseconds(0), engine_->TakeMutation(MemberPrincipal(kChapter, bruno_)));
   for (int i = 0; i < 150; ++i) {
     ASSERT_EQ(std::chrono::milliseconds(0), engine_->TakeMutation(AdminPrincipal()));
   }

@@ -94,6 +94,7 @@ TEST(CapabilityNamesTest, CapabilityNames_NamesEachBitInATableOrder) {
       plugins::CapabilityNames(RECIPROCA_CAP_TICKS | RECIPROCA_CAP_RELATIONSHIPS |
                                RECIPROCA_CAP_REMINDERS | RECIPROCA_CAP_LEADERBOARD |
                                RECIPROCA_CAP_SCORES));
+  EXPECT_EQ(std::vector<std::string>{"contacts"}, plugins::CapabilityNames(RECIPROCA_CAP_CONTACTS));
   EXPECT_TRUE(plugins::CapabilityNames(0).empty());
 }
 
