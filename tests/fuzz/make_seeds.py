@@ -112,6 +112,9 @@ REQUESTS = {
     "LoadPlugin": [(ADMIN, 'name: "x" path: "/nonexistent/x.so" config_json: "{}"')],
     "UnloadPlugin": [(ADMIN, 'name: "x"')],
     "ReloadPlugin": [(ADMIN, 'name: "x" config_json: "{\\"a\\": 1}"')],
+    "EnablePlugin": [(ORGANIZER, 'name: "x" chapter: "%s" config_json: "{\\"a\\": 2}" '
+                      'request_id: "s21"' % CHAPTER)],
+    "DisablePlugin": [(ORGANIZER, 'name: "x" chapter: "%s" request_id: "s22"' % CHAPTER)],
     "GetScores": [(MEMBER, 'chapter: "%s" window: "6m" member: "%s"' % (CHAPTER, M2))],
     "GetLeaderboard": [(DISPLAY, 'chapter: "%s" board: "referrals_given" window: "30d" limit: 3'
                         % CHAPTER)],
