@@ -28,6 +28,8 @@ if [ "$demo" = 0 ]; then
   # The browser tests: Debian's Chromium, and Node.js for their driver (the machine's own if it
   # has one, else Debian's).
   packages+=(chromium)
+  # The fuzz tests (tests/fuzz): libFuzzer, ASan and UBSan come with Debian's clang 14.
+  packages+=(clang-14 libclang-rt-14-dev)
   command -v node >/dev/null || packages+=(nodejs npm)
   # The replica tests: a private PostgreSQL cluster, nginx's grpc_pass in front of two replicas,
   # and systemd-analyze to verify the unit file.

@@ -16,7 +16,8 @@ Status CheckMember(const domain::Chapter& chapter, const std::string& member) {
   return found.ok() ? Status{} : Status(found.error());
 }
 
-// An answer of the wrong kind is the plugin's fault, not the caller's.
+// The host fails a plugin that answers with another kind than the query's (plugin_host.cc) and
+// asks the next one, so an answer of the wrong kind here is the server's own fault.
 Status Expect(bool has, const char* kind) {
   return has ? Status{} : Status(Internal(std::string("the plugin answered without ") + kind));
 }

@@ -2,15 +2,22 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "server/domain/validation.h"
+
 namespace reciproca::api {
 namespace {
 
-std::optional<domain::TimePoint> ToTimePoint(bool present, const google::protobuf::Timestamp& t) {
+// Absent: no bound.
+Result<std::optional<domain::TimePoint>> ToTimePoint(std::string_view field, bool present,
+                                                     const google::protobuf::Timestamp& t) {
   if (!present) {
-    return std::nullopt;
+    return std::optional<domain::TimePoint>();
   }
-  return domain::TimePoint(std::chrono::duration_cast<domain::TimePoint::duration>(
-      std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
+  auto checked = domain::CheckTimestamp(field, t);
+  if (!checked.ok()) {
+    return checked.error();
+  }
+  return std::optional<domain::TimePoint>(*checked);
 }
 
 }  // namespace
@@ -18,8 +25,17 @@ std::optional<domain::TimePoint> ToTimePoint(bool present, const google::protobu
 grpc::ServerUnaryReactor* ReportService::GetPalmsReport(grpc::CallbackServerContext* context,
                                                         const v1::GetPalmsReportRequest* request,
                                                         v1::PalmsReport* response) {
-  const auto start = ToTimePoint(request->has_start_time(), request->start_time());
-  const auto end = ToTimePoint(request->has_end_time(), request->end_time());
+  const auto checked_start =
+      ToTimePoint("start_time", request->has_start_time(), request->start_time());
+  if (!checked_start.ok()) {
+    return Reject(context, checked_start.error());
+  }
+  const auto checked_end = ToTimePoint("end_time", request->has_end_time(), request->end_time());
+  if (!checked_end.ok()) {
+    return Reject(context, checked_end.error());
+  }
+  const std::optional<domain::TimePoint> start = *checked_start;
+  const std::optional<domain::TimePoint> end = *checked_end;
   if (start && end && *end <= *start) {
     return Reject(context, InvalidArgument("end_time: must be after start_time"));
   }

@@ -109,7 +109,8 @@ class Chapter {
   // Records what plugin `plugin` asked to record (a score change, a reminder) as a
   // PluginOutputRecorded event with actor "plugin:{plugin}". Only the admin principal (the
   // server's plugin host) may. The output must be for this chapter, with a key of 1..200
-  // characters and a kind; a member it names must be of this chapter.
+  // characters and a kind; a member it names must be of this chapter. The key and a reminder's
+  // text (1..1000) are one-line person-facing text (CheckText), recorded as checked.
   Result<Events> DecideRecordPluginOutput(const Context& ctx, const std::string& plugin,
                                           const plugin::v1::Output& output) const;
   // Turns loaded plugin `r.name()` on for this chapter with `r.config_json()` (checked as JSON

@@ -78,8 +78,8 @@ Result<Events> Chapter::DecideScheduleMeeting(const Context& ctx,
   if (!r.has_start_time() || r.start_time().seconds() <= 0) {
     return InvalidArgument("start_time: is required (when the meeting starts)");
   }
-  if (r.start_time().nanos() < 0 || r.start_time().nanos() > 999'999'999) {
-    return InvalidArgument("start_time: nanos out of range");
+  if (auto start = CheckTimestamp("start_time", r.start_time()); !start.ok()) {
+    return start.error();
   }
   v1::Event event = NewEvent(ctx, 1, "");
   v1::MeetingScheduled* scheduled = event.mutable_meeting_scheduled();

@@ -424,6 +424,22 @@ std::string UtcDate(SystemTime t) {
   return buf;
 }
 
+Result<SystemTime> CheckTimestamp(std::string_view field, const google::protobuf::Timestamp& t) {
+  constexpr int64_t kFirst = -2'208'988'800;  // 1900-01-01T00:00:00Z
+  constexpr int64_t kEnd = 7'258'118'400;     // 2200-01-01T00:00:00Z
+  if (t.nanos() < 0 || t.nanos() > 999'999'999) {
+    return InvalidArgument(std::string(field) + ": nanos must be 0..999999999, got " +
+                           std::to_string(t.nanos()));
+  }
+  if (t.seconds() < kFirst || t.seconds() >= kEnd) {
+    return InvalidArgument(std::string(field) +
+                           ": must be from 1900-01-01 to 2199-12-31 (UTC), got seconds " +
+                           std::to_string(t.seconds()));
+  }
+  return SystemTime(std::chrono::duration_cast<SystemTime::duration>(
+      std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
+}
+
 google::protobuf::Timestamp ToTimestamp(SystemTime t) {
   int64_t ns = ToNanos(t);
   int64_t seconds = ns / 1'000'000'000;

@@ -85,6 +85,11 @@ bool IsValidDate(std::string_view s);
 // The UTC calendar date of `t`, "YYYY-MM-DD".
 std::string UtcDate(SystemTime t);
 
+// A time a client sends: nanos 0..999999999 and a time from 1900-01-01 to 2199-12-31 (UTC), so
+// that it fits the server's clock (int64 nanoseconds, which end in 2262). INVALID_ARGUMENT naming
+// `field` otherwise.
+Result<SystemTime> CheckTimestamp(std::string_view field, const google::protobuf::Timestamp& t);
+
 google::protobuf::Timestamp ToTimestamp(SystemTime t);
 // Nanoseconds since the Unix epoch, for ordering and range checks.
 int64_t ToNanos(const google::protobuf::Timestamp& t);

@@ -24,6 +24,16 @@
 namespace reciproca::plugins {
 namespace {
 
+// A query's answer is of its kind: the two oneofs share their field numbers (plugin.proto).
+static_assert(static_cast<int>(plugin::v1::Query::kScores) ==
+              static_cast<int>(plugin::v1::QueryAnswer::kScores));
+static_assert(static_cast<int>(plugin::v1::Query::kLeaderboard) ==
+              static_cast<int>(plugin::v1::QueryAnswer::kLeaderboard));
+static_assert(static_cast<int>(plugin::v1::Query::kReminders) ==
+              static_cast<int>(plugin::v1::QueryAnswer::kReminders));
+static_assert(static_cast<int>(plugin::v1::Query::kRelationships) ==
+              static_cast<int>(plugin::v1::QueryAnswer::kRelationships));
+
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 using SteadyClock = std::chrono::steady_clock;
 constexpr int kReplayPage = 512;
@@ -1125,8 +1135,14 @@ void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
       plugin::v1::QueryAnswer parsed;
       const bool garbage =
           answer.ok() && (!answer.answered || !parsed.ParseFromString(answer.answer));
+      // An answer of another kind (a leaderboard for a scores query) is as wrong as garbage.
+      const bool other_kind =
+          answer.ok() && !garbage &&
+          static_cast<int>(parsed.kind_case()) != static_cast<int>(call->query.kind_case());
       if (garbage) {
         Fail(*target, "answered a query with bytes that are not a reciproca.plugin.v1.QueryAnswer");
+      } else if (other_kind) {
+        Fail(*target, "answered a query with a reciproca.plugin.v1.QueryAnswer of another kind");
       }
       if (once->exchange(true)) {
         return;  // too late: the caller was answered (or moved on)
@@ -1136,7 +1152,7 @@ void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
         call->unavailable = "plugin " + target->name() + " crashed answering";
         return AskNext(call);
       }
-      if (garbage) {
+      if (garbage || other_kind) {
         call->failed = target->name();
         return AskNext(call);
       }

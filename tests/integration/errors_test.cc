@@ -4,6 +4,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <future>
+#include <limits>
 
 #include "integration/server_fixture.h"
 
@@ -153,6 +154,33 @@ TEST_F(ErrorsTest, RosterRules) {
   context = admin().NewContext();
   ExpectError(admin().chapters().CreateChapter(context.get(), chapter, &created),
               StatusCode::INVALID_ARGUMENT, "time_zone");
+}
+
+// Found by the requests fuzzer (tests/fuzz): a time past 2262 overflowed the server's clock.
+TEST_F(ErrorsTest, TimesOutsideTheCalendarAreInvalidArgument) {
+  v1::GetPalmsReportRequest report;
+  report.set_chapter("chapters/rome");
+  report.mutable_start_time()->set_seconds(1700000000);
+  report.mutable_end_time()->set_seconds(21764223744);  // the year 2659
+  v1::PalmsReport palms;
+  auto ana = As(ana_.token);
+  auto context = ana.NewContext();
+  ExpectError(ana.reports().GetPalmsReport(context.get(), report, &palms),
+              StatusCode::INVALID_ARGUMENT, "end_time: must be from 1900-01-01 to 2199-12-31");
+  report.mutable_end_time()->set_seconds(1800000000);
+  report.mutable_start_time()->set_nanos(-1);
+  context = ana.NewContext();
+  ExpectError(ana.reports().GetPalmsReport(context.get(), report, &palms),
+              StatusCode::INVALID_ARGUMENT, "start_time: nanos must be 0..999999999");
+
+  v1::ScheduleMeetingRequest schedule;
+  schedule.set_parent("chapters/rome");
+  schedule.mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::max());
+  schedule.set_request_id(client::Client::NewRequestId());
+  v1::Meeting meeting;
+  context = admin().NewContext();
+  ExpectError(admin().meetings().ScheduleMeeting(context.get(), schedule, &meeting),
+              StatusCode::INVALID_ARGUMENT, "start_time: must be from 1900-01-01");
 }
 
 TEST_F(ErrorsTest, NothingIsRecordedByARejectedRequest) {

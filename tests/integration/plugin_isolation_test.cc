@@ -365,8 +365,20 @@ TEST_F(PluginIsolationTest, QueriesFallBackWhenAPluginCrashesHangsOrAnswersGarba
   EXPECT_NE(std::string::npos, garbage.last_error().find("not a reciproca.plugin.v1.QueryAnswer"))
       << garbage.last_error();
 
+  // An answer of another kind than the query's is as wrong as garbage (found by the
+  // plugin_output fuzzer, tests/fuzz: it was INTERNAL).
+  ASSERT_TRUE(Load("a-wrong", kHostile, R"({"mode": "wrong", "at": "query"})").ok());
+  WaitForState("a-wrong", v1::PLUGIN_STATE_ACTIVE);
+  scores.clear();
+  status = Scores(&scores);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GT(scores[ana_.member.name()], 0) << "answered by healthy";
+  auto wrong = WaitForState("a-wrong", v1::PLUGIN_STATE_FAILED);
+  EXPECT_NE(std::string::npos, wrong.last_error().find("QueryAnswer of another kind"))
+      << wrong.last_error();
+
   // With nobody else to ask, a crashing plugin's query is UNAVAILABLE, promptly.
-  for (const auto* name : {"healthy", "a-garbage", "a-hang"}) {
+  for (const auto* name : {"healthy", "a-garbage", "a-hang", "a-wrong"}) {
     v1::UnloadPluginRequest unload;
     unload.set_name(name);
     v1::PluginInfo info;

@@ -87,6 +87,18 @@ TEST_F(MeetingsTest, ScheduleMeeting_RejectsMissingStartTime) {
                       {"start_time"}));
 }
 
+TEST_F(MeetingsTest, ScheduleMeeting_RejectsATimeOutsideTheCalendar) {
+  v1::ScheduleMeetingRequest request;
+  request.mutable_start_time()->set_seconds(7'258'118'400);  // 2200-01-01: past the clock's range
+  EXPECT_TRUE(IsError(chapter_.DecideScheduleMeeting(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"start_time: must be from 1900-01-01 to 2199-12-31"}));
+  request.mutable_start_time()->set_seconds(7'258'118'399);
+  EXPECT_TRUE(chapter_.DecideScheduleMeeting(Admin(), request).ok());
+  request.mutable_start_time()->set_nanos(1'000'000'000);
+  EXPECT_TRUE(IsError(chapter_.DecideScheduleMeeting(Admin(), request), ErrorCode::kInvalidArgument,
+                      {"start_time: nanos must be 0..999999999"}));
+}
+
 TEST_F(MeetingsTest, OpenMeeting_MovesScheduledToOpen) {
   OpenMeeting(meeting_);
   EXPECT_EQ(Meeting().state(), v1::MEETING_STATE_OPEN);
