@@ -3,6 +3,7 @@
 #include <map>
 
 #include "server/domain/error_details.h"
+#include "server/domain/message_catalogs.h"
 
 namespace reciproca::api {
 namespace {
@@ -32,7 +33,9 @@ class ErrorDetailsInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       if (!status.ok()) {
-        const std::string chapter = !authorization_.empty() && *chapter_language_
+        // The chapter's language only when the caller asked for none of the catalogs'.
+        const bool asked = !domain::MessageCatalogs::Get().Negotiate(accept_language_).empty();
+        const std::string chapter = !asked && !authorization_.empty() && *chapter_language_
                                         ? (*chapter_language_)(authorization_)
                                         : std::string();
         methods->ModifySendStatus(
