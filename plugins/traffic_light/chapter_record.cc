@@ -66,11 +66,22 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       if (!event.chapter_created().chapter().currency().empty()) {
         currency_ = Upper(event.chapter_created().chapter().currency());
       }
+      if (!event.chapter_created().chapter().language().empty()) {
+        language_ = event.chapter_created().chapter().language();
+      }
+      break;
+    case v1::Event::kChapterUpdated:
+      if (!event.chapter_updated().chapter().language().empty()) {
+        language_ = event.chapter_updated().chapter().language();
+      }
       break;
     case v1::Event::kMemberAdded: {
       const v1::Member& member = event.member_added().member();
       MemberRecord& record = Member(member.name());
       record.display_name = member.display_name();
+      if (!record.added) {
+        record.tenure_start = now;
+      }
       record.added = true;
       record.active = member.state() != v1::MEMBER_STATE_LEFT;
       AddOnce(&concerned, member.name());

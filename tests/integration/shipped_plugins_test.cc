@@ -16,7 +16,9 @@ class ShippedPluginsTest : public ServerTest {
   void SetUp() override {
     plugins_ = {{"leaderboard", kShipped + "/leaderboard.so", ""},
                 {"reciprocity", kShipped + "/reciprocity.so", ""},
-                {"traffic_light", kShipped + "/traffic_light.so", ""}};
+                // Scored from the first meeting (no provisional band): these tests check the
+                // UK table's numbers after one meeting.
+                {"traffic_light", kShipped + "/traffic_light.so", R"({"minimum_meetings": 0})"}};
     ServerTest::SetUp();
     CreateChapter("rome");
     vp_ = AddMember("rome", "Vera Vice", "Accountant", v1::ROLE_VICE_PRESIDENT);

@@ -45,6 +45,10 @@ std::string ReadFile(const std::string& name) {
 
 std::string Meeting(int k) { return "chapters/rome/meetings/" + std::to_string(k); }
 
+// The UK table with every member scored from their first day (no provisional band): for the
+// tests of the table and its announcements, which start with members who just joined.
+const std::string kScoredFromTheStart = R"({"minimum_meetings": 0})";
+
 // A plugin fed through a chapter's log the way reciprocad does it: every output is recorded in
 // the log (once per key) and fed back as a PluginOutputRecorded event.
 class Chapter {
@@ -440,7 +444,7 @@ TEST(TrafficLightUk, RowByRow_MatchesHandComputedPoints) {
   EXPECT_EQ(RowNamed(ana, "TYFCB").points(), 10);
   EXPECT_EQ(RowNamed(ana, "TYFCB").max_points(), 15);
   EXPECT_EQ(RowNamed(ana, "TYFCB").measured(),
-            "3000.00 EUR (2 thank-yous given; 1 thank-you in other currencies ignored)");
+            "\u20ac3,000.00 (2 thank-yous given; 1 thank-you in other currencies ignored)");
 
   EXPECT_EQ(RowNamed(ana, "Testimonials").points(), 5);
   EXPECT_EQ(RowNamed(ana, "Never late").points(), 5);
@@ -465,7 +469,7 @@ TEST(TrafficLightUk, TyfcbReceivedSide_CreditsTheThankedMember) {
   AnasSixMonths(chapter);
   EXPECT_EQ(RowNamed(chapter.ScoreOf(2), "TYFCB").points(), 10);
   EXPECT_EQ(RowNamed(chapter.ScoreOf(2), "TYFCB").measured(),
-            "3000.00 EUR (2 thank-yous received; 1 thank-you in other currencies ignored)");
+            "\u20ac3,000.00 (2 thank-yous received; 1 thank-you in other currencies ignored)");
   EXPECT_EQ(RowNamed(chapter.ScoreOf(1), "TYFCB").points(), 0);
 }
 
@@ -607,7 +611,7 @@ TEST(TrafficLightUs, OneAbsence_CostsFiveAttendancePointsAndMedicalIsExcused) {
 // ---------------------------------------------------------------- band changes
 
 TEST(TrafficLightBands, NewMember_FirstBandIsAnnounced) {
-  Chapter chapter;
+  Chapter chapter(kScoredFromTheStart);
   chapter.Create();
   chapter.Join(1, "Ana");
   ASSERT_EQ(chapter.recorded.size(), 1u);
@@ -624,7 +628,7 @@ TEST(TrafficLightBands, NewMember_FirstBandIsAnnounced) {
 }
 
 TEST(TrafficLightBands, ChangeIsAnnouncedOnceAndNotRepeatedWhileTheBandStays) {
-  Chapter chapter;
+  Chapter chapter(kScoredFromTheStart);
   chapter.Create();
   chapter.Join(1, "Ana");
   chapter.Join(2, "Bruno");
@@ -735,7 +739,7 @@ TEST(TrafficLightBands, ReplayingTheLogWithItsRecordedOutputs_EmitsNothingNew) {
 }
 
 TEST(TrafficLightBands, OutputsOfAnotherPluginName_AreNotTakenAsAnnounced) {
-  Chapter chapter("{}", "tl_uk");
+  Chapter chapter(kScoredFromTheStart, "tl_uk");
   chapter.Create();
   chapter.Join(1, "Ana");
   chapter.Educate(1, 3, kDay0 + kDay);
@@ -744,15 +748,15 @@ TEST(TrafficLightBands, OutputsOfAnotherPluginName_AreNotTakenAsAnnounced) {
   ASSERT_EQ(chapter.recorded.size(), 2u);
   EXPECT_EQ(chapter.recorded[1].key(), recorded[1]);
   // Under its own name a fresh instance emits only what is already recorded.
-  EXPECT_EQ(Replay(chapter.events(), "{}", "tl_uk"), recorded);
+  EXPECT_EQ(Replay(chapter.events(), kScoredFromTheStart, "tl_uk"), recorded);
   // Under another name, tl_uk's recorded outputs are not its announcements.
-  EXPECT_EQ(Replay(chapter.events(), "{}", "traffic_light"),
+  EXPECT_EQ(Replay(chapter.events(), kScoredFromTheStart, "traffic_light"),
             (std::vector<std::string>{"band:chapters/rome/members/1:6m:grey:after:0",
                                       "band:chapters/rome/members/1:6m:red:after:0+1"}));
 }
 
 TEST(TrafficLightBands, TickSlidesTheWindow_AndAnnouncesOnce) {
-  Chapter chapter;
+  Chapter chapter(kScoredFromTheStart);
   chapter.Create();
   chapter.Join(1, "Ana");
   chapter.Educate(1, 3, kDay0 + kDay);  // red, 40
@@ -771,7 +775,7 @@ TEST(TrafficLightBands, TickSlidesTheWindow_AndAnnouncesOnce) {
 
 TEST(TrafficLightBands, ChangesWhileTheFirstIsNotYetRecorded_GetDistinctKeys) {
   RecordingHost host;
-  TrafficLight plugin(host.host(), Chapter::Config("{}", "traffic_light"));
+  TrafficLight plugin(host.host(), Chapter::Config(kScoredFromTheStart, "traffic_light"));
   EventLog log;
   plugin.OnEvent(log.Next(kDay0, "admin", [&](v1::Event& e) {
     e.mutable_member_added()->mutable_member()->set_name(log.Member(1));
@@ -891,7 +895,7 @@ TEST(TrafficLightCTable, ExceptionsNeverCrossTheBoundary) {
   ASSERT_EQ(host.logs.size(), 1u);
   EXPECT_EQ(host.logs[0], "traffic_light config: bands: must be a non-empty array");
 
-  const std::string good = Bytes(Chapter::Config("{}", "traffic_light"));
+  const std::string good = Bytes(Chapter::Config(kScoredFromTheStart, "traffic_light"));
   void* instance = table->create(&host.host, Data(good), good.size());
   ASSERT_NE(instance, nullptr);
 
