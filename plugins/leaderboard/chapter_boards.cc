@@ -53,6 +53,14 @@ std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
       if (!event.chapter_created().chapter().currency().empty()) {
         currency_ = Upper(event.chapter_created().chapter().currency());
       }
+      if (!event.chapter_created().chapter().language().empty()) {
+        language_ = event.chapter_created().chapter().language();
+      }
+      break;
+    case v1::Event::kChapterUpdated:
+      if (!event.chapter_updated().chapter().language().empty()) {
+        language_ = event.chapter_updated().chapter().language();
+      }
       break;
     case v1::Event::kMeetingOpened:
       latest_meeting_ = Meeting{event.meeting_opened().meeting(), time, std::nullopt};
@@ -101,12 +109,19 @@ void ChapterBoards::Count(Board board, const std::string& member, int64_t time, 
   }
 }
 
-std::string ChapterBoards::ValueText(Board board, int64_t value) const {
-  return board == Board::kTyfcbGenerated ? sdk::FormatCents(value) + " " + currency_
-                                         : std::to_string(value);
+void ChapterBoards::SetValueText(const plugin_texts::Catalogs& texts, const std::string& language,
+                                 Board board, pv1::LeaderboardEntry* entry) const {
+  const bool money = board == Board::kTyfcbGenerated;
+  const plugin_texts::Params params =
+      money ? plugin_texts::Params{{"amount", plugin_texts::MoneyParam(entry->value(), currency_)}}
+            : plugin_texts::Params{{"count", std::to_string(entry->value())}};
+  entry->set_kind(money ? "money" : "count");
+  entry->set_value_text(texts.Render(language, money ? "value.money" : "value.count", params));
+  plugin_texts::SetParams(params, entry->mutable_params());
 }
 
-pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, int limit) const {
+pv1::Leaderboard ChapterBoards::Rank(const plugin_texts::Catalogs& texts, Board board,
+                                     Window window, int64_t now, int limit) const {
   pv1::Leaderboard answer;
   answer.set_board(std::string(kBoardNames[IndexOf(board)]));
   answer.set_window(std::string(kWindowNames[static_cast<size_t>(window)]));
@@ -153,6 +168,7 @@ pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, in
            std::tie(a.value, *b.display_name, *b.member);
   });
 
+  const std::string language = texts.Resolve(language_);
   const size_t count = limit > 0 ? std::min(rows.size(), static_cast<size_t>(limit)) : rows.size();
   int32_t rank = 0;
   for (size_t i = 0; i < count; ++i) {
@@ -164,7 +180,7 @@ pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, in
     entry->set_member(*rows[i].member);
     entry->set_display_name(*rows[i].display_name);
     entry->set_value(rows[i].value);
-    entry->set_value_text(ValueText(board, rows[i].value));
+    SetValueText(texts, language, board, entry);
   }
   return answer;
 }

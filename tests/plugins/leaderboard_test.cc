@@ -179,9 +179,9 @@ TEST_F(LeaderboardTest, TyfcbGenerated_SumsAmountsThankedToTheReferrerInChapterC
   const pv1::QueryAnswer answer = Ask("tyfcb_generated", "all", kDay0 + kDay);
   ASSERT_EQ(2, answer.leaderboard().entries_size());
   EXPECT_EQ(125000, answer.leaderboard().entries(0).value());
-  EXPECT_EQ("1250.00 EUR", answer.leaderboard().entries(0).value_text());
+  EXPECT_EQ("\u20ac1,250.00", answer.leaderboard().entries(0).value_text());  // ICU money
   EXPECT_EQ(9950, answer.leaderboard().entries(1).value());
-  EXPECT_EQ((Rows{"1 Ana Rossi 1250.00 EUR", "2 Luca Verdi 99.50 EUR"}),
+  EXPECT_EQ((Rows{"1 Ana Rossi \u20ac1,250.00", "2 Luca Verdi \u20ac99.50"}),
             Board("tyfcb_generated", "all", kDay0 + kDay));
 }
 
