@@ -48,18 +48,11 @@ int64_t Nanos(const google::protobuf::Timestamp& t) { return t.seconds() * 10000
 std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
   roster_.Apply(event);
+  plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
     case v1::Event::kChapterCreated:
       if (!event.chapter_created().chapter().currency().empty()) {
         currency_ = Upper(event.chapter_created().chapter().currency());
-      }
-      if (!event.chapter_created().chapter().language().empty()) {
-        language_ = event.chapter_created().chapter().language();
-      }
-      break;
-    case v1::Event::kChapterUpdated:
-      if (!event.chapter_updated().chapter().language().empty()) {
-        language_ = event.chapter_updated().chapter().language();
       }
       break;
     case v1::Event::kMeetingOpened:

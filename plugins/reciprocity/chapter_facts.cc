@@ -61,17 +61,8 @@ std::string ShortId(const std::string& name) {
 void ChapterFacts::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
   roster_.Apply(event);
+  plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
-    case v1::Event::kChapterCreated:
-      if (!event.chapter_created().chapter().language().empty()) {
-        language_ = event.chapter_created().chapter().language();
-      }
-      break;
-    case v1::Event::kChapterUpdated:
-      if (!event.chapter_updated().chapter().language().empty()) {
-        language_ = event.chapter_updated().chapter().language();
-      }
-      break;
     case v1::Event::kReferralGiven: {
       const v1::Referral& r = event.referral_given().referral();
       ReferralFacts& referral = referrals_[r.name()];

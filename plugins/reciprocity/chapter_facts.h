@@ -16,6 +16,7 @@
 
 #include "reciproca/roster.hpp"
 #include "reciproca/v1/events.pb.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::reciprocity {
 

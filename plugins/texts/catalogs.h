@@ -65,6 +65,21 @@ class Catalogs {
       patterns_;
 };
 
+// Follows a chapter's language through its events (a reciproca.v1.Event): ChapterCreated and
+// ChapterUpdated carry the chapter with its language (BCP 47); other events leave it.
+template <class Event>
+void FollowLanguage(const Event& event, std::string* language) {
+  const std::string* given = nullptr;
+  if (event.has_chapter_created()) {
+    given = &event.chapter_created().chapter().language();
+  } else if (event.has_chapter_updated()) {
+    given = &event.chapter_updated().chapter().language();
+  }
+  if (given != nullptr && !given->empty()) {
+    *language = *given;
+  }
+}
+
 // Writes `params` (sorted by name, as the map keeps them) into a repeated plugin.v1.TextParam
 // field, and reads them back.
 template <class RepeatedTextParam>

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "reciproca/money.hpp"
+#include "texts/catalogs.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -61,18 +62,11 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
   const int64_t now = event.time().seconds();
   last_event_time_ = std::max(last_event_time_, now);
   std::vector<std::string> concerned;
+  plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
     case v1::Event::kChapterCreated:
       if (!event.chapter_created().chapter().currency().empty()) {
         currency_ = Upper(event.chapter_created().chapter().currency());
-      }
-      if (!event.chapter_created().chapter().language().empty()) {
-        language_ = event.chapter_created().chapter().language();
-      }
-      break;
-    case v1::Event::kChapterUpdated:
-      if (!event.chapter_updated().chapter().language().empty()) {
-        language_ = event.chapter_updated().chapter().language();
       }
       break;
     case v1::Event::kMemberAdded: {
