@@ -186,8 +186,11 @@ plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs
 
   // A member newer than the window is provisional until they have had the minimum of meetings:
   // a new chapter is never red after its first meeting.
+  // (Counting a new member's meetings is cheap: they are all within the window.)
   const bool new_member = now - member.tenure_start < window.days * kSecondsPerDay;
-  const int meetings = member.AttendanceIn(std::numeric_limits<int64_t>::min(), now).meetings;
+  const int meetings = new_member && config.minimum_meetings > 0
+                           ? member.AttendanceIn(std::numeric_limits<int64_t>::min(), now).meetings
+                           : 0;
   if (new_member && meetings < config.minimum_meetings) {
     score.set_band(kProvisionalBand);
     if (texts != nullptr) {
