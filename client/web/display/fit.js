@@ -1,0 +1,43 @@
+// Filling the room display's panels without cutting anything (docs/display.md): a list shows
+// the items that fit and counts the others ("+3 more"); the stage's big text scales down until
+// it fits its box. Everything is measured in the page as laid out, so it holds at 16:9 and 4:3,
+// in every language and with long names.
+
+// True when `box` (whose overflow is hidden) holds more than it shows.
+export function overflows(box) {
+  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+}
+
+// Removes items from the end of `list` while `box` (the list or a panel around it) overflows,
+// keeping at least `keep`. With `more(count)`, the items removed are counted in a last item it
+// makes. Returns how many were removed.
+export function fitList(list, box, { more = null, keep = 0 } = {}) {
+  let removed = 0;
+  let moreItem = null;
+  const items = () => [...list.children].filter((child) => child !== moreItem);
+  while (overflows(box) && items().length > keep) {
+    items().at(-1).remove();
+    removed += 1;
+    if (more) {
+      const next = more(removed);
+      if (moreItem) moreItem.replaceWith(next);
+      else list.appendChild(next);
+      moreItem = next;
+    }
+  }
+  return removed;
+}
+
+// Scales the CSS variable --fit of `box` down from 1 (by 5 %, to `min` at most) until neither
+// the box nor any of its shown children that clip (overflow hidden) overflows. Returns the scale.
+export function fitScale(box, min = 0.5) {
+  const clips = (child) => getComputedStyle(child).overflowY !== 'visible';
+  const fits = () => !overflows(box) && [...box.children].every((child) => child.hidden || !clips(child) || !overflows(child));
+  let scale = 1;
+  box.style.setProperty('--fit', '1');
+  while (!fits() && scale > min + 1e-9) {
+    scale = Math.max(min, scale - 0.05);
+    box.style.setProperty('--fit', scale.toFixed(2));
+  }
+  return scale;
+}
