@@ -231,3 +231,19 @@ export function ensureDir(dir) {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+// A test case (node:test's `test`) whose time goes into `timings[name]` and whose failure is
+// counted in `outcome.failures` (a file keeps its server's work directory when one failed).
+export function timedCheck(test, timings, outcome) {
+  return (name, fn) => test(name, async (t) => {
+    const started = Date.now();
+    try {
+      await fn(t);
+    } catch (error) {
+      outcome.failures += 1;
+      throw error;
+    } finally {
+      timings[name] = Date.now() - started;
+    }
+  });
+}
