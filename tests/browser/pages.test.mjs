@@ -172,6 +172,9 @@ check('the display shows a referral within 1 second of `reciproca refer`', async
   assert.equal(await item.locator('.giver').textContent(), 'Sara Neri');
   assert.equal(await item.locator('.receiver').textContent(), 'Elena Russo');
   assert.equal(await item.locator('.flame.on').count(), 4);
+  // The entry sliding in does not push the older ones out of the ticker.
+  await sleep(700);
+  assert.ok(await display.locator('#ticker-list li').count() >= 6, 'the ticker keeps the entries that fit');
 });
 
 check('the countdown runs down and turns red on overrun', async () => {

@@ -615,7 +615,7 @@ function renderBoards({ board, tyfcb }) {
   setText(el['tyfcb-window'], windowSpanLabel(tyfcb.window));
   replaceChildren(el['tyfcb-board'], tyfcb.entries.map((entry) => boardRow(entry, moneyText(entry))));
   const panel = el['leaderboard-panel'];
-  while (overflows(panel)) {
+  while (overflows(panel, { across: false })) {
     const givers = el.leaderboard.children.length;
     const business = el['tyfcb-board-wrap'].hidden ? 0 : el['tyfcb-board'].children.length;
     if (business > 0 && business >= givers) el['tyfcb-board'].lastElementChild.remove();
@@ -623,7 +623,7 @@ function renderBoards({ board, tyfcb }) {
     else break;
     if (!el['tyfcb-board-wrap'].hidden && el['tyfcb-board'].children.length === 0) el['tyfcb-board-wrap'].hidden = true;
   }
-  panel.hidden = overflows(panel) && el.leaderboard.children.length <= 1 && el['tyfcb-board-wrap'].hidden;
+  panel.hidden = overflows(panel, { across: false }) && el.leaderboard.children.length <= 1 && el['tyfcb-board-wrap'].hidden;
 }
 
 // A money board's value (minor units, cents) in the page's one money format; the plugin's own

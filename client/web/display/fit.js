@@ -3,19 +3,21 @@
 // it fits its box. Everything is measured in the page as laid out, so it holds at 16:9 and 4:3,
 // in every language and with long names.
 
-// True when `box` (whose overflow is hidden) holds more than it shows.
-export function overflows(box) {
-  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+// True when `box` (whose overflow is hidden) holds more than it shows: below its bottom, or
+// (unless `across` is false) beyond its side.
+export function overflows(box, { across = true } = {}) {
+  return box.scrollHeight > box.clientHeight + 1 || (across && box.scrollWidth > box.clientWidth + 1);
 }
 
-// Removes items from the end of `list` while `box` (the list or a panel around it) overflows,
-// keeping at least `keep`. With `more(count)`, the items removed are counted in a last item it
+// Removes items from the end of `list` while `box` (the list or a panel around it) overflows
+// below its bottom (items wrap or ellipsize across; one sliding in is not too many), keeping at
+// least `keep`. With `more(count)`, the items removed are counted in a last item it
 // makes. Returns how many were removed.
 export function fitList(list, box, { more = null, keep = 0 } = {}) {
   let removed = 0;
   let moreItem = null;
   const items = () => [...list.children].filter((child) => child !== moreItem);
-  while (overflows(box) && items().length > keep) {
+  while (overflows(box, { across: false }) && items().length > keep) {
     items().at(-1).remove();
     removed += 1;
     if (more) {
