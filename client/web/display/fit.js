@@ -30,16 +30,23 @@ export function fitList(list, box, { more = null, keep = 0 } = {}) {
   return removed;
 }
 
-// Scales the CSS variable --fit of `box` down from 1 (by 5 %, to `min` at most) until neither
-// the box nor any of its shown children that clip (overflow hidden) overflows. Returns the scale.
+// Sets the CSS variable --fit of `box` to the largest scale from `min` to 1 (in steps of 5 %) at
+// which neither the box nor any of its shown children that clip (overflow hidden) overflows; `min`
+// when none fits. A binary search: at most 5 layouts, since this runs on the live path.
 export function fitScale(box, min = 0.5) {
   const clips = (child) => getComputedStyle(child).overflowY !== 'visible';
-  const fits = () => !overflows(box) && [...box.children].every((child) => child.hidden || !clips(child) || !overflows(child));
-  let scale = 1;
-  box.style.setProperty('--fit', '1');
-  while (!fits() && scale > min + 1e-9) {
-    scale = Math.max(min, scale - 0.05);
+  const fitsAt = (scale) => {
     box.style.setProperty('--fit', scale.toFixed(2));
+    return !overflows(box) && [...box.children].every((child) => child.hidden || !clips(child) || !overflows(child));
+  };
+  if (fitsAt(1)) return 1;
+  let low = Math.round(min * 20); // in steps of 5 %: fitting is assumed at low, not at high
+  let high = 20;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fitsAt(mid / 20)) low = mid;
+    else high = mid;
   }
-  return scale;
+  fitsAt(low / 20);
+  return low / 20;
 }
