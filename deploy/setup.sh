@@ -55,12 +55,18 @@ if [ "$demo" = 1 ]; then
   exit 0
 fi
 
-# The browser tests' driver (playwright-core, pinned in tests/browser/package-lock.json; it uses
-# Debian's chromium and downloads no browser).
+# The browser tests' node modules, pinned in tests/browser/package-lock.json: playwright-core
+# (the driver; it uses Debian's chromium and downloads no browser) and axe-core (the
+# accessibility checks). npm ci runs when any of them is missing or of another version.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-want=$(node -p "require('$root/tests/browser/package.json').devDependencies['playwright-core']")
-have=$(node -p "try { require('$root/tests/browser/node_modules/playwright-core/package.json').version } catch (e) { '' }")
-if [ "$want" != "$have" ]; then
-  echo "setup: npm ci in tests/browser (playwright-core $want)"
+stale=$(node -e "
+  const dir = '$root/tests/browser';
+  const want = require(dir + '/package.json').devDependencies;
+  const stale = Object.keys(want).filter((name) => {
+    try { return require(dir + '/node_modules/' + name + '/package.json').version !== want[name]; } catch (e) { return true; }
+  });
+  console.log(stale.join(' '));")
+if [ -n "$stale" ]; then
+  echo "setup: npm ci in tests/browser ($stale)"
   npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include "server/domain/message_catalogs.h"
 #include "server/http/assets.h"
 #include "server/http/internal.h"
 #include "server/http/request_parsing.h"
@@ -584,7 +585,39 @@ std::string Gateway::Shared::Scrape() {
   return scrape_cache;
 }
 
+namespace {
+
+// The error messages' catalogs (server/domain/messages/<tag>.json), served to the pages at
+// /shared/errors/<tag>.json: the phone checks a form with the server's own words before it
+// queues it (one home per text; docs/i18n.md).
+constexpr std::string_view kErrorCatalogs = "/shared/errors";
+
+const Asset* FindErrorCatalog(std::string_view path) {
+  static const std::vector<std::pair<std::string, Asset>> catalogs = [] {
+    std::vector<std::pair<std::string, Asset>> out;
+    for (const domain::Asset& file : domain::CatalogFiles()) {
+      out.emplace_back(std::string(kErrorCatalogs) + std::string(file.path),
+                       Asset{{}, file.content_type, file.body});
+    }
+    for (auto& [served, asset] : out) {
+      asset.path = served;  // the strings live in `out`, which is never resized again
+    }
+    return out;
+  }();
+  for (const auto& [served, asset] : catalogs) {
+    if (served == path) {
+      return &asset;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 const Asset* FindAsset(std::string_view path) {
+  if (path.starts_with(kErrorCatalogs)) {
+    return FindErrorCatalog(path);
+  }
   std::string wanted(path);
   if (!wanted.empty() && wanted.back() == '/') {
     wanted += "index.html";

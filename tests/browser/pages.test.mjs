@@ -6,14 +6,14 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { Server, ensureDir, env, launchChromium, sleep, watchConsole } from './lib/harness.mjs';
+import { Server, ensureDir, env, launchChromium, sleep, timedCheck, watchConsole } from './lib/harness.mjs';
 import { fillReferral, pendingCount, referOffline, serviceWorkerReady } from './lib/phone.mjs';
 
 const server = new Server();
 const consoleErrors = [];
 const timings = {};
 let browser;
-let failures = 0;
+const outcome = { failures: 0 };
 
 const CHAPTER_ID = 'rome-centro';
 const CHAPTER = `chapters/${CHAPTER_ID}`;
@@ -31,19 +31,7 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 const GIVE_REFERRAL_PATH = '/api/reciproca.v1.ReferralService/GiveReferral';
 
 // Each test body runs through this, so that a failure keeps the work directory for inspection.
-function check(name, fn) {
-  test(name, async (t) => {
-    const started = Date.now();
-    try {
-      await fn(t);
-    } catch (error) {
-      failures += 1;
-      throw error;
-    } finally {
-      timings[name] = Date.now() - started;
-    }
-  });
-}
+const check = timedCheck(test, timings, outcome);
 
 function stamp(text) {
   return `${text} #${Math.random().toString(36).slice(2, 8)}`;
@@ -135,7 +123,7 @@ after(async () => {
   await server.stop();
   timings['teardown: Chromium closed'] = t1 - t0;
   timings['teardown: reciprocad stopped (SIGTERM)'] = Date.now() - t1;
-  server.cleanup(failures === 0);
+  server.cleanup(outcome.failures === 0);
   const rows = Object.entries(timings).map(([name, ms]) => `  ${String(ms).padStart(6)} ms  ${name}`);
   process.stdout.write(`\nbrowser test timings:\n${rows.join('\n')}\n`);
 });
@@ -184,6 +172,9 @@ check('the display shows a referral within 1 second of `reciproca refer`', async
   assert.equal(await item.locator('.giver').textContent(), 'Sara Neri');
   assert.equal(await item.locator('.receiver').textContent(), 'Elena Russo');
   assert.equal(await item.locator('.flame.on').count(), 4);
+  // The entry sliding in does not push the older ones out of the ticker.
+  await sleep(700);
+  assert.ok(await display.locator('#ticker-list li').count() >= 6, 'the ticker keeps the entries that fit');
 });
 
 check('the countdown runs down and turns red on overrun', async () => {

@@ -6,7 +6,9 @@
 #
 # Environment: ARTIFACT_DIR (screenshots; default BUILD_DIR/browser-artifacts),
 # UPDATE_DOCS_SCREENSHOTS=1 (also copy them to docs/display.png and docs/app.png),
-# CHROMIUM_BIN (default /usr/bin/chromium), KEEP_WORK=1 (keep the server's data and log).
+# CHROMIUM_BIN (default /usr/bin/chromium), KEEP_WORK=1 (keep the server's data and log),
+# RECIPROCA_WEB_DIR=$PWD/client/web (serve the pages from that folder instead of the ones compiled
+# into reciprocad: working on the pages without rebuilding the server).
 # Needs `npm ci --prefix tests/browser` and the chromium package: deploy/setup.sh installs both.
 set -euo pipefail
 

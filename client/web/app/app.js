@@ -13,6 +13,7 @@ import { call, listAll, loadJson, takeFragmentParams } from '/shared/api.js';
 import { EventStream } from '/shared/events.js';
 import { byId, h, replaceChildren, setText } from '/shared/dom.js';
 import { availableLanguages, languageName, t, useLanguage } from '/shared/i18n.js';
+import { loadReasons } from '/shared/reasons.js';
 import { Outbox } from '/app/outbox.js';
 import { CACHE_KEY, LANGUAGE_KEY, M, OUTBOX_KEY, REJECTED_KEY, TOKEN_KEY, saveCache, state } from '/app/state.js';
 import { fetchMeeting, onEvent, refreshInbox, refreshMeetingSoon, refreshReminders, refreshScore } from '/app/live.js';
@@ -25,6 +26,7 @@ import { renderAll, renderPending, renderRejected } from '/app/render.js';
 async function boot() {
   registerServiceWorker();
   await useLanguage(chosenLanguage() || navigator.languages || [navigator.language]);
+  loadReasons(); // the server's messages for the checks made before queuing, read while online
   wireLanguagePicker();
   setConnection('connecting', t('common.connecting'));
   const params = takeFragmentParams();

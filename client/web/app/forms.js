@@ -5,6 +5,8 @@ import { saveJson } from '/shared/api.js';
 import { byId, h, replaceChildren, setText } from '/shared/dom.js';
 import { formatNumber, isoDay, temperatureName } from '/shared/format.js';
 import { t } from '/shared/i18n.js';
+import { reasonMessage } from '/shared/reasons.js';
+import { checkReferral, checkThankYou, checkVisitor } from '/app/checks.js';
 import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state.js';
 import { renderQuickPressed } from '/app/run.js';
 import { renderMeeting, renderRejected } from '/app/render.js';
@@ -125,6 +127,15 @@ export function showFormError(key, result) {
   errorElement.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 
+// Refuses a form on the phone (checks.js): the server's message for the reason, next to the
+// field, exactly as if the server had answered; nothing is queued.
+async function refuseHere(key, { reason, params, field }) {
+  clearFormErrors(key);
+  byId(FORMS[key].ok).hidden = true;
+  const message = await reasonMessage(reason, params, reason);
+  showFormError(key, { code: 'INVALID_ARGUMENT', reason, field, message });
+}
+
 export function resetForm(key) {
   const form = byId(FORMS[key].form);
   form.reset();
@@ -152,7 +163,9 @@ export function submitReferral() {
     referral.contactEmail = byId('refer-contact-email').value;
   }
   if (meetingOpen() && byId('refer-at-meeting').checked) referral.meeting = state.meeting.name;
-  startForm('refer', {
+  const problem = checkReferral(referral, state.memberName);
+  if (problem) return refuseHere('refer', problem);
+  return startForm('refer', {
     method: M.giveReferral,
     request: { parent: state.chapterName, referral },
     label: receiver ? t('app.label.referral_to', { name: state.roster.displayName(receiver) }) : t('app.label.referral_to_nobody'),
@@ -178,7 +191,9 @@ export function submitThanks() {
   };
   const referral = byId('thanks-referral').value;
   if (referral) thankYou.referral = referral;
-  startForm('thanks', {
+  const problem = checkThankYou(thankYou);
+  if (problem) return refuseHere('thanks', problem);
+  return startForm('thanks', {
     method: M.thankYou,
     request: { parent: state.chapterName, thankYou },
     label: toMember ? t('app.label.thanks_to', { name: state.roster.displayName(toMember) }) : t('app.label.thanks_to_nobody'),
@@ -207,7 +222,9 @@ export function submitVisitor() {
   };
   const invitedBy = isOrganizer() ? byId('visitor-invited-by').value : '';
   if (invitedBy && invitedBy !== state.memberName) visitor.invitedBy = invitedBy;
-  startForm('visitor', {
+  const problem = checkVisitor(visitor);
+  if (problem) return refuseHere('visitor', problem);
+  return startForm('visitor', {
     method: M.registerVisitor,
     request: { meeting: state.meeting.name, visitor },
     label: visitor.displayName.trim() ? t('app.label.visitor', { name: visitor.displayName.trim() }) : t('app.label.visitor_no_name'),

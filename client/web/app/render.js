@@ -32,7 +32,8 @@ export function renderAll() {
   const role = ROLE_KEYS[me.role] ? t(ROLE_KEYS[me.role]) : '';
   setText(byId('me-role'), role || '');
   byId('me-role').hidden = !role;
-  setText(byId('foot-who'), t('app.foot.signed_in', { name: me.displayName || state.memberName, member: state.memberName }));
+  // A name as people read it, never a resource name ("chapters/x/members/3").
+  setText(byId('foot-who'), t('app.foot.signed_in', { name: me.displayName || state.roster.displayName(state.memberName) }));
   setText(byId('thanks-currency'), (state.chapter && state.chapter.currency) || '');
   renderMemberSelects();
   renderMeeting();
@@ -125,6 +126,10 @@ export function renderScore() {
   byId('score-band').className = `band-dot band-${band}`;
   setText(byId('score-points'), score.maxPoints ? `${score.points} / ${score.maxPoints}` : String(score.points || 0));
   setText(byId('score-band-name'), bandLabel(band));
+  // Why the band is what it is, from the plugin, in the chapter's language ("Provisional: 1 of 6
+  // meetings so far.").
+  setText(byId('score-band-note'), score.bandNote || '');
+  byId('score-band-note').hidden = !score.bandNote;
   setText(byId('score-window-text'), state.scoreWindow ? `· ${windowSpanLabel(state.scoreWindow)}` : '');
   card.dataset.band = band;
   replaceChildren(byId('score-rows'), (score.rows || []).map((row) => h('tr', { class: row.maxPoints && row.points >= row.maxPoints ? 'full' : '' },

@@ -2,11 +2,12 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v3';
+const CACHE = 'reciproca-app-shell-v4';
 const SHELL = [
   '/app/',
   '/app/app.js',
   '/app/answers.js',
+  '/app/checks.js',
   '/app/forms.js',
   '/app/inbox.js',
   '/app/live.js',
@@ -23,20 +24,26 @@ const SHELL = [
   '/shared/dom.js',
   '/shared/format.js',
   '/shared/i18n.js',
+  '/shared/reasons.js',
 ];
 const LANGUAGES = '/shared/i18n/languages.json';
 
 // Every language's catalog too (shared/i18n/languages.json lists them), so the page opens
-// offline in whichever the member picks.
+// offline in whichever the member picks; and the server's error messages in those languages
+// (/shared/errors, for the checks made before queuing), where the server has them.
 async function shellWithCatalogs() {
   const response = await fetch(LANGUAGES);
   const languages = response.ok ? await response.json() : [];
-  return [...SHELL, LANGUAGES, ...languages.map((tag) => `/shared/i18n/${tag}.json`)];
+  return {
+    shell: [...SHELL, LANGUAGES, ...languages.map((tag) => `/shared/i18n/${tag}.json`)],
+    optional: languages.map((tag) => `/shared/errors/${tag}.json`),
+  };
 }
 
 self.addEventListener('install', (event) => {
   event.waitUntil(Promise.all([caches.open(CACHE), shellWithCatalogs()])
-    .then(([cache, urls]) => cache.addAll(urls))
+    .then(([cache, { shell, optional }]) => Promise.all([cache.addAll(shell),
+      ...optional.map((url) => cache.add(url).catch(() => {}))]))
     .then(() => self.skipWaiting()));
 });
 

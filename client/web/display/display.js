@@ -5,18 +5,20 @@ import { call, isMissingPlugin, listAll, loadJson, saveJson, takeFragmentParams 
 import { EventStream, ServerClock, parseTime } from '/shared/events.js';
 import { byId, debounce, h, replaceChildren, setText, temperatureFlames } from '/shared/dom.js';
 import {
-  Roster, bandLabel, formatAmount, formatClock, formatDay, formatDuration, formatMoney, meetingStateLabel, temperatureLabel,
-  windowSpanLabel,
+  Roster, bandLabel, formatAmount, formatClock, formatDay, formatDuration, formatMoney, formatNumber, meetingStateLabel,
+  shortId, temperatureLabel, windowSpanLabel,
 } from '/shared/format.js';
-import { language, t, useLanguage } from '/shared/i18n.js';
+import { language, t, tParts, useLanguage } from '/shared/i18n.js';
+import { fitList, fitScale, overflows } from '/display/fit.js';
+import { PROVISIONAL, meetingRecap, trafficSummary } from '/display/summary.js';
 
 const STORAGE_KEY = 'reciproca.display';
 // How far back the ticker looks when the screen is (re)opened: at most this many events, and
 // only those of the current meeting (or of the last 12 hours when there is none).
 const HISTORY_EVENTS = 400;
 const TICKER_MAX = 14;
-const VISITORS_MAX = 3;
-const BANDS = ['green', 'amber', 'red', 'grey'];
+// Referrals, thank-yous and one-to-ones the log told this screen (for the closing recap).
+const RECORDS_MAX = 5000;
 
 const state = {
   token: '',
@@ -30,6 +32,8 @@ const state = {
   clock: new ServerClock(),
   seenTicker: new Set(),
   lastCountdown: '',
+  records: new Map(), // seq -> {kind, time, amount}
+  boards: null, // the leaderboards last read, redrawn on a resize
 };
 
 const el = {};
@@ -40,7 +44,7 @@ function cacheElements() {
     'speaker-business', 'next', 'next-name', 'ticker-list', 'ticker-empty', 'checkin-count', 'checkins',
     'visitors-block', 'visitor-count', 'visitors', 'leaderboard-panel', 'leaderboard',
     'leaderboard-window', 'tyfcb-board-wrap', 'tyfcb-board', 'tyfcb-window', 'traffic-panel',
-    'traffic-window', 'traffic-bar', 'traffic-counts']) {
+    'traffic-window', 'traffic-bar', 'traffic-counts', 'stage-body', 'recap', 'recap-tiles']) {
     el[id] = byId(id);
   }
   el.stage = document.querySelector('.stage');
@@ -70,7 +74,7 @@ async function boot() {
   el.screen.hidden = false;
   requestAnimationFrame(tick);
   setInterval(renderClock, 1000);
-  window.addEventListener('resize', debounce(renderAttendance, 200));
+  window.addEventListener('resize', debounce(refit, 200));
   window.addEventListener('online', () => state.stream && state.stream.retryNow());
   await loadSnapshot();
 }
@@ -230,6 +234,7 @@ function onEvent(event) {
   if (event.referralGiven || event.thankYouRecorded) {
     if (live || time >= state.historyFrom) addToTicker(event, live);
   }
+  if (event.referralGiven || event.thankYouRecorded || event.oneToOneRecorded) remember(event, seq, time);
   if (!live) return; // the snapshot already holds everything up to snapshotSeq
 
   if (event.chapterUpdated && event.chapterUpdated.chapter) {
@@ -291,6 +296,14 @@ function onEvent(event) {
   if (INSIGHT_EVENTS.some((k) => event[k])) refreshInsightsSoon();
 }
 
+function remember(event, seq, time) {
+  const kind = event.referralGiven ? 'referral' : event.thankYouRecorded ? 'thanks' : 'oneToOne';
+  const amount = event.thankYouRecorded && event.thankYouRecorded.thankYou ? event.thankYouRecorded.thankYou.amount : null;
+  state.records.set(seq, { kind, time, amount });
+  if (state.records.size > RECORDS_MAX) state.records.delete(state.records.keys().next().value);
+  if (state.meeting && state.meeting.state === 'MEETING_STATE_CLOSED') renderRecapSoon();
+}
+
 function addToTicker(event, live) {
   let key;
   let item;
@@ -315,10 +328,11 @@ function addToTicker(event, live) {
     const repeat = thanks.businessType === 'BUSINESS_TYPE_REPEAT';
     item = h('li', { class: ['ticker-item', 'kind-thanks', live && 'fresh'], dataset: { name: key, seq: event.seq } },
       h('span', { class: 'ticker-badge', text: t('display.ticker.thanks') }),
-      h('span', { class: 'ticker-names' },
-        h('span', { class: 'giver', text: state.roster.displayName(thanks.fromMember) }),
-        h('span', { class: 'arrow', attrs: { 'aria-label': t('display.ticker.thanked') }, text: '♥' }),
-        h('span', { class: 'receiver', text: state.roster.displayName(thanks.toMember) })),
+      // Who thanked whom, in words: "Marco Bianchi thanked Ana Rossi".
+      h('span', { class: 'ticker-names' }, tParts('display.ticker.thanked_line', {
+        from: h('span', { class: 'giver', text: state.roster.displayName(thanks.fromMember) }),
+        to: h('span', { class: 'receiver', text: state.roster.displayName(thanks.toMember) }),
+      }).map((part) => (typeof part === 'string' ? h('span', { class: 'thanked', text: part }) : part))),
       h('span', { class: 'ticker-meta' },
         h('span', { class: 'ticker-kind', text: repeat ? t('display.ticker.repeat') : t('display.ticker.new') }),
         amount ? h('span', { class: 'ticker-amount', text: amount, hidden: !showAmounts() }) : null,
@@ -330,6 +344,7 @@ function addToTicker(event, live) {
   el['ticker-list'].prepend(item);
   while (el['ticker-list'].children.length > TICKER_MAX) el['ticker-list'].lastElementChild.remove();
   el['ticker-empty'].hidden = true;
+  fitTicker();
   if (live) setTimeout(() => item.classList.remove('fresh'), 6000);
 }
 
@@ -346,10 +361,26 @@ function showAmounts() {
 
 function renderAmounts() {
   for (const amount of el['ticker-list'].querySelectorAll('.ticker-amount')) amount.hidden = !showAmounts();
+  fitTicker();
+  if (state.meeting && state.meeting.state === 'MEETING_STATE_CLOSED') renderRecap();
+}
+
+// The newest entries that fit, whole: the oldest leave the bottom (a live feed needs no count).
+function fitTicker() {
+  fitList(el['ticker-list'], el['ticker-list'], { keep: 1 });
+}
+
+// After a resize: everything measured again.
+function refit() {
+  renderMeeting();
+  fitTicker();
+  if (state.boards) renderBoards(state.boards);
 }
 
 function renderChapter() {
-  setText(el['chapter-name'], state.chapter ? state.chapter.displayName || state.chapterName : state.chapterName);
+  // Never the raw resource name ("chapters/rome-centro") on screen.
+  setText(el['chapter-name'], state.chapter ? state.chapter.displayName || shortId(state.chapterName) : '');
+  el['chapter-name'].title = el['chapter-name'].textContent;
   document.title = `${el['chapter-name'].textContent} · Reciproca`;
 }
 
@@ -402,8 +433,33 @@ function renderMeeting() {
       setText(el['segment-title'], '');
     }
   }
+  el.recap.hidden = !(m && m.state === 'MEETING_STATE_CLOSED');
+  if (!el.recap.hidden) renderRecap();
   renderCountdown();
   renderAttendance();
+  fitScale(el['stage-body']);
+}
+
+const renderRecapSoon = debounce(() => renderRecap(), 300);
+
+// The closing recap: what this meeting brought, from the records the log told this screen.
+function renderRecap() {
+  const m = state.meeting;
+  if (!m || m.state !== 'MEETING_STATE_CLOSED') return;
+  const recap = meetingRecap(m, [...state.records.values()], state.roster.active().length);
+  const amounts = showAmounts() ? recap.amounts.map((a) => formatAmount(a.value, a.currency)).join(' · ') : '';
+  const tile = (kind, number, label, extra) => h('li', { class: 'recap-tile', dataset: { kind } },
+    h('span', { class: 'recap-number', text: number }),
+    h('span', { class: 'recap-label', text: label }),
+    extra ? h('span', { class: 'recap-extra', text: extra }) : null);
+  replaceChildren(el['recap-tiles'],
+    tile('referrals', formatNumber(recap.referrals), t('display.recap.referrals', { count: recap.referrals })),
+    tile('thanks', formatNumber(recap.thanks), t('display.recap.thanks', { count: recap.thanks }), amounts),
+    tile('visitors', formatNumber(recap.visitors), t('display.recap.visitors', { count: recap.visitors })),
+    tile('one-to-ones', formatNumber(recap.oneToOnes), t('display.recap.one_to_ones', { count: recap.oneToOnes })),
+    tile('attendance', formatNumber(recap.here),
+      t('display.recap.attendance', { count: recap.here, total: recap.members })));
+  fitScale(el['stage-body']);
 }
 
 function renderCountdown() {
@@ -442,7 +498,9 @@ function renderCountdown() {
     }
   }
   if (text + over !== state.lastCountdown) {
+    const before = state.lastCountdown;
     state.lastCountdown = text + over;
+    if (before.length !== state.lastCountdown.length) requestAnimationFrame(() => fitScale(el['stage-body']));
     if (mode === 'overrun') {
       // "+0:07 over": the word smaller, under the number.
       replaceChildren(countdown, text, h('span', { class: 'countdown-word', text: ` ${over}` }));
@@ -482,15 +540,18 @@ function renderAttendance() {
 
   const visitors = (m && m.visitors) || [];
   el['visitors-block'].hidden = visitors.length === 0;
-  setText(el['visitor-count'], visitors.length ? String(visitors.length) : '');
-  const shown = visitors.slice(-VISITORS_MAX);
-  replaceChildren(el.visitors, shown.map((v) => h('li', { class: 'visitor', dataset: { name: v.name } },
-    h('span', { class: 'visitor-name', text: v.displayName }),
-    h('span', { class: 'visitor-business', text: v.business }),
-    v.invitedBy ? h('span', { class: 'visitor-host', text: t('common.guest_of', { name: state.roster.displayName(v.invitedBy) }) }) : null)));
-  if (visitors.length > shown.length) {
-    el.visitors.appendChild(h('li', { class: 'visitor more', text: t('display.visitors.more', { count: visitors.length - shown.length }) }));
-  }
+  setText(el['visitor-count'], visitors.length ? formatNumber(visitors.length) : '');
+  // Newest first; those that do not fit are counted ("+3 more").
+  replaceChildren(el.visitors, visitors.slice().reverse().map((v) => {
+    const host = v.invitedBy ? t('common.guest_of', { name: state.roster.displayName(v.invitedBy) }) : '';
+    return h('li', { class: 'visitor', dataset: { name: v.name } },
+      h('span', { class: 'visitor-name', text: v.displayName }),
+      h('span', { class: 'visitor-business', text: [v.business, host].filter(Boolean).join(' · ') }));
+  }));
+  fitList(el.visitors, el.visitors, {
+    keep: 1,
+    more: (count) => h('li', { class: 'visitor more', text: t('display.visitors.more', { count }) }),
+  });
 
   const chips = here.map((a) => {
     const name = state.roster.displayName(a.member);
@@ -503,21 +564,8 @@ function renderAttendance() {
   });
   if (m && here.length === 0) chips.push(h('li', { class: 'empty', text: t('display.checkins.none') }));
   replaceChildren(el.checkins, chips);
-  fitChips(el.checkins);
-}
-
-// Drops the newest chips that do not fit the panel, and says how many are not shown.
-function fitChips(list) {
-  const overflows = () => list.scrollHeight > list.clientHeight + 1;
-  if (!overflows()) return;
-  const more = h('li', { class: 'chip more' });
-  list.appendChild(more);
-  let hidden = 0;
-  while (overflows() && more.previousElementSibling) {
-    more.previousElementSibling.remove();
-    hidden += 1;
-    setText(more, t('display.chips.more', { count: hidden }));
-  }
+  // The newest check-ins first; those that do not fit are counted ("+12 more").
+  fitList(el.checkins, el.checkins, { more: (count) => h('li', { class: 'chip more', text: t('display.chips.more', { count }) }) });
 }
 
 // ---- plugins: leaderboard and traffic light ---------------------------------------------
@@ -551,14 +599,31 @@ async function refreshLeaderboard() {
   let board = inMeeting ? await leaderboard('referrals_given', 'meeting', 5) : { entries: [] };
   if (!board.missing && board.entries.length === 0) board = await leaderboard('referrals_given', '30d', 5);
   const tyfcb = showAmounts() && !board.missing ? await leaderboard('tyfcb_generated', '6m', 3) : { entries: [] };
+  state.boards = { board, tyfcb };
+  renderBoards(state.boards);
+}
+
+// The boards, as many rows as fit: the longer list gives up its last row first, and the
+// business board is hidden rather than shown as a heading alone.
+function renderBoards({ board, tyfcb }) {
   const any = board.entries.length > 0 || tyfcb.entries.length > 0;
   el['leaderboard-panel'].hidden = !any;
   if (!any) return;
   setText(el['leaderboard-window'], board.entries.length ? windowSpanLabel(board.window) : '');
-  replaceChildren(el.leaderboard, board.entries.map((entry) => boardRow(entry, String(entry.value || 0))));
+  replaceChildren(el.leaderboard, board.entries.map((entry) => boardRow(entry, formatNumber(Number(entry.value || 0)))));
   el['tyfcb-board-wrap'].hidden = tyfcb.entries.length === 0;
   setText(el['tyfcb-window'], windowSpanLabel(tyfcb.window));
   replaceChildren(el['tyfcb-board'], tyfcb.entries.map((entry) => boardRow(entry, moneyText(entry))));
+  const panel = el['leaderboard-panel'];
+  while (overflows(panel, { across: false })) {
+    const givers = el.leaderboard.children.length;
+    const business = el['tyfcb-board-wrap'].hidden ? 0 : el['tyfcb-board'].children.length;
+    if (business > 0 && business >= givers) el['tyfcb-board'].lastElementChild.remove();
+    else if (givers > 1) el.leaderboard.lastElementChild.remove();
+    else break;
+    if (!el['tyfcb-board-wrap'].hidden && el['tyfcb-board'].children.length === 0) el['tyfcb-board-wrap'].hidden = true;
+  }
+  panel.hidden = overflows(panel, { across: false }) && el.leaderboard.children.length <= 1 && el['tyfcb-board-wrap'].hidden;
 }
 
 // A money board's value (minor units, cents) in the page's one money format; the plugin's own
@@ -591,21 +656,22 @@ async function refreshTraffic() {
   const scores = result.ok ? result.body.scores || [] : [];
   el['traffic-panel'].hidden = scores.length === 0;
   if (scores.length === 0) return;
-  const counts = new Map();
-  for (const s of scores) counts.set(s.band, (counts.get(s.band) || 0) + 1);
+  // Only the bands someone is in; members too new for a band apart ("12 new"), out of the bar.
+  const { counts, provisional } = trafficSummary(scores);
   const window = result.body.window || '';
   setText(el['traffic-window'], windowSpanLabel(window));
-  const known = BANDS.filter((band) => counts.has(band));
-  const others = [...counts.keys()].filter((band) => !BANDS.includes(band));
-  replaceChildren(el['traffic-bar'], [...known, ...others].map((band) => {
+  replaceChildren(el['traffic-bar'], [...counts].map(([band, n]) => {
     const part = h('span', { class: `traffic-part band-${band}` });
-    part.style.flexGrow = String(counts.get(band));
+    part.style.flexGrow = String(n);
     return part;
   }));
-  replaceChildren(el['traffic-counts'], BANDS.concat(others).map((band) => h('li', { class: `traffic-count band-${band}`, dataset: { band } },
+  el['traffic-bar'].hidden = counts.size === 0;
+  const count = (band, n, label, extra) => h('li', { class: ['traffic-count', `band-${band}`, extra], dataset: { band } },
     h('span', { class: 'traffic-dot', attrs: { 'aria-hidden': 'true' } }),
-    h('span', { class: 'traffic-number', text: counts.get(band) || 0 }),
-    h('span', { class: 'traffic-label', text: bandLabel(band) }))));
+    h('span', { class: 'traffic-number', text: formatNumber(n) }),
+    h('span', { class: 'traffic-label', text: label }));
+  replaceChildren(el['traffic-counts'], [...counts].map(([band, n]) => count(band, n, bandLabel(band))),
+    provisional ? count(PROVISIONAL, provisional, t('display.traffic.provisional', { count: provisional }), 'provisional') : null);
 }
 
 boot();

@@ -70,7 +70,10 @@ export function meetingStateLabel(state) {
   return MEETING_STATE_KEYS[state] ? t(MEETING_STATE_KEYS[state]) : '';
 }
 
-const BAND_KEYS = { green: 'band.green', amber: 'band.amber', red: 'band.red', grey: 'band.grey' };
+// "provisional": a member with too little history for a band yet (shown as "New", neutrally).
+const BAND_KEYS = {
+  green: 'band.green', amber: 'band.amber', red: 'band.red', grey: 'band.grey', provisional: 'band.provisional',
+};
 
 // A traffic-light band ("green") as a person reads it; an unknown band as it is.
 export function bandLabel(band) {

@@ -117,6 +117,16 @@ export function t(key, params = {}) {
   });
 }
 
+// The message for `key` as a list of its text and of the values of `parts` (elements, say), in
+// the order the language puts them: "{from} thanked {to}" -> [fromNode, " thanked ", toNode].
+// `params` fill the message's other parameters as t() does.
+export function tParts(key, parts, params = {}) {
+  const marks = Object.fromEntries(Object.keys(parts).map((name) => [name, `\u0000${name}\u0000`]));
+  return t(key, { ...params, ...marks }).split(/\u0000(\w+)\u0000/)
+    .map((piece, i) => (i % 2 ? parts[piece] : piece))
+    .filter((piece) => piece !== '');
+}
+
 // Fills the elements marked with data-i18n / data-i18n-attrs under `root`.
 export function translatePage(root) {
   for (const element of root.querySelectorAll('[data-i18n]')) {

@@ -3,7 +3,7 @@
 // playwright-core.
 
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,8 +180,31 @@ export class Server {
 }
 
 // extraArgs: more Chromium switches (tls.test.mjs trusts its certificate with one).
+// RECIPROCA_WEB_DIR=client/web: the pages' files are served from that folder instead of the
+// ones compiled into reciprocad (working on the pages without rebuilding the server; what the
+// folder lacks still comes from the server).
 export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
+  const browser = await launchWith(chromium, extraArgs);
+  const webDir = process.env.RECIPROCA_WEB_DIR;
+  if (webDir) {
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (options) => {
+      const context = await newContext(options);
+      await context.route(/\/(app|display|shared)\//, async (route) => {
+        let file = path.join(path.resolve(webDir), new URL(route.request().url()).pathname);
+        if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+        if (!existsSync(file) || !file.startsWith(path.resolve(webDir))) return route.continue();
+        const type = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.json': 'application/json' }[path.extname(file)];
+        return route.fulfill({ body: readFileSync(file), contentType: type || 'application/octet-stream' });
+      });
+      return context;
+    };
+  }
+  return browser;
+}
+
+function launchWith(chromium, extraArgs) {
   return chromium.launch({
     executablePath: env.chromium,
     // English unless a test's context asks for another locale: the pages follow the browser's
@@ -207,4 +230,20 @@ export function watchConsole(page, name, sink) {
 export function ensureDir(dir) {
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+// A test case (node:test's `test`) whose time goes into `timings[name]` and whose failure is
+// counted in `outcome.failures` (a file keeps its server's work directory when one failed).
+export function timedCheck(test, timings, outcome) {
+  return (name, fn) => test(name, async (t) => {
+    const started = Date.now();
+    try {
+      await fn(t);
+    } catch (error) {
+      outcome.failures += 1;
+      throw error;
+    } finally {
+      timings[name] = Date.now() - started;
+    }
+  });
 }
