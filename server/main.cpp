@@ -72,6 +72,12 @@ constexpr SettingSpec kSettings[] = {
      "(default 8388608; 0: no limit)"},
     {"idempotency-retention-hours", "H",
      "how long a request_id is remembered for retries (default 168, 7 days)"},
+    {"snapshot-every-events", "N",
+     "write a chapter's snapshot after N of its events (default 1000; 0: not by count); see "
+     "docs/storage.md"},
+    {"snapshot-every-minutes", "M",
+     "write a changed chapter's snapshot M minutes after its last one (default 10; 0: not by "
+     "time)"},
 };
 
 constexpr const char* kConfigHelp =
@@ -257,6 +263,17 @@ int main(int argc, char** argv) {
           "negative");
     }
     limits.idempotency_retention = std::chrono::hours(hours);
+    auto& snapshots = options.snapshots;
+    snapshots.every_events =
+        std::stoll(get("snapshot-every-events", std::to_string(snapshots.every_events)));
+    const auto snapshot_minutes = std::stoll(get(
+        "snapshot-every-minutes",
+        std::to_string(std::chrono::duration_cast<std::chrono::minutes>(snapshots.every).count())));
+    if (snapshots.every_events < 0 || snapshot_minutes < 0) {
+      throw std::invalid_argument(
+          "--snapshot-every-events and --snapshot-every-minutes must not be negative");
+    }
+    snapshots.every = std::chrono::minutes(snapshot_minutes);
     if (settings.count("tls-cert") || settings.count("tls-key")) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));

@@ -204,6 +204,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     metrics->EventsAppended(count);
   };
   engine_options.limits = options.limits;
+  engine_options.snapshots = options.snapshots;
   engine_options.on_limit_refused = [metrics = &parts->metrics](const char* limit,
                                                                 const std::string& why) {
     metrics->LimitRefused(limit, why);

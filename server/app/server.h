@@ -11,6 +11,7 @@
 #include <string>
 
 #include "server/domain/result.h"
+#include "server/engine/chapter_snapshot.h"
 #include "server/engine/clock.h"
 #include "server/engine/limits.h"
 #include "server/http/gateway.h"
@@ -60,6 +61,8 @@ struct ServerOptions {
   http::GatewayOptions http;
   // Mutation rate, subscriber queue, idempotency retention (docs/limits.md).
   engine::Limits limits;
+  // When chapters' snapshots are written (docs/storage.md, "Snapshots").
+  engine::SnapshotOptions snapshots;
   // Injected time source; nullptr for the system clock. Not owned.
   const engine::Clock* clock = nullptr;
 };

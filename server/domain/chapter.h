@@ -55,6 +55,25 @@ struct ReferralFilter {
 // Whether `role` is a leadership role (every leadership role organizes).
 bool IsLeadershipRole(v1::Role role);
 
+// Everything a Chapter holds, as plain values, for the engine's snapshots: the engine decides
+// how they are stored; the domain knows no bytes and no SQL. Chapter::FromState(c.ExportState())
+// behaves exactly as `c` does.
+struct ChapterState {
+  v1::Chapter info;
+  int64_t last_seq = 0;
+  int64_t display_token_generation = 0;
+  std::map<std::string, v1::Member, std::less<>> members;
+  std::map<std::string, v1::Meeting, std::less<>> meetings;
+  std::map<std::string, v1::Referral, std::less<>> referrals;
+  std::map<std::string, v1::ThankYou, std::less<>> thank_yous;
+  std::map<std::string, v1::OneToOne, std::less<>> one_to_ones;
+  std::map<std::string, v1::Education, std::less<>> education;
+  std::map<std::string, v1::Testimonial, std::less<>> testimonials;
+  std::map<std::string, v1::ChapterPlugin, std::less<>> plugins;
+  // Lower-cased category -> active member name.
+  std::map<std::string, std::string, std::less<>> category_owner;
+};
+
 class Chapter {
  public:
   // Decides the creation of chapters/{chapter_id} and returns its first event, ChapterCreated
@@ -66,6 +85,10 @@ class Chapter {
   // `taken` is whether a chapter of that id exists (the engine's registry knows).
   static Result<Events> DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
                                      std::string_view chapter_id, bool taken);
+
+  // The whole state, and a chapter from one (chapter_state.cc).
+  ChapterState ExportState() const;
+  static Chapter FromState(ChapterState state);
 
   // Applies one committed (or about to be committed) event. Events must come in seq order; the
   // first must be ChapterCreated.

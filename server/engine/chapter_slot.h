@@ -42,7 +42,11 @@ struct Engine::Slot {
   // Another server asked for a turn on the chapter: new requests wait until this time, or
   // until that server's commit is seen, whichever comes first (strand only).
   std::chrono::steady_clock::time_point others_turn_until{};
-  // A snapshot of chapter.Info() for readers on other threads.
+  // The seq of the chapter's last snapshot (stored, or on its way) and when it was taken
+  // (strand only; Recover and Stop touch them with the strands idle).
+  int64_t snapshot_seq = 0;
+  std::chrono::steady_clock::time_point snapshot_at = std::chrono::steady_clock::now();
+  // A copy of chapter.Info() for readers on other threads.
   mutable std::mutex info_mu;
   v1::Chapter info;
 

@@ -132,6 +132,19 @@ void Engine::Stop() {
     committer_.Stop();
     blocking_pool_.join();
     fanout_pool_.join();
+    if (options_.snapshots.at_stop && committer_.healthy()) {
+      // Every strand is idle and everything decided is durable (or refused: such a chapter's
+      // state is not the stored one, and it is left out).
+      std::shared_lock lock(slots_mu_);
+      for (const auto& [name, slot] : slots_) {
+        const bool current =
+            !store_.shared() || (slot->decided_generation == slot->fence->generation &&
+                                 slot->chapter.last_seq() == slot->fence->durable_seq);
+        if (current && slot->chapter.last_seq() > slot->snapshot_seq) {
+          WriteSnapshot(slot->chapter);
+        }
+      }
+    }
   }
 }
 
@@ -144,37 +157,28 @@ Status Engine::Recover() {
     tokens_.Add(token);
   }
 
-  std::shared_ptr<Slot> current;
-  size_t event_count = 0;
-  auto visit = [&](const store::StoredEvent& stored) -> Status {
-    v1::Event event;
-    if (!event.ParseFromString(stored.bytes)) {
-      return Internal("event " + stored.chapter + "#" + std::to_string(stored.seq) +
-                      " cannot be parsed");
-    }
-    if (!current || current->chapter.name() != stored.chapter) {
-      current = FindSlot(stored.chapter);
-      if (!current) {
-        if (!event.has_chapter_created() || stored.seq != 1) {
-          return Internal("the log of " + stored.chapter + " does not start with its creation");
-        }
-        current = std::make_shared<Slot>(io_);
-        std::unique_lock lock(slots_mu_);
-        slots_.emplace(stored.chapter, current);
-        creation_order_.push_back(stored.chapter);
-      }
-    }
-    if (stored.seq != current->chapter.last_seq() + 1) {
-      return Internal("the log of " + stored.chapter + " jumps from seq " +
-                      std::to_string(current->chapter.last_seq()) + " to " +
-                      std::to_string(stored.seq));
-    }
-    current->chapter.Apply(event);
-    ++event_count;
-    return {};
-  };
-  if (auto s = store_.ForEachEvent(visit); !s.ok()) {
+  std::vector<std::string> names;
+  if (auto s = store_.ListChapters(&names); !s.ok()) {
     return s;
+  }
+  size_t from_snapshots = 0;
+  for (const std::string& name : names) {
+    auto slot = std::make_shared<Slot>(io_);
+    bool from_snapshot = false;
+    if (auto s = RebuildChapter(name, &slot->chapter, 0, nullptr, &from_snapshot); !s.ok()) {
+      return s;
+    }
+    if (slot->chapter.last_seq() == 0) {
+      continue;  // no events (what a join of chapters and events never showed either)
+    }
+    if (slot->chapter.name() != name) {
+      return Internal("the log of " + name + " does not start with its creation");
+    }
+    from_snapshots += from_snapshot ? 1 : 0;
+    slot->snapshot_seq = from_snapshot ? slot->chapter.last_seq() : 0;
+    std::unique_lock lock(slots_mu_);
+    slots_.emplace(name, std::move(slot));
+    creation_order_.push_back(name);
   }
   {
     std::shared_lock lock(slots_mu_);
@@ -204,10 +208,11 @@ Status Engine::Recover() {
       slot->idempotency.entries[key] = std::move(entry);
     }
   }
-  spdlog::info("recovered {} chapters, {} events, {} tokens, {} idempotency records ({} expired)",
-               creation_order_.size(), event_count, tokens.size(),
-               records.size() - expired.commit.expired_idempotency.size(),
-               expired.commit.expired_idempotency.size());
+  spdlog::info(
+      "recovered {} chapters ({} from snapshots), {} tokens, {} idempotency records ({} expired)",
+      creation_order_.size(), from_snapshots, tokens.size(),
+      records.size() - expired.commit.expired_idempotency.size(),
+      expired.commit.expired_idempotency.size());
   if (!expired.commit.expired_idempotency.empty()) {
     // Deleted by the writer, like any commit; nothing waits for it.
     expired.done = [](const Status&) {};
@@ -446,6 +451,17 @@ void Engine::Execute(Slot& slot, const std::string& scope, IdempotencyTable& ide
   pending.done = [answer_to, answer](const Status& committed) {
     (*answer_to)(committed.ok() ? answer : committed);
   };
+  if (!reveal) {
+    if (auto snapshot = SnapshotIfDue(slot)) {
+      // Written once this commit is durable (then so is every event the copy holds).
+      pending.done = [this, snapshot, answered = std::move(pending.done)](const Status& s) {
+        answered(s);
+        if (s.ok()) {
+          boost::asio::post(blocking_pool_, [this, snapshot] { WriteSnapshot(*snapshot); });
+        }
+      };
+    }
+  }
   if (store_.shared()) {
     pending.fence = slot.fence;
     pending.generation = slot.decided_generation;

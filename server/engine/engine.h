@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "server/domain/chapter.h"
+#include "server/engine/chapter_snapshot.h"
 #include "server/engine/clock.h"
 #include "server/engine/group_committer.h"
 #include "server/engine/limits.h"
@@ -46,6 +47,8 @@ struct EngineOptions {
   // Called when a limit refuses something: the limit's name ("mutation_rate") and why, for the
   // metrics and a rate-limited log line. Any thread; must not block.
   std::function<void(const char* limit, const std::string& why)> on_limit_refused;
+  // When chapters' snapshots are written (docs/storage.md, "Snapshots").
+  SnapshotOptions snapshots;
 };
 
 // The request_ids of plugins' outputs ("plugin:{name}:{key hash}", recorded as the admin). Their
@@ -85,7 +88,8 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Rebuilds every chapter, token and idempotency record from the store. Call once, first.
+  // Rebuilds every chapter (from its snapshot and the events after it), token and idempotency
+  // record from the store. Call once, first.
   Status Recover();
 
   // Finishes queued work, writes everything, stops the threads. Later calls are refused.
@@ -170,6 +174,18 @@ class Engine {
                         std::chrono::system_clock::time_point now,
                         std::vector<store::IdempotencyKey>& expired) const;
   void ApplyCommitted(const store::Commit& commit);
+
+  // ---- Snapshots (docs/storage.md, "Snapshots"). ----
+  // The chapter `name` as stored: its snapshot, when there is one this code reads (else a log
+  // line and every event), then the events after it. Events after `keep_after` go to *kept
+  // (read from the store even when the snapshot covers them), when kept is not null.
+  Status RebuildChapter(const std::string& name, domain::Chapter* out, int64_t keep_after,
+                        std::vector<v1::Event>* kept, bool* from_snapshot = nullptr);
+  // On the slot's strand, while deciding a commit: a copy of the chapter when a snapshot is
+  // due (SnapshotOptions), to be written once that commit is durable; nullptr otherwise.
+  std::shared_ptr<const domain::Chapter> SnapshotIfDue(Slot& slot);
+  // Encodes and stores a snapshot (the blocking pool, or Stop()); failures are logged.
+  void WriteSnapshot(const domain::Chapter& chapter);
   // UNAVAILABLE once Stop() has begun: a call posted to a stopped io_context would never be
   // answered.
   Status RefuseIfStopped() const;

@@ -187,11 +187,14 @@ Status Engine::SyncWithStore(Slot& slot) {
 Status Engine::ReloadChapter(Slot& slot) {
   const int64_t generation = slot.fence->generation;
   const std::string name = slot.chapter.name();
-  std::vector<v1::Event> events;
-  if (auto s = ReadTail(name, 0, &events); !s.ok()) {
+  // From its snapshot and the events after it; the events this server has not published yet
+  // are read too (they go to the subscribers and the plugins).
+  domain::Chapter rebuilt;
+  std::vector<v1::Event> unpublished;
+  if (auto s = RebuildChapter(name, &rebuilt, slot.fence->durable_seq, &unpublished); !s.ok()) {
     return s;
   }
-  if (events.empty()) {
+  if (rebuilt.last_seq() == 0) {
     // Its creation was refused (another server answered the same request with another
     // chapter): it never existed.
     std::unique_lock lock(slots_mu_);
@@ -200,15 +203,11 @@ Status Engine::ReloadChapter(Slot& slot) {
     slot.decided_generation = generation;
     return {};
   }
-  domain::Chapter rebuilt;
-  for (const auto& event : events) {
-    rebuilt.Apply(event);
-  }
   slot.chapter = std::move(rebuilt);
   slot.decided_generation = generation;
   RefreshChapterTokens(name);
   slot.RefreshInfo();
-  PublishStored(slot, events);
+  PublishStored(slot, unpublished);
   spdlog::debug("{} reloaded from the store at seq {} (another server wrote it first)", name,
                 slot.chapter.last_seq());
   return {};

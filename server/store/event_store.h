@@ -82,6 +82,16 @@ struct Commit {
   std::vector<IdempotencyKey> expired_idempotency;
 };
 
+// A chapter's state at `seq` (it covers events 1..seq), in the engine's snapshot format
+// `version` (server/engine/chapter_snapshot.h). A cache: the events stay the truth, and a
+// snapshot the engine cannot read is ignored.
+struct ChapterSnapshot {
+  std::string chapter;
+  int64_t seq = 0;
+  int32_t version = 0;
+  std::string bytes;
+};
+
 // What a watch of a shared store reports (EventStore::WatchAppends).
 struct StoreNotices {
   std::function<void(const std::string& chapter, int64_t last_seq)> appended;
@@ -104,6 +114,16 @@ class EventStore {
   // Every event of every chapter, chapter by chapter (in the order chapters were created), each
   // chapter's events in seq order. Stops early, returning the callback's error, if it fails.
   virtual Status ForEachEvent(const std::function<Status(const StoredEvent&)>& visit) = 0;
+
+  // Every chapter's name, in the order chapters were created.
+  virtual Status ListChapters(std::vector<std::string>* out) = 0;
+
+  // Keeps `snapshot` as its chapter's snapshot, unless the stored one covers a later seq (a
+  // chapter has one snapshot, the newest). Any thread; its own transaction, durable when this
+  // returns. The chapter must exist.
+  virtual Status PutSnapshot(const ChapterSnapshot& snapshot) = 0;
+  // The chapter's snapshot, if any. Any thread.
+  virtual Result<std::optional<ChapterSnapshot>> LoadSnapshot(const std::string& chapter) = 0;
 
   // Tokens that are not revoked.
   virtual Status LoadTokens(std::vector<TokenRecord>* out) = 0;

@@ -501,6 +501,63 @@ Status PostgresEventStore::ForEachEvent(const std::function<Status(const StoredE
   });
 }
 
+Status PostgresEventStore::ListChapters(std::vector<std::string>* out) {
+  out->clear();
+  Status status = WithReader("ListChapters", [&](PgConnection& db) -> Status {
+    Result<PgResult> rows =
+        db.Query("SELECT chapter FROM chapters ORDER BY ordinal", PgParams(), "ListChapters");
+    if (!rows.ok()) {
+      return rows.error();
+    }
+    for (int r = 0; r < rows->rows(); ++r) {
+      out->push_back(rows->Bytes(r, 0));
+    }
+    return {};
+  });
+  if (!status.ok()) {
+    out->clear();
+  }
+  return status;
+}
+
+Status PostgresEventStore::PutSnapshot(const ChapterSnapshot& snapshot) {
+  return WithReader("PutSnapshot", [&](PgConnection& db) -> Status {
+    Result<PgResult> done = db.Query(
+        "INSERT INTO snapshots (chapter, seq, version, body) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (chapter) DO UPDATE SET seq = excluded.seq, version = excluded.version, "
+        "body = excluded.body WHERE snapshots.seq <= excluded.seq",
+        PgParams()
+            .Text(snapshot.chapter)
+            .Int64(snapshot.seq)
+            .Int64(snapshot.version)
+            .Bytes(snapshot.bytes),
+        fmt::format("PutSnapshot: {} at seq {}", snapshot.chapter, snapshot.seq));
+    return done.ok() ? Status{} : Status{done.error()};
+  });
+}
+
+Result<std::optional<ChapterSnapshot>> PostgresEventStore::LoadSnapshot(
+    const std::string& chapter) {
+  std::optional<ChapterSnapshot> found;
+  Status status = WithReader("LoadSnapshot", [&](PgConnection& db) -> Status {
+    Result<PgResult> rows =
+        db.Query("SELECT seq, version, body FROM snapshots WHERE chapter = $1",
+                 PgParams().Text(chapter), fmt::format("LoadSnapshot: {}", chapter));
+    if (!rows.ok()) {
+      return rows.error();
+    }
+    if (rows->rows() == 1) {
+      found = ChapterSnapshot{chapter, rows->Int64(0, 0), static_cast<int32_t>(rows->Int64(0, 1)),
+                              rows->Bytes(0, 2)};
+    }
+    return {};
+  });
+  if (!status.ok()) {
+    return status.error();
+  }
+  return found;
+}
+
 Status PostgresEventStore::LoadTokens(std::vector<TokenRecord>* out) {
   if (out == nullptr) {
     return Internal("LoadTokens: out is null");

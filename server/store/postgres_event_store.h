@@ -34,6 +34,7 @@
 #include "server/domain/result.h"
 #include "server/store/event_store.h"
 #include "server/store/postgres_connection.h"
+#include "server/store/postgres_schema.h"
 
 namespace reciproca::store {
 
@@ -42,7 +43,7 @@ bool IsPostgresUri(std::string_view store);
 
 class PostgresEventStore final : public EventStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = kLatestPostgresSchemaVersion;
 
   // Connects (twice), migrates the schema and prepares the statements. An unreachable server
   // is kUnavailable with libpq's reason.
@@ -58,6 +59,10 @@ class PostgresEventStore final : public EventStore {
   Status ReadEvents(const std::string& chapter, int64_t after_seq, int limit,
                     std::vector<StoredEvent>* out) override;
   Status ForEachEvent(const std::function<Status(const StoredEvent&)>& visit) override;
+  Status ListChapters(std::vector<std::string>* out) override;
+  // On the reader connection (its own transaction, as any write outside a batch).
+  Status PutSnapshot(const ChapterSnapshot& snapshot) override;
+  Result<std::optional<ChapterSnapshot>> LoadSnapshot(const std::string& chapter) override;
   Status LoadTokens(std::vector<TokenRecord>* out) override;
   Status LoadIdempotency(std::vector<IdempotencyRecord>* out) override;
 

@@ -73,6 +73,15 @@ CREATE TABLE settings (
   value text NOT NULL
 );
 )sql",
+    // Version 2: chapter snapshots (docs/storage.md, "Snapshots"), one per chapter, the newest.
+    R"sql(
+CREATE TABLE snapshots (
+  chapter text NOT NULL PRIMARY KEY REFERENCES chapters (chapter),
+  seq bigint NOT NULL,      -- it covers events 1..seq
+  version bigint NOT NULL,  -- the engine's snapshot format
+  body bytea NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kPostgresMigrations) == kLatestPostgresSchemaVersion);
 

@@ -157,6 +157,11 @@ Status SqliteEventStore::PrepareStatements() {
        "INSERT INTO resources (name, chapter, kind, body, seq) VALUES (?1, ?2, ?3, ?4, ?5) "
        "ON CONFLICT (name) DO UPDATE SET chapter = excluded.chapter, kind = excluded.kind, "
        "body = excluded.body, seq = excluded.seq"},
+      {&s.put_snapshot,
+       "INSERT INTO snapshots (chapter, seq, version, body) VALUES (?1, ?2, ?3, ?4) "
+       "ON CONFLICT (chapter) DO UPDATE SET seq = excluded.seq, version = excluded.version, "
+       "body = excluded.body WHERE snapshots.seq <= excluded.seq"},
+      {&s.load_snapshot, "SELECT seq, version, body FROM snapshots WHERE chapter = ?1"},
   };
   for (const Entry& entry : entries) {
     Result<SqliteStatement> stmt = writer_.Prepare(entry.sql, /*persistent=*/true);
@@ -485,6 +490,57 @@ Status SqliteEventStore::ForEachEvent(const std::function<Status(const StoredEve
   }
 }
 
+Status SqliteEventStore::ListChapters(std::vector<std::string>* out) {
+  out->clear();
+  try {
+    std::lock_guard<std::mutex> lock(writer_mutex_);
+    return QueryRows(writer_, "SELECT chapter FROM chapters ORDER BY ordinal",
+                     [&](const SqliteStatement& row) -> Status {
+                       out->push_back(row.ColumnText(0));
+                       return {};
+                     });
+  } catch (const std::exception& e) {
+    return FromException("ListChapters", &e);
+  }
+}
+
+Status SqliteEventStore::PutSnapshot(const ChapterSnapshot& snapshot) {
+  try {
+    std::lock_guard<std::mutex> lock(writer_mutex_);
+    SqliteStatement& put = statements_.put_snapshot;
+    put.BindText(1, snapshot.chapter);
+    put.BindInt64(2, snapshot.seq);
+    put.BindInt64(3, snapshot.version);
+    put.BindBlob(4, snapshot.bytes);
+    return Run(writer_, put, [&] {
+      return fmt::format("PutSnapshot: {} at seq {}", snapshot.chapter, snapshot.seq);
+    });
+  } catch (const std::exception& e) {
+    return FromException("PutSnapshot", &e);
+  }
+}
+
+Result<std::optional<ChapterSnapshot>> SqliteEventStore::LoadSnapshot(const std::string& chapter) {
+  try {
+    std::lock_guard<std::mutex> lock(writer_mutex_);
+    SqliteStatement& load = statements_.load_snapshot;
+    ScopedReset reset(load);
+    load.BindText(1, chapter);
+    const int rc = load.Step();
+    if (rc == SQLITE_DONE) {
+      return std::optional<ChapterSnapshot>();
+    }
+    if (rc != SQLITE_ROW) {
+      return writer_.ErrorFor(fmt::format("LoadSnapshot: {}", chapter), rc);
+    }
+    return std::optional<ChapterSnapshot>(ChapterSnapshot{chapter, load.ColumnInt64(0),
+                                                          static_cast<int32_t>(load.ColumnInt64(1)),
+                                                          load.ColumnBlob(2)});
+  } catch (const std::exception& e) {
+    return FromException("LoadSnapshot", &e);
+  }
+}
+
 Status SqliteEventStore::LoadTokens(std::vector<TokenRecord>* out) {
   if (out == nullptr) {
     return Internal("LoadTokens: out is null");
@@ -522,7 +578,7 @@ Status SqliteEventStore::LoadIdempotency(std::vector<IdempotencyRecord>* out) {
     Status status =
         QueryRows(writer_,
                   "SELECT scope, principal, request_id, request_hash, response, created_micros "
-                  "FROM idempotency ORDER BY rowid",
+                  "FROM idempotency ORDER BY created_micros",
                   [&](const SqliteStatement& row) -> Status {
                     out->push_back(IdempotencyRecord{row.ColumnText(0), row.ColumnText(1),
                                                      row.ColumnText(2), row.ColumnText(3),

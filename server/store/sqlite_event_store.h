@@ -55,6 +55,11 @@ class SqliteEventStore final : public EventStore {
   // `visit` runs with the writer lock held: it must not call AppendBatch or the Load* methods.
   Status ForEachEvent(const std::function<Status(const StoredEvent&)>& visit) override;
 
+  Status ListChapters(std::vector<std::string>* out) override;
+  // On the writer connection, between batches.
+  Status PutSnapshot(const ChapterSnapshot& snapshot) override;
+  Result<std::optional<ChapterSnapshot>> LoadSnapshot(const std::string& chapter) override;
+
   // Both replace *out (left empty on error).
   Status LoadTokens(std::vector<TokenRecord>* out) override;
   Status LoadIdempotency(std::vector<IdempotencyRecord>* out) override;
@@ -91,6 +96,8 @@ class SqliteEventStore final : public EventStore {
     SqliteStatement revoke_member_tokens;
     SqliteStatement revoke_token;
     SqliteStatement upsert_resource;
+    SqliteStatement put_snapshot;
+    SqliteStatement load_snapshot;
   };
 
   explicit SqliteEventStore(std::string path) : path_(std::move(path)) {}

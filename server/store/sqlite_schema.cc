@@ -63,6 +63,42 @@ ALTER TABLE idempotency ADD COLUMN created_micros INTEGER NOT NULL DEFAULT 0;
 UPDATE idempotency
   SET created_micros = CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER);
 )sql",
+    // Version 3: chapter snapshots (docs/storage.md, "Snapshots"), and a more compact disk
+    // format: the idempotency records and the projection are keyed tables (WITHOUT ROWID), so
+    // their text keys are stored once, not again in an index of their own.
+    R"sql(
+CREATE TABLE snapshots (
+  chapter TEXT NOT NULL PRIMARY KEY REFERENCES chapters (chapter),
+  seq INTEGER NOT NULL,      -- it covers events 1..seq
+  version INTEGER NOT NULL,  -- the engine's snapshot format
+  body BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE idempotency_v3 (
+  scope TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response BLOB NOT NULL,
+  created_micros INTEGER NOT NULL,
+  PRIMARY KEY (scope, principal, request_id)
+) WITHOUT ROWID;
+INSERT INTO idempotency_v3
+  SELECT scope, principal, request_id, request_hash, response, created_micros FROM idempotency;
+DROP TABLE idempotency;
+ALTER TABLE idempotency_v3 RENAME TO idempotency;
+
+CREATE TABLE resources_v3 (
+  name TEXT NOT NULL PRIMARY KEY,
+  chapter TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body BLOB NOT NULL,
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO resources_v3 SELECT name, chapter, kind, body, seq FROM resources;
+DROP TABLE resources;
+ALTER TABLE resources_v3 RENAME TO resources;
+)sql",
 };
 static_assert(std::size(kMigrations) == kLatestSchemaVersion);
 

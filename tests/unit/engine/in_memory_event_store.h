@@ -91,6 +91,45 @@ class InMemoryEventStore final : public store::EventStore {
     return {};
   }
 
+  Status ListChapters(std::vector<std::string>* out) override {
+    std::lock_guard lock(mu_);
+    *out = chapter_order_;
+    return {};
+  }
+
+  Status PutSnapshot(const store::ChapterSnapshot& snapshot) override {
+    std::lock_guard lock(mu_);
+    if (!events_.contains(snapshot.chapter)) {
+      return Internal("PutSnapshot: no chapter " + snapshot.chapter);
+    }
+    auto& kept = snapshots_[snapshot.chapter];
+    if (kept.seq <= snapshot.seq) {
+      kept = snapshot;
+    }
+    ++snapshots_put_;
+    changed_.notify_all();
+    return {};
+  }
+
+  Result<std::optional<store::ChapterSnapshot>> LoadSnapshot(const std::string& chapter) override {
+    std::lock_guard lock(mu_);
+    auto it = snapshots_.find(chapter);
+    if (it == snapshots_.end()) {
+      return std::optional<store::ChapterSnapshot>();
+    }
+    return std::optional<store::ChapterSnapshot>(it->second);
+  }
+
+  // How many PutSnapshot calls came, and a wait for the count to reach `n`.
+  int snapshots_put() const {
+    std::lock_guard lock(mu_);
+    return snapshots_put_;
+  }
+  bool WaitForSnapshots(int n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, timeout, [&] { return snapshots_put_ >= n; });
+  }
+
   Status LoadTokens(std::vector<store::TokenRecord>* out) override {
     out->clear();
     std::lock_guard lock(mu_);
@@ -259,6 +298,8 @@ class InMemoryEventStore final : public store::EventStore {
 
   std::map<std::string, std::vector<store::StoredEvent>> events_;
   std::vector<std::string> chapter_order_;
+  std::map<std::string, store::ChapterSnapshot> snapshots_;
+  int snapshots_put_ = 0;
   std::vector<store::IdempotencyRecord> idempotency_;
   std::set<IdempotencyKey> idempotency_keys_;
   std::map<std::string, Token> tokens_;

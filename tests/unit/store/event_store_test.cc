@@ -439,3 +439,50 @@ TEST_P(EventStoreTest, ReadEvents_SeesAContiguousPrefixWhileAppendBatchRuns) {
 
 }  // namespace
 }  // namespace reciproca::store
+
+namespace reciproca::store {
+namespace {
+
+TEST_P(EventStoreTest, ListChapters_InCreationOrder) {
+  ASSERT_NE(nullptr, store_);
+  ASSERT_TRUE(Append(*store_, {EventsCommit("chapters/zeta", 1, 1)}).ok());
+  ASSERT_TRUE(Append(*store_, {EventsCommit("chapters/alpha", 1, 2)}).ok());
+  std::vector<std::string> chapters;
+  ASSERT_TRUE(store_->ListChapters(&chapters).ok());
+  EXPECT_EQ((std::vector<std::string>{"chapters/zeta", "chapters/alpha"}), chapters);
+}
+
+TEST_P(EventStoreTest, Snapshot_TheNewestIsKeptAndSurvivesAReopen) {
+  ASSERT_NE(nullptr, store_);
+  ASSERT_TRUE(Append(*store_, {EventsCommit("chapters/rome", 1, 5)}).ok());
+  auto none = store_->LoadSnapshot("chapters/rome");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(none->has_value());
+
+  ASSERT_TRUE(store_->PutSnapshot({"chapters/rome", 3, 1, std::string("at\0three", 8)}).ok());
+  ASSERT_TRUE(store_->PutSnapshot({"chapters/rome", 5, 1, "at five"}).ok());
+  // An older one arriving late (written by a slower thread or replica) does not replace it.
+  ASSERT_TRUE(store_->PutSnapshot({"chapters/rome", 4, 1, "at four"}).ok());
+  Reopen();
+  auto found = store_->LoadSnapshot("chapters/rome");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(5, (*found)->seq);
+  EXPECT_EQ(1, (*found)->version);
+  EXPECT_EQ("at five", (*found)->bytes);
+  EXPECT_EQ("chapters/rome", (*found)->chapter);
+
+  ASSERT_TRUE(store_->PutSnapshot({"chapters/rome", 5, 2, std::string("\xff\x00", 2)}).ok());
+  found = store_->LoadSnapshot("chapters/rome");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(2, (*found)->version);
+  EXPECT_EQ(std::string("\xff\x00", 2), (*found)->bytes);
+}
+
+TEST_P(EventStoreTest, Snapshot_OfAnUnknownChapterIsRefused) {
+  ASSERT_NE(nullptr, store_);
+  EXPECT_FALSE(store_->PutSnapshot({"chapters/nowhere", 1, 1, "x"}).ok());
+}
+
+}  // namespace
+}  // namespace reciproca::store
