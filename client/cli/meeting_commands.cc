@@ -1,4 +1,4 @@
-// meeting schedule|open|segment|close|get|list, checkin, attendance and visitor add.
+// meeting schedule|open|segment|close|cancel|submit|get|list, checkin, attendance and visitor add.
 
 #include <iostream>
 
@@ -74,6 +74,24 @@ int OpenMeeting(Context& context, const ParsedArgs& args) {
 int CloseMeeting(Context& context, const ParsedArgs& args) {
   return MeetingTransition<v1::CloseMeetingRequest>(context, args,
                                                     &v1::MeetingService::Stub::CloseMeeting);
+}
+
+int CancelMeeting(Context& context, const ParsedArgs& args) {
+  v1::CancelMeetingRequest request;
+  request.set_name(context.names().Meeting(args.Positional(0)));
+  request.set_reason(args.Get("reason"));
+  request.set_request_id(context.RequestId());
+  v1::Meeting meeting;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().meetings().CancelMeeting(rpc, request, &meeting);
+  });
+  PrintMeeting(context, meeting);
+  return 0;
+}
+
+int SubmitPalms(Context& context, const ParsedArgs& args) {
+  return MeetingTransition<v1::SubmitPalmsRequest>(context, args,
+                                                   &v1::MeetingService::Stub::SubmitPalms);
 }
 
 int StartSegment(Context& context, const ParsedArgs& args) {
@@ -244,6 +262,24 @@ std::vector<Command> MeetingCommands() {
        1,
        true,
        CloseMeeting},
+      {"meeting cancel",
+       "M [--reason TEXT]",
+       "call a meeting off, e.g. a holiday: nobody is absent and it counts in no rate "
+       "(organizers)",
+       {ChapterFlag(), {"reason", "TEXT", "why, 0..60 characters (\"Ferragosto\")"}},
+       1,
+       1,
+       true,
+       CancelMeeting},
+      {"meeting submit",
+       "M",
+       "submit the closed meeting's PALMS: later changes are organizers' corrections "
+       "(organizers)",
+       {ChapterFlag()},
+       1,
+       1,
+       true,
+       SubmitPalms},
       {"meeting get", "M", "show a meeting", {ChapterFlag()}, 1, 1, false, GetMeeting},
       {"meeting list",
        "[--chapter C] [--limit N]",

@@ -180,6 +180,17 @@ std::string DescribeMeeting(const v1::Meeting& meeting, Names& names) {
     out += meeting.has_close_time() ? "; closed: " + FormatTime(meeting.close_time()) : "";
     out += "\n";
   }
+  if (meeting.state() == v1::MEETING_STATE_CANCELLED && !meeting.cancel_reason().empty()) {
+    out += "  cancelled: " + meeting.cancel_reason() + "\n";
+  }
+  if (meeting.has_palms_submit_time()) {
+    out += "  PALMS submitted: " + FormatTime(meeting.palms_submit_time());
+    out += meeting.corrections() > 0
+               ? "; " + std::to_string(meeting.corrections()) + " correction" +
+                     (meeting.corrections() == 1 ? "" : "s") + " since"
+               : "";
+    out += "\n";
+  }
   for (int i = 0; i < meeting.segments_size(); ++i) {
     const v1::Segment& segment = meeting.segments(i);
     out += "  segment " + std::to_string(i + 1) + ": \"" + segment.title() + "\"";

@@ -63,7 +63,15 @@ void PrintCsv(const v1::PalmsReport& report) {
 
 void PrintTable(const v1::PalmsReport& report, const std::string& range) {
   std::cout << "PALMS " << report.chapter() << ", " << range << ", " << report.meetings()
-            << " meeting" << (report.meetings() == 1 ? "" : "s") << "\n\n";
+            << " meeting" << (report.meetings() == 1 ? "" : "s");
+  if (report.cancelled_meetings() > 0) {
+    std::cout << " (+" << report.cancelled_meetings() << " cancelled)";
+  }
+  if (report.corrections() > 0) {
+    std::cout << ", " << report.corrections() << " correction"
+              << (report.corrections() == 1 ? "" : "s") << " after submission";
+  }
+  std::cout << "\n\n";
   std::vector<std::vector<std::string>> table;
   table.push_back({"ID", "NAME", "P", "A", "L", "M", "S", "REF OUT", "REF IN", "VISITORS", "1-2-1",
                    "CEU", "TESTIM.", "TYFCB OUT", "TYFCB IN"});

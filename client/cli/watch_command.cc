@@ -81,6 +81,13 @@ std::string DescribePayload(const v1::Event& event) {
     case v1::Event::kMeetingClosed:
       return "meeting closed: " + event.meeting_closed().meeting() + " (" +
              std::to_string(event.meeting_closed().absent_members_size()) + " absent)";
+    case v1::Event::kMeetingCancelled:
+      return "meeting cancelled: " + event.meeting_cancelled().meeting() +
+             (event.meeting_cancelled().reason().empty()
+                  ? std::string()
+                  : " (" + event.meeting_cancelled().reason() + ")");
+    case v1::Event::kPalmsSubmitted:
+      return "PALMS submitted: " + event.palms_submitted().meeting();
     case v1::Event::kReferralGiven: {
       const v1::Referral& referral = event.referral_given().referral();
       return "referral given: " + referral.giver() + " -> " + referral.receiver() + " (" +
@@ -147,6 +154,9 @@ std::string DescribePayload(const v1::Event& event) {
 std::string DescribeEvent(const v1::Event& event) {
   std::string out = "#" + std::to_string(event.seq()) + " " + FormatTime(event.time()) + " " +
                     DescribePayload(event);
+  if (event.correction()) {
+    out += " [correction by " + event.actor() + "]";
+  }
   if (!event.on_behalf_of().empty()) {
     out += " [by " + event.actor() + " on behalf of " + event.on_behalf_of() + "]";
   }

@@ -115,4 +115,26 @@ grpc::ServerUnaryReactor* MeetingService::CloseMeeting(grpc::CallbackServerConte
       AnswerTouched(response), response);
 }
 
+grpc::ServerUnaryReactor* MeetingService::CancelMeeting(grpc::CallbackServerContext* context,
+                                                        const v1::CancelMeetingRequest* request,
+                                                        v1::Meeting* response) {
+  return Mutate(
+      context, "CancelMeeting", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideCancelMeeting(x, *request);
+      },
+      AnswerTouched(response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::SubmitPalms(grpc::CallbackServerContext* context,
+                                                      const v1::SubmitPalmsRequest* request,
+                                                      v1::Meeting* response) {
+  return Mutate(
+      context, "SubmitPalms", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideSubmitPalms(x, *request);
+      },
+      AnswerTouched(response), response);
+}
+
 }  // namespace reciproca::api

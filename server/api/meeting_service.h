@@ -33,6 +33,12 @@ class MeetingService final : public v1::MeetingService::CallbackService, private
   grpc::ServerUnaryReactor* RegisterVisitor(grpc::CallbackServerContext* context,
                                             const v1::RegisterVisitorRequest* request,
                                             v1::Visitor* response) override;
+  grpc::ServerUnaryReactor* CancelMeeting(grpc::CallbackServerContext* context,
+                                          const v1::CancelMeetingRequest* request,
+                                          v1::Meeting* response) override;
+  grpc::ServerUnaryReactor* SubmitPalms(grpc::CallbackServerContext* context,
+                                        const v1::SubmitPalmsRequest* request,
+                                        v1::Meeting* response) override;
   grpc::ServerUnaryReactor* CloseMeeting(grpc::CallbackServerContext* context,
                                          const v1::CloseMeetingRequest* request,
                                          v1::Meeting* response) override;

@@ -118,6 +118,8 @@ class Chapter {
   Result<Events> DecideRegisterVisitor(const Context& ctx,
                                        const v1::RegisterVisitorRequest& r) const;
   Result<Events> DecideCloseMeeting(const Context& ctx, const v1::CloseMeetingRequest& r) const;
+  Result<Events> DecideCancelMeeting(const Context& ctx, const v1::CancelMeetingRequest& r) const;
+  Result<Events> DecideSubmitPalms(const Context& ctx, const v1::SubmitPalmsRequest& r) const;
 
   Result<Events> DecideGiveReferral(const Context& ctx, const v1::GiveReferralRequest& r) const;
   Result<Events> DecideUpdateReferralStatus(const Context& ctx,
@@ -234,6 +236,13 @@ class Chapter {
   std::string NextSpeaker(const v1::Meeting& meeting, std::string_view speaker,
                           std::string_view title) const;
 
+  // Whether a change to a record of `meeting` is a correction (chapter_meetings.cc): false
+  // before its PALMS is submitted; after, true for an organizer and FAILED_PRECONDITION
+  // (PALMS_SUBMITTED) for anyone else. A CANCELLED meeting takes no records
+  // (MEETING_CANCELLED). `field` names the meeting in the errors.
+  Result<bool> IsCorrection(const Principal& principal, const v1::Meeting& meeting,
+                            std::string_view field) const;
+
   // A new event with seq last_seq()+offset and the common fields filled in.
   v1::Event NewEvent(const Context& ctx, int64_t offset, std::string_view on_behalf_of) const;
 
@@ -243,6 +252,7 @@ class Chapter {
   void ApplyMemberUpdated(const v1::MemberUpdated& e);
   void ApplyMemberLeft(const v1::Event& event);
   void ApplyAttendance(const std::string& meeting, const v1::Attendance& attendance);
+  void CountCorrection(const std::string& meeting);
 
   v1::Chapter info_;
   int64_t last_seq_ = 0;

@@ -66,6 +66,9 @@ void Chapter::Apply(const v1::Event& event) {
     case v1::Event::kAttendanceRecorded:
       ApplyAttendance(event.attendance_recorded().meeting(),
                       event.attendance_recorded().attendance());
+      if (event.correction()) {
+        CountCorrection(event.attendance_recorded().meeting());
+      }
       break;
     case v1::Event::kVisitorRegistered: {
       auto it = meetings_.find(event.visitor_registered().meeting());
@@ -90,9 +93,27 @@ void Chapter::Apply(const v1::Event& event) {
       }
       break;
     }
+    case v1::Event::kMeetingCancelled: {
+      auto it = meetings_.find(event.meeting_cancelled().meeting());
+      if (it != meetings_.end()) {
+        it->second.set_state(v1::MEETING_STATE_CANCELLED);
+        it->second.set_cancel_reason(event.meeting_cancelled().reason());
+      }
+      break;
+    }
+    case v1::Event::kPalmsSubmitted: {
+      auto it = meetings_.find(event.palms_submitted().meeting());
+      if (it != meetings_.end()) {
+        *it->second.mutable_palms_submit_time() = event.time();
+      }
+      break;
+    }
     case v1::Event::kReferralGiven: {
       const v1::Referral& referral = event.referral_given().referral();
       referrals_[referral.name()] = referral;
+      if (event.correction()) {
+        CountCorrection(referral.meeting());
+      }
       break;
     }
     case v1::Event::kReferralStatusChanged: {
@@ -211,6 +232,13 @@ void Chapter::ApplyAttendance(const std::string& meeting_name, const v1::Attenda
   std::sort(list->begin(), list->end(), [](const v1::Attendance& a, const v1::Attendance& b) {
     return a.member() < b.member();
   });
+}
+
+void Chapter::CountCorrection(const std::string& meeting) {
+  auto it = meetings_.find(meeting);
+  if (it != meetings_.end()) {
+    it->second.set_corrections(it->second.corrections() + 1);
+  }
 }
 
 }  // namespace reciproca::domain

@@ -23,6 +23,8 @@ std::string StateName(v1::MeetingState state) {
       return "IN_PROGRESS";
     case v1::MEETING_STATE_CLOSED:
       return "CLOSED";
+    case v1::MEETING_STATE_CANCELLED:
+      return "CANCELLED";
     default:
       return "UNSPECIFIED";
   }
@@ -255,6 +257,10 @@ Result<Events> Chapter::DecideRecordAttendance(const Context& ctx,
   if (!member) {
     return member.error();
   }
+  auto correction = IsCorrection(ctx.principal, **meeting, "meeting");
+  if (!correction) {
+    return correction.error();
+  }
   // A member who left keeps their history: an existing record may still be corrected.
   if ((*member)->state() != v1::MEMBER_STATE_ACTIVE &&
       FindAttendance(**meeting, r.member()) == nullptr) {
@@ -263,6 +269,7 @@ Result<Events> Chapter::DecideRecordAttendance(const Context& ctx,
         .Because(kMemberLeft, {{"member", (*member)->display_name()}});
   }
   v1::Event event = NewEvent(ctx, 1, "");
+  event.set_correction(*correction);
   v1::AttendanceRecorded* recorded = event.mutable_attendance_recorded();
   recorded->set_meeting(r.meeting());
   v1::Attendance* attendance = recorded->mutable_attendance();
@@ -320,6 +327,10 @@ Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
     return FailedPrecondition("meeting: " + r.meeting() +
                               " is CLOSED; visitors are registered before it closes");
   }
+  if ((*meeting)->state() == v1::MEETING_STATE_CANCELLED) {
+    return FailedPrecondition("meeting: " + r.meeting() + " was cancelled; it has no visitors")
+        .Because(kMeetingCancelled);
+  }
   auto inviter = FindActiveMember("visitor.invited_by", invited_by);
   if (!inviter) {
     return inviter.error();
@@ -366,6 +377,76 @@ Result<Events> Chapter::DecideCloseMeeting(const Context& ctx,
     }
   }
   return Events{event};
+}
+
+Result<Events> Chapter::DecideCancelMeeting(const Context& ctx,
+                                            const v1::CancelMeetingRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "cancel meetings"); !s) {
+    return s.error();
+  }
+  auto reason = CheckText("reason", r.reason(), 0, 60);
+  if (!reason) {
+    return reason.error();
+  }
+  auto meeting = FindMeeting("name", r.name());
+  if (!meeting) {
+    return meeting.error();
+  }
+  const v1::MeetingState state = (*meeting)->state();
+  if (state != v1::MEETING_STATE_SCHEDULED && state != v1::MEETING_STATE_OPEN) {
+    return FailedPrecondition("name: meeting " + r.name() + " is " + StateName(state) +
+                              "; only a SCHEDULED or OPEN meeting can be cancelled")
+        .Because(kMeetingNotCancellable, {{"state", StateName(state)}});
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  v1::MeetingCancelled* cancelled = event.mutable_meeting_cancelled();
+  cancelled->set_meeting(r.name());
+  cancelled->set_reason(*reason);
+  return Events{event};
+}
+
+Result<Events> Chapter::DecideSubmitPalms(const Context& ctx,
+                                          const v1::SubmitPalmsRequest& r) const {
+  if (Status s = CheckOrganizer(ctx.principal, "submit the PALMS"); !s) {
+    return s.error();
+  }
+  auto meeting = FindMeeting("name", r.name());
+  if (!meeting) {
+    return meeting.error();
+  }
+  const v1::Meeting& m = **meeting;
+  if (m.has_palms_submit_time()) {
+    return FailedPrecondition("name: the PALMS of meeting " + r.name() +
+                              " was already submitted; change its records as corrections")
+        .Because(kPalmsAlreadySubmitted);
+  }
+  if (m.state() != v1::MEETING_STATE_CLOSED) {
+    return FailedPrecondition("name: meeting " + r.name() + " is " + StateName(m.state()) +
+                              "; its PALMS is submitted once it is CLOSED")
+        .Because(kMeetingNotClosed, {{"state", StateName(m.state())}});
+  }
+  v1::Event event = NewEvent(ctx, 1, "");
+  event.mutable_palms_submitted()->set_meeting(r.name());
+  return Events{event};
+}
+
+Result<bool> Chapter::IsCorrection(const Principal& principal, const v1::Meeting& meeting,
+                                   std::string_view field) const {
+  if (meeting.state() == v1::MEETING_STATE_CANCELLED) {
+    return FailedPrecondition(std::string(field) + ": meeting " + meeting.name() +
+                              " was cancelled; nothing is recorded at it")
+        .Because(kMeetingCancelled);
+  }
+  if (!meeting.has_palms_submit_time()) {
+    return false;
+  }
+  if (!IsOrganizerPrincipal(principal)) {
+    return FailedPrecondition(std::string(field) + ": the PALMS of meeting " + meeting.name() +
+                              " was submitted; only an organizer can still change it, as a "
+                              "correction")
+        .Because(kPalmsSubmitted);
+  }
+  return true;
 }
 
 }  // namespace reciproca::domain

@@ -94,11 +94,17 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   if (!note) {
     return note.error();
   }
+  bool correction = false;
   if (!in.meeting().empty()) {
     auto meeting = FindMeeting("referral.meeting", in.meeting());
     if (!meeting) {
       return meeting.error();
     }
+    auto is_correction = IsCorrection(ctx.principal, **meeting, "referral.meeting");
+    if (!is_correction) {
+      return is_correction.error();
+    }
+    correction = *is_correction;
   }
   auto receiver = FindMember("referral.receiver", in.receiver());
   if (!receiver) {
@@ -115,6 +121,7 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   }
 
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
+  event.set_correction(correction);
   v1::Referral* out = event.mutable_referral_given()->mutable_referral();
   out->set_name(ChildName(info_.name(), NameKind::kReferral, event.seq()));
   out->set_giver(acting->member);

@@ -46,6 +46,11 @@ inline constexpr std::string_view kLanguageTagInvalid = "LANGUAGE_TAG_INVALID";
 // Meetings.
 inline constexpr std::string_view kMeetingNotOpen = "MEETING_NOT_OPEN";
 inline constexpr std::string_view kMeetingAlreadyClosed = "MEETING_ALREADY_CLOSED";
+inline constexpr std::string_view kMeetingCancelled = "MEETING_CANCELLED";
+inline constexpr std::string_view kMeetingNotCancellable = "MEETING_NOT_CANCELLABLE";
+inline constexpr std::string_view kMeetingNotClosed = "MEETING_NOT_CLOSED";
+inline constexpr std::string_view kPalmsSubmitted = "PALMS_SUBMITTED";
+inline constexpr std::string_view kPalmsAlreadySubmitted = "PALMS_ALREADY_SUBMITTED";
 // The event stream.
 inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
 
@@ -63,42 +68,26 @@ inline constexpr std::string_view kForInternal = "INTERNAL";
 inline constexpr std::string_view kForOther = "UNKNOWN";
 
 // Every reason above: each has a message in every catalog (tests/unit/api).
-inline constexpr std::array kAllReasons = {kTokenMissing,
-                                           kTokenUnknown,
-                                           kOrganizersOnly,
-                                           kOtherChapter,
-                                           kReceiverOnly,
-                                           kSelfReferral,
-                                           kTemperatureOutOfRange,
-                                           kContactRequired,
-                                           kInvalidEmail,
-                                           kAmountNotPositive,
-                                           kUnknownCurrency,
-                                           kReferralStatusMove,
-                                           kFieldRequired,
-                                           kNumberNotBetween,
-                                           kResourceNotFound,
-                                           kTextLength,
-                                           kPageSizeNegative,
-                                           kPageTokenInvalid,
-                                           kRequestIdReused,
-                                           kCategoryTaken,
-                                           kChapterIdTaken,
-                                           kMemberLeft,
-                                           kLanguageTagInvalid,
-                                           kMeetingNotOpen,
-                                           kMeetingAlreadyClosed,
-                                           kAfterSeqBeyondEnd,
-                                           kForInvalidArgument,
-                                           kForNotFound,
-                                           kForAlreadyExists,
-                                           kForPermissionDenied,
-                                           kForUnauthenticated,
-                                           kForFailedPrecondition,
-                                           kForOutOfRange,
-                                           kForUnavailable,
-                                           kForResourceExhausted,
-                                           kForInternal,
-                                           kForOther};
+inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown,
+                                           kOrganizersOnly,        kOtherChapter,
+                                           kReceiverOnly,          kSelfReferral,
+                                           kTemperatureOutOfRange, kContactRequired,
+                                           kInvalidEmail,          kAmountNotPositive,
+                                           kUnknownCurrency,       kReferralStatusMove,
+                                           kFieldRequired,         kNumberNotBetween,
+                                           kResourceNotFound,      kTextLength,
+                                           kPageSizeNegative,      kPageTokenInvalid,
+                                           kRequestIdReused,       kCategoryTaken,
+                                           kChapterIdTaken,        kMemberLeft,
+                                           kLanguageTagInvalid,    kMeetingNotOpen,
+                                           kMeetingAlreadyClosed,  kMeetingCancelled,
+                                           kMeetingNotCancellable, kMeetingNotClosed,
+                                           kPalmsSubmitted,        kPalmsAlreadySubmitted,
+                                           kAfterSeqBeyondEnd,     kForInvalidArgument,
+                                           kForNotFound,           kForAlreadyExists,
+                                           kForPermissionDenied,   kForUnauthenticated,
+                                           kForFailedPrecondition, kForOutOfRange,
+                                           kForUnavailable,        kForResourceExhausted,
+                                           kForInternal,           kForOther};
 
 }  // namespace reciproca::domain

@@ -80,6 +80,10 @@ std::optional<Touch> TouchedBy(const v1::Event& e) {
                    &e.visitor_registered().visitor()};
     case P::kMeetingClosed:
       return Touch{K::kMeeting, e.meeting_closed().meeting()};
+    case P::kMeetingCancelled:
+      return Touch{K::kMeeting, e.meeting_cancelled().meeting()};
+    case P::kPalmsSubmitted:
+      return Touch{K::kMeeting, e.palms_submitted().meeting()};
     case P::kReferralGiven:
       return Touch{K::kReferral, e.referral_given().referral().name()};
     case P::kReferralStatusChanged:

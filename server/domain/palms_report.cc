@@ -92,9 +92,14 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
   };
 
   int32_t meetings = 0;
+  int32_t cancelled = 0;
+  int32_t corrections = 0;
   for (const auto& [name, meeting] : meetings_) {
-    if (window.Contains(meeting.start_time())) {
+    if (window.Contains(meeting.start_time()) && meeting.state() == v1::MEETING_STATE_CANCELLED) {
+      ++cancelled;  // a holiday: nobody absent, no meeting to count
+    } else if (window.Contains(meeting.start_time())) {
       ++meetings;
+      corrections += meeting.corrections();
       for (const v1::Attendance& attendance : meeting.attendance()) {
         if (Tally* t = row(attendance.member())) {
           CountAttendance(attendance.status(), &t->row);
@@ -112,6 +117,8 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
     }
   }
   report.set_meetings(meetings);
+  report.set_cancelled_meetings(cancelled);
+  report.set_corrections(corrections);
 
   for (const auto& [name, referral] : referrals_) {
     if (!window.Contains(referral.create_time())) {

@@ -255,6 +255,20 @@ cli --token "$ana_token" meeting list --json
 [ "$(grep -o '"name":"chapters/e2e/meetings/[0-9]*"' <<<"$out" | wc -l)" -eq 2 ] ||
   fail "meeting list: $out"
 
+step="the week's PALMS: submitted, then corrected; a holiday"
+cli --token "$org_token" meeting submit "${m2##*/}"
+grep -q "^  PALMS submitted: " <<<"$out" || fail "meeting submit: $out"
+cli_fails 3 "error: FAILED_PRECONDITION: referral.meeting: the PALMS of meeting $m2 was submitted" \
+  --token "$ana_token" refer --to "$marco" --temperature 3 --inside --meeting "${m2##*/}"
+cli --token "$org_token" attendance --meeting "${m2##*/}" --member "${ana##*/}" --status late
+cli --token "$org_token" meeting get "${m2##*/}"
+grep -q "; 1 correction since$" <<<"$out" || fail "meeting get after a correction: $out"
+cli --token "$org_token" meeting schedule --chapter e2e --start 2030-08-15T07:00Z --json
+m3="$(jget name <<<"$out")"
+cli --token "$org_token" meeting cancel "${m3##*/}" --reason Ferragosto
+grep -q "^  cancelled: Ferragosto$" <<<"$out" || fail "meeting cancel: $out"
+cli_fails 3 "error: FAILED_PRECONDITION" --token "$ana_token" checkin --meeting "${m3##*/}"
+
 step="errors"
 cli_fails 3 "error: INVALID_ARGUMENT" --token "$ana_token" refer --to "$ana" --temperature 3 \
   --inside
@@ -372,6 +386,9 @@ today="$(TZ=Europe/Rome date +%Y-%m-%d)"
 cli --token "$org_token" report palms --chapter e2e --from "$today" --to "$today"
 grep -q "^PALMS chapters/e2e" <<<"$out" || fail "PALMS table: $out"
 grep -q "Ana Rossi" <<<"$out" || fail "PALMS table lacks Ana: $out"
+cli --token "$org_token" report palms --chapter e2e
+grep -q "^PALMS chapters/e2e, .*, 2 meetings (+1 cancelled), 1 correction after submission$" \
+  <<<"$out" || fail "PALMS table header: $(head -n 1 <<<"$out")"
 
 step="SIGTERM"
 stop_server

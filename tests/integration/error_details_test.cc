@@ -154,6 +154,23 @@ TEST_F(ErrorDetailsTest, EveryErrorOfTheReadmeTable_HasItsReasonAndAMessageInEac
   }
   const std::string scheduled = ScheduleMeeting();
   ASSERT_TRUE(Move("", marco_.token, v1::REFERRAL_STATUS_CLOSED_LOST).ok());
+  {
+    v1::SubmitPalmsRequest submit;
+    submit.set_name(closed_meeting);
+    submit.set_request_id("submit-once");
+    v1::Meeting out;
+    ASSERT_TRUE(
+        admin().meetings().SubmitPalms(Context(admin_token(), "").get(), submit, &out).ok());
+  }
+  const std::string holiday = ScheduleMeeting();
+  {
+    v1::CancelMeetingRequest cancel;
+    cancel.set_name(holiday);
+    cancel.set_request_id("cancel-once");
+    v1::Meeting out;
+    ASSERT_TRUE(
+        admin().meetings().CancelMeeting(Context(admin_token(), "").get(), cancel, &out).ok());
+  }
 
   const std::vector<Case> cases = {
       {"TOKEN_MISSING", StatusCode::UNAUTHENTICATED, "",
@@ -287,6 +304,14 @@ TEST_F(ErrorDetailsTest, EveryErrorOfTheReadmeTable_HasItsReasonAndAMessageInEac
          request.set_request_id(client::Client::NewRequestId());
          v1::Meeting out;
          return admin().meetings().CloseMeeting(Context(admin_token(), l).get(), request, &out);
+       }},
+      {"PALMS_SUBMITTED", StatusCode::FAILED_PRECONDITION, "referral.meeting",
+       [this, closed_meeting](const std::string& l) {
+         return Give(l, [&](auto& r) { r.mutable_referral()->set_meeting(closed_meeting); });
+       }},
+      {"MEETING_CANCELLED", StatusCode::FAILED_PRECONDITION, "referral.meeting",
+       [this, holiday](const std::string& l) {
+         return Give(l, [&](auto& r) { r.mutable_referral()->set_meeting(holiday); });
        }},
       {"REFERRAL_STATUS_MOVE", StatusCode::FAILED_PRECONDITION, "status",
        [this](const std::string& l) {

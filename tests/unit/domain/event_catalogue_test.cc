@@ -132,6 +132,12 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     ApplyAll(chapter_.DecideDisablePlugin(Admin(), disable));
 
     CloseMeeting(meeting_);
+    v1::SubmitPalmsRequest submit;
+    submit.set_name(meeting_);
+    ApplyAll(chapter_.DecideSubmitPalms(Admin(), submit));
+    v1::CancelMeetingRequest cancel;
+    cancel.set_name(ScheduleMeeting(kNow + 7 * 86400));
+    ApplyAll(chapter_.DecideCancelMeeting(Admin(), cancel));
     RemoveMember(carla_);
   }
 
