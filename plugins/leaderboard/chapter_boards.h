@@ -48,6 +48,10 @@ class ChapterBoards {
   // (1, 2, 2, 4). `limit` > 0 keeps the first `limit` entries.
   reciproca::plugin::v1::Leaderboard Rank(Board board, Window window, int64_t now, int limit) const;
 
+  // The snapshot's encoding (snapshot.cc).
+  void Save(reciproca::sdk::StateWriter& out) const;
+  void Load(reciproca::sdk::StateReader& in);
+
  private:
   struct Meeting {
     std::string name;
