@@ -25,6 +25,11 @@ class PluginSnapshotsTest : public ServerTest {
     for (const char* name : kShippedPlugins) {
       plugins_.push_back({name, kShippedPluginDir + "/" + name + ".so", ""});
     }
+    StartWithAChapter();
+  }
+
+  // The server with plugins_ (a snapshot every 10 events), a chapter and three members.
+  void StartWithAChapter() {
     plugin_snapshot_every_events_ = 10;
     ServerTest::SetUp();
     CreateChapter("rome");
@@ -186,12 +191,7 @@ class PluginWithoutSnapshotsTest : public PluginSnapshotsTest {
  protected:
   void SetUp() override {
     plugins_ = {{"counting", std::string(RECIPROCA_TEST_PLUGIN_DIR) + "/counting_v1.so", ""}};
-    plugin_snapshot_every_events_ = 10;
-    ServerTest::SetUp();
-    CreateChapter("rome");
-    ana_ = AddMember("rome", "Ana Rossi", "Florist");
-    marco_ = AddMember("rome", "Marco Bianchi", "Plumber");
-    lia_ = AddMember("rome", "Lia Neri", "Designer");
+    StartWithAChapter();
   }
 };
 
