@@ -48,6 +48,7 @@ int64_t Nanos(const google::protobuf::Timestamp& t) { return t.seconds() * 10000
 std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
   roster_.Apply(event);
+  plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
     case v1::Event::kChapterCreated:
       if (!event.chapter_created().chapter().currency().empty()) {
@@ -101,12 +102,19 @@ void ChapterBoards::Count(Board board, const std::string& member, int64_t time, 
   }
 }
 
-std::string ChapterBoards::ValueText(Board board, int64_t value) const {
-  return board == Board::kTyfcbGenerated ? sdk::FormatCents(value) + " " + currency_
-                                         : std::to_string(value);
+void ChapterBoards::SetValueText(const plugin_texts::Catalogs& texts, const std::string& language,
+                                 Board board, pv1::LeaderboardEntry* entry) const {
+  const bool money = board == Board::kTyfcbGenerated;
+  const plugin_texts::Params params =
+      money ? plugin_texts::Params{{"amount", plugin_texts::MoneyParam(entry->value(), currency_)}}
+            : plugin_texts::Params{{"count", std::to_string(entry->value())}};
+  entry->set_kind(money ? "money" : "count");
+  entry->set_value_text(texts.Render(language, money ? "value.money" : "value.count", params));
+  plugin_texts::SetParams(params, entry->mutable_params());
 }
 
-pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, int limit) const {
+pv1::Leaderboard ChapterBoards::Rank(const plugin_texts::Catalogs& texts, Board board,
+                                     Window window, int64_t now, int limit) const {
   pv1::Leaderboard answer;
   answer.set_board(std::string(kBoardNames[IndexOf(board)]));
   answer.set_window(std::string(kWindowNames[static_cast<size_t>(window)]));
@@ -153,6 +161,7 @@ pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, in
            std::tie(a.value, *b.display_name, *b.member);
   });
 
+  const std::string language = texts.Resolve(language_);
   const size_t count = limit > 0 ? std::min(rows.size(), static_cast<size_t>(limit)) : rows.size();
   int32_t rank = 0;
   for (size_t i = 0; i < count; ++i) {
@@ -164,7 +173,7 @@ pv1::Leaderboard ChapterBoards::Rank(Board board, Window window, int64_t now, in
     entry->set_member(*rows[i].member);
     entry->set_display_name(*rows[i].display_name);
     entry->set_value(rows[i].value);
-    entry->set_value_text(ValueText(board, rows[i].value));
+    SetValueText(texts, language, board, entry);
   }
   return answer;
 }

@@ -15,6 +15,7 @@
 #include "reciproca/plugin/v1/plugin.pb.h"
 #include "reciproca/roster.hpp"
 #include "reciproca/v1/events.pb.h"
+#include "texts/catalogs.h"
 #include "time_series.h"
 
 namespace reciproca::leaderboard {
@@ -45,8 +46,10 @@ class ChapterBoards {
 
   // The active members with a non-zero value on `board` over `window` ending at `now` (ns), best
   // first: value descending, then display name, then member name; equal values share a rank
-  // (1, 2, 2, 4). `limit` > 0 keeps the first `limit` entries.
-  reciproca::plugin::v1::Leaderboard Rank(Board board, Window window, int64_t now, int limit) const;
+  // (1, 2, 2, 4). `limit` > 0 keeps the first `limit` entries. Value texts are in the chapter's
+  // language ("€1,250.00", "1.250,00 €"), from `texts`.
+  reciproca::plugin::v1::Leaderboard Rank(const plugin_texts::Catalogs& texts, Board board,
+                                          Window window, int64_t now, int limit) const;
 
   // The snapshot's encoding (snapshot.cc).
   void Save(reciproca::sdk::StateWriter& out) const;
@@ -60,9 +63,13 @@ class ChapterBoards {
   };
 
   void Count(Board board, const std::string& member, int64_t time, int64_t value);
-  std::string ValueText(Board board, int64_t value) const;
+  // Sets the entry's value_text, kind and params.
+  void SetValueText(const plugin_texts::Catalogs& texts, const std::string& language, Board board,
+                    reciproca::plugin::v1::LeaderboardEntry* entry) const;
 
   std::string currency_ = "EUR";
+  // The chapter's language (BCP 47, from ChapterCreated and ChapterUpdated).
+  std::string language_ = "en";
   reciproca::sdk::Roster roster_;
   std::array<std::unordered_map<std::string, TimeSeries>, 4> boards_;
   // The meeting opened last; "meeting" ranks what happened between its opening and its closing.

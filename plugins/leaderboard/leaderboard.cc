@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "texts.h"
+
 namespace reciproca::leaderboard {
 
 namespace pv1 = reciproca::plugin::v1;
@@ -36,7 +38,8 @@ void CheckConfig(const std::string& json) {
 
 }  // namespace
 
-Leaderboard::Leaderboard(sdk::Host host, const pv1::PluginConfig& config) : host_(host) {
+Leaderboard::Leaderboard(sdk::Host host, const pv1::PluginConfig& config)
+    : host_(host), texts_(CatalogFiles()) {
   CheckConfig(config.json());
 }
 
@@ -78,7 +81,7 @@ pv1::QueryAnswer Leaderboard::Query(const pv1::Query& query) {
     return answer;
   }
   *answer.mutable_leaderboard() =
-      chapter->second.Rank(*board, *window, Nanos(query.now()), q.limit());
+      chapter->second.Rank(texts_, *board, *window, Nanos(query.now()), q.limit());
   return answer;
 }
 

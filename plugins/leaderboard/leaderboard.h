@@ -11,6 +11,7 @@
 #include <reciproca/plugin.hpp>
 
 #include "chapter_boards.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::leaderboard {
 
@@ -33,6 +34,8 @@ class Leaderboard : public reciproca::sdk::Plugin {
 
  private:
   reciproca::sdk::Host host_;
+  // The value texts (texts/<language>.json).
+  plugin_texts::Catalogs texts_;
   // By chapter name ("chapters/rome"): one instance serves every chapter of the server.
   std::map<std::string, ChapterBoards> chapters_;
 };

@@ -61,6 +61,7 @@ std::string ShortId(const std::string& name) {
 void ChapterFacts::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
   roster_.Apply(event);
+  plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
     case v1::Event::kReferralGiven: {
       const v1::Referral& r = event.referral_given().referral();

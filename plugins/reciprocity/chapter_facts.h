@@ -17,6 +17,7 @@
 #include "reciproca/roster.hpp"
 #include "reciproca/snapshot.hpp"
 #include "reciproca/v1/events.pb.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::reciprocity {
 
@@ -69,6 +70,8 @@ class ChapterFacts {
  public:
   void Apply(const reciproca::v1::Event& event);
 
+  // The chapter's language (BCP 47, from ChapterCreated and ChapterUpdated), "en" by default.
+  const std::string& language() const { return language_; }
   const MemberFacts* Member(const std::string& name) const;
   bool IsActive(const std::string& member) const;
   // The display name, or the resource name for a member never added.
@@ -100,6 +103,7 @@ class ChapterFacts {
   void Acquaint(const std::string& a, const std::string& b);
 
   reciproca::sdk::Roster roster_;
+  std::string language_ = "en";
   std::map<std::string, ReferralFacts> referrals_;
   std::map<std::string, OneToOneFacts> one_to_ones_;
   std::map<MemberPair, DirectionFacts> directions_;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "texts.h"
 #include "vcp.h"
 
 namespace reciproca::reciprocity {
@@ -12,12 +13,13 @@ namespace v1 = reciproca::v1;
 Reciprocity::Reciprocity(sdk::Host host, const pv1::PluginConfig& config)
     : host_(host),
       plugin_name_(config.plugin_name().empty() ? "reciprocity" : config.plugin_name()),
-      config_(ParseConfig(config.json())) {}
+      config_(ParseConfig(config.json())),
+      texts_(CatalogFiles()) {}
 
 Reciprocity::Chapter& Reciprocity::ChapterOf(const std::string& name) {
   std::unique_ptr<Chapter>& chapter = chapters_[name];
   if (!chapter) {
-    chapter = std::make_unique<Chapter>(config_, name);
+    chapter = std::make_unique<Chapter>(config_, texts_, name);
   }
   return *chapter;
 }
@@ -92,7 +94,7 @@ pv1::QueryAnswer Reciprocity::Query(const pv1::Query& query) {
   if (query.kind_case() == pv1::Query::kReminders) {
     *answer.mutable_reminders() = chapter.reminders.Active(chapter.facts, member, now);
   } else {
-    *answer.mutable_relationships() = Relationships(chapter.facts, config_, member, now);
+    *answer.mutable_relationships() = Relationships(chapter.facts, config_, texts_, member, now);
   }
   return answer;
 }

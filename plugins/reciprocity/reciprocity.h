@@ -21,6 +21,7 @@
 #include "chapter_facts.h"
 #include "config.h"
 #include "reminder_book.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::reciprocity {
 
@@ -45,7 +46,8 @@ class Reciprocity : public reciproca::sdk::Plugin {
 
  private:
   struct Chapter {
-    Chapter(const Config& config, const std::string& name) : reminders(config, name) {}
+    Chapter(const Config& config, const plugin_texts::Catalogs& texts, const std::string& name)
+        : reminders(config, texts, name) {}
     ChapterFacts facts;
     ReminderBook reminders;
   };
@@ -57,6 +59,8 @@ class Reciprocity : public reciproca::sdk::Plugin {
   reciproca::sdk::Host host_;
   std::string plugin_name_;
   Config config_;
+  // The reminders' and relationships' texts (texts/<language>.json).
+  plugin_texts::Catalogs texts_;
   bool live_ = false;
   std::map<std::string, std::unique_ptr<Chapter>> chapters_;
 };

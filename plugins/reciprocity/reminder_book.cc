@@ -47,8 +47,15 @@ bool ReferralBetween(const ChapterFacts& facts, const std::string& a, const std:
 
 }  // namespace
 
-ReminderBook::ReminderBook(const Config& config, std::string chapter)
-    : config_(config), chapter_(std::move(chapter)) {}
+ReminderBook::ReminderBook(const Config& config, const plugin_texts::Catalogs& texts,
+                           std::string chapter)
+    : config_(config), texts_(texts), chapter_(std::move(chapter)) {}
+
+void ReminderBook::Word(IssuedReminder& reminder, const ChapterFacts& facts,
+                        const plugin_texts::Params& params) const {
+  plugin_texts::SetParams(params, reminder.reminder.mutable_params());
+  reminder.reminder.set_text(ReminderText(texts_, facts.language(), NameOf(reminder.kind), params));
+}
 
 void ReminderBook::Schedule(int64_t at, ReminderKind kind, const std::string& subject,
                             const std::string& other) {
@@ -138,8 +145,9 @@ void ReminderBook::RunCheck(const DueCheck& check, const ChapterFacts& facts, in
       reminder.other = r->giver;
       reminder.reminder.set_id("not_contacted:" + ShortId(r->name));
       reminder.reminder.set_member(r->receiver);
-      reminder.reminder.set_text(NotContactedText(facts.DisplayName(r->giver), r->contact_name,
-                                                  r->temperature, UtcDate(r->given_at)));
+      Word(reminder, facts,
+           NotContactedParams(facts.DisplayName(r->giver), r->contact_name, r->temperature,
+                              UtcDate(r->given_at)));
       Arise(std::move(reminder), now);
       break;
     }
@@ -154,8 +162,9 @@ void ReminderBook::RunCheck(const DueCheck& check, const ChapterFacts& facts, in
       reminder.other = r->giver;
       reminder.reminder.set_id("thank_you_missing:" + ShortId(r->name));
       reminder.reminder.set_member(r->receiver);
-      reminder.reminder.set_text(ThankYouMissingText(facts.DisplayName(r->giver), r->contact_name,
-                                                     UtcDate(r->closed_won_at.value_or(now))));
+      Word(reminder, facts,
+           ThankYouMissingParams(facts.DisplayName(r->giver), r->contact_name,
+                                 UtcDate(r->closed_won_at.value_or(now))));
       Arise(std::move(reminder), now);
       break;
     }
@@ -173,7 +182,7 @@ void ReminderBook::RunCheck(const DueCheck& check, const ChapterFacts& facts, in
         reminder.reminder.set_id("one_to_one_no_referral:" + ShortId(o->name) + ":" +
                                  ShortId(member));
         reminder.reminder.set_member(member);
-        reminder.reminder.set_text(OneToOneNoReferralText(facts.DisplayName(other), o->date));
+        Word(reminder, facts, OneToOneNoReferralParams(facts.DisplayName(other), o->date));
         Arise(std::move(reminder), now);
       }
       break;
@@ -204,7 +213,7 @@ void ReminderBook::CheckOneSided(const std::string& giver, const std::string& re
   reminder.reminder.set_id("one_sided:" + ShortId(receiver) + ":" + ShortId(giver) + ":" +
                            std::to_string(episode.number));
   reminder.reminder.set_member(receiver);
-  reminder.reminder.set_text(OneSidedText(facts.DisplayName(giver), given, config_.one_sided_days));
+  Word(reminder, facts, OneSidedParams(facts.DisplayName(giver), given, config_.one_sided_days));
   Arise(std::move(reminder), now);
 }
 
@@ -289,7 +298,12 @@ pv1::Reminders ReminderBook::Active(const ChapterFacts& facts, const std::string
   });
   pv1::Reminders answer;
   for (const pv1::Reminder* r : found) {
-    *answer.add_reminders() = *r;
+    pv1::Reminder* out = answer.add_reminders();
+    *out = *r;
+    if (r->params_size() > 0 && KindNamed(r->kind()) != ReminderKind::kOther) {
+      out->set_text(
+          ReminderText(texts_, facts.language(), r->kind(), plugin_texts::ParamsOf(r->params())));
+    }
   }
   return answer;
 }

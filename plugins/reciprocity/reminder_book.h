@@ -17,6 +17,7 @@
 #include "config.h"
 #include "reciproca/plugin/v1/plugin.pb.h"
 #include "reciproca/v1/events.pb.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::reciprocity {
 
@@ -39,7 +40,8 @@ struct IssuedReminder {
 
 class ReminderBook {
  public:
-  ReminderBook(const Config& config, std::string chapter);
+  // `texts` words the reminders (texts/<language>.json); it outlives the book.
+  ReminderBook(const Config& config, const plugin_texts::Catalogs& texts, std::string chapter);
 
   // After `event` was applied to the chapter's facts: schedules the checks it implies and ends
   // the one-sided episodes it resolves.
@@ -59,7 +61,9 @@ class ReminderBook {
   // Issued, and its situation unresolved at `now`.
   bool IsActive(const IssuedReminder& r, const ChapterFacts& facts, int64_t now) const;
 
-  // The active reminders of `member` (all members when empty), newest first, then by id.
+  // The active reminders of `member` (all members when empty), newest first, then by id, their
+  // texts in the chapter's language of the moment (a reminder recorded without parameters, by
+  // an earlier version, keeps its recorded text).
   reciproca::plugin::v1::Reminders Active(const ChapterFacts& facts, const std::string& member,
                                           int64_t now) const;
 
@@ -93,8 +97,12 @@ class ReminderBook {
   void CheckOneSided(const std::string& giver, const std::string& receiver,
                      const ChapterFacts& facts, int64_t now);
   void Arise(IssuedReminder reminder, int64_t now);
+  // Sets the reminder's parameters, and its text in the chapter's language.
+  void Word(IssuedReminder& reminder, const ChapterFacts& facts,
+            const plugin_texts::Params& params) const;
 
   const Config& config_;
+  const plugin_texts::Catalogs& texts_;
   std::string chapter_;
   std::priority_queue<DueCheck, std::vector<DueCheck>, LaterFirst> checks_;
   uint64_t next_order_ = 0;

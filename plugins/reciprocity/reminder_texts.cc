@@ -2,41 +2,35 @@
 
 namespace reciproca::reciprocity {
 
-namespace {
-
-std::string Contact(const std::string& giver, const std::string& contact) {
-  return contact.empty() ? "inside: " + giver + " is the customer" : contact;
+plugin_texts::Params OneSidedParams(const std::string& giver, int referrals, int days) {
+  return {
+      {"giver", giver}, {"referrals", std::to_string(referrals)}, {"days", std::to_string(days)}};
 }
 
-}  // namespace
-
-std::string OneSidedText(const std::string& giver, int referrals, int days) {
-  return giver + " has given you " + std::to_string(referrals) +
-         (referrals == 1 ? " referral" : " referrals") + " in " + std::to_string(days) +
-         " days and you none yet: a one-to-one to learn what " + giver + " needs?";
+plugin_texts::Params NotContactedParams(const std::string& giver, const std::string& contact,
+                                        int temperature, const std::string& given_on) {
+  return {{"giver", giver},
+          {"contact", contact},
+          {"inside", contact.empty() ? "yes" : "no"},
+          {"temperature", std::to_string(temperature)},
+          {"given_on", given_on}};
 }
 
-std::string NotContactedText(const std::string& giver, const std::string& contact, int temperature,
-                             const std::string& given_on) {
-  std::string about = Contact(giver, contact);
-  if (temperature > 0) {
-    about += ", temperature " + std::to_string(temperature);
-  }
-  return "The referral from " + giver + " (" + about + ") is waiting for your call since " +
-         given_on + ": a call today keeps it warm.";
+plugin_texts::Params ThankYouMissingParams(const std::string& giver, const std::string& contact,
+                                           const std::string& closed_on) {
+  return {{"giver", giver},
+          {"contact", contact},
+          {"inside", contact.empty() ? "yes" : "no"},
+          {"closed_on", closed_on}};
 }
 
-std::string ThankYouMissingText(const std::string& giver, const std::string& contact,
-                                const std::string& closed_on) {
-  return "The referral from " + giver + " (" + Contact(giver, contact) + ") closed won on " +
-         closed_on + ": a thank-you (TYFCB) lets " + giver +
-         " know it worked and what it was worth.";
+plugin_texts::Params OneToOneNoReferralParams(const std::string& other, const std::string& met_on) {
+  return {{"other", other}, {"met_on", met_on}};
 }
 
-std::string OneToOneNoReferralText(const std::string& other, const std::string& met_on) {
-  return "You met " + other + " for a one-to-one on " + met_on +
-         " and no referral has passed between you since: who do you know that needs what " + other +
-         " offers?";
+std::string ReminderText(const plugin_texts::Catalogs& texts, const std::string& language,
+                         const std::string& kind, const plugin_texts::Params& params) {
+  return texts.Render(texts.Resolve(language), "reminder." + kind, params);
 }
 
 }  // namespace reciproca::reciprocity

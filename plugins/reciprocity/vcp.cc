@@ -10,10 +10,6 @@ namespace pv1 = reciproca::plugin::v1;
 
 namespace {
 
-std::string Plural(int count, const std::string& one, const std::string& many) {
-  return std::to_string(count) + " " + (count == 1 ? one : many);
-}
-
 std::string LevelName(pv1::VcpLevel level) {
   switch (level) {
     case pv1::VCP_LEVEL_VISIBILITY:
@@ -27,23 +23,26 @@ std::string LevelName(pv1::VcpLevel level) {
   }
 }
 
-// "Ana Rossi -> Luca Verdi: profitability (3 referrals in 180 days, 1 closed won)".
-std::string Explain(const ChapterFacts& facts, const Config& config, const std::string& a,
-                    const std::string& b, const DirectionLevel& d) {
-  std::string why =
-      d.referrals == 0 ? "no referrals" : Plural(d.referrals, "referral", "referrals");
-  why += " in " + std::to_string(config.window_days) + " days";
-  if (d.closed_won > 0) {
-    why += ", " + std::to_string(d.closed_won) + " closed won";
+// The parameters of one direction, named `prefix` + "level", "referrals", ...
+void AddDirection(const std::string& prefix, const DirectionLevel& d, plugin_texts::Params* out) {
+  (*out)[prefix + "level"] = LevelName(d.level);
+  (*out)[prefix + "referrals"] = std::to_string(d.referrals);
+  (*out)[prefix + "closed_won"] = std::to_string(d.closed_won);
+  (*out)[prefix + "thank_yous"] = std::to_string(d.thank_yous);
+  (*out)[prefix + "testimonials"] = std::to_string(d.testimonials);
+}
+
+// "Ana Rossi -> Luca Verdi: profitability (3 referrals in 180 days, 1 closed won)": the
+// direction `prefix` of `params` in `language`.
+std::string ExplainDirection(const plugin_texts::Catalogs& texts, const std::string& language,
+                             const plugin_texts::Params& params, const std::string& prefix,
+                             const std::string& from, const std::string& to) {
+  plugin_texts::Params direction = {
+      {"from", params.at(from)}, {"to", params.at(to)}, {"days", params.at("window_days")}};
+  for (const char* name : {"level", "referrals", "closed_won", "thank_yous", "testimonials"}) {
+    direction[name] = params.at(prefix + name);
   }
-  if (d.thank_yous > 0) {
-    why += ", thanked " + Plural(d.thank_yous, "time", "times");
-  }
-  if (d.testimonials > 0) {
-    why += ", " + Plural(d.testimonials, "testimonial", "testimonials");
-  }
-  return facts.DisplayName(a) + " -> " + facts.DisplayName(b) + ": " + LevelName(d.level) + " (" +
-         why + ")";
+  return texts.Render(language, "relationship.direction", direction);
 }
 
 }  // namespace
@@ -72,7 +71,8 @@ DirectionLevel LevelOf(const ChapterFacts& facts, const Config& config, const st
 }
 
 pv1::Relationship RelationshipOf(const ChapterFacts& facts, const Config& config,
-                                 const std::string& a, const std::string& b, int64_t now) {
+                                 const plugin_texts::Catalogs& texts, const std::string& a,
+                                 const std::string& b, int64_t now) {
   const DirectionLevel ab = LevelOf(facts, config, a, b, now);
   const DirectionLevel ba = LevelOf(facts, config, b, a, now);
   pv1::Relationship r;
@@ -81,26 +81,39 @@ pv1::Relationship RelationshipOf(const ChapterFacts& facts, const Config& config
   r.set_a_to_b(ab.level);
   r.set_b_to_a(ba.level);
   r.set_level(std::min(ab.level, ba.level));
+  plugin_texts::Params params = {{"member_a_name", facts.DisplayName(a)},
+                                 {"member_b_name", facts.DisplayName(b)},
+                                 {"window_days", std::to_string(config.window_days)},
+                                 {"one_to_ones", std::to_string(facts.OneToOnes(a, b))}};
+  AddDirection("a_to_b_", ab, &params);
+  AddDirection("b_to_a_", ba, &params);
+  const std::string language = texts.Resolve(facts.language());
   std::string explanation =
-      Explain(facts, config, a, b, ab) + "; " + Explain(facts, config, b, a, ba);
-  if (const int meetings = facts.OneToOnes(a, b); meetings > 0) {
-    explanation += "; " + Plural(meetings, "one-to-one", "one-to-ones");
+      ExplainDirection(texts, language, params, "a_to_b_", "member_a_name", "member_b_name") +
+      "; " + ExplainDirection(texts, language, params, "b_to_a_", "member_b_name", "member_a_name");
+  if (params.at("one_to_ones") != "0") {
+    explanation += "; " + texts.Render(language, "relationship.one_to_ones",
+                                       {{"count", params.at("one_to_ones")}});
   }
   r.set_explanation(explanation);
+  r.set_kind("vcp");
+  plugin_texts::SetParams(params, r.mutable_params());
   return r;
 }
 
 pv1::Relationships Relationships(const ChapterFacts& facts, const Config& config,
-                                 const std::string& member, int64_t now) {
+                                 const plugin_texts::Catalogs& texts, const std::string& member,
+                                 int64_t now) {
   std::vector<pv1::Relationship> found;
   for (const auto& [first, second] : facts.Acquainted()) {
     if (!facts.IsActive(first) || !facts.IsActive(second)) {
       continue;
     }
     if (member.empty()) {
-      found.push_back(RelationshipOf(facts, config, first, second, now));
+      found.push_back(RelationshipOf(facts, config, texts, first, second, now));
     } else if (member == first || member == second) {
-      found.push_back(RelationshipOf(facts, config, member, member == first ? second : first, now));
+      found.push_back(
+          RelationshipOf(facts, config, texts, member, member == first ? second : first, now));
     }
   }
   std::sort(found.begin(), found.end(),

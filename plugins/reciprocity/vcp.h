@@ -9,6 +9,7 @@
 #include "chapter_facts.h"
 #include "config.h"
 #include "reciproca/plugin/v1/plugin.pb.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::reciprocity {
 
@@ -26,14 +27,17 @@ struct DirectionLevel {
 DirectionLevel LevelOf(const ChapterFacts& facts, const Config& config, const std::string& a,
                        const std::string& b, int64_t now);
 
-// The relationship of `a` and `b` (a first), with a readable explanation.
+// The relationship of `a` and `b` (a first), with its explanation in the chapter's language
+// (kind "vcp", its parameters beside it).
 reciproca::plugin::v1::Relationship RelationshipOf(const ChapterFacts& facts, const Config& config,
+                                                   const plugin_texts::Catalogs& texts,
                                                    const std::string& a, const std::string& b,
                                                    int64_t now);
 
 // Every pair of active members that interacted (or only `member`'s, with `member` as member_a):
 // strongest first, then by display names.
 reciproca::plugin::v1::Relationships Relationships(const ChapterFacts& facts, const Config& config,
+                                                   const plugin_texts::Catalogs& texts,
                                                    const std::string& member, int64_t now);
 
 }  // namespace reciproca::reciprocity

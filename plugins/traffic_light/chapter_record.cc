@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "reciproca/money.hpp"
+#include "texts/catalogs.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -61,6 +62,7 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
   const int64_t now = event.time().seconds();
   last_event_time_ = std::max(last_event_time_, now);
   std::vector<std::string> concerned;
+  plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
     case v1::Event::kChapterCreated:
       if (!event.chapter_created().chapter().currency().empty()) {
@@ -71,6 +73,9 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       const v1::Member& member = event.member_added().member();
       MemberRecord& record = Member(member.name());
       record.display_name = member.display_name();
+      if (!record.added) {
+        record.tenure_start = now;
+      }
       record.added = true;
       record.active = member.state() != v1::MEMBER_STATE_LEFT;
       AddOnce(&concerned, member.name());

@@ -1,7 +1,7 @@
 #pragma once
 
-// One chapter as the traffic light sees it: its currency, its meetings' start times and a
-// MemberRecord per member, built from the chapter's events.
+// One chapter as the traffic light sees it: its currency and language, its meetings' start times
+// and a MemberRecord per member, built from the chapter's events.
 
 #include <cstdint>
 #include <map>
@@ -25,6 +25,8 @@ class ChapterRecord {
   const std::map<std::string, MemberRecord>& members() const { return members_; }
   // ISO 4217, "EUR" unless the chapter said otherwise.
   const std::string& currency() const { return currency_; }
+  // The chapter's language (BCP 47, from ChapterCreated and ChapterUpdated), "en" by default.
+  const std::string& language() const { return language_; }
   // The time of the latest event applied (Unix seconds), 0 before any.
   int64_t last_event_time() const { return last_event_time_; }
 
@@ -36,6 +38,7 @@ class ChapterRecord {
   MemberRecord& Member(const std::string& name);
 
   std::string currency_ = "EUR";
+  std::string language_ = "en";
   std::map<std::string, int64_t> meeting_start_;
   std::map<std::string, MemberRecord> members_;
   int64_t last_event_time_ = 0;

@@ -146,9 +146,12 @@ Step ParseStep(const json& value, const std::string& field, bool last) {
 }
 
 Row ParseRow(const json& value, const std::string& field) {
-  CheckKeys(value, field, {"name", "metric", "steps"});
+  CheckKeys(value, field, {"name", "title", "metric", "steps"});
   Row row;
   row.name = String(Required(value, field, "name"), field + ".name");
+  if (value.contains("title")) {
+    row.title = String(value.at("title"), field + ".title");
+  }
   row.metric_name = String(Required(value, field, "metric"), field + ".metric");
   row.metric = ParseMetric(value.at("metric"), field + ".metric");
   const json& steps = Array(Required(value, field, "steps"), field + ".steps");
@@ -234,7 +237,7 @@ Config ParseConfig(std::string_view text) {
     }
     CheckKeys(given, "",
               {"description", "windows", "default_window", "announce_windows", "tyfcb_side", "rows",
-               "bands"});
+               "bands", "minimum_meetings", "prorate_by_tenure"});
     if (!given.contains("announce_windows") &&
         (given.contains("default_window") || given.contains("windows"))) {
       merged.erase("announce_windows");  // then it follows the given default window
@@ -289,6 +292,15 @@ Config ParseConfig(std::string_view text) {
     }
     config.tyfcb_side = side == "given" ? TyfcbSide::kGiven : TyfcbSide::kReceived;
   }
+  if (merged.contains("minimum_meetings")) {
+    config.minimum_meetings = Integer(merged.at("minimum_meetings"), "minimum_meetings", 0, 1000);
+  }
+  if (merged.contains("prorate_by_tenure")) {
+    if (!merged.at("prorate_by_tenure").is_boolean()) {
+      Fail("prorate_by_tenure", "must be true or false");
+    }
+    config.prorate_by_tenure = merged.at("prorate_by_tenure").get<bool>();
+  }
 
   const json& rows = Array(Required(merged, "", "rows"), "rows");
   seen.clear();
@@ -309,6 +321,11 @@ Config ParseConfig(std::string_view text) {
     CheckKeys(bands[i], field, {"name", "min"});
     Band band;
     band.name = String(Required(bands[i], field, "name"), field + ".name");
+    if (band.name == kProvisionalBand) {
+      Fail(field + ".name",
+           std::string("\"") + kProvisionalBand +
+               "\" is the band of new members (minimum_meetings); name it otherwise");
+    }
     band.min = Integer(Required(bands[i], field, "min"), field + ".min", -1000000, 1000000);
     if (!seen.insert(band.name).second) {
       Fail(field + ".name", "\"" + band.name + "\" is given twice");

@@ -40,7 +40,11 @@ struct Step {
 };
 
 struct Row {
+  // The row's title when the chapter's language has no text for `title` (and in every language
+  // when `title` is empty).
   std::string name;
+  // The key of the row's title in the text catalogs ("never_late" is "row.never_late"), or "".
+  std::string title;
   std::string metric_name;
   Metric metric;
   std::vector<Step> steps;
@@ -76,6 +80,12 @@ struct Config {
   std::vector<Band> bands;
   // The sum of the rows' max_points.
   int max_points = 0;
+  // A member whose tenure is shorter than the window is "provisional" (not scored red or green)
+  // until they have had this many meetings; 0 scores everyone from the start.
+  int minimum_meetings = 0;
+  // Rates (per week, per month) of a member whose tenure is shorter than the window are divided
+  // by their tenure (at least a week) rather than by the whole window.
+  bool prorate_by_tenure = false;
 
   // nullptr when there is no such window; "" is the default window.
   const Window* FindWindow(std::string_view name) const;
@@ -84,6 +94,9 @@ struct Config {
   // "6m, 30d".
   std::string WindowNames() const;
 };
+
+// The band of a member who has not had `minimum_meetings` meetings yet (see Config).
+inline constexpr const char* kProvisionalBand = "provisional";
 
 // Parses and validates a configuration. Top-level keys of `json` replace those of the default
 // (uk.json), so "{}" (or "") is the default and {"announce_windows": ["6m", "30d"]} changes only

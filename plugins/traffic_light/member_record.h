@@ -56,6 +56,8 @@ class MemberRecord {
   // Added to the chapter (MemberAdded seen); a member named by other events only is not.
   bool added = false;
   bool active = false;
+  // When the member joined (the time of their MemberAdded event), Unix seconds.
+  int64_t tenure_start = 0;
 
   Timeline referrals_given;
   Timeline visitors;

@@ -2,7 +2,10 @@
 
 #include "score_card.h"
 
-#include <cstdio>
+#include <algorithm>
+#include <limits>
+
+#include "reciproca/money.hpp"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -10,78 +13,86 @@ namespace {
 constexpr int64_t kSecondsPerDay = 86400;
 // An average month, for "per month" rates.
 constexpr double kDaysPerMonth = 365.0 / 12.0;
+// A prorated rate is divided by at least a week.
+constexpr int kMinimumRateDays = 7;
 
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-std::string Counted(int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-std::string Cents(int64_t cents) {
-  return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
-         std::to_string(cents % 100);
-}
+using plugin_texts::DecimalParam;
 
 struct Countable {
   const Timeline* timeline;
   bool weighted;  // sum the weights (credits) rather than count the entries
-  const char* one;
-  const char* many;
+  const char* count_key;
 };
 
 Countable CountableOf(Quantity quantity, const MemberRecord& member) {
   switch (quantity) {
     case Quantity::kReferralsGiven:
-      return {&member.referrals_given, false, "referral", "referrals"};
+      return {&member.referrals_given, false, "count.referrals_given"};
     case Quantity::kVisitors:
-      return {&member.visitors, false, "visitor", "visitors"};
+      return {&member.visitors, false, "count.visitors"};
     case Quantity::kTestimonials:
-      return {&member.testimonials, false, "testimonial", "testimonials"};
+      return {&member.testimonials, false, "count.testimonials"};
     case Quantity::kOneToOnes:
-      return {&member.one_to_ones, false, "one-to-one", "one-to-ones"};
+      return {&member.one_to_ones, false, "count.one_to_ones"};
     case Quantity::kCeus:
     default:
-      return {&member.ceus, true, "credit", "credits"};
+      return {&member.ceus, true, "count.ceus"};
   }
 }
 
 Measured MeasureAttendance(Quantity quantity, const AttendanceTotal& total) {
-  const std::string of_meetings = " in " + Counted(total.meetings, "meeting", "meetings");
+  const std::string meetings = std::to_string(total.meetings);
   switch (quantity) {
     case Quantity::kAbsences:
       return {static_cast<double>(total.absent),
-              Counted(total.absent, "absence", "absences") + of_meetings};
+              "measured.absences",
+              "",
+              {{"absences", std::to_string(total.absent)}, {"meetings", meetings}}};
     case Quantity::kLates:
-      if (total.late == 0) {
-        return {0, "never late" + of_meetings};
-      }
-      return {static_cast<double>(total.late), Counted(total.late, "late", "lates") + of_meetings};
+      return {static_cast<double>(total.late),
+              "measured.lates",
+              "",
+              {{"lates", std::to_string(total.late)}, {"meetings", meetings}}};
     case Quantity::kAttendanceRate:
     default: {
-      // Medical absences are excused: they leave the meetings expected.
-      const int expected = total.meetings - total.medical;
+      // Medical absences are excused: they leave the meetings expected. No meeting to attend
+      // counts as full attendance, like 0 absences.
+      const int expected = std::max(total.meetings - total.medical, 0);
       const int attended = total.present + total.late + total.substitute;
-      std::string excused = total.medical > 0
-                                ? ", " + Counted(total.medical, "medical", "medicals") + " excused"
-                                : "";
-      if (expected <= 0) {
-        return {1.0, "no meetings to attend" + excused + " (counts as full attendance)"};
-      }
-      const double rate = static_cast<double>(attended) / expected;
-      return {rate, Fixed(100.0 * rate, 0) + "% (" + std::to_string(attended) + " of " +
-                        std::to_string(expected) + " meetings attended" + excused + ")"};
+      const double rate = expected == 0 ? 1.0 : static_cast<double>(attended) / expected;
+      return {rate,
+              "measured.attendance_rate",
+              "",
+              {{"rate", DecimalParam(rate)},
+               {"attended", std::to_string(attended)},
+               {"expected", std::to_string(expected)},
+               {"medical", std::to_string(total.medical)}}};
     }
   }
+}
+
+// How many days a member's rates are divided by in `window`.
+int RateDays(const Config& config, const MemberRecord& member, const Window& window, int64_t now) {
+  if (!config.prorate_by_tenure) {
+    return window.days;
+  }
+  const int64_t tenure = now - member.tenure_start;
+  const int64_t tenure_days = (tenure + kSecondsPerDay - 1) / kSecondsPerDay;
+  return static_cast<int>(std::clamp<int64_t>(tenure_days, kMinimumRateDays, window.days));
+}
+
+// The title of a row in `language`: its catalog text, else the name the config gives it.
+std::string RowTitle(const plugin_texts::Catalogs& texts, const std::string& language,
+                     const Row& row) {
+  const std::string key = "row." + row.title;
+  return !row.title.empty() && texts.Has(language, key) ? texts.Render(language, key, {})
+                                                        : row.name;
 }
 
 }  // namespace
 
 Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord& chapter,
-                 const MemberRecord& member, int days, int64_t now) {
+                 const MemberRecord& member, int days, int rate_days, int64_t now) {
   const int64_t from = now - days * kSecondsPerDay;
   switch (metric.quantity) {
     case Quantity::kAbsences:
@@ -94,14 +105,13 @@ Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord
           (given ? member.tyfcb_given : member.tyfcb_received).In(from, now);
       const Timeline::Total other =
           (given ? member.tyfcb_given_other : member.tyfcb_received_other).In(from, now);
-      std::string text = Cents(total.sum) + " " + chapter.currency() + " (" +
-                         Counted(total.count, "thank-you", "thank-yous") +
-                         (given ? " given" : " received");
-      if (other.count > 0) {
-        text +=
-            "; " + Counted(other.count, "thank-you", "thank-yous") + " in other currencies ignored";
-      }
-      return {static_cast<double>(total.sum) / 100.0, text + ")"};
+      return {static_cast<double>(total.sum) / 100.0,
+              "measured.tyfcb_amount",
+              "",
+              {{"amount", plugin_texts::MoneyParam(total.sum, chapter.currency())},
+               {"thank_yous", std::to_string(total.count)},
+               {"side", given ? "given" : "received"},
+               {"other", std::to_string(other.count)}}};
     }
     default:
       break;
@@ -109,44 +119,88 @@ Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord
   const Countable countable = CountableOf(metric.quantity, member);
   const Timeline::Total total = countable.timeline->In(from, now);
   const int64_t n = countable.weighted ? total.sum : total.count;
-  const std::string what = Counted(n, countable.one, countable.many);
+  const std::string count = std::to_string(n);
   switch (metric.per) {
     case Per::kWeek: {
-      const double weeks = days / 7.0;
+      const double weeks = rate_days / 7.0;
       const double rate = static_cast<double>(n) / weeks;
-      return {rate, Fixed(rate, 2) + " per week (" + what + " in " + Fixed(weeks, 1) + " weeks)"};
+      return {rate,
+              "measured.per_week",
+              countable.count_key,
+              {{"count", count}, {"rate", DecimalParam(rate)}, {"weeks", DecimalParam(weeks)}}};
     }
     case Per::kMonth: {
-      const double months = days / kDaysPerMonth;
+      const double months = rate_days / kDaysPerMonth;
       const double rate = static_cast<double>(n) / months;
       return {rate,
-              Fixed(rate, 2) + " per month (" + what + " in " + Fixed(months, 1) + " months)"};
+              "measured.per_month",
+              countable.count_key,
+              {{"count", count}, {"rate", DecimalParam(rate)}, {"months", DecimalParam(months)}}};
     }
     case Per::kWindow:
     default:
-      return {static_cast<double>(n), what + " in " + std::to_string(days) + " days"};
+      return {static_cast<double>(n),
+              "measured.per_window",
+              countable.count_key,
+              {{"count", count}, {"days", std::to_string(days)}}};
   }
 }
 
-plugin::v1::MemberScore Score(const Config& config, const ChapterRecord& chapter,
-                              const MemberRecord& member, const Window& window, int64_t now) {
+std::string MeasuredText(const plugin_texts::Catalogs& texts, const std::string& language,
+                         const Measured& measured) {
+  if (measured.count_key.empty()) {
+    return texts.Render(language, measured.key, measured.params);
+  }
+  plugin_texts::Params params = measured.params;
+  params["what"] =
+      texts.Render(language, measured.count_key, {{"count", measured.params.at("count")}});
+  return texts.Render(language, measured.key, params);
+}
+
+plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs* texts,
+                              const ChapterRecord& chapter, const MemberRecord& member,
+                              const Window& window, int64_t now) {
+  const std::string language = texts != nullptr ? texts->Resolve(chapter.language()) : "";
+  const int rate_days = RateDays(config, member, window, now);
   plugin::v1::MemberScore score;
   score.set_member(member.name);
   score.set_display_name(member.display_name);
   int points = 0;
   for (const Row& row : config.rows) {
     const Measured measured =
-        Measure(row.metric, config.tyfcb_side, chapter, member, window.days, now);
+        Measure(row.metric, config.tyfcb_side, chapter, member, window.days, rate_days, now);
     plugin::v1::ScoreRow* out = score.add_rows();
-    out->set_name(row.name);
-    out->set_measured(measured.text);
     out->set_points(row.PointsFor(measured.value));
     out->set_max_points(row.max_points);
+    out->set_kind(row.metric_name);
+    if (texts != nullptr) {
+      out->set_name(RowTitle(*texts, language, row));
+      out->set_measured(MeasuredText(*texts, language, measured));
+      plugin_texts::SetParams(measured.params, out->mutable_params());
+    }
     points += out->points();
   }
   score.set_points(points);
   score.set_max_points(config.max_points);
   score.set_band(config.BandFor(points));
+
+  // A member newer than the window is provisional until they have had the minimum of meetings:
+  // a new chapter is never red after its first meeting.
+  // (Counting a new member's meetings is cheap: they are all within the window.)
+  const bool new_member = now - member.tenure_start < window.days * kSecondsPerDay;
+  const int meetings = new_member && config.minimum_meetings > 0
+                           ? member.AttendanceIn(std::numeric_limits<int64_t>::min(), now).meetings
+                           : 0;
+  if (new_member && meetings < config.minimum_meetings) {
+    score.set_band(kProvisionalBand);
+    if (texts != nullptr) {
+      const plugin_texts::Params params = {
+          {"meetings", std::to_string(meetings)},
+          {"minimum_meetings", std::to_string(config.minimum_meetings)}};
+      score.set_band_note(texts->Render(language, "note.provisional", params));
+      plugin_texts::SetParams(params, score.mutable_band_note_params());
+    }
+  }
   return score;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-// A member's traffic-light score: each row's measured value, its points, the total and the band.
+// A member's traffic-light score: each row's measured value, its points, the total and the band,
+// with the texts of the *why* in the chapter's language.
 
 #include <cstdint>
 #include <string>
@@ -9,23 +10,39 @@
 #include "config.h"
 #include "member_record.h"
 #include "reciproca/plugin/v1/plugin.pb.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::traffic_light {
 
-// A metric over a window, as a number the steps compare and as text for people.
+// A metric over a window: a number the steps compare, and what was measured as a text key of the
+// catalogs with its parameters.
 struct Measured {
   double value = 0;
-  // "0.77 per week (20 referrals in 26.0 weeks)".
-  std::string text;
+  // "measured.per_week".
+  std::string key;
+  // For a count: the key that words it ("count.referrals_given"), rendered into the
+  // parameter "what" of `key`; "" otherwise.
+  std::string count_key;
+  // {"count": "20", "rate": "0.769231", "weeks": "26.000000"}.
+  plugin_texts::Params params;
 };
 
 // The window is the `days` days up to `now`: from now - days * 86400 (excluded) to now
-// (included), in Unix seconds.
+// (included), in Unix seconds. Rates are divided by `rate_days` (the window's days, or a
+// member's tenure when prorated).
 Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord& chapter,
-                 const MemberRecord& member, int days, int64_t now);
+                 const MemberRecord& member, int days, int rate_days, int64_t now);
 
-// Every row of `config` for `member`, the total, the band. display_name and member are set.
-plugin::v1::MemberScore Score(const Config& config, const ChapterRecord& chapter,
-                              const MemberRecord& member, const Window& window, int64_t now);
+// "0.77 per week (20 referrals in 26.0 weeks)", in `language` (one of texts.languages()).
+std::string MeasuredText(const plugin_texts::Catalogs& texts, const std::string& language,
+                         const Measured& measured);
+
+// Every row of `config` for `member`, the total, the band ("provisional" for a member with less
+// tenure than the window and fewer meetings than config.minimum_meetings), with the texts in the
+// chapter's language (none when `texts` is null: the band alone is wanted). display_name and
+// member are set.
+plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs* texts,
+                              const ChapterRecord& chapter, const MemberRecord& member,
+                              const Window& window, int64_t now);
 
 }  // namespace reciproca::traffic_light

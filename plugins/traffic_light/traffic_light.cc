@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "score_card.h"
+#include "texts.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -29,7 +30,8 @@ std::string Fnv1a(const std::string& text) {
 TrafficLight::TrafficLight(sdk::Host host, const plugin::v1::PluginConfig& config)
     : host_(host),
       plugin_name_(config.plugin_name().empty() ? kPluginName : config.plugin_name()),
-      config_(ParseConfig(config.json())) {
+      config_(ParseConfig(config.json())),
+      texts_(CatalogFiles()) {
   for (const std::string& name : config_.announce_windows) {
     announce_windows_.push_back(*config_.FindWindow(name));
   }
@@ -97,7 +99,8 @@ void TrafficLight::RecordAnnouncement(Chapter& chapter, const v1::Event& event) 
 void TrafficLight::AnnounceIfChanged(const std::string& chapter_name, Chapter& chapter,
                                      const MemberRecord& member, const Window& window,
                                      int64_t now) {
-  const plugin::v1::MemberScore score = Score(config_, chapter.record, member, window, now);
+  const plugin::v1::MemberScore score =
+      Score(config_, nullptr, chapter.record, member, window, now);
   Announced& announced = chapter.announced[{member.name, window.name}];
   if (score.band() == announced.Band()) {
     return;
@@ -154,12 +157,12 @@ plugin::v1::QueryAnswer TrafficLight::Query(const plugin::v1::Query& query) {
   const ChapterRecord& record = chapter->second.record;
   const int64_t now = query.has_now() ? query.now().seconds() : record.last_event_time();
   if (only != nullptr) {
-    *scores->add_scores() = Score(config_, record, *only, *window, now);
+    *scores->add_scores() = Score(config_, &texts_, record, *only, *window, now);
     return answer;
   }
   for (const auto& [name, member] : record.members()) {
     if (member.added && member.active) {
-      *scores->add_scores() = Score(config_, record, member, *window, now);
+      *scores->add_scores() = Score(config_, &texts_, record, member, *window, now);
     }
   }
   std::sort(scores->mutable_scores()->begin(), scores->mutable_scores()->end(),

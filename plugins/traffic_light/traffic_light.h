@@ -1,7 +1,8 @@
 #pragma once
 
 // The traffic_light plugin: per-member scores over rolling windows (rows, points, band) answered
-// to "scores" queries, and a ScoreChange output whenever a member's band changes.
+// to "scores" queries, with the *why* in the chapter's language, and a ScoreChange output
+// whenever a member's band changes.
 //
 // Band changes, and why replaying the log never repeats them: after each event (with the
 // event's time as "now") the members the event names are scored in each announce window; on
@@ -26,6 +27,7 @@
 
 #include "chapter_record.h"
 #include "config.h"
+#include "texts/catalogs.h"
 
 namespace reciproca::traffic_light {
 
@@ -51,6 +53,7 @@ class TrafficLight final : public sdk::Plugin {
   void RestoreState(std::string_view state);
 
   const Config& config() const { return config_; }
+  const plugin_texts::Catalogs& texts() const { return texts_; }
 
  private:
   // The bands announced for one (member, window).
@@ -82,6 +85,7 @@ class TrafficLight final : public sdk::Plugin {
   sdk::Host host_;
   std::string plugin_name_;
   Config config_;
+  plugin_texts::Catalogs texts_;
   std::vector<Window> announce_windows_;
   std::map<std::string, Chapter> chapters_;
 };

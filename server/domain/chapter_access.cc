@@ -165,15 +165,14 @@ Status Chapter::CheckParent(std::string_view field, std::string_view parent) con
 
 Result<const v1::Member*> Chapter::FindMember(std::string_view field, std::string_view name) const {
   if (name.empty()) {
-    return InvalidArgument(std::string(field) + ": is required (" +
-                           std::string(PatternOf(NameKind::kMember)) + ")");
+    return Required(field, PatternOf(NameKind::kMember));
   }
   if (Status s = CheckName(field, name, NameKind::kMember, info_.name()); !s) {
     return s.error();
   }
   auto it = members_.find(name);
   if (it == members_.end()) {
-    return NotFound(std::string(field) + ": member " + std::string(name) + " not found");
+    return Unknown(field, "member", name);
   }
   return &it->second;
 }
@@ -192,15 +191,14 @@ Result<const v1::Member*> Chapter::FindActiveMember(std::string_view field,
 Result<const v1::Meeting*> Chapter::FindMeeting(std::string_view field,
                                                 std::string_view name) const {
   if (name.empty()) {
-    return InvalidArgument(std::string(field) + ": is required (" +
-                           std::string(PatternOf(NameKind::kMeeting)) + ")");
+    return Required(field, PatternOf(NameKind::kMeeting));
   }
   if (Status s = CheckName(field, name, NameKind::kMeeting, info_.name()); !s) {
     return s.error();
   }
   auto it = meetings_.find(name);
   if (it == meetings_.end()) {
-    return NotFound(std::string(field) + ": meeting " + std::string(name) + " not found");
+    return Unknown(field, "meeting", name);
   }
   return &it->second;
 }
@@ -208,15 +206,14 @@ Result<const v1::Meeting*> Chapter::FindMeeting(std::string_view field,
 Result<const v1::Referral*> Chapter::FindReferral(std::string_view field,
                                                   std::string_view name) const {
   if (name.empty()) {
-    return InvalidArgument(std::string(field) + ": is required (" +
-                           std::string(PatternOf(NameKind::kReferral)) + ")");
+    return Required(field, PatternOf(NameKind::kReferral));
   }
   if (Status s = CheckName(field, name, NameKind::kReferral, info_.name()); !s) {
     return s.error();
   }
   auto it = referrals_.find(name);
   if (it == referrals_.end()) {
-    return NotFound(std::string(field) + ": referral " + std::string(name) + " not found");
+    return Unknown(field, "referral", name);
   }
   return &it->second;
 }

@@ -76,7 +76,7 @@ Result<Events> Chapter::DecideScheduleMeeting(const Context& ctx,
     return s.error();
   }
   if (!r.has_start_time() || r.start_time().seconds() <= 0) {
-    return InvalidArgument("start_time: is required (when the meeting starts)");
+    return Required("start_time", "when the meeting starts");
   }
   if (auto start = CheckTimestamp("start_time", r.start_time()); !start.ok()) {
     return start.error();
@@ -122,8 +122,7 @@ Result<Events> Chapter::DecideStartSegment(const Context& ctx,
     return title.error();
   }
   if (r.countdown_seconds() < 0 || r.countdown_seconds() > 3600) {
-    return InvalidArgument("countdown_seconds: must be between 0 and 3600, got " +
-                           std::to_string(r.countdown_seconds()));
+    return NotBetween("countdown_seconds", 0, 3600, r.countdown_seconds());
   }
   auto meeting = FindMeeting("name", r.name());
   if (!meeting) {

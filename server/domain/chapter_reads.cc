@@ -22,7 +22,7 @@ Result<T> GetFrom(const std::map<std::string, T, std::less<>>& items, std::strin
   }
   auto it = ChapterOf(name) == chapter ? items.find(name) : items.end();
   if (it == items.end()) {
-    return NotFound(std::string(noun) + " " + std::string(name) + " not found");
+    return Unknown("", noun, name);
   }
   return it->second;
 }
@@ -78,7 +78,7 @@ Result<v1::Visitor> Chapter::GetVisitor(std::string_view name) const {
       }
     }
   }
-  return NotFound("visitor " + std::string(name) + " not found");
+  return Unknown("", "visitor", name);
 }
 
 std::vector<v1::Member> Chapter::ListMembers(bool show_left) const {

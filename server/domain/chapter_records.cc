@@ -19,7 +19,7 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
   }
   const v1::OneToOne& in = r.one_to_one();
   if (in.with_member().empty()) {
-    return InvalidArgument("one_to_one.with_member: is required (the other member)");
+    return Required("one_to_one.with_member", "the other member");
   }
   if (Status s =
           CheckName("one_to_one.with_member", in.with_member(), NameKind::kMember, info_.name());
@@ -66,8 +66,7 @@ Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
   }
   const v1::Education& in = r.education();
   if (in.credits() < 1 || in.credits() > 100) {
-    return InvalidArgument("education.credits: must be between 1 and 100, got " +
-                           std::to_string(in.credits()));
+    return NotBetween("education.credits", 1, 100, in.credits());
   }
   auto note = CheckMultilineText("education.note", in.note(), 0, 1000);
   if (!note) {
@@ -94,7 +93,7 @@ Result<Events> Chapter::DecideRecordTestimonial(const Context& ctx,
   }
   const v1::Testimonial& in = r.testimonial();
   if (in.for_member().empty()) {
-    return InvalidArgument("testimonial.for_member: is required (the member vouched for)");
+    return Required("testimonial.for_member", "the member vouched for");
   }
   if (Status s =
           CheckName("testimonial.for_member", in.for_member(), NameKind::kMember, info_.name());

@@ -46,7 +46,7 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   }
   const v1::Referral& in = r.referral();
   if (in.receiver().empty()) {
-    return InvalidArgument("referral.receiver: is required (the member who receives it)");
+    return Required("referral.receiver", "the member who receives it");
   }
   if (Status s = CheckName("referral.receiver", in.receiver(), NameKind::kMember, info_.name());
       !s) {
@@ -80,7 +80,8 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   if (kind == v1::REFERRAL_KIND_OUTSIDE) {
     if (contact_name->empty()) {
       return InvalidArgument(
-          "referral.contact_name: is required for an outside referral (1..100 characters)");
+                 "referral.contact_name: is required for an outside referral (1..100 characters)")
+          .Because(kFieldRequired, {{"field", "referral.contact_name"}});
     }
     if (contact_phone->empty() && contact_email->empty()) {
       return InvalidArgument(
@@ -138,8 +139,7 @@ Result<Events> Chapter::DecideUpdateReferralStatus(const Context& ctx,
     return acting.error();
   }
   if (r.name().empty()) {
-    return InvalidArgument("name: is required (" + std::string(PatternOf(NameKind::kReferral)) +
-                           ")");
+    return Required("name", PatternOf(NameKind::kReferral));
   }
   if (Status s = CheckName("name", r.name(), NameKind::kReferral, info_.name()); !s) {
     return s.error();
@@ -184,9 +184,7 @@ Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
   }
   const v1::ThankYou& in = r.thank_you();
   if (in.to_member().empty()) {
-    return InvalidArgument(
-        "thank_you.to_member: is required (the member who referred the "
-        "business)");
+    return Required("thank_you.to_member", "the member who referred the business");
   }
   if (Status s = CheckName("thank_you.to_member", in.to_member(), NameKind::kMember, info_.name());
       !s) {

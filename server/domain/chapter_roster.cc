@@ -116,16 +116,14 @@ Result<Events> Chapter::DecideUpdateMember(const Context& ctx,
   }
   const std::string& name = r.member().name();
   if (name.empty()) {
-    return InvalidArgument("member.name: is required (" +
-                           std::string(PatternOf(NameKind::kMember)) + ")");
+    return Required("member.name", PatternOf(NameKind::kMember));
   }
   if (Status s = CheckName("member.name", name, NameKind::kMember, info_.name()); !s) {
     return s.error();
   }
   if (r.update_mask().paths_size() == 0) {
-    return InvalidArgument(
-        "update_mask: is required (paths: display_name, business, category, role, email, "
-        "phone, contact)");
+    return Required("update_mask",
+                    "paths: display_name, business, category, role, email, phone, contact");
   }
   std::set<std::string> paths;
   for (const std::string& path : r.update_mask().paths()) {
@@ -151,7 +149,7 @@ Result<Events> Chapter::DecideUpdateMember(const Context& ctx,
   }
   auto it = members_.find(name);
   if (it == members_.end()) {
-    return NotFound("member.name: member " + name + " not found");
+    return Unknown("member.name", "member", name);
   }
   const v1::Member& before = it->second;
   if (before.state() != v1::MEMBER_STATE_ACTIVE) {

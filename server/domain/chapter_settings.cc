@@ -109,13 +109,13 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
   }
   const std::string& name = r.chapter().name();
   if (name.empty()) {
-    return InvalidArgument("chapter.name: is required (chapters/{chapter})");
+    return Required("chapter.name", "chapters/{chapter}");
   }
   if (name != info_.name()) {
     return InvalidArgument("chapter.name: expected " + info_.name() + ", got \"" + name + "\"");
   }
   if (r.update_mask().paths_size() == 0) {
-    return InvalidArgument("update_mask: is required (paths: " + std::string(kKnownPaths) + ")");
+    return Required("update_mask", "paths: " + std::string(kKnownPaths));
   }
   std::set<std::string, std::less<>> paths;
   for (const std::string& path : r.update_mask().paths()) {

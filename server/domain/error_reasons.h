@@ -28,6 +28,10 @@ inline constexpr std::string_view kInvalidEmail = "INVALID_EMAIL";
 inline constexpr std::string_view kAmountNotPositive = "AMOUNT_NOT_POSITIVE";
 inline constexpr std::string_view kUnknownCurrency = "UNKNOWN_CURRENCY";
 inline constexpr std::string_view kReferralStatusMove = "REFERRAL_STATUS_MOVE";
+// Fields in general (validation.h: Required, NotBetween, Unknown).
+inline constexpr std::string_view kFieldRequired = "FIELD_REQUIRED";
+inline constexpr std::string_view kNumberNotBetween = "NUMBER_NOT_BETWEEN";
+inline constexpr std::string_view kResourceNotFound = "RESOURCE_NOT_FOUND";
 // Text fields.
 inline constexpr std::string_view kTextLength = "TEXT_LENGTH";
 // Lists and retries.
@@ -71,6 +75,9 @@ inline constexpr std::array kAllReasons = {kTokenMissing,
                                            kAmountNotPositive,
                                            kUnknownCurrency,
                                            kReferralStatusMove,
+                                           kFieldRequired,
+                                           kNumberNotBetween,
+                                           kResourceNotFound,
                                            kTextLength,
                                            kPageSizeNegative,
                                            kPageTokenInvalid,

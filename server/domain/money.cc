@@ -5,6 +5,7 @@
 #include <string>
 
 #include "reciproca/money.hpp"
+#include "server/domain/validation.h"
 
 namespace reciproca::domain {
 namespace {
@@ -66,8 +67,7 @@ Result<int64_t> ParseAmountCents(std::string_view field, std::string_view amount
                              "\" must be more than zero")
           .Because(kAmountNotPositive, {{"value", std::string(amount)}});
     case sdk::AmountProblem::kEmpty:
-      return InvalidArgument(std::string(field) +
-                             ": is required (a positive amount like \"1250.00\")");
+      return Required(field, "a positive amount like \"1250.00\"");
     case sdk::AmountProblem::kNotADecimal:
       why = "is not a decimal amount like \"1250.00\"";
       break;

@@ -424,6 +424,41 @@ std::string UtcDate(SystemTime t) {
   return buf;
 }
 
+namespace {
+
+// "thank-you" -> "thank_you": a keyword the catalogs' {kind, select, ...} can name.
+std::string Slug(std::string_view noun) {
+  std::string slug(noun);
+  for (char& c : slug) {
+    if (c == '-' || c == ' ') {
+      c = '_';
+    }
+  }
+  return slug;
+}
+
+}  // namespace
+
+Error Required(std::string_view field, std::string_view what) {
+  return InvalidArgument(std::string(field) + ": is required (" + std::string(what) + ")")
+      .Because(kFieldRequired, {{"field", std::string(field)}});
+}
+
+Error NotBetween(std::string_view field, int64_t min, int64_t max, int64_t value) {
+  return InvalidArgument(std::string(field) + ": must be between " + std::to_string(min) + " and " +
+                         std::to_string(max) + ", got " + std::to_string(value))
+      .Because(kNumberNotBetween, {{"min", std::to_string(min)},
+                                   {"max", std::to_string(max)},
+                                   {"value", std::to_string(value)}});
+}
+
+Error Unknown(std::string_view field, std::string_view kind, std::string_view name) {
+  std::string message = field.empty() ? "" : std::string(field) + ": ";
+  message += std::string(kind) + " " + std::string(name) + " not found";
+  return NotFound(std::move(message))
+      .Because(kResourceNotFound, {{"kind", Slug(kind)}, {"name", std::string(name)}});
+}
+
 Result<SystemTime> CheckTimestamp(std::string_view field, const google::protobuf::Timestamp& t) {
   constexpr int64_t kFirst = -2'208'988'800;  // 1900-01-01T00:00:00Z
   constexpr int64_t kEnd = 7'258'118'400;     // 2200-01-01T00:00:00Z

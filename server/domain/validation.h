@@ -90,6 +90,15 @@ std::string UtcDate(SystemTime t);
 // `field` otherwise.
 Result<SystemTime> CheckTimestamp(std::string_view field, const google::protobuf::Timestamp& t);
 
+// The errors of the rules every field shares, each with its reason (error_reasons.h):
+// INVALID_ARGUMENT "field: is required (what)", reason FIELD_REQUIRED;
+Error Required(std::string_view field, std::string_view what);
+// INVALID_ARGUMENT "field: must be between min and max, got value", reason NUMBER_NOT_BETWEEN;
+Error NotBetween(std::string_view field, int64_t min, int64_t max, int64_t value);
+// NOT_FOUND "field: kind name not found" ("kind name not found" without a field), reason
+// RESOURCE_NOT_FOUND with the parameter kind: the noun as a keyword ("thank-you": thank_you).
+Error Unknown(std::string_view field, std::string_view kind, std::string_view name);
+
 google::protobuf::Timestamp ToTimestamp(SystemTime t);
 // Nanoseconds since the Unix epoch, for ordering and range checks.
 int64_t ToNanos(const google::protobuf::Timestamp& t);

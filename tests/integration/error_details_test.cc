@@ -184,12 +184,25 @@ TEST_F(ErrorDetailsTest, EveryErrorOfTheReadmeTable_HasItsReasonAndAMessageInEac
        }},
       {"RECEIVER_ONLY", StatusCode::PERMISSION_DENIED, "name",
        [this](const std::string& l) { return Move(l, ana_.token, v1::REFERRAL_STATUS_CONTACTED); }},
-      {"NOT_FOUND", StatusCode::NOT_FOUND, "",
+      {"RESOURCE_NOT_FOUND", StatusCode::NOT_FOUND, "",
        [this](const std::string& l) {
          v1::GetMemberRequest request;
          request.set_name("chapters/rome/members/999");
          v1::Member out;
          return admin().members().GetMember(Context(ana_.token, l).get(), request, &out);
+       }},
+      {"FIELD_REQUIRED", StatusCode::INVALID_ARGUMENT, "referral.receiver",
+       [this](const std::string& l) {
+         return Give(l, [](auto& r) { r.mutable_referral()->clear_receiver(); });
+       }},
+      {"NUMBER_NOT_BETWEEN", StatusCode::INVALID_ARGUMENT, "education.credits",
+       [this](const std::string& l) {
+         v1::RecordEducationRequest request;
+         request.set_parent("chapters/rome");
+         request.mutable_education()->set_credits(101);
+         request.set_request_id(client::Client::NewRequestId());
+         v1::Education out;
+         return admin().referrals().RecordEducation(Context(ana_.token, l).get(), request, &out);
        }},
       {"SELF_REFERRAL", StatusCode::INVALID_ARGUMENT, "referral.receiver",
        [this](const std::string& l) {

@@ -1,5 +1,9 @@
 // The three shipped plugins loaded into the real server: numbers against hand-computed
-// expectations, reminders through ticks, and identical answers after a restart and a reload.
+// expectations, reminders through ticks, identical answers after a restart and a reload, texts in
+// the chapter's language (Italian, Spanish) with their kind and params, and the provisional
+// traffic light of a new chapter.
+
+#include <algorithm>
 
 #include "integration/server_fixture.h"
 
@@ -13,10 +17,14 @@ const std::string kShipped = RECIPROCA_SHIPPED_PLUGIN_DIR;
 
 class ShippedPluginsTest : public ServerTest {
  protected:
+  // Scored from the first meeting (no provisional band): these tests check the UK table's
+  // numbers after one meeting.
+  virtual std::string TrafficLightConfig() const { return R"({"minimum_meetings": 0})"; }
+
   void SetUp() override {
     plugins_ = {{"leaderboard", kShipped + "/leaderboard.so", ""},
                 {"reciprocity", kShipped + "/reciprocity.so", ""},
-                {"traffic_light", kShipped + "/traffic_light.so", ""}};
+                {"traffic_light", kShipped + "/traffic_light.so", TrafficLightConfig()}};
     ServerTest::SetUp();
     CreateChapter("rome");
     vp_ = AddMember("rome", "Vera Vice", "Accountant", v1::ROLE_VICE_PRESIDENT);
@@ -330,6 +338,132 @@ TEST_F(ShippedPluginsTest, RestartAndReloadRebuildIdenticalStateWithoutRepeating
   EXPECT_EQ(before, Snapshot());
   EXPECT_EQ(outputs, RecordedOutputs("chapters/rome").size())
       << "nothing recorded twice after a reload";
+}
+
+// --- texts in the chapter's language, provisional members ----------------------------------------
+
+// The value of the text parameter `name`, "(none)" without it.
+std::string ParamOf(const google::protobuf::RepeatedPtrField<pv1::TextParam>& params,
+                    const std::string& name) {
+  const auto found = std::find_if(params.begin(), params.end(),
+                                  [&](const pv1::TextParam& p) { return p.name() == name; });
+  return found == params.end() ? "(none)" : found->value();
+}
+
+const pv1::ScoreRow& RowOfKind(const pv1::MemberScore& score, const std::string& kind) {
+  static const pv1::ScoreRow kNone;
+  const auto found = std::find_if(score.rows().begin(), score.rows().end(),
+                                  [&](const pv1::ScoreRow& row) { return row.kind() == kind; });
+  return found == score.rows().end() ? kNone : *found;
+}
+
+// A new chapter of five members, with the traffic light as shipped (uk.json: new members are
+// provisional until 6 meetings).
+class NewChapterTest : public ShippedPluginsTest {
+ protected:
+  std::string TrafficLightConfig() const override { return ""; }
+
+  void SetUp() override {
+    ShippedPluginsTest::SetUp();
+    ugo_ = AddMember("rome", "Ugo Gialli", "Baker");
+  }
+
+  void SetLanguage(const std::string& language) {
+    v1::UpdateChapterRequest request;
+    request.mutable_chapter()->set_name("chapters/rome");
+    request.mutable_chapter()->set_language(language);
+    request.mutable_update_mask()->add_paths("language");
+    request.set_request_id(client::Client::NewRequestId());
+    v1::Chapter chapter;
+    ASSERT_TRUE(Invoke(admin(), [&](auto* c) {
+                  return admin().chapters().UpdateChapter(c, request, &chapter);
+                }).ok());
+    Settle();
+  }
+
+  NewMember ugo_;
+};
+
+TEST_F(NewChapterTest, AfterItsFirstMeeting_EveryoneIsProvisional_NobodyRed) {
+  RunMeeting();
+  const auto scores = Scores();
+  ASSERT_EQ(5u, scores.size());
+  for (const auto& [member, score] : scores) {
+    EXPECT_EQ("provisional", score.band()) << member << ": " << score.points() << " points";
+    EXPECT_EQ("Provisional: 1 of 6 meetings so far.", score.band_note());
+  }
+  for (const v1::Event& event : RecordedOutputs("chapters/rome")) {
+    if (event.plugin_output().output().has_score_change()) {
+      EXPECT_EQ("provisional", event.plugin_output().output().score_change().band())
+          << event.plugin_output().output().key();
+    }
+  }
+}
+
+TEST_F(NewChapterTest, ItalianChapter_ScoresAndRemindersInItalian_WithKindAndParams) {
+  SetLanguage("it");
+  RunMeeting();
+  const auto scores = Scores();
+  const pv1::MemberScore& ana = scores.at(ana_.member.name());
+  const pv1::ScoreRow& referrals = RowOfKind(ana, "referrals_given_per_week");
+  EXPECT_EQ("Referenze date", referrals.name());
+  EXPECT_EQ("0,15 a settimana (4 referenze in 26,0 settimane)", referrals.measured());
+  EXPECT_EQ("4", ParamOf(referrals.params(), "count"));
+  EXPECT_EQ("0 assenze su 1 riunione", RowOfKind(ana, "absences").measured());
+  EXPECT_EQ("Provvisorio: 1 di 6 riunioni finora.", ana.band_note());
+  const pv1::ScoreRow& tyfcb = RowOfKind(scores.at(marco_.member.name()), "tyfcb_amount");
+  EXPECT_EQ("3.000,00\u00a0\u20ac (1 ringraziamento dato)", tyfcb.measured());
+  EXPECT_EQ("3000.00 EUR", ParamOf(tyfcb.params(), "amount"));
+
+  int one_sided = 0;
+  const pv1::Reminders italian = Reminders(marco_);
+  for (const pv1::Reminder& r : italian.reminders()) {
+    if (r.kind() == "one_sided") {
+      ++one_sided;
+      EXPECT_EQ(
+          "Ana Rossi ti ha passato 4 referenze in 90 giorni e tu ancora nessuna: un one-to-one "
+          "per capire di cosa ha bisogno Ana Rossi?",
+          r.text());
+      EXPECT_EQ("Ana Rossi", ParamOf(r.params(), "giver"));
+      EXPECT_EQ("4", ParamOf(r.params(), "referrals"));
+    }
+  }
+  EXPECT_EQ(1, one_sided);
+
+  // Spanish from now on: the same reminders and rows, worded in Spanish; nothing recorded again.
+  const size_t outputs = RecordedOutputs("chapters/rome").size();
+  SetLanguage("es");
+  server_->plugin_host().TickNow();
+  const pv1::Reminders spanish = Reminders(marco_);
+  for (const pv1::Reminder& r : spanish.reminders()) {
+    if (r.kind() == "one_sided") {
+      EXPECT_EQ(0u, r.text().find("Ana Rossi te ha pasado 4 referencias en 90 d\u00edas"))
+          << r.text();
+    }
+  }
+  EXPECT_EQ("Referencias dadas",
+            RowOfKind(Scores().at(ana_.member.name()), "referrals_given_per_week").name());
+  EXPECT_EQ(outputs, RecordedOutputs("chapters/rome").size()) << "a new language records nothing";
+}
+
+class ProratedTest : public ShippedPluginsTest {
+ protected:
+  std::string TrafficLightConfig() const override {
+    return R"({"prorate_by_tenure": true, "minimum_meetings": 0})";
+  }
+};
+
+TEST_F(ProratedTest, TwoWeeksOfTenure_AreMeasuredOverTwoWeeks) {
+  clock_.Advance(std::chrono::hours(24 * 14));
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(GiveReferral(As(ana_.token), "rome", marco_.member.name(), 3).ok());
+  }
+  const auto scores = Scores();
+  const pv1::ScoreRow& referrals =
+      RowOfKind(scores.at(ana_.member.name()), "referrals_given_per_week");
+  EXPECT_EQ("2.00 per week (4 referrals in 2.0 weeks)", referrals.measured());
+  EXPECT_EQ("2.000000", ParamOf(referrals.params(), "weeks"));
+  EXPECT_EQ(20, referrals.points());
 }
 
 }  // namespace

@@ -179,10 +179,41 @@ TEST_F(LeaderboardTest, TyfcbGenerated_SumsAmountsThankedToTheReferrerInChapterC
   const pv1::QueryAnswer answer = Ask("tyfcb_generated", "all", kDay0 + kDay);
   ASSERT_EQ(2, answer.leaderboard().entries_size());
   EXPECT_EQ(125000, answer.leaderboard().entries(0).value());
-  EXPECT_EQ("1250.00 EUR", answer.leaderboard().entries(0).value_text());
+  EXPECT_EQ("\u20ac1,250.00", answer.leaderboard().entries(0).value_text());  // ICU money
   EXPECT_EQ(9950, answer.leaderboard().entries(1).value());
-  EXPECT_EQ((Rows{"1 Ana Rossi 1250.00 EUR", "2 Luca Verdi 99.50 EUR"}),
+  EXPECT_EQ((Rows{"1 Ana Rossi \u20ac1,250.00", "2 Luca Verdi \u20ac99.50"}),
             Board("tyfcb_generated", "all", kDay0 + kDay));
+}
+
+TEST_F(LeaderboardTest, ValueTexts_InTheChaptersLanguage_WithKindAndParams) {
+  Feed(log_.Next(kDay0, "admin", [](v1::Event& e) {
+    e.mutable_chapter_updated()->mutable_chapter()->set_language("it");
+    e.mutable_chapter_updated()->add_changed_fields("language");
+  }));
+  ThankYou(kDay0 + kHour, 2, 1, "1250.00");
+  for (int i = 0; i < 1234; ++i) {
+    Referral(kDay0 + kHour, 2, 1);
+  }
+  const pv1::LeaderboardEntry money =
+      Ask("tyfcb_generated", "all", kDay0 + kDay).leaderboard().entries(0);
+  EXPECT_EQ("1.250,00\u00a0\u20ac", money.value_text());
+  EXPECT_EQ("money", money.kind());
+  ASSERT_EQ(1, money.params_size());
+  EXPECT_EQ("amount", money.params(0).name());
+  EXPECT_EQ("1250.00 EUR", money.params(0).value());
+  const pv1::LeaderboardEntry count =
+      Ask("referrals_given", "all", kDay0 + kDay).leaderboard().entries(0);
+  EXPECT_EQ("1.234", count.value_text());
+  EXPECT_EQ("count", count.kind());
+  EXPECT_EQ("1234", count.params(0).value());
+  Feed(log_.Next(kDay0 + kHour, "admin", [](v1::Event& e) {
+    e.mutable_chapter_updated()->mutable_chapter()->set_language("es");
+  }));
+  // Spanish groups thousands only from five digits on (CLDR): "1234", "1250,00 €".
+  EXPECT_EQ("1250,00\u00a0\u20ac",
+            Ask("tyfcb_generated", "all", kDay0 + kDay).leaderboard().entries(0).value_text());
+  EXPECT_EQ("1234",
+            Ask("referrals_given", "all", kDay0 + kDay).leaderboard().entries(0).value_text());
 }
 
 TEST_F(LeaderboardTest, TyfcbGenerated_MalformedAmountIsLoggedAndNotCounted) {

@@ -25,6 +25,17 @@ inline google::protobuf::Timestamp At(int64_t seconds) {
   return t;
 }
 
+// The value of the text parameter `name` of a repeated plugin.v1.TextParam, "(none)" without it.
+template <class TextParams>
+std::string Param(const TextParams& params, const std::string& name) {
+  for (const auto& param : params) {
+    if (param.name() == name) {
+      return param.value();
+    }
+  }
+  return "(none)";
+}
+
 class RecordingHost {
  public:
   RecordingHost() {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +22,7 @@ using plugin_testing::At;
 using plugin_testing::EventLog;
 using plugin_testing::kDay;
 using plugin_testing::kDay0;
+using plugin_testing::Param;
 using plugin_testing::RecordingHost;
 namespace pv1 = reciproca::plugin::v1;
 namespace v1 = reciproca::v1;
@@ -156,6 +158,19 @@ class ReciprocityTest : public ::testing::Test {
       t->set_for_member(M(for_member));
       t->set_text("Great work");
     }));
+  }
+  // UpdateChapter --language.
+  void SetLanguage(int64_t at, const std::string& language) {
+    Feed(log_.Next(at, "admin", [&](v1::Event& e) {
+      e.mutable_chapter_updated()->mutable_chapter()->set_language(language);
+      e.mutable_chapter_updated()->add_changed_fields("language");
+    }));
+  }
+  // The active reminders of `member`, as the reminders query answers them.
+  pv1::Reminders RemindersOf(int member, int64_t now) {
+    pv1::Query query = NewQuery(now);
+    query.mutable_reminders()->set_member(M(member));
+    return plugin_->Query(query).reminders();
   }
   void MemberLeft(int64_t at, int id) {
     Feed(log_.Next(at, "admin", [&](v1::Event& e) { e.mutable_member_left()->set_member(M(id)); }));
@@ -698,6 +713,120 @@ TEST(ReciprocityConfigTest, BadConfig_NamesTheKeyAndTheRule) {
 TEST(ReciprocityConfigTest, BadConfig_FailsTheConstructor) {
   RecordingHost host;
   EXPECT_THROW(Reciprocity(host.host(), PluginConfigOf("[]")), std::invalid_argument);
+}
+
+// --- texts in the chapter's language ------------------------------------------------------------
+
+TEST_F(ReciprocityTest, ItalianChapter_RemindersInItalian_ALanguageChangeReEmitsNothing) {
+  SetLanguage(Day(0), "it");
+  Emitted();
+  for (int day : {0, 10, 20, 30}) {
+    Referral(Day(day) + kHour, kAna, kLuca);
+  }
+  EXPECT_EQ(Ids{"one_sided:2:1:1"}, Emitted("one_sided"));
+  EXPECT_EQ(
+      "Ana Rossi ti ha passato 4 referenze in 90 giorni e tu ancora nessuna: un one-to-one per "
+      "capire di cosa ha bisogno Ana Rossi?",
+      Last().text());
+  EXPECT_EQ("one_sided", Last().kind());
+  ASSERT_EQ(3, Last().params_size());
+  EXPECT_EQ("days", Last().params(0).name()) << "sorted by name";
+  EXPECT_EQ("90", Param(Last().params(), "days"));
+  EXPECT_EQ("Ana Rossi", Param(Last().params(), "giver"));
+  EXPECT_EQ("4", Param(Last().params(), "referrals"));
+
+  // The chapter turns Spanish: the same reminder, now worded in Spanish; nothing is emitted.
+  SetLanguage(Day(31), "es");
+  Tick(Day(32));
+  EXPECT_EQ(Ids{}, Emitted());
+  std::map<std::string, std::string> spanish;  // id -> text
+  const pv1::Reminders listed = RemindersOf(kLuca, Day(32));
+  for (const pv1::Reminder& r : listed.reminders()) {
+    spanish[r.id()] = r.text();
+  }
+  EXPECT_EQ(
+      "Ana Rossi te ha pasado 4 referencias en 90 d\u00edas y t\u00fa ninguna todav\u00eda: "
+      "\u00bfuna reuni\u00f3n uno a uno para saber qu\u00e9 necesita Ana Rossi?",
+      spanish["one_sided:2:1:1"]);
+}
+
+TEST_F(ReciprocityTest, ItalianAndSpanish_DatesAndInsideReferrals) {
+  SetLanguage(Day(0), "it-IT");
+  Emitted();
+  const std::string outside = Referral(Day(0), kAna, kMarco);
+  const std::string inside = Referral(Day(0), kLuca, kMarco, /*contact=*/"", /*temperature=*/0);
+  Tick(Day(3) + kHour);
+  const pv1::Reminders italian = RemindersOf(kMarco, Day(3) + kHour);
+  ASSERT_EQ(2, italian.reminders_size());
+  std::map<std::string, std::string> texts;
+  for (const pv1::Reminder& r : italian.reminders()) {
+    texts[r.id()] = r.text();
+  }
+  EXPECT_EQ(
+      "La referenza di Ana Rossi (Giulia Blu, temperatura 4) aspetta la tua chiamata dal 1 "
+      "dicembre 2026: una chiamata oggi la tiene calda.",
+      texts["not_contacted:" + Id(outside)]);
+  EXPECT_EQ(
+      "La referenza di Luca Verdi (interna: Luca Verdi \u00e8 il cliente) aspetta la tua "
+      "chiamata dal 1 dicembre 2026: una chiamata oggi la tiene calda.",
+      texts["not_contacted:" + Id(inside)]);
+  SetLanguage(Day(3) + 2 * kHour, "es");
+  const pv1::Reminders spanish = RemindersOf(kMarco, Day(3) + 2 * kHour);
+  for (const pv1::Reminder& r : spanish.reminders()) {
+    if (r.id() == "not_contacted:" + Id(outside)) {
+      EXPECT_EQ(
+          "La referencia de Ana Rossi (Giulia Blu, temperatura 4) espera tu llamada desde el 1 de "
+          "diciembre de 2026: una llamada hoy la mantiene caliente.",
+          r.text());
+      EXPECT_EQ("2026-12-01", Param(r.params(), "given_on"));
+      EXPECT_EQ("no", Param(r.params(), "inside"));
+    }
+  }
+}
+
+TEST_F(ReciprocityTest, AReminderRecordedWithoutParams_KeepsItsRecordedText) {
+  SetLanguage(Day(0), "it");
+  const std::string r = Referral(Day(0), kAna, kMarco);
+  // Recorded by an earlier version of the plugin: English text, no parameters.
+  Feed(log_.Next(Day(1), "plugin:reciprocity", [&](v1::Event& e) {
+    e.mutable_plugin_output()->set_plugin("reciprocity");
+    pv1::Output* output = e.mutable_plugin_output()->mutable_output();
+    output->set_key("not_contacted:" + Id(r));
+    pv1::Reminder* reminder = output->mutable_reminder();
+    reminder->set_id(output->key());
+    reminder->set_member(M(kMarco));
+    reminder->set_kind("not_contacted");
+    reminder->set_text("The referral from Ana Rossi is waiting for your call.");
+    reminder->add_about(r);
+    reminder->add_about(M(kAna));
+    *reminder->mutable_create_time() = At(Day(1));
+  }));
+  const pv1::Reminders listed = RemindersOf(kMarco, Day(4));
+  ASSERT_EQ(1, listed.reminders_size());
+  EXPECT_EQ("The referral from Ana Rossi is waiting for your call.", listed.reminders(0).text());
+}
+
+TEST_F(ReciprocityTest, Vcp_ExplanationInTheChaptersLanguage_WithKindAndParams) {
+  SetLanguage(Day(0), "es");
+  OneToOne(Day(0.1), kAna, kLuca);
+  Referral(Day(0.2), kAna, kLuca);
+  Referral(Day(0.3), kAna, kLuca);
+  const pv1::Relationship r = Between(kAna, kLuca, Day(1));
+  EXPECT_EQ(
+      "Ana Rossi -> Luca Verdi: Credibilidad (2 referencias en 180 d\u00edas); Luca Verdi -> Ana "
+      "Rossi: Visibilidad (ninguna referencia en 180 d\u00edas); 1 reuni\u00f3n uno a uno",
+      r.explanation());
+  EXPECT_EQ("vcp", r.kind());
+  EXPECT_EQ("credibility", Param(r.params(), "a_to_b_level"));
+  EXPECT_EQ("2", Param(r.params(), "a_to_b_referrals"));
+  EXPECT_EQ("visibility", Param(r.params(), "b_to_a_level"));
+  EXPECT_EQ("1", Param(r.params(), "one_to_ones"));
+  EXPECT_EQ("Luca Verdi", Param(r.params(), "member_b_name"));
+  SetLanguage(Day(1), "it");
+  EXPECT_EQ(
+      "Ana Rossi -> Luca Verdi: Credibilit\u00e0 (2 referenze in 180 giorni); Luca Verdi -> Ana "
+      "Rossi: Visibilit\u00e0 (nessuna referenza in 180 giorni); 1 one-to-one",
+      Between(kAna, kLuca, Day(2)).explanation());
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ using plugin_testing::At;
 using plugin_testing::EventLog;
 using plugin_testing::kDay;
 using plugin_testing::kDay0;
+using plugin_testing::Param;
 using plugin_testing::RecordingHost;
 namespace pv1 = reciproca::plugin::v1;
 
@@ -44,6 +45,10 @@ std::string ReadFile(const std::string& name) {
 }
 
 std::string Meeting(int k) { return "chapters/rome/meetings/" + std::to_string(k); }
+
+// The UK table with every member scored from their first day (no provisional band): for the
+// tests of the table and its announcements, which start with members who just joined.
+const std::string kScoredFromTheStart = R"({"minimum_meetings": 0})";
 
 // A plugin fed through a chapter's log the way reciprocad does it: every output is recorded in
 // the log (once per key) and fed back as a PluginOutputRecorded event.
@@ -69,10 +74,20 @@ class Chapter {
     Feed(log_.Next(time, "admin", fill));
   }
 
-  void Create(const std::string& currency = "EUR") {
-    Add(kDay0 - kDay, [&](v1::Event& e) {
+  void Create(const std::string& currency = "EUR", const std::string& language = "",
+              int64_t time = kDay0 - kDay) {
+    Add(time, [&](v1::Event& e) {
       e.mutable_chapter_created()->mutable_chapter()->set_name(log_.chapter());
       e.mutable_chapter_created()->mutable_chapter()->set_currency(currency);
+      e.mutable_chapter_created()->mutable_chapter()->set_language(language);
+    });
+  }
+  // UpdateChapter --language.
+  void SetLanguage(const std::string& language, int64_t time) {
+    Add(time, [&](v1::Event& e) {
+      e.mutable_chapter_updated()->mutable_chapter()->set_name(log_.chapter());
+      e.mutable_chapter_updated()->mutable_chapter()->set_language(language);
+      e.mutable_chapter_updated()->add_changed_fields("language");
     });
   }
   void Join(int id, const std::string& display_name, int64_t time = kDay0 - kDay) {
@@ -440,7 +455,7 @@ TEST(TrafficLightUk, RowByRow_MatchesHandComputedPoints) {
   EXPECT_EQ(RowNamed(ana, "TYFCB").points(), 10);
   EXPECT_EQ(RowNamed(ana, "TYFCB").max_points(), 15);
   EXPECT_EQ(RowNamed(ana, "TYFCB").measured(),
-            "3000.00 EUR (2 thank-yous given; 1 thank-you in other currencies ignored)");
+            "\u20ac3,000.00 (2 thank-yous given; 1 thank-you in other currencies ignored)");
 
   EXPECT_EQ(RowNamed(ana, "Testimonials").points(), 5);
   EXPECT_EQ(RowNamed(ana, "Never late").points(), 5);
@@ -465,7 +480,7 @@ TEST(TrafficLightUk, TyfcbReceivedSide_CreditsTheThankedMember) {
   AnasSixMonths(chapter);
   EXPECT_EQ(RowNamed(chapter.ScoreOf(2), "TYFCB").points(), 10);
   EXPECT_EQ(RowNamed(chapter.ScoreOf(2), "TYFCB").measured(),
-            "3000.00 EUR (2 thank-yous received; 1 thank-you in other currencies ignored)");
+            "\u20ac3,000.00 (2 thank-yous received; 1 thank-you in other currencies ignored)");
   EXPECT_EQ(RowNamed(chapter.ScoreOf(1), "TYFCB").points(), 0);
 }
 
@@ -607,7 +622,7 @@ TEST(TrafficLightUs, OneAbsence_CostsFiveAttendancePointsAndMedicalIsExcused) {
 // ---------------------------------------------------------------- band changes
 
 TEST(TrafficLightBands, NewMember_FirstBandIsAnnounced) {
-  Chapter chapter;
+  Chapter chapter(kScoredFromTheStart);
   chapter.Create();
   chapter.Join(1, "Ana");
   ASSERT_EQ(chapter.recorded.size(), 1u);
@@ -624,7 +639,7 @@ TEST(TrafficLightBands, NewMember_FirstBandIsAnnounced) {
 }
 
 TEST(TrafficLightBands, ChangeIsAnnouncedOnceAndNotRepeatedWhileTheBandStays) {
-  Chapter chapter;
+  Chapter chapter(kScoredFromTheStart);
   chapter.Create();
   chapter.Join(1, "Ana");
   chapter.Join(2, "Bruno");
@@ -735,7 +750,7 @@ TEST(TrafficLightBands, ReplayingTheLogWithItsRecordedOutputs_EmitsNothingNew) {
 }
 
 TEST(TrafficLightBands, OutputsOfAnotherPluginName_AreNotTakenAsAnnounced) {
-  Chapter chapter("{}", "tl_uk");
+  Chapter chapter(kScoredFromTheStart, "tl_uk");
   chapter.Create();
   chapter.Join(1, "Ana");
   chapter.Educate(1, 3, kDay0 + kDay);
@@ -744,15 +759,15 @@ TEST(TrafficLightBands, OutputsOfAnotherPluginName_AreNotTakenAsAnnounced) {
   ASSERT_EQ(chapter.recorded.size(), 2u);
   EXPECT_EQ(chapter.recorded[1].key(), recorded[1]);
   // Under its own name a fresh instance emits only what is already recorded.
-  EXPECT_EQ(Replay(chapter.events(), "{}", "tl_uk"), recorded);
+  EXPECT_EQ(Replay(chapter.events(), kScoredFromTheStart, "tl_uk"), recorded);
   // Under another name, tl_uk's recorded outputs are not its announcements.
-  EXPECT_EQ(Replay(chapter.events(), "{}", "traffic_light"),
+  EXPECT_EQ(Replay(chapter.events(), kScoredFromTheStart, "traffic_light"),
             (std::vector<std::string>{"band:chapters/rome/members/1:6m:grey:after:0",
                                       "band:chapters/rome/members/1:6m:red:after:0+1"}));
 }
 
 TEST(TrafficLightBands, TickSlidesTheWindow_AndAnnouncesOnce) {
-  Chapter chapter;
+  Chapter chapter(kScoredFromTheStart);
   chapter.Create();
   chapter.Join(1, "Ana");
   chapter.Educate(1, 3, kDay0 + kDay);  // red, 40
@@ -771,7 +786,7 @@ TEST(TrafficLightBands, TickSlidesTheWindow_AndAnnouncesOnce) {
 
 TEST(TrafficLightBands, ChangesWhileTheFirstIsNotYetRecorded_GetDistinctKeys) {
   RecordingHost host;
-  TrafficLight plugin(host.host(), Chapter::Config("{}", "traffic_light"));
+  TrafficLight plugin(host.host(), Chapter::Config(kScoredFromTheStart, "traffic_light"));
   EventLog log;
   plugin.OnEvent(log.Next(kDay0, "admin", [&](v1::Event& e) {
     e.mutable_member_added()->mutable_member()->set_name(log.Member(1));
@@ -891,7 +906,7 @@ TEST(TrafficLightCTable, ExceptionsNeverCrossTheBoundary) {
   ASSERT_EQ(host.logs.size(), 1u);
   EXPECT_EQ(host.logs[0], "traffic_light config: bands: must be a non-empty array");
 
-  const std::string good = Bytes(Chapter::Config("{}", "traffic_light"));
+  const std::string good = Bytes(Chapter::Config(kScoredFromTheStart, "traffic_light"));
   void* instance = table->create(&host.host, Data(good), good.size());
   ASSERT_NE(instance, nullptr);
 
@@ -933,6 +948,186 @@ TEST(TrafficLightCTable, ExceptionsNeverCrossTheBoundary) {
   const std::string ticked = Bytes(tick);
   EXPECT_EQ(table->on_tick(instance, Data(ticked), ticked.size()), RECIPROCA_OK);
   table->destroy(instance);
+}
+
+// ---------------------------------------------------------------- texts in the chapter's language
+
+const pv1::ScoreRow& RowOfKind(const pv1::MemberScore& score, const std::string& kind) {
+  for (const pv1::ScoreRow& row : score.rows()) {
+    if (row.kind() == kind) {
+      return row;
+    }
+  }
+  throw std::out_of_range("no row of kind " + kind);
+}
+
+TEST(TrafficLightTexts, ItalianChapter_RowsInItalian_WithKindAndParams) {
+  Chapter chapter;
+  chapter.Create("EUR", "it");
+  chapter.Join(1, "Ana");
+  chapter.Join(2, "Bruno");
+  for (int k = 1; k <= 26; ++k) {
+    chapter.Hold(k, {1, 2}, {});
+    if (k <= 20) {
+      chapter.Refer(1, 2, MeetingStart(k) + 3 * kHour);
+    }
+  }
+  chapter.Thank(1, 2, "1250.00", "EUR", MeetingStart(5) + 4 * kHour);
+  chapter.Educate(1, 1, MeetingStart(8) + kDay);
+  const pv1::MemberScore ana = chapter.ScoreOf(1);
+  const pv1::ScoreRow& referrals = RowOfKind(ana, "referrals_given_per_week");
+  EXPECT_EQ(referrals.name(), "Referenze date");
+  EXPECT_EQ(referrals.measured(), "0,77 a settimana (20 referenze in 26,0 settimane)");
+  EXPECT_EQ(Param(referrals.params(), "count"), "20");
+  EXPECT_EQ(Param(referrals.params(), "weeks"), "26.000000");
+  EXPECT_EQ(RowOfKind(ana, "absences").name(), "Assenze");
+  EXPECT_EQ(RowOfKind(ana, "absences").measured(), "0 assenze su 26 riunioni");
+  EXPECT_EQ(RowOfKind(ana, "lates").name(), "Mai in ritardo");
+  EXPECT_EQ(RowOfKind(ana, "lates").measured(), "mai in ritardo su 26 riunioni");
+  // Money through ICU: "1.250,00 €" (a no-break space before the sign).
+  EXPECT_EQ(RowOfKind(ana, "tyfcb_amount").measured(),
+            "1.250,00\u00a0\u20ac (1 ringraziamento dato)");
+  EXPECT_EQ(Param(RowOfKind(ana, "tyfcb_amount").params(), "amount"), "1250.00 EUR");
+  EXPECT_EQ(RowOfKind(ana, "ceus").measured(), "1 credito in 182 giorni");
+  EXPECT_EQ(RowOfKind(chapter.ScoreOf(2), "ceus").measured(), "0 crediti in 182 giorni");
+
+  // The chapter switches to Spanish: the next answer is in Spanish, nothing else changes.
+  const size_t announced = chapter.recorded.size();
+  chapter.SetLanguage("es-MX", kNow);
+  const pv1::MemberScore ana_es = chapter.ScoreOf(1);
+  EXPECT_EQ(RowOfKind(ana_es, "referrals_given_per_week").name(), "Referencias dadas");
+  EXPECT_EQ(RowOfKind(ana_es, "referrals_given_per_week").measured(),
+            "0,77 por semana (20 referencias en 26,0 semanas)");
+  EXPECT_EQ(RowOfKind(ana_es, "lates").measured(), "nunca tarde en 26 reuniones");
+  EXPECT_EQ(ana_es.points(), ana.points());
+  EXPECT_EQ(chapter.recorded.size(), announced) << "a language change announces nothing";
+}
+
+TEST(TrafficLightTexts, UsVariant_InSpanish_AttendanceAsAPercentage) {
+  Chapter chapter(ReadFile("us_power_of_one.json"));
+  chapter.Create("EUR", "es");
+  chapter.Join(1, "Ana");
+  for (int k = 1; k <= 26; ++k) {
+    chapter.Hold(k, k == 3 ? std::vector<int>{} : std::vector<int>{1},
+                 k == 3 ? std::vector<int>{1} : std::vector<int>{});
+  }
+  const pv1::MemberScore ana = chapter.ScoreOf(1);
+  EXPECT_EQ(RowOfKind(ana, "attendance_rate").name(), "Asistencia");
+  EXPECT_EQ(RowOfKind(ana, "attendance_rate").measured(),
+            "96\u00a0% (asisti\u00f3 a 25 de 26 reuniones)");
+  EXPECT_EQ(RowOfKind(ana, "visitors_per_month").measured(),
+            "0,00 al mes (0 visitantes en 6,0 meses)");
+}
+
+TEST(TrafficLightTexts, ARowWithoutATitleKeepsItsConfiguredName) {
+  Chapter chapter(R"({"rows": [{"name": "Puntualit\u00e0", "metric": "lates",
+                                 "steps": [{"at_most": 0, "points": 5}, {"points": 0}]}]})");
+  chapter.Create("EUR", "es");
+  chapter.Join(1, "Ana");
+  EXPECT_EQ(chapter.ScoreOf(1).rows(0).name(), "Puntualit\u00e0");
+  EXPECT_EQ(chapter.ScoreOf(1).rows(0).kind(), "lates");
+}
+
+// ---------------------------------------------------------------- provisional members
+
+// A chapter created on the day of its first meeting, five members.
+void NewChapterAfterItsFirstMeeting(Chapter& chapter) {
+  chapter.Create("EUR", "", MeetingStart(1) - kDay);
+  for (int id = 1; id <= 5; ++id) {
+    chapter.Join(id, "Member " + std::to_string(id), MeetingStart(1) - kDay);
+  }
+  chapter.Hold(1, {1, 2, 3}, {4, 5});
+  chapter.Refer(1, 2, MeetingStart(1) + kHour);
+}
+
+TEST(TrafficLightProvisional, NewChapterAfterItsFirstMeeting_NobodyIsRed) {
+  Chapter chapter;  // uk.json: minimum_meetings 6
+  NewChapterAfterItsFirstMeeting(chapter);
+  const pv1::Scores scores = chapter.Scores("", "", MeetingStart(1) + 3 * kHour);
+  ASSERT_EQ(scores.scores_size(), 5);
+  for (const pv1::MemberScore& score : scores.scores()) {
+    EXPECT_EQ(score.band(), "provisional") << score.member();
+    EXPECT_EQ(score.band_note(), "Provisional: 1 of 6 meetings so far.");
+    EXPECT_EQ(Param(score.band_note_params(), "meetings"), "1");
+    EXPECT_EQ(Param(score.band_note_params(), "minimum_meetings"), "6");
+    EXPECT_EQ(score.rows_size(), 7) << "the why is still there";
+  }
+  // What was announced: each member's provisional band, nothing red.
+  for (const pv1::Output& output : chapter.recorded) {
+    EXPECT_EQ(output.score_change().band(), "provisional") << output.key();
+  }
+  EXPECT_EQ(chapter.recorded.size(), 5u);
+}
+
+TEST(TrafficLightProvisional, ScoredFromTheMinimumOfMeetings_AndWhenTenureCoversTheWindow) {
+  Chapter chapter(R"({"minimum_meetings": 3})");
+  chapter.Create("EUR", "it", MeetingStart(1) - kDay);
+  chapter.Join(1, "Ana", MeetingStart(1) - kDay);
+  chapter.Hold(1, {1});
+  chapter.Hold(2, {1});
+  EXPECT_EQ(chapter.ScoreOf(1, "", MeetingStart(2) + 3 * kHour).band(), "provisional");
+  EXPECT_EQ(chapter.ScoreOf(1, "", MeetingStart(2) + 3 * kHour).band_note(),
+            "Provvisorio: 2 di 3 riunioni finora.");
+  chapter.Hold(3, {1});
+  const pv1::MemberScore scored = chapter.ScoreOf(1, "", MeetingStart(3) + 3 * kHour);
+  EXPECT_EQ(scored.band(), "grey");  // 25 points: absences 15, testimonials 5, never late 5
+  EXPECT_EQ(scored.band_note(), "");
+  EXPECT_EQ(chapter.recorded.back().score_change().band(), "grey");
+  EXPECT_EQ(chapter.recorded.back().score_change().previous_band(), "provisional");
+  // The 30-day window is shorter than the member's tenure by day 31: never provisional there.
+  Chapter older(R"({"minimum_meetings": 3})");
+  older.Create("EUR", "", kDay0);
+  older.Join(1, "Ana", kDay0);
+  EXPECT_EQ(older.ScoreOf(1, "30d", kDay0 + 31 * kDay).band(), "grey");
+  EXPECT_EQ(older.ScoreOf(1, "6m", kDay0 + 31 * kDay).band(), "provisional");
+}
+
+TEST(TrafficLightProvisional, ProratedByTenure_TwoWeeksMeasuredOverTwoWeeks) {
+  Chapter chapter(R"({"minimum_meetings": 0, "prorate_by_tenure": true})");
+  chapter.Create("EUR", "", kDay0 - 200 * kDay);
+  chapter.Join(3, "Carla", kDay0 - 200 * kDay);  // older than the window: not prorated
+  chapter.Join(1, "Ana", MeetingStart(1) - kDay);
+  chapter.Join(2, "Bruno", MeetingStart(1) - kDay);
+  // Two weeks of tenure: Ana gives 2 referrals a week, Carla too.
+  for (int i = 0; i < 4; ++i) {
+    chapter.Refer(1, 2, MeetingStart(1) + i * 3 * kDay);
+    chapter.Refer(3, 2, MeetingStart(1) + i * 3 * kDay);
+  }
+  const int64_t now = MeetingStart(1) - kDay + 14 * kDay;
+  const pv1::ScoreRow ana = RowOfKind(chapter.ScoreOf(1, "", now), "referrals_given_per_week");
+  EXPECT_EQ(ana.measured(), "2.00 per week (4 referrals in 2.0 weeks)");
+  EXPECT_EQ(ana.points(), 20);
+  EXPECT_EQ(Param(ana.params(), "weeks"), "2.000000");
+  const pv1::ScoreRow carla = RowOfKind(chapter.ScoreOf(3, "", now), "referrals_given_per_week");
+  EXPECT_EQ(carla.measured(), "0.15 per week (4 referrals in 26.0 weeks)");
+  // A day of tenure is measured over a week, the least a rate is divided by.
+  const pv1::ScoreRow first_day =
+      RowOfKind(chapter.ScoreOf(1, "", MeetingStart(1)), "referrals_given_per_week");
+  EXPECT_EQ(first_day.measured(), "1.00 per week (1 referral in 1.0 weeks)");
+}
+
+TEST(TrafficLightConfig, ProvisionalSettingsAreChecked) {
+  EXPECT_EQ(ParseConfig("{}").minimum_meetings, 6);
+  EXPECT_FALSE(ParseConfig("{}").prorate_by_tenure);
+  EXPECT_EQ(ParseConfig(ReadFile("us_power_of_one.json")).minimum_meetings, 6);
+  auto error = [](const std::string& json) {
+    try {
+      ParseConfig(json);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error(R"({"minimum_meetings": -1})"),
+            "traffic_light config: minimum_meetings: must be an integer from 0 to 1000");
+  EXPECT_EQ(error(R"({"prorate_by_tenure": "yes"})"),
+            "traffic_light config: prorate_by_tenure: must be true or false");
+  EXPECT_EQ(error(R"({"bands": [{"name": "provisional", "min": 0}]})"),
+            "traffic_light config: bands[0].name: \"provisional\" is the band of new members "
+            "(minimum_meetings); name it otherwise");
+  EXPECT_EQ(error(R"({"rows": [{"name": "A", "title": 3, "metric": "lates",
+                                "steps": [{"points": 0}]}]})"),
+            "traffic_light config: rows[0].title: must be a non-empty string");
 }
 
 }  // namespace

@@ -31,6 +31,8 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"from", "REFERRAL_STATUS_CLOSED_LOST"},
                                                           {"to", "REFERRAL_STATUS_CONTACTED"},
                                                           {"field", "referral.temperature"},
+                                                          {"kind", "thank_you"},
+                                                          {"name", "chapters/rome/thank-yous/9"},
                                                           {"request_id", "same-1"},
                                                           {"message", "the English message"}};
 
