@@ -1,7 +1,10 @@
-// The leaderboard's snapshot (ABI 1.1): its state as bytes, version 1.
+// The leaderboard's snapshot (ABI 1.1): its state as bytes, version 2.
 //
-//   "leaderboard" 1
-//   chapters: name, currency, roster, per board (member -> time series), the latest meeting
+//   "leaderboard" 2
+//   chapters: name, currency, language, roster, per board (member -> time series), the latest
+//             meeting
+//
+// Version 1 (before the chapter's language) is refused: the host then replays the whole log.
 
 #include <stdexcept>
 
@@ -14,7 +17,7 @@ using reciproca::sdk::StateReader;
 using reciproca::sdk::StateWriter;
 
 constexpr const char* kStateTag = "leaderboard";
-constexpr uint32_t kStateVersion = 1;
+constexpr uint32_t kStateVersion = 2;
 
 }  // namespace
 
@@ -39,6 +42,7 @@ void TimeSeries::Load(StateReader& in) {
 
 void ChapterBoards::Save(StateWriter& out) const {
   out.String(currency_);
+  out.String(language_);
   roster_.Save(out);
   for (const auto& board : boards_) {
     out.U64(board.size());
@@ -58,6 +62,7 @@ void ChapterBoards::Save(StateWriter& out) const {
 
 void ChapterBoards::Load(StateReader& in) {
   currency_ = in.String();
+  language_ = in.String();
   roster_.Load(in);
   for (auto& board : boards_) {
     board.clear();

@@ -1,9 +1,12 @@
-// Reciprocity's snapshot (ABI 1.1): its state as bytes, version 1.
+// Reciprocity's snapshot (ABI 1.1): its state as bytes, version 2.
 //
-//   "reciprocity" 1
-//   chapters: name, ChapterFacts (roster, referrals, one-to-ones, directions, one-to-one
-//             counts, acquainted pairs), ReminderBook (due checks, next order, episodes,
-//             reminders with their serialized Reminder, pending ids)
+//   "reciprocity" 2
+//   chapters: name, ChapterFacts (roster, language, referrals, one-to-ones, directions,
+//             one-to-one counts, acquainted pairs), ReminderBook (due checks, next order,
+//             episodes, reminders with their serialized Reminder (kind and text parameters
+//             included), pending ids)
+//
+// Version 1 (before the chapter's language) is refused: the host then replays the whole log.
 //
 // The configuration is not in it: the host hands a snapshot back only to an instance created
 // with the same config. Whether the instance is live (ticked) is not either: a restored
@@ -20,7 +23,7 @@ using reciproca::sdk::StateReader;
 using reciproca::sdk::StateWriter;
 
 constexpr const char* kStateTag = "reciprocity";
-constexpr uint32_t kStateVersion = 1;
+constexpr uint32_t kStateVersion = 2;
 
 void SavePair(StateWriter& out, const MemberPair& pair) {
   out.String(pair.first);
@@ -38,6 +41,7 @@ MemberPair LoadPair(StateReader& in) {
 
 void ChapterFacts::Save(StateWriter& out) const {
   roster_.Save(out);
+  out.String(language_);
   out.Map(referrals_, [](StateWriter& w, const std::string& k, const ReferralFacts& r) {
     w.String(k);
     w.String(r.name);
@@ -75,6 +79,7 @@ void ChapterFacts::Save(StateWriter& out) const {
 
 void ChapterFacts::Load(StateReader& in) {
   roster_.Load(in);
+  language_ = in.String();
   in.Map(&referrals_, [](StateReader& r, std::string* k, ReferralFacts* f) {
     *k = r.String();
     f->name = r.String();

@@ -1,8 +1,12 @@
-// The traffic light's snapshot (ABI 1.1): its state as bytes, version 1.
+// The traffic light's snapshot (ABI 1.1): its state as bytes, version 2.
 //
-//   "traffic_light" 1
-//   chapters: name, ChapterRecord (currency, meeting starts, members, last event time),
+//   "traffic_light" 2
+//   chapters: name, ChapterRecord (currency, language, meeting starts, members with their
+//             tenure start, last event time),
 //             announcements: (member, window) -> recorded band and seq, pending (key, band)
+//
+// Version 1 (before the chapter's language and members' tenure) is refused: the host then
+// replays the whole log.
 //
 // The configuration is not in it: the host hands a snapshot back only to an instance created
 // with the same config.
@@ -16,7 +20,7 @@ namespace reciproca::traffic_light {
 namespace {
 
 constexpr const char* kStateTag = "traffic_light";
-constexpr uint32_t kStateVersion = 1;
+constexpr uint32_t kStateVersion = 2;
 
 void SaveTimes(sdk::StateWriter& out, const std::map<std::string, int64_t>& times) {
   out.Map(times, [](sdk::StateWriter& w, const std::string& k, int64_t v) {
@@ -56,6 +60,7 @@ void MemberRecord::Save(sdk::StateWriter& out) const {
   out.String(display_name);
   out.Bool(added);
   out.Bool(active);
+  out.I64(tenure_start);
   for (const Timeline* t :
        {&referrals_given, &visitors, &testimonials, &one_to_ones, &ceus, &tyfcb_given,
         &tyfcb_received, &tyfcb_given_other, &tyfcb_received_other}) {
@@ -75,6 +80,7 @@ void MemberRecord::Load(sdk::StateReader& in) {
   display_name = in.String();
   added = in.Bool();
   active = in.Bool();
+  tenure_start = in.I64();
   for (Timeline* t : {&referrals_given, &visitors, &testimonials, &one_to_ones, &ceus, &tyfcb_given,
                       &tyfcb_received, &tyfcb_given_other, &tyfcb_received_other}) {
     t->Load(in);
@@ -90,6 +96,7 @@ void MemberRecord::Load(sdk::StateReader& in) {
 
 void ChapterRecord::Save(sdk::StateWriter& out) const {
   out.String(currency_);
+  out.String(language_);
   SaveTimes(out, meeting_start_);
   out.Map(members_, [](sdk::StateWriter& w, const std::string& k, const MemberRecord& m) {
     w.String(k);
@@ -100,6 +107,7 @@ void ChapterRecord::Save(sdk::StateWriter& out) const {
 
 void ChapterRecord::Load(sdk::StateReader& in) {
   currency_ = in.String();
+  language_ = in.String();
   LoadTimes(in, &meeting_start_);
   in.Map(&members_, [](sdk::StateReader& r, std::string* k, MemberRecord* m) {
     *k = r.String();

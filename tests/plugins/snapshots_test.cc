@@ -1,9 +1,11 @@
 // The shipped plugins' snapshots (ABI 1.1), as a property over random histories: a plugin that
 // ran live (events, its own outputs coming back as PluginOutputRecorded, ticks), snapshotted at
 // a random point and restored into a fresh instance that is then replayed only what follows,
-// answers every query (scores, leaderboards, reminders, relationships) exactly as a fresh
-// instance replayed the whole log does; and bytes that are damaged, of another plugin or of
-// another version are refused.
+// answers every query (scores, leaderboards, reminders, relationships, with their texts in the
+// chapter's language) exactly as a fresh instance replayed the whole log does; and bytes that
+// are damaged, of another plugin or of another version are refused. The histories change the
+// chapter's language (it, es, en) and add members throughout (tenure: provisional and prorated
+// traffic lights).
 
 #include <gtest/gtest.h>
 
@@ -32,14 +34,26 @@ struct Step {
   int64_t now = 0;
 };
 
-// A random chapter history in time order over about four months.
+constexpr const char* kLanguages[] = {"it", "es", "en"};
+
+// A random chapter history in time order over up to about two months: created in a random
+// language, then members added one at a time among the other events.
 class HistoryMaker {
  public:
   explicit HistoryMaker(uint32_t seed) : random_(seed) {}
 
   v1::Event Next() {
     time_ += Pick(1, 6 * 3600);
-    const int kind = members_ < 2 ? 0 : Pick(0, 14);
+    if (!created_) {
+      created_ = true;
+      return log_.Next(time_, "admin", [&](v1::Event& e) {
+        v1::Chapter* chapter = e.mutable_chapter_created()->mutable_chapter();
+        chapter->set_name(log_.chapter());
+        chapter->set_currency("EUR");
+        chapter->set_language(Language());
+      });
+    }
+    const int kind = members_ < 2 ? 0 : Pick(0, 15);
     const std::string a = log_.Member(Pick(1, std::max(members_, 1)));
     std::string b = log_.Member(Pick(1, std::max(members_, 1)));
     if (b == a) {
@@ -47,8 +61,7 @@ class HistoryMaker {
     }
     return log_.Next(time_, a, [&](v1::Event& e) {
       switch (kind) {
-        case 0:
-        case 1: {
+        case 0: {
           if (members_ >= kMembers) {
             e.mutable_member_left()->set_member(a);
             break;
@@ -134,11 +147,20 @@ class HistoryMaker {
           e.mutable_testimonial_recorded()->mutable_testimonial()->set_from_member(a);
           e.mutable_testimonial_recorded()->mutable_testimonial()->set_for_member(b);
           break;
+        case 1:
         case 13:
           e.mutable_visitor_registered()->set_meeting(Meeting());
           e.mutable_visitor_registered()->mutable_visitor()->set_invited_by(a);
           e.mutable_visitor_registered()->mutable_visitor()->set_display_name("Visitor");
           break;
+        case 15: {
+          v1::Chapter* chapter = e.mutable_chapter_updated()->mutable_chapter();
+          chapter->set_name(log_.chapter());
+          chapter->set_currency("EUR");
+          chapter->set_language(Language());
+          e.mutable_chapter_updated()->add_changed_fields("language");
+          break;
+        }
         default: {
           v1::Member* m = e.mutable_member_updated()->mutable_member();
           m->set_name(a);
@@ -167,6 +189,7 @@ class HistoryMaker {
   std::string Meeting() {
     return "chapters/rome/meetings/" + std::to_string(std::max(1, meetings_));
   }
+  std::string Language() { return kLanguages[Pick(0, 2)]; }
   std::string Referral() {
     return referrals_[static_cast<size_t>(Pick(0, static_cast<int>(referrals_.size()) - 1))];
   }
@@ -174,24 +197,25 @@ class HistoryMaker {
   std::mt19937 random_;
   EventLog log_;
   int64_t time_ = kDay0;
+  bool created_ = false;
   int members_ = 0;
   int meetings_ = 0;
   std::vector<std::string> referrals_;
 };
 
-pv1::PluginConfig ConfigOf(const std::string& name) {
+pv1::PluginConfig ConfigOf(const std::string& name, const std::string& json) {
   pv1::PluginConfig config;
   config.set_plugin_name(name);
-  config.set_json("{}");
+  config.set_json(json);
   return config;
 }
 
 // An instance of P with the host it emits into.
 template <class P>
 struct Instance {
-  explicit Instance(const std::string& name)
+  explicit Instance(const std::string& name, const std::string& json = "{}")
       : host(std::make_unique<RecordingHost>()),
-        plugin(std::make_unique<P>(host->host(), ConfigOf(name))) {}
+        plugin(std::make_unique<P>(host->host(), ConfigOf(name, json))) {}
   void Replay(const std::vector<Step>& steps, size_t from) {
     for (size_t i = from; i < steps.size(); ++i) {
       if (!steps[i].tick) {
@@ -255,13 +279,13 @@ std::string AllAnswers(reciprocity::Reciprocity& plugin, const HistoryMaker& his
   return out;
 }
 
-// One random history run live into P, with a snapshot at a random step; then a restart from
-// it against a full replay.
+// One random history run live into P (configured with `json`), with a snapshot at a random step;
+// then a restart from it against a full replay.
 template <class P>
-void CheckRandomHistory(const std::string& name, uint32_t seed) {
-  SCOPED_TRACE(name + " seed " + std::to_string(seed));
+void CheckRandomHistory(const std::string& name, uint32_t seed, const std::string& json = "{}") {
+  SCOPED_TRACE(name + " " + json + " seed " + std::to_string(seed));
   HistoryMaker history(seed);
-  Instance<P> live(name);
+  Instance<P> live(name, json);
   std::vector<Step> steps;
   const size_t length = static_cast<size_t>(history.Pick(150, 400));
   const size_t snapshot_at = static_cast<size_t>(history.Pick(1, static_cast<int>(length)));
@@ -298,12 +322,12 @@ void CheckRandomHistory(const std::string& name, uint32_t seed) {
   *last.mutable_now() = At(now);
 
   // A restart from the snapshot: restored, then only what follows, then the first tick.
-  Instance<P> resumed(name);
+  Instance<P> resumed(name, json);
   resumed.plugin->RestoreState(snapshot);
   resumed.Replay(steps, covered);
   resumed.plugin->OnTick(last);
   // A restart without one: the whole log, then the first tick.
-  Instance<P> replayed(name);
+  Instance<P> replayed(name, json);
   replayed.Replay(steps, 0);
   replayed.plugin->OnTick(last);
 
@@ -327,19 +351,35 @@ void CheckRandomHistory(const std::string& name, uint32_t seed) {
   };
   EXPECT_EQ(fresh_keys(*replayed.host), fresh_keys(*resumed.host));
   // Bytes that are not this plugin's state of this version are refused, never half-taken.
-  Instance<P> fresh(name);
+  Instance<P> fresh(name, json);
   std::string damaged = snapshot;
   damaged.resize(damaged.size() / 2);
   EXPECT_THROW(fresh.plugin->RestoreState(damaged), std::invalid_argument);
   std::string other_version = snapshot;
   other_version[sizeof(uint64_t) + name.size()] ^= 0x7f;  // the version after the tag
-  EXPECT_THROW(Instance<P>(name).plugin->RestoreState(other_version), std::invalid_argument);
-  EXPECT_THROW(Instance<P>(name).plugin->RestoreState("not a snapshot"), std::invalid_argument);
+  EXPECT_THROW(Instance<P>(name, json).plugin->RestoreState(other_version), std::invalid_argument);
+  EXPECT_THROW(Instance<P>(name, json).plugin->RestoreState("not a snapshot"),
+               std::invalid_argument);
 }
 
 TEST(ShippedPluginSnapshotsTest, TrafficLightRestoredAnswersAsAFullReplay) {
   for (uint32_t seed = 1; seed <= kHistories; ++seed) {
     CheckRandomHistory<traffic_light::TrafficLight>("traffic_light", seed);
+  }
+}
+
+// New members: provisional until their minimum of meetings, rates divided by their tenure, and
+// both, announced in both windows (a member's tenure passes the 30-day window in long histories).
+TEST(ShippedPluginSnapshotsTest, TrafficLightWithTenureRulesRestoredAnswersAsAFullReplay) {
+  for (
+      const char* json : {
+          R"({"minimum_meetings": 0, "prorate_by_tenure": true})",
+          R"({"minimum_meetings": 2, "prorate_by_tenure": true, "announce_windows": ["6m", "30d"]})",
+          R"({"minimum_meetings": 3, "prorate_by_tenure": false, "announce_windows": ["30d"]})",
+      }) {
+    for (uint32_t seed = 1; seed <= kHistories; ++seed) {
+      CheckRandomHistory<traffic_light::TrafficLight>("traffic_light", 100 + seed, json);
+    }
   }
 }
 
