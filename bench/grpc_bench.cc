@@ -36,6 +36,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -1138,9 +1139,52 @@ struct PluginSetup {
 
 struct PluginRun {
   UnaryResult give;
-  int64_t behind_at_end = 0;    // events the plugins had not been delivered when the load ended
-  double catch_up_seconds = 0;  // from then until every plugin had everything
+  double host_cpu_us_per_call = 0;  // the plugin host processes' CPU, per write
+  double outputs_per_call = 0;      // plugin outputs recorded (each one more write), per write
+  int64_t behind_at_end = 0;        // events the plugins had not been delivered when the load ended
+  double catch_up_seconds = 0;      // from then until every plugin had everything
 };
+
+// CPU time (user + system) of a process so far, in microseconds; 0 when it is gone.
+int64_t ProcessCpuMicros(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  const size_t end_of_name = stat.rfind(')');
+  if (end_of_name == std::string::npos) {
+    return 0;
+  }
+  std::istringstream fields(stat.substr(end_of_name + 2));
+  std::string field;
+  int64_t utime = 0;
+  int64_t stime = 0;
+  // After the name: state is field 3; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) {
+      utime = std::stoll(field);
+    } else if (i == 15) {
+      stime = std::stoll(field);
+    }
+  }
+  return (utime + stime) * 1000000 / sysconf(_SC_CLK_TCK);
+}
+
+int64_t PluginOutputsRecorded(reciproca::api::Server& server) {
+  int64_t outputs = 0;
+  for (const auto& plugin : server.plugin_host().List()) {
+    outputs += plugin.outputs_recorded();
+  }
+  return outputs;
+}
+
+int64_t PluginHostsCpuMicros(reciproca::api::Server& server) {
+  int64_t micros = 0;
+  for (const auto& plugin : server.plugin_host().List()) {
+    if (plugin.pid() > 0) {
+      micros += ProcessCpuMicros(plugin.pid());
+    }
+  }
+  return micros;
+}
 
 std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup& setup) {
   TempDir dir;
@@ -1182,9 +1226,19 @@ std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup&
   }
   RunUnary(slots, config.warmup);
   PluginRun run;
+  const int64_t host_cpu_start = PluginHostsCpuMicros(*server);
+  const int64_t outputs_start = PluginOutputsRecorded(*server);
   run.give = RunUnary(slots, config.unary_phase);
+  if (run.give.ok > 0) {
+    run.host_cpu_us_per_call = static_cast<double>(PluginHostsCpuMicros(*server) - host_cpu_start) /
+                               static_cast<double>(run.give.ok);
+  }
   for (const auto& plugin : server->plugin_host().List()) {
     run.behind_at_end += plugin.events_behind();
+  }
+  if (run.give.ok > 0) {
+    run.outputs_per_call = static_cast<double>(PluginOutputsRecorded(*server) - outputs_start) /
+                           static_cast<double>(run.give.ok);
   }
   const auto idle_start = Steady::now();
   server->plugin_host().WaitIdle(std::chrono::seconds(20));
@@ -1200,8 +1254,8 @@ int RunPlugins(const Config& config) {
   constexpr size_t kSetups = std::size(setups);
   std::printf("grpc_bench --plugins %d: GiveReferral (durable), %d in flight, %.1f s per run\n",
               config.plugin_rounds, config.in_flight.front(), Seconds(config.unary_phase));
-  std::printf("%-26s %5s %9s %9s %9s %10s %9s\n", "setup", "round", "QPS", "p50 ms", "p99 ms",
-              "behind", "catch-up s");
+  std::printf("%-26s %5s %9s %9s %9s %10s %9s %9s %9s %7s\n", "setup", "round", "QPS", "p50 ms",
+              "p99 ms", "behind", "catch-up s", "cpu us", "hosts us", "outputs");
   std::vector<double> qps[kSetups];
   std::vector<double> ratio[kSetups];
   for (int round = 0; round < config.plugin_rounds; ++round) {
@@ -1218,9 +1272,11 @@ int RunPlugins(const Config& config) {
         return 1;
       }
       round_qps[which] = run->give.qps;
-      std::printf("%-26s %5d %9.0f %9.2f %9.2f %10lld %9.2f\n", setups[which].label, round + 1,
-                  run->give.qps, Ms(run->give.p50_us), Ms(run->give.p99_us),
-                  static_cast<long long>(run->behind_at_end), run->catch_up_seconds);
+      std::printf("%-26s %5d %9.0f %9.2f %9.2f %10lld %9.2f %9.0f %9.0f %7.2f\n",
+                  setups[which].label, round + 1, run->give.qps, Ms(run->give.p50_us),
+                  Ms(run->give.p99_us), static_cast<long long>(run->behind_at_end),
+                  run->catch_up_seconds, run->give.cpu_us_per_call, run->host_cpu_us_per_call,
+                  run->outputs_per_call);
     }
     for (size_t k = 0; k < kSetups; ++k) {
       qps[k].push_back(round_qps[k]);

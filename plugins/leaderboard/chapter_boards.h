@@ -51,6 +51,10 @@ class ChapterBoards {
   reciproca::plugin::v1::Leaderboard Rank(const plugin_texts::Catalogs& texts, Board board,
                                           Window window, int64_t now, int limit) const;
 
+  // The snapshot's encoding (snapshot.cc).
+  void Save(reciproca::sdk::StateWriter& out) const;
+  void Load(reciproca::sdk::StateReader& in);
+
  private:
   struct Meeting {
     std::string name;

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <reciproca/plugin.hpp>
 
@@ -25,6 +26,11 @@ class Leaderboard : public reciproca::sdk::Plugin {
   // Answers a LeaderboardQuery; throws std::invalid_argument for an unknown board or window, a
   // negative limit, or another kind of query.
   reciproca::plugin::v1::QueryAnswer Query(const reciproca::plugin::v1::Query& query) override;
+
+  // The snapshot (ABI 1.1): every chapter's boards (snapshot.cc).
+  std::string SaveState() const;
+  // Throws std::invalid_argument for bytes of another plugin, version or damaged.
+  void RestoreState(std::string_view state);
 
  private:
   reciproca::sdk::Host host_;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <reciproca/snapshot.hpp>
+
 namespace reciproca::leaderboard {
 
 class TimeSeries {
@@ -20,6 +22,10 @@ class TimeSeries {
 
   // The sum of every value, whatever its time.
   int64_t Total() const { return total_; }
+
+  // The snapshot's encoding (snapshot.cc).
+  void Save(reciproca::sdk::StateWriter& out) const;
+  void Load(reciproca::sdk::StateReader& in);
 
  private:
   // The sum of the first `count` values.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reciproca/roster.hpp"
+#include "reciproca/snapshot.hpp"
 #include "reciproca/v1/events.pb.h"
 #include "texts/catalogs.h"
 
@@ -92,6 +93,10 @@ class ChapterFacts {
   // Unordered pairs (first < second) that interacted at all: a one-to-one, a referral, a
   // thank-you or a testimonial, either way.
   const std::set<MemberPair>& Acquainted() const { return acquainted_; }
+
+  // The snapshot's encoding (snapshot.cc).
+  void Save(reciproca::sdk::StateWriter& out) const;
+  void Load(reciproca::sdk::StateReader& in);
 
  private:
   DirectionFacts& MutableDirection(const std::string& a, const std::string& b);

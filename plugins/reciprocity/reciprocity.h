@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <reciproca/plugin.hpp>
 
@@ -35,6 +36,11 @@ class Reciprocity : public reciproca::sdk::Plugin {
   // Answers RemindersQuery and RelationshipsQuery; throws std::invalid_argument for another kind
   // of query or a member the chapter does not know.
   reciproca::plugin::v1::QueryAnswer Query(const reciproca::plugin::v1::Query& query) override;
+
+  // The snapshot (ABI 1.1): every chapter's facts and reminders (snapshot.cc).
+  std::string SaveState() const;
+  // Throws std::invalid_argument for bytes of another plugin, version or damaged.
+  void RestoreState(std::string_view state);
 
   const Config& config() const { return config_; }
 

@@ -67,6 +67,10 @@ class ReminderBook {
   reciproca::plugin::v1::Reminders Active(const ChapterFacts& facts, const std::string& member,
                                           int64_t now) const;
 
+  // The snapshot's encoding (snapshot.cc); the config and chapter are the constructor's.
+  void Save(reciproca::sdk::StateWriter& out) const;
+  void Load(reciproca::sdk::StateReader& in);
+
  private:
   struct DueCheck {
     int64_t at;

@@ -30,6 +30,10 @@ class ChapterRecord {
   // The time of the latest event applied (Unix seconds), 0 before any.
   int64_t last_event_time() const { return last_event_time_; }
 
+  // The snapshot's encoding (snapshot.cc).
+  void Save(sdk::StateWriter& out) const;
+  void Load(sdk::StateReader& in);
+
  private:
   MemberRecord& Member(const std::string& name);
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <reciproca/snapshot.hpp>
+
 #include "reciproca/v1/resources.pb.h"
 
 namespace reciproca::traffic_light {
@@ -25,6 +27,10 @@ class Timeline {
   void Add(int64_t time, int64_t weight = 1);
   // The entries with from < time <= to.
   Total In(int64_t from, int64_t to) const;
+
+  // The snapshot's encoding (snapshot.cc).
+  void Save(sdk::StateWriter& out) const;
+  void Load(sdk::StateReader& in);
 
  private:
   std::vector<int64_t> times_;
@@ -67,6 +73,10 @@ class MemberRecord {
   void RecordAttendance(const std::string& meeting, int64_t start, v1::AttendanceStatus status);
   // The meetings that started in from < start <= to.
   AttendanceTotal AttendanceIn(int64_t from, int64_t to) const;
+
+  // The snapshot's encoding (snapshot.cc).
+  void Save(sdk::StateWriter& out) const;
+  void Load(sdk::StateReader& in);
 
  private:
   // (start time, meeting) -> status, so that a window is a contiguous range.

@@ -19,6 +19,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,11 @@ class TrafficLight final : public sdk::Plugin {
   plugin::v1::QueryAnswer Query(const plugin::v1::Query& query) override;
   // Windows slide with time: re-scores every active member at tick.now.
   void OnTick(const plugin::v1::Tick& tick) override;
+
+  // The snapshot (ABI 1.1): every chapter's records and announcements (snapshot.cc).
+  std::string SaveState() const;
+  // Throws std::invalid_argument for bytes of another plugin, version or damaged.
+  void RestoreState(std::string_view state);
 
   const Config& config() const { return config_; }
   const plugin_texts::Catalogs& texts() const { return texts_; }

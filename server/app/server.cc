@@ -218,6 +218,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
 
   plugins::PluginHostOptions host_options;
   host_options.journal = dir / "plugins.jsonl";
+  host_options.snapshot_dir = dir / "plugin-snapshots";
+  host_options.snapshot_every_events = options.plugin_snapshot_every_events;
   for (const auto& allowed : options.plugin_dirs) {
     host_options.plugin_dirs.emplace_back(allowed);
   }

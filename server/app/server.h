@@ -56,6 +56,9 @@ struct ServerOptions {
   std::vector<std::string> plugin_dirs;
   // How often plugins that want ticks get one; 0 for never (tests tick by hand).
   std::chrono::milliseconds plugin_tick_interval{60000};
+  // A plugin with snapshots (ABI 1.1) hands its state over after this many events (kept in
+  // {data_dir}/plugin-snapshots; docs/plugin-isolation.md).
+  int64_t plugin_snapshot_every_events = 1000;
   // The HTTP gateway (web pages, JSON API, live events, /healthz, /metrics): http.listen
   // "127.0.0.1:8080" turns it on; empty leaves it off.
   http::GatewayOptions http;

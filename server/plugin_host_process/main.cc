@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -76,21 +77,31 @@ bool ParseArgs(int argc, char** argv, Args* args) {
 // The host's one writer: replies and log lines (a plugin may log from any thread).
 class Wire {
  public:
+  // Writes the reply now, after any queued ones (so the order stays the order of the calls).
   void Send(const pv1::HostReply& reply) {
-    std::string bytes;
-    AppendFrame(reply, &bytes);
     std::lock_guard lock(mu_);
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = write(kSocket, bytes.data() + sent, bytes.size() - sent);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        _exit(0);  // the server is gone: nothing left to do
-      }
-      sent += static_cast<size_t>(n);
+    AppendFrame(reply, &queued_);
+    WriteQueued();
+  }
+
+  // Queues the reply of one event of a batch: the replies of a batch go out in few writes (one
+  // wakeup of the server's reader, not one per event), at most kReplyDelay after the last write
+  // or the batch's start, so a reply waits at most kReplyDelay plus the next event's call.
+  void Queue(const pv1::HostReply& reply) {
+    std::lock_guard lock(mu_);
+    AppendFrame(reply, &queued_);
+    if (std::chrono::steady_clock::now() - last_write_ >= kReplyDelay) {
+      WriteQueued();
     }
+  }
+  // A batch starts: its first reply is not held back by the time before it.
+  void StartBatch() {
+    std::lock_guard lock(mu_);
+    last_write_ = std::chrono::steady_clock::now();
+  }
+  void Flush() {
+    std::lock_guard lock(mu_);
+    WriteQueued();
   }
 
   // The next request, or false when the server closed the socket.
@@ -118,8 +129,30 @@ class Wire {
   }
 
  private:
+  // Well under any call deadline (the server applies one per event reply).
+  static constexpr std::chrono::milliseconds kReplyDelay{20};
+
+  // Under mu_.
+  void WriteQueued() {
+    size_t sent = 0;
+    while (sent < queued_.size()) {
+      const ssize_t n = write(kSocket, queued_.data() + sent, queued_.size() - sent);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        _exit(0);  // the server is gone: nothing left to do
+      }
+      sent += static_cast<size_t>(n);
+    }
+    queued_.clear();
+    last_write_ = std::chrono::steady_clock::now();
+  }
+
   std::mutex mu_;
   FrameBuffer frames_;
+  std::string queued_;
+  std::chrono::steady_clock::time_point last_write_;
 };
 
 // The host side of the ABI: what reciproca_host's callbacks write into.
@@ -128,6 +161,7 @@ struct Session {
   Wire wire;
   const reciproca_plugin_v1* table = nullptr;
   bool has_on_tick = false;
+  bool library_has_snapshots = false;
   void* plugin = nullptr;
   reciproca_host host{};
   // The call in progress (emit is only valid during on_event and on_tick, on the calling thread).
@@ -191,6 +225,7 @@ void Start(Session& session, const std::string& config, const PluginLibrary& lib
   pv1::HostReply reply;
   session.table = library.table;
   session.has_on_tick = library.has_on_tick;
+  session.library_has_snapshots = library.has_snapshots;
   session.host.struct_size = sizeof(reciproca_host);
   session.host.abi_major = RECIPROCA_PLUGIN_ABI_MAJOR;
   session.host.abi_minor = RECIPROCA_PLUGIN_ABI_MINOR;
@@ -215,21 +250,24 @@ void Start(Session& session, const std::string& config, const PluginLibrary& lib
   started->set_capabilities(session.table->capabilities);
   started->set_has_on_tick(library.has_on_tick);
   started->set_sandbox(sandbox);
+  started->set_has_snapshots(library.has_snapshots);
   session.wire.Send(reply);
 }
 
 void OnEvents(Session& session, const pv1::HostEvents& events) {
+  session.wire.StartBatch();
   for (const auto& event : events.events()) {
     pv1::HostReply reply;
     session.current = &reply;
     const auto status = session.table->on_event(
         session.plugin, reinterpret_cast<const uint8_t*>(event.data()), event.size());
     Finish(session, status, reply);
-    session.wire.Send(reply);
+    session.wire.Queue(reply);
     if (!reply.ok()) {
-      return;  // the server stops at the first failure, and so do we
+      break;  // the server stops at the first failure, and so do we
     }
   }
+  session.wire.Flush();
 }
 
 void OnTick(Session& session, const std::string& tick) {
@@ -245,16 +283,34 @@ void OnTick(Session& session, const std::string& tick) {
   session.wire.Send(reply);
 }
 
+// A reciproca_write_fn: the bytes are the reply's answer (a query's, a snapshot's).
+void WriteAnswer(void* sink, const uint8_t* data, size_t size) {
+  auto* out = static_cast<pv1::HostReply*>(sink);
+  out->set_answer(reinterpret_cast<const char*>(data), size);
+  out->set_answered(true);
+}
+
 void Query(Session& session, const std::string& query) {
   pv1::HostReply reply;
-  const auto status = session.table->query(
-      session.plugin, reinterpret_cast<const uint8_t*>(query.data()), query.size(),
-      [](void* sink, const uint8_t* data, size_t size) {
-        auto* out = static_cast<pv1::HostReply*>(sink);
-        out->set_answer(reinterpret_cast<const char*>(data), size);
-        out->set_answered(true);
-      },
-      &reply);
+  const auto status =
+      session.table->query(session.plugin, reinterpret_cast<const uint8_t*>(query.data()),
+                           query.size(), &WriteAnswer, &reply);
+  Finish(session, status, reply);
+  session.wire.Send(reply);
+}
+
+// snapshot(): the state goes back as the reply's answer.
+void Snapshot(Session& session) {
+  pv1::HostReply reply;
+  const auto status = session.table->snapshot(session.plugin, &WriteAnswer, &reply);
+  Finish(session, status, reply);
+  session.wire.Send(reply);
+}
+
+void Restore(Session& session, const std::string& state) {
+  pv1::HostReply reply;
+  const auto status = session.table->restore(
+      session.plugin, reinterpret_cast<const uint8_t*>(state.data()), state.size());
   Finish(session, status, reply);
   session.wire.Send(reply);
 }
@@ -311,6 +367,18 @@ int Run(int argc, char** argv) {
         break;
       case pv1::HostRequest::kQuery:
         Query(session, request.query());
+        break;
+      case pv1::HostRequest::kSnapshot:
+        if (!session.library_has_snapshots) {
+          return 1;
+        }
+        Snapshot(session);
+        break;
+      case pv1::HostRequest::kRestore:
+        if (!session.library_has_snapshots) {
+          return 1;
+        }
+        Restore(session, request.restore());
         break;
       case pv1::HostRequest::kShutdown:
         session.table->destroy(session.plugin);

@@ -43,9 +43,13 @@ Result<PluginDescription> InProcessRuntime::Start(const std::string& config) {
         (last_error_log_.empty() ? "create() returned NULL" : last_error_log_));
   }
   const auto* table = library_.table;
-  return PluginDescription{table->name,          table->version,
-                           library_.abi_version, table->capabilities,
-                           library_.has_on_tick, "none: in the server's process"};
+  return PluginDescription{table->name,
+                           table->version,
+                           library_.abi_version,
+                           table->capabilities,
+                           library_.has_on_tick,
+                           library_.has_snapshots,
+                           "none: in the server's process"};
 }
 
 PluginCall InProcessRuntime::Finish(reciproca_status status) {
@@ -79,24 +83,42 @@ PluginCall InProcessRuntime::OnTick(const std::string& tick) {
       library_.table->on_tick(plugin_, reinterpret_cast<const uint8_t*>(tick.data()), tick.size()));
 }
 
-PluginCall InProcessRuntime::Query(const std::string& query) {
+namespace {
+
+// A reciproca_write_fn sink: the bytes go into the call's answer.
+struct AnswerSink {
   std::string answer;
   bool answered = false;
-  struct Sink {
-    std::string* answer;
-    bool* answered;
-  } sink{&answer, &answered};
-  auto call = Finish(library_.table->query(
-      plugin_, reinterpret_cast<const uint8_t*>(query.data()), query.size(),
-      [](void* sink, const uint8_t* data, size_t size) {
-        auto* out = static_cast<Sink*>(sink);
-        out->answer->assign(reinterpret_cast<const char*>(data), size);
-        *out->answered = true;
-      },
-      &sink));
-  call.answer = std::move(answer);
-  call.answered = answered;
-  return call;
+
+  static void Write(void* sink, const uint8_t* data, size_t size) {
+    auto* out = static_cast<AnswerSink*>(sink);
+    out->answer.assign(reinterpret_cast<const char*>(data), size);
+    out->answered = true;
+  }
+  PluginCall Into(PluginCall call) {
+    call.answer = std::move(answer);
+    call.answered = answered;
+    return call;
+  }
+};
+
+}  // namespace
+
+PluginCall InProcessRuntime::Query(const std::string& query) {
+  AnswerSink sink;
+  return sink.Into(
+      Finish(library_.table->query(plugin_, reinterpret_cast<const uint8_t*>(query.data()),
+                                   query.size(), &AnswerSink::Write, &sink)));
+}
+
+PluginCall InProcessRuntime::Snapshot() {
+  AnswerSink sink;
+  return sink.Into(Finish(library_.table->snapshot(plugin_, &AnswerSink::Write, &sink)));
+}
+
+PluginCall InProcessRuntime::Restore(const std::string& state) {
+  return Finish(library_.table->restore(plugin_, reinterpret_cast<const uint8_t*>(state.data()),
+                                        state.size()));
 }
 
 void InProcessRuntime::Destroy() {

@@ -25,6 +25,8 @@ class InProcessRuntime : public PluginRuntime {
                 const std::function<void(PluginCall&)>& each) override;
   PluginCall OnTick(const std::string& tick) override;
   PluginCall Query(const std::string& query) override;
+  PluginCall Snapshot() override;
+  PluginCall Restore(const std::string& state) override;
   void Destroy() override;
 
  private:

@@ -96,6 +96,10 @@ struct PluginHost::Instance {
   std::map<std::string, int64_t> next_seq;
   // The chapters' own configs its running process was created with.
   std::map<std::string, std::string> chapter_json;
+  // Of the config its running process was created with (PluginSnapshotFile.config_sha256).
+  std::string config_fingerprint;
+  int64_t events_since_snapshot = 0;
+  SteadyClock::time_point last_snapshot{};
   std::deque<SteadyClock::time_point> crashes;
   SteadyClock::time_point minute_start{};
   int minute_outputs = 0;
@@ -194,6 +198,9 @@ PluginHost::PluginHost(engine::Engine& engine, std::filesystem::path cache_dir,
   }
   if (!options_.journal.empty()) {
     journal_ = std::make_unique<PluginJournal>(options_.journal);
+  }
+  if (!options_.snapshot_dir.empty()) {
+    snapshots_ = std::make_unique<PluginSnapshots>(options_.snapshot_dir);
   }
   // Where plugins are enabled is in the chapters (recovered before the host starts).
   for (const auto& chapter : engine_.ListChapters(HostPrincipal())) {
@@ -338,7 +345,7 @@ std::map<std::string, std::string> PluginHost::ChapterConfigs(const Instance& in
   return configs;
 }
 
-Result<void> PluginHost::Launch(Instance& instance, PluginDescription* description) {
+Result<void> PluginHost::Launch(Instance& instance, PluginDescription* description, bool resume) {
   const auto& spec = instance.spec;
   auto log = [name = spec.name, self = &instance](int level, const std::string& message) {
     const auto spd = level >= RECIPROCA_LOG_ERROR  ? spdlog::level::err
@@ -379,12 +386,152 @@ Result<void> PluginHost::Launch(Instance& instance, PluginDescription* descripti
     return started.error();
   }
   *description = std::move(started).value();
+  {
+    std::lock_guard lock(instance.mu);
+    instance.runtime = runtime;
+  }
+  instance.config_fingerprint = ConfigFingerprint(config);
+  instance.next_seq.clear();
+  instance.events_since_snapshot = 0;
+  instance.last_snapshot = SteadyClock::now();
+  const Resumed resumed = resume ? Resume(instance, *description) : Resumed::kNo;
+  if (resumed == Resumed::kRefused) {
+    // restore() may have left the instance half-restored: a fresh one gets the whole log.
+    runtime->Destroy();
+    if (spec.in_process) {
+      std::lock_guard lock(mu_);
+      instance.copy_name = NewCopyNameLocked(spec.name);  // the copy open stays mapped
+    }
+    return Launch(instance, description, /*resume=*/false);
+  }
   std::lock_guard lock(instance.mu);
-  instance.runtime = std::move(runtime);
+  instance.delivered.clear();
+  for (const auto& [chapter, next] : instance.next_seq) {
+    instance.delivered[chapter] = next - 1;
+  }
   return {};
 }
 
-Result<v1::PluginInfo> PluginHost::Start(PluginSpec spec) {
+PluginHost::Resumed PluginHost::Resume(Instance& instance, const PluginDescription& description) {
+  if (!snapshots_ || !description.has_snapshots) {
+    return Resumed::kNo;
+  }
+  auto loaded = snapshots_->Load(instance.name());
+  if (!loaded.ok()) {
+    spdlog::warn("plugin {}: its snapshot is not used ({}); replaying the whole log",
+                 instance.name(), loaded.error().message);
+    return Resumed::kNo;
+  }
+  if (!loaded->has_value()) {
+    return Resumed::kNo;
+  }
+  const plugin::v1::PluginSnapshotFile& snapshot = **loaded;
+  std::string unusable;
+  if (snapshot.plugin_name() != description.name ||
+      snapshot.plugin_version() != description.version) {
+    unusable = "it was taken of " + snapshot.plugin_name() + " " + snapshot.plugin_version() +
+               ", this is " + description.name + " " + description.version;
+  } else if (snapshot.config_sha256() != instance.config_fingerprint) {
+    unusable = "the plugin's configuration changed since";
+  }
+  int64_t covered = 0;
+  for (const auto& [chapter, seq] : snapshot.seqs()) {
+    int64_t latest = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = latest_seq_.find(chapter); it != latest_seq_.end()) {
+        latest = it->second;
+      }
+    }
+    if (!unusable.empty()) {
+      break;
+    }
+    if (!Serves(instance, chapter)) {
+      unusable = "it covers " + chapter + ", which the plugin no longer serves";
+    } else if (seq < 0 || seq > latest) {
+      unusable = "it covers " + chapter + " up to seq " + std::to_string(seq) +
+                 ", past the log's last seq " + std::to_string(latest);
+    }
+    covered += seq;
+  }
+  if (!unusable.empty()) {
+    spdlog::info("plugin {}: its snapshot is not used ({}); replaying the whole log",
+                 instance.name(), unusable);
+    return Resumed::kNo;
+  }
+  auto call = instance.Runtime()->Restore(snapshot.state());
+  if (!call.ok()) {
+    spdlog::warn(
+        "plugin {} refused its snapshot ({}); starting it afresh with the whole log",
+        instance.name(),
+        call.outcome == PluginCall::Outcome::kCrashed ? "it crashed: " + call.error : call.error);
+    return Resumed::kRefused;
+  }
+  for (const auto& [chapter, seq] : snapshot.seqs()) {
+    instance.next_seq[chapter] = seq + 1;
+  }
+  spdlog::info(
+      "plugin {} resumed from its snapshot ({} events of {} chapters); replaying what "
+      "follows",
+      instance.name(), covered, snapshot.seqs_size());
+  return Resumed::kYes;
+}
+
+void PluginHost::MaybeSnapshot(const std::shared_ptr<Instance>& instance, bool now) {
+  if (!snapshots_ || !instance->description.has_snapshots || instance->events_since_snapshot == 0 ||
+      !instance->Usable()) {
+    return;
+  }
+  const auto when = SteadyClock::now();
+  if (!now && instance->events_since_snapshot < options_.snapshot_every_events &&
+      when - instance->last_snapshot < options_.snapshot_interval) {
+    return;
+  }
+  // An output still on its way to the log would be lost if the server died after this
+  // snapshot (its event is covered, so it is not delivered again): wait for the next chance.
+  if (instance->outputs_in_flight.load() > 0) {
+    return;
+  }
+  auto runtime = instance->Runtime();
+  if (!runtime) {
+    return;
+  }
+  auto call = runtime->Snapshot();
+  instance->Timed(when, 1);
+  if (call.outcome == PluginCall::Outcome::kCrashed) {
+    return OnCrash(instance, "snapshot: " + call.error);
+  }
+  instance->events_since_snapshot = 0;
+  instance->last_snapshot = SteadyClock::now();
+  if (!call.ok() || !call.answered) {
+    // Not a failed plugin: it goes on, and a restart replays more.
+    spdlog::warn("plugin {}: snapshot() {}; a restart replays from the last snapshot",
+                 instance->name(), call.ok() ? "wrote nothing" : "failed: " + call.error);
+    return;
+  }
+  plugin::v1::PluginSnapshotFile file;
+  file.set_name(instance->name());
+  file.set_plugin_name(instance->description.name);
+  file.set_plugin_version(instance->description.version);
+  file.set_config_sha256(instance->config_fingerprint);
+  for (const auto& [chapter, next] : instance->next_seq) {
+    if (next > 1) {
+      (*file.mutable_seqs())[chapter] = next - 1;
+    }
+  }
+  file.set_state(std::move(call.answer));
+  if (auto saved = snapshots_->Save(file); !saved.ok()) {
+    spdlog::warn("plugin {}: snapshot not kept: {}", instance->name(), saved.error().message);
+    return;
+  }
+  spdlog::debug("plugin {}: snapshot of {} bytes kept", instance->name(), file.state().size());
+}
+
+std::string PluginHost::NewCopyNameLocked(const std::string& name) {
+  return name + "-" + std::to_string(++copies_) + "-" + engine::RandomHex(6) + ".so";
+}
+
+Result<v1::PluginInfo> PluginHost::Start(PluginSpec spec, bool resume) {
   auto instance = std::make_shared<Instance>(io_, timers_);
   instance->spec = std::move(spec);
   {
@@ -392,15 +539,14 @@ Result<v1::PluginInfo> PluginHost::Start(PluginSpec spec) {
     if (stopped_) {
       return Error{ErrorCode::kUnavailable, "the server is stopping"};
     }
-    instance->copy_name =
-        instance->name() + "-" + std::to_string(++copies_) + "-" + engine::RandomHex(6) + ".so";
+    instance->copy_name = NewCopyNameLocked(instance->name());
   }
   // create() runs on the plugin's strand (never on the caller's thread, a gRPC one), in its
   // own process unless it is in-process; the caller waits at most the start deadline.
   auto promise = std::make_shared<std::promise<Result<void>>>();
   auto launched = promise->get_future();
-  boost::asio::post(instance->strand, [this, instance, promise] {
-    promise->set_value(Launch(*instance, &instance->description));
+  boost::asio::post(instance->strand, [this, instance, promise, resume] {
+    promise->set_value(Launch(*instance, &instance->description, resume));
   });
   const auto wait = instance->spec.limits.start_deadline + std::chrono::seconds(2);
   if (launched.wait_for(wait) != std::future_status::ready) {
@@ -480,8 +626,13 @@ Result<v1::PluginInfo> PluginHost::Reload(const std::string& name, const std::st
     spec.config_json = config_json;
   }
   // The new build starts beside the old one; only once it started does it replace it, so a
-  // refused reload leaves the old one exactly as it was (a replay in progress goes on).
-  auto loaded = Start(spec);
+  // refused reload leaves the old one exactly as it was (a replay in progress goes on). It
+  // starts from the log, not from the snapshot the old one took (a reload is how a plugin whose
+  // state went wrong is brought back).
+  if (snapshots_) {
+    snapshots_->Remove(name);
+  }
+  auto loaded = Start(spec, /*resume=*/false);
   if (!loaded.ok()) {
     return loaded;
   }
@@ -836,6 +987,7 @@ void PluginHost::Deliver(const std::shared_ptr<Instance>& instance, const std::s
       return OnCrash(instance, where + ": " + call.error);
     }
     ++instance->events_seen;
+    ++instance->events_since_snapshot;
     instance->next_seq[chapter] = seq + 1;
     {
       std::lock_guard lock(instance->mu);
@@ -850,6 +1002,7 @@ void PluginHost::Deliver(const std::shared_ptr<Instance>& instance, const std::s
     }
   });
   instance->Timed(since, static_cast<int64_t>(index));
+  MaybeSnapshot(instance);
 }
 
 bool PluginHost::RecordOutputs(Instance& instance, const std::vector<std::string>& outputs,
@@ -1029,18 +1182,18 @@ void PluginHost::Restart(const std::shared_ptr<Instance>& instance, bool after_c
   }
   // The description stays the first launch's: other threads read it without a lock.
   PluginDescription description;
-  auto launched = Launch(*instance, &description);
+  auto launched = Launch(*instance, &description, /*resume=*/true);
   if (!launched.ok()) {
     if (launched.error().code == ErrorCode::kUnavailable) {
       return OnCrash(instance, "create(): " + launched.error().message);
     }
     return Fail(*instance, launched.error().message);
   }
-  // A new process knows nothing (a plugin keeps its state in memory, rebuilt from the log): it
-  // is replayed its chapters' logs from seq 1, and its outputs up to where the last process
-  // got are repeats, recorded once (their request ids); then it goes on with what was
-  // committed meanwhile and live, so nothing committed while it was down is skipped.
-  instance->next_seq.clear();
+  // A new process knows nothing but its snapshot, if Launch restored one (a plugin keeps its
+  // state in memory): it is replayed its chapters' logs from the snapshot's seqs, else from
+  // seq 1, and its outputs up to where the last process got are repeats, recorded once (their
+  // request ids); then it goes on with what was committed meanwhile and live, so nothing
+  // committed while it was down is skipped.
   instance->events_seen = 0;
   {
     std::lock_guard lock(instance->mu);
@@ -1048,13 +1201,13 @@ void PluginHost::Restart(const std::shared_ptr<Instance>& instance, bool after_c
       return;
     }
     instance->state = v1::PLUGIN_STATE_LOADING;
-    instance->delivered.clear();
     if (after_crash) {
       ++instance->restarts;
     }
   }
-  spdlog::info("plugin {} {} (pid {}); replaying the log", instance->name(),
-               after_crash ? "restarted" : "started again", instance->Runtime()->pid());
+  spdlog::info("plugin {} {} (pid {}); replaying the log{}", instance->name(),
+               after_crash ? "restarted" : "started again", instance->Runtime()->pid(),
+               instance->next_seq.empty() ? "" : " after its snapshot");
   ReplayNow(instance);
 }
 
@@ -1187,6 +1340,7 @@ void PluginHost::TickNow() {
 }
 
 void PluginHost::Tick(const std::shared_ptr<Instance>& instance) {
+  MaybeSnapshot(instance);
   const auto& d = instance->description;
   auto runtime = instance->Runtime();
   if (!instance->Usable() || !runtime || !d.has_on_tick ||
@@ -1272,8 +1426,15 @@ void PluginHost::Stop() {
   for (auto& instance : all) {
     auto promise = std::make_shared<std::promise<void>>();
     destroyed.push_back(promise->get_future());
-    boost::asio::post(instance->strand, [instance, promise] {
+    boost::asio::post(instance->strand, [this, instance, promise] {
       instance->restart_timer.cancel();
+      // What it has seen is kept, so the next start replays nothing of it; its outputs still
+      // being recorded get a moment (the engine outlives the host).
+      const auto until = SteadyClock::now() + options_.shutdown_grace / 4;
+      while (instance->outputs_in_flight.load() > 0 && SteadyClock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      MaybeSnapshot(instance, /*now=*/true);
       if (auto runtime = instance->Runtime()) {
         runtime->Destroy();
       }

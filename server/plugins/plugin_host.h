@@ -25,6 +25,15 @@
 // wait for one plugin (delivered together, one frame per chapter, once its strand is free);
 // past that it is behind and catches up from the store, a page per frame.
 //
+// Snapshots (ABI 1.1): a plugin with snapshot() and restore() hands the host its state as
+// bytes every `snapshot_every_events` events delivered (or `snapshot_interval`, when events
+// came), and when the server stops; they are kept with the seq each chapter had reached
+// (plugin_snapshots.h). A new instance (a start, a restart after a crash) is restored from the
+// latest and delivered only what follows. A snapshot of another version or config, of a chapter
+// it no longer serves, damaged, or refused by restore() is not used: the whole log is replayed,
+// with a line in the log saying why. A snapshot is taken only while none of the plugin's outputs
+// is still being recorded, so an output is never lost between a snapshot and a crash.
+//
 // Outputs are checked (they parse, are within the bounds per call and per minute, and name the
 // chapter of the event being handled), then recorded through the engine as the admin with
 // request_id "plugin:{name}:{key}": the idempotency records make a repeat (a replay after a
@@ -50,6 +59,7 @@
 #include "server/engine/engine.h"
 #include "server/plugins/plugin_journal.h"
 #include "server/plugins/plugin_process.h"
+#include "server/plugins/plugin_snapshots.h"
 #include "server/plugins/plugin_spec.h"
 
 namespace reciproca::plugins {
@@ -79,6 +89,12 @@ struct PluginHostOptions {
   std::vector<std::filesystem::path> plugin_dirs;
   // The admin's load, reload and unload decisions (plugin_journal.h); empty: not kept.
   std::filesystem::path journal;
+  // Where plugins' snapshots are kept (plugin_snapshots.h); empty: none are taken.
+  std::filesystem::path snapshot_dir;
+  // A snapshot after this many events delivered since the last one, or after snapshot_interval
+  // when at least one came.
+  int64_t snapshot_every_events = 1000;
+  std::chrono::milliseconds snapshot_interval{300000};
 };
 
 class PluginHost {
@@ -139,9 +155,18 @@ class PluginHost {
  private:
   struct QueryCall;
 
-  Result<v1::PluginInfo> Start(PluginSpec spec);
-  // On the instance's strand: makes its runtime and calls create().
-  Result<void> Launch(Instance& instance, PluginDescription* description);
+  // `resume`: restored from the plugin's snapshot when it has a usable one (not for a reload).
+  Result<v1::PluginInfo> Start(PluginSpec spec, bool resume = true);
+  // On the instance's strand: makes its runtime, calls create(), and with `resume` restores
+  // the plugin's snapshot (next_seq then starts after it; else at seq 1 everywhere).
+  Result<void> Launch(Instance& instance, PluginDescription* description, bool resume);
+  // Under mu_: a fresh file name for a copy of the plugin's library in the cache.
+  std::string NewCopyNameLocked(const std::string& name);
+  enum class Resumed { kNo, kYes, kRefused };
+  // On the strand, right after create(): restores the snapshot if there is a usable one.
+  Resumed Resume(Instance& instance, const PluginDescription& description);
+  // On the strand: snapshot() into the store, when nothing it emitted is still being recorded.
+  void MaybeSnapshot(const std::shared_ptr<Instance>& instance, bool now = false);
   void Replay(const std::shared_ptr<Instance>& instance);
   void ReplayNow(const std::shared_ptr<Instance>& instance);
   void DeliverLive(const std::shared_ptr<Instance>& instance, const std::string& chapter,
@@ -217,6 +242,7 @@ class PluginHost {
   // Per chapter, seqs of PluginEnabled/PluginDisabled events not yet durable.
   std::map<std::string, std::set<int64_t>> scope_pending_;
   std::unique_ptr<PluginJournal> journal_;
+  std::unique_ptr<PluginSnapshots> snapshots_;
   uint64_t copies_ = 0;
   bool stopped_ = false;
 };

@@ -16,6 +16,8 @@ constexpr size_t kRequiredSize =
     offsetof(reciproca_plugin_v1, last_error) + sizeof(reciproca_plugin_v1::last_error);
 constexpr size_t kOnTickEnd =
     offsetof(reciproca_plugin_v1, on_tick) + sizeof(reciproca_plugin_v1::on_tick);
+constexpr size_t kRestoreEnd =
+    offsetof(reciproca_plugin_v1, restore) + sizeof(reciproca_plugin_v1::restore);
 
 }  // namespace
 
@@ -87,6 +89,8 @@ Result<PluginLibrary> OpenCopiedPluginLibrary(const std::filesystem::path& copy,
   library.loaded_path = copy;
   library.abi_version = plugin_abi;
   library.has_on_tick = table->struct_size >= kOnTickEnd && table->on_tick != nullptr;
+  library.has_snapshots = table->abi_minor >= 1 && table->struct_size >= kRestoreEnd &&
+                          table->snapshot != nullptr && table->restore != nullptr;
   return library;
 }
 

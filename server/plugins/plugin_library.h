@@ -25,6 +25,8 @@ struct PluginLibrary {
   std::string abi_version;
   // Whether the optional on_tick entry is present (the table's size covers it and it is set).
   bool has_on_tick = false;
+  // Whether the ABI 1.1 entries snapshot() and restore() are both present.
+  bool has_snapshots = false;
 };
 
 // Copies `path` into `cache_dir` as `copy_name` and opens it. FAILED_PRECONDITION naming the

@@ -201,7 +201,8 @@ Result<PluginDescription> PluginProcess::Start(const std::string& config) {
   }
   const auto& started = reply.started();
   return PluginDescription{started.name(),         started.version(),     started.abi_version(),
-                           started.capabilities(), started.has_on_tick(), started.sandbox()};
+                           started.capabilities(), started.has_on_tick(), started.has_snapshots(),
+                           started.sandbox()};
 }
 
 bool PluginProcess::Send(const pv1::HostRequest& request, std::chrono::milliseconds deadline,
@@ -355,6 +356,18 @@ PluginCall PluginProcess::Query(const std::string& query) {
   pv1::HostRequest request;
   request.set_query(query);
   return Call(request, "query");
+}
+
+PluginCall PluginProcess::Snapshot() {
+  pv1::HostRequest request;
+  request.set_snapshot(true);
+  return Call(request, "snapshot");
+}
+
+PluginCall PluginProcess::Restore(const std::string& state) {
+  pv1::HostRequest request;
+  request.set_restore(state);
+  return Call(request, "restore");
 }
 
 void PluginProcess::Destroy() {

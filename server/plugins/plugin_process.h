@@ -54,6 +54,8 @@ class PluginProcess : public PluginRuntime {
                 const std::function<void(PluginCall&)>& each) override;
   PluginCall OnTick(const std::string& tick) override;
   PluginCall Query(const std::string& query) override;
+  PluginCall Snapshot() override;
+  PluginCall Restore(const std::string& state) override;
   void Destroy() override;
   void Abort() override;
   int pid() const override;

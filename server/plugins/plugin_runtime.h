@@ -25,6 +25,8 @@ struct PluginDescription {
   std::string abi_version;
   uint64_t capabilities = 0;
   bool has_on_tick = false;
+  // ABI 1.1: it has snapshot() and restore().
+  bool has_snapshots = false;
   // "in the server's process", or what the plugin host process reported.
   std::string sandbox;
 };
@@ -43,7 +45,7 @@ struct PluginCall {
   std::string error;
   // Serialized reciproca.plugin.v1.Output, as emitted, in order.
   std::vector<std::string> outputs;
-  // For a query: the bytes written through the sink, and whether there were any.
+  // For a query or a snapshot: the bytes written through the sink, and whether there were any.
   std::string answer;
   bool answered = false;
 
@@ -67,6 +69,11 @@ class PluginRuntime {
                         const std::function<void(PluginCall&)>& each) = 0;
   virtual PluginCall OnTick(const std::string& tick) = 0;
   virtual PluginCall Query(const std::string& query) = 0;
+  // ABI 1.1 (only when the description has_snapshots): snapshot(), its bytes in `answer`; and
+  // restore() right after Start. A refused restore leaves the instance unusable: the plugin
+  // host destroys it and starts a fresh one.
+  virtual PluginCall Snapshot() = 0;
+  virtual PluginCall Restore(const std::string& state) = 0;
   // destroy(); the runtime is done.
   virtual void Destroy() = 0;
 

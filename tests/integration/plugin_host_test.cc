@@ -185,7 +185,7 @@ TEST_F(PluginHostTest, AbiMismatchIsRefusedNamingBothVersions) {
   auto status = Load("major", kPluginDir + "/abi_major_2.so", "", &info);
   EXPECT_EQ(StatusCode::FAILED_PRECONDITION, status.error_code());
   EXPECT_NE(std::string::npos, status.error_message().find("ABI 2.0")) << status.error_message();
-  EXPECT_NE(std::string::npos, status.error_message().find("ABI 1.0")) << status.error_message();
+  EXPECT_NE(std::string::npos, status.error_message().find("ABI 1.1")) << status.error_message();
   status = Load("minor", kPluginDir + "/abi_minor_9.so", "", &info);
   EXPECT_EQ(StatusCode::FAILED_PRECONDITION, status.error_code());
   EXPECT_NE(std::string::npos, status.error_message().find("1.9")) << status.error_message();

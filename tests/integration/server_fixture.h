@@ -87,6 +87,7 @@ class ServerTest : public ::testing::Test {
     options.max_calls_per_address = max_calls_per_address_;
     options.limits = limits_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
+    options.plugin_snapshot_every_events = plugin_snapshot_every_events_;
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
     server_ = std::move(started).value();
@@ -228,6 +229,7 @@ class ServerTest : public ::testing::Test {
       RECIPROCA_TEST_PLUGIN_DIR,
 #endif
       (dir_.path() / "plugins").string()};
+  int64_t plugin_snapshot_every_events_ = api::ServerOptions().plugin_snapshot_every_events;
   size_t max_streams_per_principal_ = api::ServerOptions().max_streams_per_principal;
   size_t max_calls_per_address_ = api::ServerOptions().max_calls_per_address;
   // "[::]:0" serves IPv6 and IPv4 loopback: two client addresses on one machine.

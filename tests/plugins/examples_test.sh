@@ -145,7 +145,7 @@ done
 expect "c_counter state" "$(jget state <<<"$c_line")" "PLUGIN_STATE_ACTIVE"
 expect "c_counter events_seen" "$(jget events_seen <<<"$c_line")" "21"
 expect "c_counter version" "$(jget version <<<"$c_line")" "1.0.0"
-expect "c_counter abi" "$(jget abi_version <<<"$c_line")" "1.0"
+expect "c_counter abi" "$(jget abi_version <<<"$c_line")" "1.1"
 expect "cpp_streak state" "$(jget state <<<"$s_line")" "PLUGIN_STATE_ACTIVE"
 expect "cpp_streak events_seen" "$(jget events_seen <<<"$s_line")" "21"
 expect "cpp_streak outputs_recorded" "$(jget outputs_recorded <<<"$s_line")" "4"

@@ -367,9 +367,81 @@ static reciproca_status query(void* instance, const uint8_t* query_bytes, size_t
 
 static const char* last_error(void* instance) { return ((counter*)instance)->last_error; }
 
+/* ---- Snapshots (ABI 1.1): the counts as bytes, so a restart replays only what follows ----
+ *
+ * The encoding is this plugin's own, with its version first: varint 1, the number of chapters,
+ * then per chapter its name (varint length, bytes), its total and its KINDS counts (varints).
+ * A later version that changes it bumps the number; restore() refuses one it does not know, and
+ * the host then replays the whole log into a fresh instance. */
+#define STATE_VERSION 1
+
+static reciproca_status snapshot(void* instance, reciproca_write_fn write, void* sink) {
+  counter* self = (counter*)instance;
+  buffer state = {0};
+  const chapter_counts* c;
+  size_t chapters = 0;
+  int kind;
+  for (c = self->chapters; c; c = c->next) {
+    ++chapters;
+  }
+  put_varint(&state, STATE_VERSION);
+  put_varint(&state, chapters);
+  for (c = self->chapters; c; c = c->next) {
+    put_varint(&state, strlen(c->name));
+    put(&state, c->name, strlen(c->name));
+    put_varint(&state, (uint64_t)c->total);
+    for (kind = 0; kind < KINDS; ++kind) {
+      put_varint(&state, (uint64_t)c->per_kind[kind]);
+    }
+  }
+  if (state.failed) {
+    free(state.data);
+    return fail(self, "out of memory");
+  }
+  write(sink, state.data, state.size);
+  free(state.data);
+  return RECIPROCA_OK;
+}
+
+static reciproca_status restore(void* instance, const uint8_t* bytes, size_t size) {
+  counter* self = (counter*)instance;
+  reader r = {bytes, bytes + size};
+  uint64_t version, chapters, name_size, n;
+  chapter_counts* c;
+  int kind;
+  if (!read_varint(&r, &version) || version != STATE_VERSION) {
+    return fail(self, "snapshot: not a c_counter state of version 1");
+  }
+  if (!read_varint(&r, &chapters)) {
+    return fail(self, "snapshot: damaged");
+  }
+  for (; chapters > 0; --chapters) {
+    if (!read_varint(&r, &name_size) || name_size > (uint64_t)(r.end - r.at)) {
+      return fail(self, "snapshot: damaged");
+    }
+    c = find_chapter(self, r.at, (size_t)name_size, 1);
+    if (!c) {
+      return fail(self, "out of memory");
+    }
+    r.at += name_size;
+    if (!read_varint(&r, &n)) {
+      return fail(self, "snapshot: damaged");
+    }
+    c->total = (int64_t)n;
+    for (kind = 0; kind < KINDS; ++kind) {
+      if (!read_varint(&r, &n)) {
+        return fail(self, "snapshot: damaged");
+      }
+      c->per_kind[kind] = (int64_t)n;
+    }
+  }
+  return r.at == r.end ? RECIPROCA_OK : fail(self, "snapshot: damaged (bytes left over)");
+}
+
 /* The table. struct_size tells the host which entries this build has: entries added by a later
  * ABI minor are past it, and the host does not read them. on_tick (optional) is NULL: this
- * plugin does not ask for ticks (no RECIPROCA_CAP_TICKS). */
+ * plugin does not ask for ticks (no RECIPROCA_CAP_TICKS). snapshot and restore (ABI 1.1) are
+ * set: the host may restart it from its last snapshot instead of from seq 1. */
 static const reciproca_plugin_v1 table = {
     sizeof(reciproca_plugin_v1),
     RECIPROCA_PLUGIN_ABI_MAJOR,
@@ -383,6 +455,8 @@ static const reciproca_plugin_v1 table = {
     query,
     last_error,
     NULL, /* on_tick */
+    snapshot,
+    restore,
 };
 
 __attribute__((visibility("default"))) const reciproca_plugin_v1* reciproca_plugin_entry_v1(void) {

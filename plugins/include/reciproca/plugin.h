@@ -1,5 +1,5 @@
 /*
- * Reciproca plugin ABI, version 1.0 — a pure C header (C99).
+ * Reciproca plugin ABI, version 1.1 — a pure C header (C99).
  *
  * A plugin is a shared library that exports one symbol:
  *
@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define RECIPROCA_PLUGIN_ABI_MAJOR 1
-#define RECIPROCA_PLUGIN_ABI_MINOR 0
+#define RECIPROCA_PLUGIN_ABI_MINOR 1
 
 /* The name of the one exported symbol. */
 #define RECIPROCA_PLUGIN_ENTRY_SYMBOL "reciproca_plugin_entry_v1"
@@ -121,6 +121,25 @@ typedef struct reciproca_plugin_v1 {
   /* A clock tick: a serialized reciproca.plugin.v1.Tick (borrowed). Called periodically for
    * plugins with RECIPROCA_CAP_TICKS. The plugin may call host->emit. */
   reciproca_status (*on_tick)(void* instance, const uint8_t* tick, size_t size);
+
+  /* --- ABI 1.1 optional entries: snapshots. The host uses them only when both are set (and
+   * struct_size covers them); without them a restarted plugin is replayed its chapters' logs
+   * from seq 1, as with ABI 1.0. --- */
+
+  /* Writes the instance's whole state, as bytes in an encoding of the plugin's own (with a
+   * version of its own in it), through `write(sink, ...)` exactly once on success. Called
+   * between two calls, never during one: the state then covers every event delivered so far.
+   * The host keeps the bytes with the seq each chapter had reached, and may hand them to a
+   * later instance's restore(). */
+  reciproca_status (*snapshot)(void* instance, reciproca_write_fn write, void* sink);
+
+  /* Gives a freshly created instance (right after create(), before any other call) the bytes of
+   * an earlier snapshot() of this plugin, made with the same name, version and config. The
+   * instance then receives each chapter's events from the seq after the snapshot's. Return
+   * RECIPROCA_ERROR (with last_error()) for bytes it cannot take (an encoding it does not know,
+   * or damaged): the host then destroys the instance, creates a new one and replays it the
+   * whole log, so a refusal costs time, never the plugin. */
+  reciproca_status (*restore)(void* instance, const uint8_t* state, size_t size);
 } reciproca_plugin_v1;
 
 /* The entry point every plugin exports (with default visibility), and its type for dlsym. */

@@ -10,6 +10,12 @@
 //   };
 //   RECIPROCA_PLUGIN(MyRule, "my_rule", "1.0.0", RECIPROCA_CAP_SCORES)
 //
+// Snapshots (ABI 1.1): a class that also defines `std::string SaveState() const` and
+// `void RestoreState(std::string_view)` (throwing for bytes it cannot take) gets the table's
+// snapshot() and restore() entries, so a restart replays only the events after its last
+// snapshot; <reciproca/snapshot.hpp> has an encoding to write them with. Without them the
+// entries are NULL and a restart replays the whole log.
+//
 // Every exception is caught at the boundary: thrown from the constructor, create() fails with
 // the message logged; thrown from OnEvent/Query/OnTick, the call returns RECIPROCA_ERROR and
 // last_error() returns the message (the host then marks the plugin failed).
@@ -25,6 +31,9 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "reciproca/plugin/v1/plugin.pb.h"
 #include "reciproca/v1/events.pb.h"
@@ -137,6 +146,47 @@ reciproca_status OnTick(void* instance, const uint8_t* data, size_t size) noexce
                   [&](P& p) { p.OnTick(Parse<reciproca::plugin::v1::Tick>(data, size)); });
 }
 
+// Whether P defines SaveState() and RestoreState(std::string_view) (C++17: no concepts).
+template <class P, class = void>
+struct HasSnapshots : std::false_type {};
+template <class P>
+struct HasSnapshots<P, std::void_t<decltype(std::declval<const P&>().SaveState()),
+                                   decltype(std::declval<P&>().RestoreState(std::string_view()))>>
+    : std::true_type {};
+
+template <class P>
+reciproca_status Snapshot(void* instance, reciproca_write_fn write, void* sink) noexcept {
+  return Guard<P>(instance, [&](P& p) {
+    const std::string state = static_cast<const P&>(p).SaveState();
+    write(sink, reinterpret_cast<const uint8_t*>(state.data()), state.size());
+  });
+}
+
+template <class P>
+reciproca_status Restore(void* instance, const uint8_t* data, size_t size) noexcept {
+  return Guard<P>(instance, [&](P& p) {
+    p.RestoreState(std::string_view(reinterpret_cast<const char*>(data), size));
+  });
+}
+
+// The table's entries: NULL for a plugin without snapshots (its bodies are not instantiated).
+template <class P>
+constexpr decltype(reciproca_plugin_v1::snapshot) SnapshotEntry() {
+  if constexpr (HasSnapshots<P>::value) {
+    return &Snapshot<P>;
+  } else {
+    return nullptr;
+  }
+}
+template <class P>
+constexpr decltype(reciproca_plugin_v1::restore) RestoreEntry() {
+  if constexpr (HasSnapshots<P>::value) {
+    return &Restore<P>;
+  } else {
+    return nullptr;
+  }
+}
+
 template <class P>
 const char* LastError(void* instance) noexcept {
   return static_cast<Instance<P>*>(instance)->last_error.c_str();
@@ -158,6 +208,8 @@ const reciproca_plugin_v1* Table(const char* name, const char* version,
       &Query<P>,
       &LastError<P>,
       &OnTick<P>,
+      SnapshotEntry<P>(),
+      RestoreEntry<P>(),
   };
   return &table;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "reciproca/snapshot.hpp"
 #include "reciproca/v1/events.pb.h"
 
 namespace reciproca::sdk {
@@ -59,6 +60,22 @@ class Roster {
   }
   // Every member seen, by resource name.
   const std::map<std::string, Member>& members() const { return members_; }
+
+  // For a plugin's snapshot (<reciproca/snapshot.hpp>).
+  void Save(StateWriter& out) const {
+    out.Map(members_, [](StateWriter& w, const std::string& name, const Member& m) {
+      w.String(name);
+      w.String(m.display_name);
+      w.Bool(m.active);
+    });
+  }
+  void Load(StateReader& in) {
+    in.Map(&members_, [](StateReader& r, std::string* name, Member* m) {
+      *name = r.String();
+      m->display_name = r.String();
+      m->active = r.Bool();
+    });
+  }
 
  private:
   std::map<std::string, Member> members_;

@@ -66,13 +66,13 @@ TEST_F(PluginLibraryTest, Open_TwoCopiesOfTheSameFileAreTwoLibraries) {
 TEST_F(PluginLibraryTest, Open_RefusesAnotherMajorAbiNamingBothVersions) {
   const auto path = kPluginDir / "abi_major_2.so";
   EXPECT_TRUE(IsRefusal(OpenPluginLibrary(path, Cache(), "major.so"),
-                        {path.string(), "ABI 2.0", "ABI 1.0", "rebuild"}));
+                        {path.string(), "ABI 2.0", "ABI 1.1", "rebuild"}));
 }
 
 TEST_F(PluginLibraryTest, Open_RefusesANewerMinorAbiNamingBothVersions) {
   const auto path = kPluginDir / "abi_minor_9.so";
   EXPECT_TRUE(IsRefusal(OpenPluginLibrary(path, Cache(), "minor.so"),
-                        {path.string(), "ABI 1.9", "newer", "ABI 1.0"}));
+                        {path.string(), "ABI 1.9", "newer", "ABI 1.1"}));
 }
 
 TEST_F(PluginLibraryTest, Open_MissingFileIsNotFound) {
