@@ -63,8 +63,21 @@ PluginCall InProcessRuntime::Finish(reciproca_status status) {
   return call;
 }
 
+PluginCall InProcessRuntime::Stopped() const {
+  PluginCall call;
+  call.outcome = PluginCall::Outcome::kError;
+  call.error = "plugin " + name_ + " is stopped (its instance was destroyed)";
+  return call;
+}
+
 void InProcessRuntime::OnEvents(const std::vector<std::string_view>& events,
                                 const std::function<void(PluginCall&)>& each) {
+  // A delivery queued before Destroy() must never reach the plugin with a NULL instance.
+  if (!plugin_) {
+    PluginCall call = Stopped();
+    each(call);
+    return;
+  }
   for (const auto event : events) {
     auto call = Finish(library_.table->on_event(
         plugin_, reinterpret_cast<const uint8_t*>(event.data()), event.size()));
@@ -78,6 +91,9 @@ void InProcessRuntime::OnEvents(const std::vector<std::string_view>& events,
 PluginCall InProcessRuntime::OnTick(const std::string& tick) {
   if (!library_.has_on_tick) {
     return {};
+  }
+  if (!plugin_) {
+    return Stopped();
   }
   return Finish(
       library_.table->on_tick(plugin_, reinterpret_cast<const uint8_t*>(tick.data()), tick.size()));
@@ -105,6 +121,9 @@ struct AnswerSink {
 }  // namespace
 
 PluginCall InProcessRuntime::Query(const std::string& query) {
+  if (!plugin_) {
+    return Stopped();
+  }
   AnswerSink sink;
   return sink.Into(
       Finish(library_.table->query(plugin_, reinterpret_cast<const uint8_t*>(query.data()),
@@ -112,11 +131,17 @@ PluginCall InProcessRuntime::Query(const std::string& query) {
 }
 
 PluginCall InProcessRuntime::Snapshot() {
+  if (!plugin_) {
+    return Stopped();
+  }
   AnswerSink sink;
   return sink.Into(Finish(library_.table->snapshot(plugin_, &AnswerSink::Write, &sink)));
 }
 
 PluginCall InProcessRuntime::Restore(const std::string& state) {
+  if (!plugin_) {
+    return Stopped();
+  }
   return Finish(library_.table->restore(plugin_, reinterpret_cast<const uint8_t*>(state.data()),
                                         state.size()));
 }

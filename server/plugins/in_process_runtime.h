@@ -31,6 +31,8 @@ class InProcessRuntime : public PluginRuntime {
 
  private:
   PluginCall Finish(reciproca_status status);
+  // The answer of a call after Destroy(): an error, without calling into the plugin.
+  PluginCall Stopped() const;
 
   std::string name_;
   std::filesystem::path path_;
