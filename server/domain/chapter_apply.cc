@@ -157,6 +157,10 @@ void Chapter::Apply(const v1::Event& event) {
     case v1::Event::kPluginDisabled:
       plugins_.erase(event.plugin_disabled().plugin());
       break;
+    case v1::Event::kPalmsSummaryImported:
+      // Not projected yet: ImportService (issue 11 item 3) is what records it, and brings its
+      // projection with it.
+      break;
     case v1::Event::kPluginOutput:
       // A plugin's output is kept in the log only: it does not change the chapter.
       break;

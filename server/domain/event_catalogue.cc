@@ -96,6 +96,8 @@ std::optional<Touch> TouchedBy(const v1::Event& e) {
       return Touch{K::kEducation, e.education_recorded().education().name()};
     case P::kTestimonialRecorded:
       return Touch{K::kTestimonial, e.testimonial_recorded().testimonial().name()};
+    case P::kPalmsSummaryImported:
+      return Touch{K::kMember, e.palms_summary_imported().member()};
     case P::kPluginOutput:
       return Touch{K::kNone, ""};
     case P::PAYLOAD_NOT_SET:
