@@ -72,6 +72,8 @@ struct ChapterState {
   std::map<std::string, v1::ChapterPlugin, std::less<>> plugins;
   // Lower-cased category -> active member name.
   std::map<std::string, std::string, std::less<>> category_owner;
+  // Imported PALMS summaries (PalmsSummaryImported), in the order recorded.
+  std::vector<v1::PalmsSummaryImported> palms_summaries;
 };
 
 class Chapter {
@@ -148,6 +150,8 @@ class Chapter {
   Result<Events> DecideDisablePlugin(const Context& ctx, const v1::DisablePluginRequest& r) const;
   // The plugins enabled in this chapter, by name.
   const std::map<std::string, v1::ChapterPlugin, std::less<>>& plugins() const { return plugins_; }
+  // The PALMS summaries imported from other tools (ImportService), in the order recorded.
+  const std::vector<v1::PalmsSummaryImported>& palms_summaries() const { return palms_summaries_; }
 
   // --- Reads.
   // Ok for the admin and for members and displays of this chapter; PERMISSION_DENIED otherwise.
@@ -268,6 +272,7 @@ class Chapter {
   std::map<std::string, v1::ChapterPlugin, std::less<>> plugins_;
   // Lower-cased category -> active member name.
   std::map<std::string, std::string, std::less<>> category_owner_;
+  std::vector<v1::PalmsSummaryImported> palms_summaries_;
 };
 
 }  // namespace reciproca::domain
