@@ -122,6 +122,14 @@ class Chapter {
   Result<Events> DecideCloseMeeting(const Context& ctx, const v1::CloseMeetingRequest& r) const;
   Result<Events> DecideCancelMeeting(const Context& ctx, const v1::CancelMeetingRequest& r) const;
   Result<Events> DecideSubmitPalms(const Context& ctx, const v1::SubmitPalmsRequest& r) const;
+  // Records imported PALMS summaries (rows of ParsePalmsSummary, import_csv.h) as one
+  // PalmsSummaryImported each, marked imported_from `import_name` ("chapters/{c}/imports/{id}").
+  // Organizers only; every row's member must be a member (active or past) of this chapter, its
+  // period "YYYY-MM-DD".."YYYY-MM-DD" in order and not after today, its counts not negative. All
+  // rows or none (the first bad row is the error, naming its source_line).
+  Result<Events> DecideImportPalmsSummaries(
+      const Context& ctx, std::string_view import_name,
+      const std::vector<v1::PalmsSummaryImported>& rows) const;
 
   Result<Events> DecideGiveReferral(const Context& ctx, const v1::GiveReferralRequest& r) const;
   Result<Events> DecideUpdateReferralStatus(const Context& ctx,
