@@ -72,6 +72,8 @@ struct ChapterState {
   std::map<std::string, v1::ChapterPlugin, std::less<>> plugins;
   // Lower-cased category -> active member name.
   std::map<std::string, std::string, std::less<>> category_owner;
+  // Imported PALMS summaries (PalmsSummaryImported), in the order recorded.
+  std::vector<v1::PalmsSummaryImported> palms_summaries;
 };
 
 class Chapter {
@@ -120,6 +122,14 @@ class Chapter {
   Result<Events> DecideCloseMeeting(const Context& ctx, const v1::CloseMeetingRequest& r) const;
   Result<Events> DecideCancelMeeting(const Context& ctx, const v1::CancelMeetingRequest& r) const;
   Result<Events> DecideSubmitPalms(const Context& ctx, const v1::SubmitPalmsRequest& r) const;
+  // Records imported PALMS summaries (rows of ParsePalmsSummary, import_csv.h) as one
+  // PalmsSummaryImported each, marked imported_from `import_name` ("chapters/{c}/imports/{id}").
+  // Organizers only; every row's member must be a member (active or past) of this chapter, its
+  // period "YYYY-MM-DD".."YYYY-MM-DD" in order and not after today, its counts not negative. All
+  // rows or none (the first bad row is the error, naming its source_line).
+  Result<Events> DecideImportPalmsSummaries(
+      const Context& ctx, std::string_view import_name,
+      const std::vector<v1::PalmsSummaryImported>& rows) const;
 
   Result<Events> DecideGiveReferral(const Context& ctx, const v1::GiveReferralRequest& r) const;
   Result<Events> DecideUpdateReferralStatus(const Context& ctx,
@@ -148,6 +158,8 @@ class Chapter {
   Result<Events> DecideDisablePlugin(const Context& ctx, const v1::DisablePluginRequest& r) const;
   // The plugins enabled in this chapter, by name.
   const std::map<std::string, v1::ChapterPlugin, std::less<>>& plugins() const { return plugins_; }
+  // The PALMS summaries imported from other tools (ImportService), in the order recorded.
+  const std::vector<v1::PalmsSummaryImported>& palms_summaries() const { return palms_summaries_; }
 
   // --- Reads.
   // Ok for the admin and for members and displays of this chapter; PERMISSION_DENIED otherwise.
@@ -268,6 +280,7 @@ class Chapter {
   std::map<std::string, v1::ChapterPlugin, std::less<>> plugins_;
   // Lower-cased category -> active member name.
   std::map<std::string, std::string, std::less<>> category_owner_;
+  std::vector<v1::PalmsSummaryImported> palms_summaries_;
 };
 
 }  // namespace reciproca::domain

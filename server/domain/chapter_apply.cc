@@ -158,8 +158,8 @@ void Chapter::Apply(const v1::Event& event) {
       plugins_.erase(event.plugin_disabled().plugin());
       break;
     case v1::Event::kPalmsSummaryImported:
-      // Not projected yet: ImportService (issue 11 item 3) is what records it, and brings its
-      // projection with it.
+      // Kept whole: the PALMS report spreads it over its period (docs/import.md).
+      palms_summaries_.push_back(event.palms_summary_imported());
       break;
     case v1::Event::kPluginOutput:
       // A plugin's output is kept in the log only: it does not change the chapter.

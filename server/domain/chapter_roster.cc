@@ -13,8 +13,8 @@
 namespace reciproca::domain {
 namespace {
 
-constexpr std::string_view kMaskPaths[] = {"display_name", "business", "category",
-                                           "role",         "email",    "phone"};
+constexpr std::string_view kMemberMaskPaths[] = {"display_name", "business", "category",
+                                                 "role",         "email",    "phone"};
 
 Error CategoryTaken(std::string_view field, const v1::Member& holder) {
   return AlreadyExists(std::string(field) + ": category \"" + holder.category() + "\" is held by " +
@@ -93,7 +93,7 @@ Result<Events> Chapter::DecideCreateMember(const Context& ctx,
     return s.error();
   }
   v1::Member member;
-  std::set<std::string> all(std::begin(kMaskPaths), std::end(kMaskPaths));
+  std::set<std::string> all(std::begin(kMemberMaskPaths), std::end(kMemberMaskPaths));
   if (Status s = CheckMemberFields(r.member(), all, &member); !s) {
     return s.error();
   }
@@ -130,8 +130,8 @@ Result<Events> Chapter::DecideUpdateMember(const Context& ctx,
     if (path == "contact") {
       paths.insert("email");
       paths.insert("phone");
-    } else if (std::find(std::begin(kMaskPaths), std::end(kMaskPaths), path) !=
-               std::end(kMaskPaths)) {
+    } else if (std::find(std::begin(kMemberMaskPaths), std::end(kMemberMaskPaths), path) !=
+               std::end(kMemberMaskPaths)) {
       paths.insert(path);
     } else {
       return InvalidArgument("update_mask: unknown path \"" + path +

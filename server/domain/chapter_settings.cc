@@ -15,8 +15,8 @@ namespace reciproca::domain {
 namespace {
 
 // The settings UpdateChapter may change, in the order changed_fields lists them.
-constexpr std::string_view kMaskPaths[] = {"display_name", "display_amounts", "meeting_weekday",
-                                           "meeting_time", "time_zone",       "language"};
+constexpr std::string_view kChapterMaskPaths[] = {
+    "display_name", "display_amounts", "meeting_weekday", "meeting_time", "time_zone", "language"};
 
 constexpr std::string_view kKnownPaths =
     "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language";
@@ -88,7 +88,8 @@ Result<Events> Chapter::DecideCreate(const Context& ctx, const v1::CreateChapter
   *event.mutable_time() = ToTimestamp(ctx.now);
   event.set_actor(ctx.principal.ActorName());
   v1::Chapter* out = event.mutable_chapter_created()->mutable_chapter();
-  const std::set<std::string, std::less<>> all(std::begin(kMaskPaths), std::end(kMaskPaths));
+  const std::set<std::string, std::less<>> all(std::begin(kChapterMaskPaths),
+                                               std::end(kChapterMaskPaths));
   if (Status s = CheckChapterFields(in, all, ctx.time_zones, out); !s) {
     return s.error();
   }
@@ -119,7 +120,8 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
   }
   std::set<std::string, std::less<>> paths;
   for (const std::string& path : r.update_mask().paths()) {
-    if (std::find(std::begin(kMaskPaths), std::end(kMaskPaths), path) == std::end(kMaskPaths)) {
+    if (std::find(std::begin(kChapterMaskPaths), std::end(kChapterMaskPaths), path) ==
+        std::end(kChapterMaskPaths)) {
       return InvalidArgument("update_mask: unknown path \"" + path +
                              "\" (known: " + std::string(kKnownPaths) + ")");
     }

@@ -3,10 +3,11 @@
 namespace reciproca::domain {
 
 ChapterState Chapter::ExportState() const {
-  return ChapterState{info_,         last_seq_,    display_token_generation_,
-                      members_,      meetings_,    referrals_,
-                      thank_yous_,   one_to_ones_, education_,
-                      testimonials_, plugins_,     category_owner_};
+  return ChapterState{info_,           last_seq_,    display_token_generation_,
+                      members_,        meetings_,    referrals_,
+                      thank_yous_,     one_to_ones_, education_,
+                      testimonials_,   plugins_,     category_owner_,
+                      palms_summaries_};
 }
 
 Chapter Chapter::FromState(ChapterState state) {
@@ -23,6 +24,7 @@ Chapter Chapter::FromState(ChapterState state) {
   chapter.testimonials_ = std::move(state.testimonials);
   chapter.plugins_ = std::move(state.plugins);
   chapter.category_owner_ = std::move(state.category_owner);
+  chapter.palms_summaries_ = std::move(state.palms_summaries);
   return chapter;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "reciproca/money.hpp"
+#include "server/domain/error_reasons.h"
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {

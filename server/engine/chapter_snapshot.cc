@@ -22,6 +22,7 @@ enum Field : uint32_t {
   kTestimonial = 10,
   kPlugin = 11,
   kCategoryOwner = 12,
+  kPalmsSummary = 13,
 };
 
 constexpr uint32_t kVarint = 0;
@@ -142,6 +143,9 @@ bool ReadFields(std::string_view bytes, domain::ChapterState* state, bool* has_i
       case kCategoryOwner:
         ok = TakePair(value, state->category_owner);
         break;
+      case kPalmsSummary:
+        ok = state->palms_summaries.emplace_back().ParseFromString(value);
+        break;
       default:
         ok = false;  // a field this version does not know
     }
@@ -176,6 +180,9 @@ std::string EncodeChapterSnapshot(const domain::Chapter& chapter) {
     }
     for (const auto& [category, member] : state.category_owner) {
       PutBytes(out, kCategoryOwner, PairBytes(category, member));
+    }
+    for (const auto& summary : state.palms_summaries) {
+      PutBytes(out, kPalmsSummary, summary.SerializeAsString());
     }
   }
   return bytes;

@@ -138,6 +138,14 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     v1::CancelMeetingRequest cancel;
     cancel.set_name(ScheduleMeeting(kNow + 7 * 86400));
     ApplyAll(chapter_.DecideCancelMeeting(Admin(), cancel));
+    v1::PalmsSummaryImported summary;
+    summary.set_member(ana_);
+    summary.set_period_start("2023-09-01");
+    summary.set_period_end("2023-10-31");
+    summary.set_present(8);
+    summary.set_source_line(2);
+    ApplyAll(chapter_.DecideImportPalmsSummaries(Admin(), std::string(kChapter) + "/imports/abc",
+                                                 {summary}));
     RemoveMember(carla_);
   }
 

@@ -1,0 +1,156 @@
+// The CSV reader and the PALMS-summary format of ImportService (server/domain/import_csv.h):
+// separators, BOM, quoting, line numbers, header aliases, name matching and every rejection.
+
+#include "server/domain/import_csv.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace reciproca::domain {
+namespace {
+
+std::string DataFile(const std::string& name) {
+  std::ifstream in(std::string(RECIPROCA_SOURCE_DIR) + "/tests/data/" + name, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_FALSE(s.str().empty()) << name;
+  return s.str();
+}
+
+std::map<std::string, v1::Member, std::less<>> Roster() {
+  std::map<std::string, v1::Member, std::less<>> members;
+  for (auto [name, display] : {std::pair{"chapters/rome/members/1", "Nicolò Rossi"},
+                               std::pair{"chapters/rome/members/2", "Maria Luisa De André"},
+                               std::pair{"chapters/rome/members/3", "José Peña"},
+                               std::pair{"chapters/rome/members/4", "Inés Núñez"}}) {
+    members[name].set_name(name);
+    members[name].set_display_name(display);
+  }
+  return members;
+}
+
+TEST(ReadCsv, QuotesSeparatorsBomAndLineNumbers) {
+  auto r = ReadCsv(
+      "\xEF\xBB\xBF"
+      "a;b;c\r\n\"x;1\";\"say \"\"hi\"\"\";\"two\nlines\"\r\n\r\nz;;\n");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[0].fields, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ((*r)[1].line, 2);
+  EXPECT_EQ((*r)[1].fields, (std::vector<std::string>{"x;1", "say \"hi\"", "two\nlines"}));
+  EXPECT_EQ((*r)[2].line, 5);  // the quoted line break and the blank line count
+  EXPECT_EQ((*r)[2].fields, (std::vector<std::string>{"z", "", ""}));
+  EXPECT_EQ(DetectSeparator("a,b;c,d\n"), ',');
+  EXPECT_EQ(DetectSeparator("\"a,b,c\";d;e\n"), ';');
+}
+
+TEST(ReadCsv, RejectsAnOpenQuoteAndBytesThatAreNotUtf8) {
+  auto open = ReadCsv("a,b\n1,2\n\"3,4\n");
+  ASSERT_FALSE(open.ok());
+  EXPECT_EQ(open.error().reason, kImportUnterminatedQuote);
+  EXPECT_EQ(open.error().params, (ErrorParams{{"line", "3"}}));
+  auto latin1 = ReadCsv("name\nNicol\xF2\n");
+  ASSERT_FALSE(latin1.ok());
+  EXPECT_EQ(latin1.error().reason, kImportNotUtf8);
+}
+
+TEST(FoldName, IgnoresCaseAccentsAndSpaces) {
+  EXPECT_EQ(FoldName("  Nicolò   ROSSI "), "nicolo rossi");
+  EXPECT_EQ(FoldName("Nicolo\xCC\x80 Rossi"), "nicolo rossi");  // decomposed ò
+  EXPECT_EQ(FoldHeader("Referenze_ricevute"), "referenzericevute");
+  EXPECT_EQ(FoldHeader("1-to-1"), "1to1");
+}
+
+TEST(MemberMatcher, MapFirstThenDisplayNameAndAmbiguity) {
+  auto roster = Roster();
+  roster["chapters/rome/members/5"].set_display_name("Jose Pena");
+  MemberMatcher matcher(roster, {{"Rossi N.", "chapters/rome/members/1"}});
+  EXPECT_EQ(*matcher.Match("rossi n."), "chapters/rome/members/1");
+  EXPECT_EQ(*matcher.Match("INES NUNEZ"), "chapters/rome/members/4");
+  EXPECT_EQ(matcher.Match("José Peña").error().reason, kImportMemberAmbiguous);
+  EXPECT_EQ(matcher.Match("Nobody").error().reason, kImportMemberUnmatched);
+}
+
+TEST(ParsePalmsSummary, ItalianHeadersSemicolonsBomAndItalianAmounts) {
+  auto roster = Roster();
+  auto p =
+      ParsePalmsSummary(DataFile("palms_summary_it.csv"), MemberMatcher(roster, {}), "", "", "EUR");
+  ASSERT_TRUE(p.rejected.empty()) << p.rejected[0].error.message;
+  ASSERT_EQ(p.rows.size(), 2u);
+  const auto& nicolo = p.rows[0];
+  EXPECT_EQ(nicolo.member(), "chapters/rome/members/1");
+  EXPECT_EQ(nicolo.source_line(), 2);
+  EXPECT_EQ(nicolo.present(), 10);
+  EXPECT_EQ(nicolo.absent(), 1);
+  EXPECT_EQ(nicolo.medical(), 1);
+  EXPECT_EQ(nicolo.referrals_given_inside(), 4);
+  EXPECT_EQ(nicolo.referrals_given_outside(), 2);
+  EXPECT_EQ(nicolo.referrals_received(), 3);
+  EXPECT_EQ(nicolo.visitors(), 1);
+  EXPECT_EQ(nicolo.one_to_ones(), 5);
+  EXPECT_EQ(nicolo.tyfcb().amount(), "1250.50");
+  EXPECT_EQ(nicolo.tyfcb().currency(), "EUR");
+  EXPECT_EQ(nicolo.ceu(), 2);
+  EXPECT_EQ(nicolo.testimonials(), 1);
+  EXPECT_EQ(nicolo.period_start(), "2026-09-01");
+  EXPECT_EQ(nicolo.period_end(), "2026-11-30");
+  EXPECT_EQ(p.rows[1].member(), "chapters/rome/members/2");  // "DE ANDRÈ" matches "De André"
+  EXPECT_FALSE(p.rows[1].has_tyfcb());                       // 0: no money
+}
+
+TEST(ParsePalmsSummary, SpanishHeadersCommasAndQuotedNames) {
+  auto roster = Roster();
+  MemberMatcher matcher(roster, {{"Núñez, Inés", "chapters/rome/members/4"}});
+  auto p = ParsePalmsSummary(DataFile("palms_summary_es.csv"), matcher, "", "", "EUR");
+  ASSERT_TRUE(p.rejected.empty()) << p.rejected[0].error.message;
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].member(), "chapters/rome/members/3");
+  EXPECT_EQ(p.rows[0].tyfcb().amount(), "800");
+  EXPECT_EQ(p.rows[1].member(), "chapters/rome/members/4");
+  EXPECT_EQ(p.rows[1].tyfcb().amount(), "2000.00");
+  EXPECT_EQ(p.rows[1].referrals_received(), 6);
+}
+
+TEST(ParsePalmsSummary, EveryBadLineIsRejectedWithItsLineAndReason) {
+  auto roster = Roster();
+  auto p = ParsePalmsSummary(DataFile("palms_summary_bad.csv"), MemberMatcher(roster, {}), "", "",
+                             "EUR");
+  ASSERT_EQ(p.rows.size(), 1u);
+  EXPECT_EQ(p.rows[0].source_line(), 2);
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& r : p.rejected) got.emplace_back(r.line, r.error.reason);
+  EXPECT_EQ(got, (std::vector<std::pair<int, std::string>>{{3, std::string(kImportNotANumber)},
+                                                           {4, std::string(kImportMemberUnmatched)},
+                                                           {5, std::string(kImportBadDate)},
+                                                           {6, std::string(kImportPeriodReversed)},
+                                                           {7, std::string(kImportNotANumber)},
+                                                           {8, std::string(kImportColumnCount)}}));
+  EXPECT_EQ(p.unmatched, (std::vector<std::string>{"Nobody Known"}));
+  EXPECT_EQ(p.rejected[0].error.params,
+            (ErrorParams{{"line", "3"}, {"column", "P"}, {"value", "ten"}}));
+}
+
+TEST(ParsePalmsSummary, TheFilesPeriodAndMissingColumns) {
+  auto roster = Roster();
+  MemberMatcher matcher(roster, {});
+  auto given =
+      ParsePalmsSummary("Member,P,A\nJosé Peña,3,1\n", matcher, "2026-10-01", "2026-10-31", "EUR");
+  ASSERT_EQ(given.rows.size(), 1u);
+  EXPECT_EQ(given.rows[0].period_start(), "2026-10-01");
+  EXPECT_EQ(given.rows[0].present(), 3);
+  auto none = ParsePalmsSummary("Member,P,A\nJosé Peña,3,1\n", matcher, "", "", "EUR");
+  ASSERT_EQ(none.rejected.size(), 1u);
+  EXPECT_EQ(none.rejected[0].error.reason, kImportPeriodMissing);
+  auto nameless = ParsePalmsSummary("Who,P\nx,1\n", matcher, "2026-10-01", "2026-10-31", "EUR");
+  ASSERT_EQ(nameless.rejected.size(), 1u);
+  EXPECT_EQ(nameless.rejected[0].error.reason, kImportColumnMissing);
+  EXPECT_EQ(nameless.rejected[0].line, 1);
+  auto empty = ParsePalmsSummary("\xEF\xBB\xBF", matcher, "2026-10-01", "2026-10-31", "EUR");
+  ASSERT_EQ(empty.rejected.size(), 1u);
+  EXPECT_EQ(empty.rejected[0].error.reason, kImportEmpty);
+}
+
+}  // namespace
+}  // namespace reciproca::domain
