@@ -95,11 +95,13 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
     return note.error();
   }
   bool correction = false;
+  const v1::Meeting* occurred_meeting = nullptr;
   if (!in.meeting().empty()) {
     auto meeting = FindMeeting("referral.meeting", in.meeting());
     if (!meeting) {
       return meeting.error();
     }
+    occurred_meeting = *meeting;
     auto is_correction = IsCorrection(ctx.principal, **meeting, "referral.meeting");
     if (!is_correction) {
       return is_correction.error();
@@ -122,6 +124,11 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
 
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
   event.set_correction(correction);
+  if (occurred_meeting != nullptr) {
+    // A slip of a meeting happened at that meeting, whenever it is typed (issue 11).
+    *event.mutable_occurred_time() = occurred_meeting->start_time();
+    event.set_occurred_meeting(occurred_meeting->name());
+  }
   v1::Referral* out = event.mutable_referral_given()->mutable_referral();
   out->set_name(ChildName(info_.name(), NameKind::kReferral, event.seq()));
   out->set_giver(acting->member);

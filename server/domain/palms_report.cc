@@ -121,7 +121,12 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
   report.set_corrections(corrections);
 
   for (const auto& [name, referral] : referrals_) {
-    if (!window.Contains(referral.create_time())) {
+    // A referral that names its meeting counts in that meeting, whenever it was typed.
+    auto meeting =
+        referral.meeting().empty() ? meetings_.end() : meetings_.find(referral.meeting());
+    const auto& occurred =
+        meeting == meetings_.end() ? referral.create_time() : meeting->second.start_time();
+    if (!window.Contains(occurred)) {
       continue;
     }
     if (Tally* t = row(referral.giver())) {

@@ -132,6 +132,29 @@ TEST_F(PalmsReportTest, CountsRecordsCreatedInRange) {
   EXPECT_EQ(Row(all, ana_).referrals_given(), 2);
 }
 
+TEST_F(PalmsReportTest, CountsAReferralInTheMeetingItNamesNotWhenItWasTyped) {
+  // Issue 11: the VP types Tuesday's slip on Wednesday; it counts in Tuesday's meeting.
+  std::string tuesday = ScheduleMeeting(kNow - 86400);
+  v1::GiveReferralRequest request;
+  request.set_parent(kChapter);
+  request.mutable_referral()->set_receiver(bruno_);
+  request.mutable_referral()->set_temperature(3);
+  request.mutable_referral()->set_meeting(tuesday);
+  Events events = ApplyAll(chapter_.DecideGiveReferral(As(ana_), request));
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_EQ(events[0].occurred_meeting(), tuesday);
+  EXPECT_EQ(events[0].occurred_time().seconds(), kNow - 86400);
+  EXPECT_EQ(events[0].time().seconds(), kNow);
+
+  v1::PalmsReport week = chapter_.PalmsReport(At(kNow - 86400), At(kNow));
+  EXPECT_EQ(Row(week, ana_).referrals_given(), 1);
+  EXPECT_EQ(Row(week, bruno_).referrals_received(), 1);
+  EXPECT_EQ(Row(chapter_.PalmsReport(At(kNow), std::nullopt), ana_).referrals_given(), 0);
+  // A referral that names no meeting still counts when it was recorded.
+  GiveReferral(ana_, bruno_);
+  EXPECT_EQ(Row(chapter_.PalmsReport(At(kNow), std::nullopt), ana_).referrals_given(), 1);
+}
+
 TEST_F(PalmsReportTest, CountsVisitorsByRegisterTimeNotMeetingStart) {
   std::string next_week = ScheduleMeeting(kNow + kWeek);
   v1::RegisterVisitorRequest visitor;
