@@ -10,6 +10,7 @@
 
 #include "reciproca/money.hpp"
 #include "texts/catalogs.h"
+#include "texts/event_time.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -60,6 +61,8 @@ const MemberRecord* ChapterRecord::Find(const std::string& member) const {
 
 std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
   const int64_t now = event.time().seconds();
+  // Records count when they happened (a late slip counts in its meeting's week).
+  const int64_t at = plugin_texts::OccurredTime(event).seconds();
   last_event_time_ = std::max(last_event_time_, now);
   std::vector<std::string> concerned;
   plugin_texts::FollowLanguage(event, &language_);
@@ -119,17 +122,29 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       }
       break;
     }
+    case v1::Event::kMeetingCancelled: {
+      // A holiday: nobody could attend, so the meeting counts in nobody's attendance.
+      const std::string& meeting = event.meeting_cancelled().meeting();
+      const auto start = meeting_start_.find(meeting);
+      cancelled_meetings_.Add(start == meeting_start_.end() ? now : start->second);
+      for (auto& [name, member] : members_) {
+        if (member.ForgetAttendance(meeting)) {
+          AddOnce(&concerned, name);
+        }
+      }
+      break;
+    }
     case v1::Event::kVisitorRegistered: {
       const std::string& inviter = event.visitor_registered().visitor().invited_by();
       if (!inviter.empty()) {
-        Member(inviter).visitors.Add(now);
+        Member(inviter).visitors.Add(at);
         AddOnce(&concerned, inviter);
       }
       break;
     }
     case v1::Event::kReferralGiven: {
       const std::string& giver = event.referral_given().referral().giver();
-      Member(giver).referrals_given.Add(now);
+      Member(giver).referrals_given.Add(at);
       AddOnce(&concerned, giver);
       break;
     }
@@ -139,11 +154,11 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       MemberRecord& to = Member(thanks.to_member());
       const std::optional<int64_t> cents = sdk::ParseCents(thanks.amount().amount());
       if (Upper(thanks.amount().currency()) == currency_ && cents) {
-        from.tyfcb_given.Add(now, *cents);
-        to.tyfcb_received.Add(now, *cents);
+        from.tyfcb_given.Add(at, *cents);
+        to.tyfcb_received.Add(at, *cents);
       } else {
-        from.tyfcb_given_other.Add(now);
-        to.tyfcb_received_other.Add(now);
+        from.tyfcb_given_other.Add(at);
+        to.tyfcb_received_other.Add(at);
       }
       AddOnce(&concerned, thanks.from_member());
       AddOnce(&concerned, thanks.to_member());
@@ -151,10 +166,10 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
     }
     case v1::Event::kOneToOneRecorded: {
       const v1::OneToOne& meeting = event.one_to_one_recorded().one_to_one();
-      // The day they met (midnight UTC), never later than when it was recorded.
-      int64_t when = now;
+      // The day they met (midnight UTC), never later than when it happened.
+      int64_t when = at;
       if (int64_t day = 0; ParseDay(meeting.date(), &day)) {
-        when = std::min(day, now);
+        when = std::min(day, at);
       }
       Member(meeting.member()).one_to_ones.Add(when);
       Member(meeting.with_member()).one_to_ones.Add(when);
@@ -164,13 +179,13 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
     }
     case v1::Event::kEducationRecorded: {
       const v1::Education& education = event.education_recorded().education();
-      Member(education.member()).ceus.Add(now, education.credits());
+      Member(education.member()).ceus.Add(at, education.credits());
       AddOnce(&concerned, education.member());
       break;
     }
     case v1::Event::kTestimonialRecorded: {
       const v1::Testimonial& testimonial = event.testimonial_recorded().testimonial();
-      Member(testimonial.from_member()).testimonials.Add(now);
+      Member(testimonial.from_member()).testimonials.Add(at);
       AddOnce(&concerned, testimonial.from_member());
       break;
     }

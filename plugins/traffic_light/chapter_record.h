@@ -30,6 +30,11 @@ class ChapterRecord {
   // The time of the latest event applied (Unix seconds), 0 before any.
   int64_t last_event_time() const { return last_event_time_; }
 
+  // The meetings cancelled (MeetingCancelled) whose start is in from < start <= to.
+  int CancelledMeetingsIn(int64_t from, int64_t to) const {
+    return static_cast<int>(cancelled_meetings_.In(from, to).count);
+  }
+
   // The snapshot's encoding (snapshot.cc).
   void Save(sdk::StateWriter& out) const;
   void Load(sdk::StateReader& in);
@@ -41,6 +46,8 @@ class ChapterRecord {
   std::string language_ = "en";
   std::map<std::string, int64_t> meeting_start_;
   std::map<std::string, MemberRecord> members_;
+  // The start times of the cancelled meetings.
+  Timeline cancelled_meetings_;
   int64_t last_event_time_ = 0;
 };
 
