@@ -7,6 +7,7 @@
 
 #include "reciproca/money.hpp"
 #include "texts/event_time.h"
+#include "texts/palms_summary.h"
 
 namespace reciproca::leaderboard {
 
@@ -91,6 +92,21 @@ std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
                "\" is not a decimal with at most two decimals; not counted";
       }
       Count(Board::kTyfcbGenerated, t.to_member(), at, *cents);
+      break;
+    }
+    case v1::Event::kPalmsSummaryImported: {
+      // Imported history counts like recorded history, spread over its period's meetings. Its
+      // TYFCB is what the member reported (given), not the business they generated: not counted.
+      const v1::PalmsSummaryImported& s = event.palms_summary_imported();
+      const auto spread = [&](Board board, int64_t total) {
+        for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(s, total)) {
+          Count(board, s.member(), share.time * 1000000000, share.amount);
+        }
+      };
+      spread(Board::kReferralsGiven,
+             int64_t{s.referrals_given_inside()} + s.referrals_given_outside());
+      spread(Board::kOneToOnes, s.one_to_ones());
+      spread(Board::kVisitors, s.visitors());
       break;
     }
     default:

@@ -11,6 +11,7 @@
 #include "reciproca/money.hpp"
 #include "texts/catalogs.h"
 #include "texts/event_time.h"
+#include "texts/palms_summary.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -22,24 +23,6 @@ std::string Upper(std::string text) {
   return text;
 }
 
-// "2026-12-01" -> midnight UTC in Unix seconds; false if it is not a valid date.
-bool ParseDay(const std::string& text, int64_t* seconds) {
-  int y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  char rest = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &rest) != 3) {
-    return false;
-  }
-  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{m},
-                                        std::chrono::day{d}};
-  if (!day.ok()) {
-    return false;
-  }
-  *seconds = std::chrono::sys_seconds{std::chrono::sys_days{day}}.time_since_epoch().count();
-  return true;
-}
-
 void AddOnce(std::vector<std::string>* members, const std::string& member) {
   if (!member.empty() && std::find(members->begin(), members->end(), member) == members->end()) {
     members->push_back(member);
@@ -47,6 +30,60 @@ void AddOnce(std::vector<std::string>* members, const std::string& member) {
 }
 
 }  // namespace
+
+void ChapterRecord::ApplySummary(const v1::Event& event, std::vector<std::string>* concerned) {
+  const v1::PalmsSummaryImported& summary = event.palms_summary_imported();
+  MemberRecord& member = Member(summary.member());
+  // Imported history is tenure (for pro-rating and the provisional band).
+  if (int64_t start = 0; member.added && plugin_texts::PeriodStart(summary, &start)) {
+    member.tenure_start = std::min(member.tenure_start, start);
+  }
+  const std::string source = event.imported_from() + "#" + std::to_string(summary.source_line());
+  const std::pair<int, v1::AttendanceStatus> attendance[] = {
+      {summary.present(), v1::ATTENDANCE_STATUS_PRESENT},
+      {summary.absent(), v1::ATTENDANCE_STATUS_ABSENT},
+      {summary.late(), v1::ATTENDANCE_STATUS_LATE},
+      {summary.medical(), v1::ATTENDANCE_STATUS_MEDICAL},
+      {summary.substitute(), v1::ATTENDANCE_STATUS_SUBSTITUTE}};
+  for (const auto& [count, status] : attendance) {
+    int n = 0;
+    for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(summary, count)) {
+      for (int64_t i = 0; i < share.amount; ++i) {
+        // One imported meeting per record, named after the summary's line so that it is unique.
+        member.RecordAttendance(source + ":" + std::to_string(status) + ":" + std::to_string(n++),
+                                share.time, status);
+      }
+    }
+  }
+  const auto count = [&](Timeline& timeline, int64_t total) {
+    for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(summary, total)) {
+      for (int64_t i = 0; i < share.amount; ++i) {
+        timeline.Add(share.time);
+      }
+    }
+  };
+  count(member.referrals_given,
+        int64_t{summary.referrals_given_inside()} + summary.referrals_given_outside());
+  count(member.visitors, summary.visitors());
+  count(member.one_to_ones, summary.one_to_ones());
+  count(member.testimonials, summary.testimonials());
+  for (const plugin_texts::Share& share :
+       plugin_texts::SpreadOverMeetings(summary, summary.ceu())) {
+    member.ceus.Add(share.time, share.amount);
+  }
+  // The TYFCB the member reported (the "given" side): in the chapter's currency only.
+  const std::optional<int64_t> cents = sdk::ParseCents(summary.tyfcb().amount());
+  if (cents && Upper(summary.tyfcb().currency()) == currency_) {
+    for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(summary, *cents)) {
+      member.tyfcb_given.Add(share.time, share.amount);
+    }
+  } else if (!summary.tyfcb().amount().empty()) {
+    for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(summary, 1)) {
+      member.tyfcb_given_other.Add(share.time);  // said in the why, not summed
+    }
+  }
+  AddOnce(concerned, summary.member());
+}
 
 MemberRecord& ChapterRecord::Member(const std::string& name) {
   MemberRecord& record = members_[name];
@@ -168,7 +205,7 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       const v1::OneToOne& meeting = event.one_to_one_recorded().one_to_one();
       // The day they met (midnight UTC), never later than when it happened.
       int64_t when = at;
-      if (int64_t day = 0; ParseDay(meeting.date(), &day)) {
+      if (int64_t day = 0; plugin_texts::ParseDay(meeting.date(), &day)) {
         when = std::min(day, at);
       }
       Member(meeting.member()).one_to_ones.Add(when);
@@ -189,6 +226,9 @@ std::vector<std::string> ChapterRecord::Apply(const v1::Event& event) {
       AddOnce(&concerned, testimonial.from_member());
       break;
     }
+    case v1::Event::kPalmsSummaryImported:
+      ApplySummary(event, &concerned);
+      break;
     default:
       break;
   }

@@ -41,6 +41,8 @@ class ChapterRecord {
 
  private:
   MemberRecord& Member(const std::string& name);
+  // A PalmsSummaryImported, spread over its period's meetings (texts/palms_summary.h).
+  void ApplySummary(const v1::Event& event, std::vector<std::string>* concerned);
 
   std::string currency_ = "EUR";
   std::string language_ = "en";

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "plugin_test_support.h"
+#include "texts/palms_summary.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -1285,6 +1286,65 @@ TEST(TrafficLightRecords, ACancelledMeetingIsNoWeekToAttend) {
   EXPECT_EQ(RowNamed(score, "Referrals given").points(), 10);
   EXPECT_EQ(Param(RowNamed(score, "Referrals given").params(), "weeks"), "25.000000");
   EXPECT_EQ(Param(RowNamed(score, "Absences").params(), "meetings"), "25");
+}
+
+v1::PalmsSummaryImported Summary(const std::string& start, const std::string& end, int present) {
+  v1::PalmsSummaryImported s;
+  s.set_period_start(start);
+  s.set_period_end(end);
+  s.set_present(present);
+  return s;
+}
+
+TEST(TrafficLightImported, SpreadEvenlyOverThePeriodsMeetings) {
+  // 2026-12-07..2026-12-27: 21 days, 3 meetings (3 present) at their thirds' middles.
+  const int64_t start = 1796601600;  // 2026-12-07 00:00 UTC
+  const auto shares = plugin_texts::SpreadOverMeetings(Summary("2026-12-07", "2026-12-27", 3), 7);
+  ASSERT_EQ(shares.size(), 3u);
+  EXPECT_EQ(shares[0].time, start + 3 * kDay + 12 * kHour);
+  EXPECT_EQ(shares[1].time, start + 10 * kDay + 12 * kHour);
+  EXPECT_EQ(shares[2].time, start + 17 * kDay + 12 * kHour);
+  EXPECT_EQ(shares[0].amount, 3);
+  EXPECT_EQ(shares[1].amount, 2);
+  EXPECT_EQ(shares[2].amount, 2);
+  // No attendance: a meeting a week, rounded up (22 days: 4 meetings); 2 records in the first two.
+  EXPECT_EQ(plugin_texts::SpreadOverMeetings(Summary("2026-12-07", "2026-12-28", 0), 4).size(), 4u);
+  EXPECT_EQ(plugin_texts::SpreadOverMeetings(Summary("2026-12-07", "2026-12-28", 0), 2).size(), 2u);
+  EXPECT_TRUE(plugin_texts::SpreadOverMeetings(Summary("2026-12-28", "2026-12-07", 3), 7).empty());
+  EXPECT_TRUE(plugin_texts::SpreadOverMeetings(Summary("2026-02-30", "2026-03-07", 3), 7).empty());
+}
+
+TEST(TrafficLightImported, ASummaryCountsLikeRecordedHistoryAndAsTenure) {
+  Chapter c(R"({"minimum_meetings": 0, "prorate_by_tenure": true})");
+  c.Create();
+  // Sara joined two weeks before "now"; her 13 weeks in the other tool are imported.
+  c.Join(1, "Sara", kNow - 14 * kDay);
+  EXPECT_EQ(Param(RowNamed(c.ScoreOf(1), "Referrals given").params(), "weeks"), "2.000000");
+  c.Add(kNow - kDay, [&](v1::Event& e) {
+    e.set_imported_from("chapters/rome/imports/1");
+    v1::PalmsSummaryImported* s = e.mutable_palms_summary_imported();
+    *s = Summary("2026-12-02", "2027-03-02", 12);
+    s->set_member(c.Member(1));
+    s->set_absent(1);
+    s->set_referrals_given_inside(10);
+    s->set_referrals_given_outside(3);
+    s->set_visitors(2);
+    s->set_ceu(3);
+    s->mutable_tyfcb()->set_amount("3000.00");
+    s->mutable_tyfcb()->set_currency("EUR");
+    s->set_source_line(2);
+  });
+  const pv1::MemberScore score = c.ScoreOf(1);
+  // Tenure from 2026-12-02 00:00 to kNow (2027-06-01 07:00): 182 days rounded up, 26 weeks.
+  EXPECT_EQ(Param(RowNamed(score, "Referrals given").params(), "weeks"), "26.000000");
+  EXPECT_EQ(Param(RowNamed(score, "Referrals given").params(), "count"), "13");
+  EXPECT_EQ(RowNamed(score, "Referrals given").points(), 5);  // 0.5 per week
+  EXPECT_EQ(Param(RowNamed(score, "Absences").params(), "absences"), "1");
+  EXPECT_EQ(Param(RowNamed(score, "Absences").params(), "meetings"), "13");
+  EXPECT_EQ(RowNamed(score, "Absences").points(), 10);
+  EXPECT_EQ(Param(RowNamed(score, "Visitors").params(), "count"), "2");
+  EXPECT_EQ(RowNamed(score, "TYFCB").points(), 10);             // 3,000.00: < 5,000
+  EXPECT_EQ(RowNamed(score, "Trainings (CEUs)").points(), 15);  // 3 credits
 }
 
 }  // namespace
