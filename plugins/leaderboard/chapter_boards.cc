@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "reciproca/money.hpp"
+#include "texts/event_time.h"
+#include "texts/palms_summary.h"
 
 namespace reciproca::leaderboard {
 
@@ -47,6 +49,8 @@ int64_t Nanos(const google::protobuf::Timestamp& t) { return t.seconds() * 10000
 
 std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
   const int64_t time = Nanos(event.time());
+  // Records count when they happened (a late slip counts in its meeting's week).
+  const int64_t at = Nanos(plugin_texts::OccurredTime(event));
   roster_.Apply(event);
   plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {
@@ -64,17 +68,17 @@ std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
       }
       break;
     case v1::Event::kReferralGiven:
-      Count(Board::kReferralsGiven, event.referral_given().referral().giver(), time, 1);
+      Count(Board::kReferralsGiven, event.referral_given().referral().giver(), at, 1);
       break;
     case v1::Event::kOneToOneRecorded: {
       const v1::OneToOne& o = event.one_to_one_recorded().one_to_one();
-      Count(Board::kOneToOnes, o.member(), time, 1);
-      Count(Board::kOneToOnes, o.with_member(), time, 1);
+      Count(Board::kOneToOnes, o.member(), at, 1);
+      Count(Board::kOneToOnes, o.with_member(), at, 1);
       break;
     }
     case v1::Event::kVisitorRegistered:
       if (!event.visitor_registered().visitor().invited_by().empty()) {
-        Count(Board::kVisitors, event.visitor_registered().visitor().invited_by(), time, 1);
+        Count(Board::kVisitors, event.visitor_registered().visitor().invited_by(), at, 1);
       }
       break;
     case v1::Event::kThankYouRecorded: {
@@ -87,7 +91,22 @@ std::optional<std::string> ChapterBoards::Apply(const v1::Event& event) {
         return "leaderboard: " + t.name() + ": amount \"" + t.amount().amount() +
                "\" is not a decimal with at most two decimals; not counted";
       }
-      Count(Board::kTyfcbGenerated, t.to_member(), time, *cents);
+      Count(Board::kTyfcbGenerated, t.to_member(), at, *cents);
+      break;
+    }
+    case v1::Event::kPalmsSummaryImported: {
+      // Imported history counts like recorded history, spread over its period's meetings. Its
+      // TYFCB is what the member reported (given), not the business they generated: not counted.
+      const v1::PalmsSummaryImported& s = event.palms_summary_imported();
+      const auto spread = [&](Board board, int64_t total) {
+        for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(s, total)) {
+          Count(board, s.member(), share.time * 1000000000, share.amount);
+        }
+      };
+      spread(Board::kReferralsGiven,
+             int64_t{s.referrals_given_inside()} + s.referrals_given_outside());
+      spread(Board::kOneToOnes, s.one_to_ones());
+      spread(Board::kVisitors, s.visitors());
       break;
     }
     default:

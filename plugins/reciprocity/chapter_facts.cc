@@ -4,6 +4,8 @@
 #include <ctime>
 #include <iterator>
 
+#include "texts/event_time.h"
+
 namespace reciproca::reciprocity {
 
 namespace v1 = reciproca::v1;
@@ -59,7 +61,8 @@ std::string ShortId(const std::string& name) {
 }
 
 void ChapterFacts::Apply(const v1::Event& event) {
-  const int64_t time = Nanos(event.time());
+  // Records count when they happened (Event.occurred_time when set).
+  const int64_t time = Nanos(plugin_texts::OccurredTime(event));
   roster_.Apply(event);
   plugin_texts::FollowLanguage(event, &language_);
   switch (event.payload_case()) {

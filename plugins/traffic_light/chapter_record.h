@@ -30,17 +30,26 @@ class ChapterRecord {
   // The time of the latest event applied (Unix seconds), 0 before any.
   int64_t last_event_time() const { return last_event_time_; }
 
+  // The meetings cancelled (MeetingCancelled) whose start is in from < start <= to.
+  int CancelledMeetingsIn(int64_t from, int64_t to) const {
+    return static_cast<int>(cancelled_meetings_.In(from, to).count);
+  }
+
   // The snapshot's encoding (snapshot.cc).
   void Save(sdk::StateWriter& out) const;
   void Load(sdk::StateReader& in);
 
  private:
   MemberRecord& Member(const std::string& name);
+  // A PalmsSummaryImported, spread over its period's meetings (texts/palms_summary.h).
+  void ApplySummary(const v1::Event& event, std::vector<std::string>* concerned);
 
   std::string currency_ = "EUR";
   std::string language_ = "en";
   std::map<std::string, int64_t> meeting_start_;
   std::map<std::string, MemberRecord> members_;
+  // The start times of the cancelled meetings.
+  Timeline cancelled_meetings_;
   int64_t last_event_time_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -146,7 +147,7 @@ Step ParseStep(const json& value, const std::string& field, bool last) {
 }
 
 Row ParseRow(const json& value, const std::string& field) {
-  CheckKeys(value, field, {"name", "title", "metric", "steps"});
+  CheckKeys(value, field, {"name", "title", "metric", "steps", "goal", "weight"});
   Row row;
   row.name = String(Required(value, field, "name"), field + ".name");
   if (value.contains("title")) {
@@ -154,6 +155,19 @@ Row ParseRow(const json& value, const std::string& field) {
   }
   row.metric_name = String(Required(value, field, "metric"), field + ".metric");
   row.metric = ParseMetric(value.at("metric"), field + ".metric");
+  const bool proportional = value.contains("goal") || value.contains("weight");
+  if (proportional) {
+    // points = min(value / goal, 1) x weight: a proportional row has no steps.
+    if (value.contains("steps")) {
+      Fail(field, "has both \"steps\" and \"goal\"/\"weight\"; give steps or a goal");
+    }
+    row.goal = Number(Required(value, field, "goal"), field + ".goal");
+    if (row.goal <= 0) {
+      Fail(field + ".goal", "must be a number above 0");
+    }
+    row.max_points = Integer(Required(value, field, "weight"), field + ".weight", 0, 1000);
+    return row;
+  }
   const json& steps = Array(Required(value, field, "steps"), field + ".steps");
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string step_field = field + ".steps[" + std::to_string(i) + "]";
@@ -178,6 +192,10 @@ Row ParseRow(const json& value, const std::string& field) {
 }  // namespace
 
 int Row::PointsFor(double value) const {
+  if (goal > 0) {
+    const double share = std::clamp(value / goal, 0.0, 1.0);
+    return static_cast<int>(std::floor(share * max_points + kSlack));
+  }
   for (const Step& step : steps) {
     switch (step.bound) {
       case Step::Bound::kBelow:
@@ -195,6 +213,21 @@ int Row::PointsFor(double value) const {
     }
   }
   return 0;  // unreachable: validation makes the last step kOtherwise
+}
+
+int Window::DaysAt(int64_t now) const {
+  if (months == 0) {
+    return days;
+  }
+  using namespace std::chrono;
+  const sys_seconds at{seconds{now}};
+  const sys_days today = floor<std::chrono::days>(at);
+  const year_month_day date{today};
+  year_month_day start = date - std::chrono::months{months};
+  if (!start.ok()) {
+    start = year_month_day_last{start.year(), month_day_last{start.month()}};
+  }
+  return static_cast<int>((today - sys_days{start}).count());
 }
 
 const Window* Config::FindWindow(std::string_view name) const {
@@ -236,8 +269,8 @@ Config ParseConfig(std::string_view text) {
       throw std::invalid_argument(std::string("traffic_light config: not valid JSON: ") + e.what());
     }
     CheckKeys(given, "",
-              {"description", "windows", "default_window", "announce_windows", "tyfcb_side", "rows",
-               "bands", "minimum_meetings", "prorate_by_tenure"});
+              {"description", "rules_version", "windows", "default_window", "announce_windows",
+               "tyfcb_side", "rows", "bands", "minimum_meetings", "prorate_by_tenure"});
     if (!given.contains("announce_windows") &&
         (given.contains("default_window") || given.contains("windows"))) {
       merged.erase("announce_windows");  // then it follows the given default window
@@ -247,15 +280,30 @@ Config ParseConfig(std::string_view text) {
     }
   }
 
+  if (merged.contains("rules_version")) {
+    const json& version = merged.at("rules_version");
+    if (!version.is_number_integer() || version.get<int64_t>() != kRulesVersion) {
+      Fail("rules_version", "unknown version " + version.dump() +
+                                " (accepted: " + std::to_string(kRulesVersion) + ")");
+    }
+  }
+
   Config config;
   std::set<std::string> seen;
   const json& windows = Array(Required(merged, "", "windows"), "windows");
   for (size_t i = 0; i < windows.size(); ++i) {
     const std::string field = "windows[" + std::to_string(i) + "]";
-    CheckKeys(windows[i], field, {"name", "days"});
+    CheckKeys(windows[i], field, {"name", "days", "months"});
     Window window;
     window.name = String(Required(windows[i], field, "name"), field + ".name");
-    window.days = Integer(Required(windows[i], field, "days"), field + ".days", 1, 3660);
+    if (windows[i].contains("days") == windows[i].contains("months")) {
+      Fail(field, "needs either \"days\" or \"months\"");
+    }
+    if (windows[i].contains("months")) {
+      window.months = Integer(windows[i].at("months"), field + ".months", 1, 120);
+    } else {
+      window.days = Integer(windows[i].at("days"), field + ".days", 1, 3660);
+    }
     if (!seen.insert(window.name).second) {
       Fail(field + ".name", "\"" + window.name + "\" is given twice");
     }

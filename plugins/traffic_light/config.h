@@ -47,11 +47,16 @@ struct Row {
   std::string title;
   std::string metric_name;
   Metric metric;
+  // A tiered row: steps tried in order. Empty for a proportional row.
   std::vector<Step> steps;
-  // The highest points of its steps.
+  // A proportional row ("goal" and "weight" instead of steps): points = min(value / goal, 1) x
+  // weight, rounded down to a whole point. goal > 0 when set, 0 for a tiered row.
+  double goal = 0;
+  // The highest points of its steps (a proportional row: its weight).
   int max_points = 0;
 
-  // The points of the first step the value falls into.
+  // The points of the first step the value falls into (a proportional row: its share of the
+  // weight).
   int PointsFor(double value) const;
 };
 
@@ -60,10 +65,22 @@ struct Band {
   int min = 0;
 };
 
+// A rolling window up to "now": `days` days, or `months` calendar months (same day of the month
+// and time of day, the day clamped to the month's last: 6 months before 31 August is 28 or 29
+// February). Exactly one of the two is above 0.
 struct Window {
   std::string name;
   int days = 0;
+  int months = 0;
+
+  // The window's length in days at `now` (Unix seconds): `days`, or the days from `months`
+  // calendar months before `now` to `now`.
+  int DaysAt(int64_t now) const;
 };
+
+// The version of the rules' format this plugin reads ("rules_version"; a config without one is
+// this version).
+inline constexpr int kRulesVersion = 1;
 
 // Which thank-yous count for a member: those they gave (from_member, the member who closed the
 // business and reports it) or those they received (to_member, the referrer thanked).

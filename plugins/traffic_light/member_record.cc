@@ -38,6 +38,16 @@ void MemberRecord::RecordAttendance(const std::string& meeting, int64_t start,
   attendance_[{known->second, meeting}] = status;
 }
 
+bool MemberRecord::ForgetAttendance(const std::string& meeting) {
+  const auto known = meeting_start_.find(meeting);
+  if (known == meeting_start_.end()) {
+    return false;
+  }
+  attendance_.erase({known->second, meeting});
+  meeting_start_.erase(known);
+  return true;
+}
+
 AttendanceTotal MemberRecord::AttendanceIn(int64_t from, int64_t to) const {
   AttendanceTotal total;
   // Keys are (start, meeting): the first with start > from is the first at (from + 1, "").

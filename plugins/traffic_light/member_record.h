@@ -71,6 +71,8 @@ class MemberRecord {
 
   // Records (or corrects) the member's attendance at `meeting`, which started at `start`.
   void RecordAttendance(const std::string& meeting, int64_t start, v1::AttendanceStatus status);
+  // Drops the member's records of a cancelled meeting; true if there were any.
+  bool ForgetAttendance(const std::string& meeting);
   // The meetings that started in from < start <= to.
   AttendanceTotal AttendanceIn(int64_t from, int64_t to) const;
 

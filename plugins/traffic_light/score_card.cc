@@ -71,14 +71,18 @@ Measured MeasureAttendance(Quantity quantity, const AttendanceTotal& total) {
   }
 }
 
-// How many days a member's rates are divided by in `window`.
-int RateDays(const Config& config, const MemberRecord& member, const Window& window, int64_t now) {
-  if (!config.prorate_by_tenure) {
-    return window.days;
+// How many days a member's rates are divided by in a window of `days` days: the window (or the
+// member's tenure when prorated), less a week for each cancelled meeting in it (a holiday week is
+// not a week the member could attend), at least a week.
+int RateDays(const Config& config, const ChapterRecord& chapter, const MemberRecord& member,
+             int days, int64_t now) {
+  int64_t rate_days = days;
+  if (config.prorate_by_tenure) {
+    const int64_t tenure = now - member.tenure_start;
+    rate_days = std::min<int64_t>((tenure + kSecondsPerDay - 1) / kSecondsPerDay, days);
   }
-  const int64_t tenure = now - member.tenure_start;
-  const int64_t tenure_days = (tenure + kSecondsPerDay - 1) / kSecondsPerDay;
-  return static_cast<int>(std::clamp<int64_t>(tenure_days, kMinimumRateDays, window.days));
+  rate_days -= 7 * chapter.CancelledMeetingsIn(now - rate_days * kSecondsPerDay, now);
+  return static_cast<int>(std::max<int64_t>(rate_days, kMinimumRateDays));
 }
 
 // The title of a row in `language`: its catalog text, else the name the config gives it.
@@ -161,14 +165,15 @@ plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs
                               const ChapterRecord& chapter, const MemberRecord& member,
                               const Window& window, int64_t now) {
   const std::string language = texts != nullptr ? texts->Resolve(chapter.language()) : "";
-  const int rate_days = RateDays(config, member, window, now);
+  const int days = window.DaysAt(now);
+  const int rate_days = RateDays(config, chapter, member, days, now);
   plugin::v1::MemberScore score;
   score.set_member(member.name);
   score.set_display_name(member.display_name);
   int points = 0;
   for (const Row& row : config.rows) {
     const Measured measured =
-        Measure(row.metric, config.tyfcb_side, chapter, member, window.days, rate_days, now);
+        Measure(row.metric, config.tyfcb_side, chapter, member, days, rate_days, now);
     plugin::v1::ScoreRow* out = score.add_rows();
     out->set_points(row.PointsFor(measured.value));
     out->set_max_points(row.max_points);
@@ -187,7 +192,7 @@ plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs
   // A member newer than the window is provisional until they have had the minimum of meetings:
   // a new chapter is never red after its first meeting.
   // (Counting a new member's meetings is cheap: they are all within the window.)
-  const bool new_member = now - member.tenure_start < window.days * kSecondsPerDay;
+  const bool new_member = now - member.tenure_start < days * kSecondsPerDay;
   const int meetings = new_member && config.minimum_meetings > 0
                            ? member.AttendanceIn(std::numeric_limits<int64_t>::min(), now).meetings
                            : 0;

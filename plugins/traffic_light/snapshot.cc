@@ -1,12 +1,12 @@
-// The traffic light's snapshot (ABI 1.1): its state as bytes, version 2.
+// The traffic light's snapshot (ABI 1.1): its state as bytes, version 3.
 //
-//   "traffic_light" 2
+//   "traffic_light" 3
 //   chapters: name, ChapterRecord (currency, language, meeting starts, members with their
-//             tenure start, last event time),
+//             tenure start, cancelled meetings' starts, last event time),
 //             announcements: (member, window) -> recorded band and seq, pending (key, band)
 //
-// Version 1 (before the chapter's language and members' tenure) is refused: the host then
-// replays the whole log.
+// Versions 1 (before the chapter's language and members' tenure) and 2 (before cancelled
+// meetings and occurred times) are refused: the host then replays the whole log.
 //
 // The configuration is not in it: the host hands a snapshot back only to an instance created
 // with the same config.
@@ -20,7 +20,7 @@ namespace reciproca::traffic_light {
 namespace {
 
 constexpr const char* kStateTag = "traffic_light";
-constexpr uint32_t kStateVersion = 2;
+constexpr uint32_t kStateVersion = 3;
 
 void SaveTimes(sdk::StateWriter& out, const std::map<std::string, int64_t>& times) {
   out.Map(times, [](sdk::StateWriter& w, const std::string& k, int64_t v) {
@@ -102,6 +102,7 @@ void ChapterRecord::Save(sdk::StateWriter& out) const {
     w.String(k);
     m.Save(w);
   });
+  cancelled_meetings_.Save(out);
   out.I64(last_event_time_);
 }
 
@@ -113,6 +114,7 @@ void ChapterRecord::Load(sdk::StateReader& in) {
     *k = r.String();
     m->Load(r);
   });
+  cancelled_meetings_.Load(in);
   last_event_time_ = in.I64();
 }
 

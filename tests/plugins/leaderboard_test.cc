@@ -158,6 +158,38 @@ TEST_F(LeaderboardTest, ReferralsGiven_CountsByGiverWithSharedRanks) {
             Board("referrals_given", "all", kDay0 + kDay));
 }
 
+TEST_F(LeaderboardTest, LateSlipsAndImportedSummaries_CountWhenTheyHappened) {
+  // kDay0 is 2026-12-01 07:00 UTC. Typed 40 days later, it happened on day 1: outside the
+  // 30-day window at day 40, inside "all".
+  Feed(log_.Next(kDay0 + 40 * kDay, "admin", [&](v1::Event& e) {
+    e.mutable_referral_given()->mutable_referral()->set_giver(M(2));
+    *e.mutable_occurred_time() = At(kDay0 + kDay);
+  }));
+  // Bea's summary of 2026-12-02..2026-12-29 (4 weeks, 4 meetings, from day 0.71): 7 referrals
+  // given at its meetings, on days 4.21, 11.21, 18.21 and 25.21 (2, 2, 2, 1), 3 one-to-ones, 1
+  // visitor.
+  Feed(log_.Next(kDay0 + 40 * kDay, "admin", [&](v1::Event& e) {
+    e.set_imported_from(log_.chapter() + "/imports/1");
+    v1::PalmsSummaryImported* s = e.mutable_palms_summary_imported();
+    s->set_member(M(4));
+    s->set_period_start("2026-12-02");
+    s->set_period_end("2026-12-29");
+    s->set_present(4);
+    s->set_referrals_given_inside(5);
+    s->set_referrals_given_outside(2);
+    s->set_one_to_ones(3);
+    s->set_visitors(1);
+  }));
+  EXPECT_EQ((Rows{"1 Bea Conti 7", "2 Luca Verdi 1"}),
+            Board("referrals_given", "all", kDay0 + 40 * kDay));
+  // At day 40 the 30 days start at day 10: Luca's slip is out, Bea's last three meetings in.
+  EXPECT_EQ((Rows{"1 Bea Conti 5"}), Board("referrals_given", "30d", kDay0 + 40 * kDay));
+  // At day 45 they start at day 15: the meetings of days 18.21 and 25.21 (2 + 1).
+  EXPECT_EQ((Rows{"1 Bea Conti 3"}), Board("referrals_given", "30d", kDay0 + 45 * kDay));
+  EXPECT_EQ((Rows{"1 Bea Conti 3"}), Board("one_to_ones", "all", kDay0 + 45 * kDay));
+  EXPECT_EQ((Rows{"1 Bea Conti 1"}), Board("visitors", "all", kDay0 + 45 * kDay));
+}
+
 TEST_F(LeaderboardTest, Ties_SameValueAndDisplayName_OrderByMemberName) {
   AddMember(10, "Ana Rossi");  // a namesake
   Referral(kDay0 + kHour, 10, 2);

@@ -37,7 +37,8 @@ struct Step {
 constexpr const char* kLanguages[] = {"it", "es", "en"};
 
 // A random chapter history in time order over up to about two months: created in a random
-// language, then members added one at a time among the other events.
+// language, then members added one at a time among the other events; some records dated back
+// (occurred times), cancelled meetings and imported PALMS summaries among them.
 class HistoryMaker {
  public:
   explicit HistoryMaker(uint32_t seed) : random_(seed) {}
@@ -53,7 +54,7 @@ class HistoryMaker {
         chapter->set_language(Language());
       });
     }
-    const int kind = members_ < 2 ? 0 : Pick(0, 15);
+    const int kind = members_ < 2 ? 0 : Pick(0, 17);
     const std::string a = log_.Member(Pick(1, std::max(members_, 1)));
     std::string b = log_.Member(Pick(1, std::max(members_, 1)));
     if (b == a) {
@@ -153,6 +154,29 @@ class HistoryMaker {
           e.mutable_visitor_registered()->mutable_visitor()->set_invited_by(a);
           e.mutable_visitor_registered()->mutable_visitor()->set_display_name("Visitor");
           break;
+        case 16:
+          e.mutable_meeting_cancelled()->set_meeting(Meeting());
+          break;
+        case 17: {
+          e.set_imported_from("chapters/rome/imports/" + std::to_string(time_));
+          v1::PalmsSummaryImported* s = e.mutable_palms_summary_imported();
+          s->set_member(a);
+          s->set_period_start("2026-11-0" + std::to_string(Pick(1, 4)));
+          s->set_period_end("2026-11-2" + std::to_string(Pick(0, 9)));
+          s->set_present(Pick(0, 4));
+          s->set_absent(Pick(0, 1));
+          s->set_late(Pick(0, 1));
+          s->set_referrals_given_inside(Pick(0, 6));
+          s->set_referrals_given_outside(Pick(0, 2));
+          s->set_visitors(Pick(0, 2));
+          s->set_one_to_ones(Pick(0, 3));
+          s->set_ceu(Pick(0, 2));
+          s->set_testimonials(Pick(0, 1));
+          s->mutable_tyfcb()->set_amount(std::to_string(Pick(0, 3000)));
+          s->mutable_tyfcb()->set_currency("EUR");
+          s->set_source_line(Pick(2, 40));
+          break;
+        }
         case 15: {
           v1::Chapter* chapter = e.mutable_chapter_updated()->mutable_chapter();
           chapter->set_name(log_.chapter());
@@ -168,6 +192,11 @@ class HistoryMaker {
           m->set_state(v1::MEMBER_STATE_ACTIVE);
           break;
         }
+      }
+      // A record typed late: it happened up to two weeks before it was recorded.
+      const bool record = (kind >= 5 && kind <= 13 && kind != 7) || kind == 1;
+      if (record && Pick(0, 2) == 0) {
+        *e.mutable_occurred_time() = At(time_ - Pick(0, 14 * 86400));
       }
     });
   }

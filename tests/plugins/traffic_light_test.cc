@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "plugin_test_support.h"
+#include "texts/palms_summary.h"
 
 namespace reciproca::traffic_light {
 namespace {
@@ -1128,6 +1129,222 @@ TEST(TrafficLightConfig, ProvisionalSettingsAreChecked) {
   EXPECT_EQ(error(R"({"rows": [{"name": "A", "title": 3, "metric": "lates",
                                 "steps": [{"points": 0}]}]})"),
             "traffic_light config: rows[0].title: must be a non-empty string");
+}
+
+// --- Rules as configuration (issue 11 item 4) ---
+
+std::string ConfigError(const std::string& json) {
+  try {
+    ParseConfig(json);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(TrafficLightRules, VersionAndProportionalRowsAndMonthWindowsAreChecked) {
+  EXPECT_EQ(ConfigError(R"({"rules_version": 2})"),
+            "traffic_light config: rules_version: unknown version 2 (accepted: 1)");
+  EXPECT_EQ(ConfigError(R"({"rules_version": "1"})"),
+            "traffic_light config: rules_version: unknown version \"1\" (accepted: 1)");
+  EXPECT_EQ(ConfigError(R"({"rules_version": 1})"), "no error");
+  EXPECT_EQ(ConfigError(R"({"rows": [{"name": "A", "metric": "ceus", "goal": 0, "weight": 5}]})"),
+            "traffic_light config: rows[0].goal: must be a number above 0");
+  EXPECT_EQ(ConfigError(R"({"rows": [{"name": "A", "metric": "ceus", "goal": 2}]})"),
+            "traffic_light config: rows[0].weight: is required");
+  EXPECT_EQ(ConfigError(R"({"rows": [{"name": "A", "metric": "ceus", "goal": 2, "weight": 5,
+                                      "steps": [{"points": 0}]}]})"),
+            "traffic_light config: rows[0]: has both \"steps\" and \"goal\"/\"weight\"; give "
+            "steps or a goal");
+  EXPECT_EQ(ConfigError(R"({"windows": [{"name": "6m", "days": 182, "months": 6}]})"),
+            "traffic_light config: windows[0]: needs either \"days\" or \"months\"");
+  EXPECT_EQ(ConfigError(R"({"windows": [{"name": "6m", "months": 0}]})"),
+            "traffic_light config: windows[0].months: must be an integer from 1 to 120");
+  EXPECT_NE(ConfigError(R"({"rows": [{"name": "A", "metric": "ceus", "goals": 2}]})")
+                .find("rows[0].goals: unknown field (known: name, title, metric, steps, goal, "
+                      "weight)"),
+            std::string::npos);
+}
+
+TEST(TrafficLightRules, CalendarMonths_CountBackToTheSameDayClampedToTheMonthsEnd) {
+  const Config config = ParseConfig(ReadFile("proportional_goals.json"));
+  const Window* six = config.FindWindow("6m");
+  ASSERT_NE(six, nullptr);
+  // 2026-12-01 12:00 UTC: back to 2026-06-01 (183 days).
+  EXPECT_EQ(six->DaysAt(1796126400), 183);
+  // 2026-08-31: back to 2026-02-28 (184 days), February has no 31st.
+  EXPECT_EQ(six->DaysAt(1788177600), 184);
+  EXPECT_EQ(config.FindWindow("30d")->DaysAt(1796126400), 30);
+}
+
+// One member of the proportional table: what they did in the six months, and the points worked
+// out by hand (each row: floor(min(value / goal, 1) x weight)).
+struct GoalCase {
+  const char* who;
+  int absences = 0;  // of the 26 meetings
+  int medical = 0;
+  int referrals = 0;       // goal 24, weight 25
+  int visitors = 0;        // goal 6, weight 15
+  int one_to_ones = 0;     // goal 12, weight 15
+  const char* tyfcb = "";  // goal 10000, weight 10
+  int ceus = 0;            // goal 6, weight 10
+  int points = 0;
+};
+
+TEST(TrafficLightRules, ProportionalGoals_TableOfHandComputedMembers) {
+  const GoalCase cases[] = {
+      {"all present, nothing else: attendance 25", 0, 0, 0, 0, 0, "", 0, 25},
+      {"1 absence: 25/26 x 25 = 24.04", 1, 0, 0, 0, 0, "", 0, 24},
+      {"13 absences: 13/26 x 25 = 12.5", 13, 0, 0, 0, 0, "", 0, 12},
+      {"medical is excused: 25/25", 0, 1, 0, 0, 0, "", 0, 25},
+      {"23 referrals: 23/24 x 25 = 23.96", 0, 0, 23, 0, 0, "", 0, 25 + 23},
+      {"24 referrals: the goal, full weight", 0, 0, 24, 0, 0, "", 0, 25 + 25},
+      {"48 referrals: capped at the weight", 0, 0, 48, 0, 0, "", 0, 25 + 25},
+      {"3 visitors 7.5, 12 one-to-ones 15", 0, 0, 0, 3, 12, "", 0, 25 + 7 + 15},
+      {"9999.99 TYFCB 9.99, 6 CEUs 10", 0, 0, 0, 0, 0, "9999.99", 6, 25 + 9 + 10},
+      {"10000 TYFCB 10, 5 CEUs 8.33", 0, 0, 0, 0, 0, "10000", 5, 25 + 10 + 8},
+      {"everything at goal: 100", 0, 0, 24, 6, 12, "10000", 6, 100},
+  };
+  Chapter c(ReadFile("proportional_goals.json"));
+  c.Create("BRL", "", kDay0 - 400 * kDay);
+  const int n = static_cast<int>(std::size(cases));
+  const int partner = n + 1;  // the other side of the one-to-ones, not in the table
+  for (int i = 1; i <= partner; ++i) {
+    c.Join(i, "member " + std::to_string(i), kDay0 - 300 * kDay);
+  }
+  for (int k = 1; k <= 26; ++k) {
+    c.Schedule(k);
+    std::vector<int> absent;
+    for (int i = 1; i <= n; ++i) {
+      const GoalCase& m = cases[i - 1];
+      if (k <= m.absences) {
+        absent.push_back(i);
+      } else {
+        c.Attend(k, i,
+                 k <= m.medical ? v1::ATTENDANCE_STATUS_MEDICAL : v1::ATTENDANCE_STATUS_PRESENT);
+      }
+    }
+    c.Close(k, absent);
+  }
+  for (int i = 1; i <= n; ++i) {
+    const GoalCase& m = cases[i - 1];
+    const int64_t t = kDay0 + 3 * kDay;
+    for (int j = 0; j < m.referrals; ++j) c.Refer(i, partner, t);
+    for (int j = 0; j < m.visitors; ++j) c.Visitor(i, t);
+    for (int j = 0; j < m.one_to_ones; ++j) c.OneToOne(i, partner, t);
+    if (*m.tyfcb != '\0') c.Thank(i, partner, m.tyfcb, "BRL", t);
+    if (m.ceus > 0) c.Educate(i, m.ceus, t);
+  }
+  for (int i = 1; i <= n; ++i) {
+    const pv1::MemberScore score = c.ScoreOf(i);
+    EXPECT_EQ(score.points(), cases[i - 1].points) << cases[i - 1].who;
+    EXPECT_EQ(score.max_points(), 100);
+  }
+}
+
+TEST(TrafficLightRecords, ALateSlipCountsAtItsOccurredTime) {
+  Chapter c(kScoredFromTheStart);
+  c.Create();
+  c.Join(1, "Sara");
+  c.Join(2, "Ugo");
+  // Typed three days after "now", for a meeting the day before: counts in the window at kNow.
+  c.Add(kNow + 3 * kDay, [&](v1::Event& e) {
+    e.mutable_referral_given()->mutable_referral()->set_giver(c.Member(1));
+    e.mutable_referral_given()->mutable_referral()->set_receiver(c.Member(2));
+    *e.mutable_occurred_time() = At(kNow - kDay);
+  });
+  // Typed inside the window, but it happened before it: not counted.
+  c.Add(kDay0 + 10 * kDay, [&](v1::Event& e) {
+    e.mutable_referral_given()->mutable_referral()->set_giver(c.Member(1));
+    e.mutable_referral_given()->mutable_referral()->set_receiver(c.Member(2));
+    *e.mutable_occurred_time() = At(kDay0 - kDay);
+  });
+  EXPECT_EQ(Param(RowNamed(c.ScoreOf(1), "Referrals given").params(), "count"), "1");
+}
+
+TEST(TrafficLightRecords, ACancelledMeetingIsNoWeekToAttend) {
+  Chapter c(kScoredFromTheStart);
+  c.Create();
+  c.Join(1, "Sara");
+  c.Join(2, "Ugo");
+  for (int k = 1; k <= 25; ++k) {
+    c.Hold(k, {1, 2});
+  }
+  for (int j = 0; j < 19; ++j) {
+    c.Refer(1, 2, kDay0 + kDay + j);
+  }
+  // 19 referrals in 26 weeks: 0.73 per week, the 5-point step.
+  EXPECT_EQ(RowNamed(c.ScoreOf(1), "Referrals given").points(), 5);
+  c.Schedule(26);
+  c.Attend(26, 1, v1::ATTENDANCE_STATUS_PRESENT);
+  EXPECT_EQ(Param(RowNamed(c.ScoreOf(1), "Absences").params(), "meetings"), "26");
+  // A holiday: 19 in 25 weeks is 0.76 per week (10 points), and meeting 26 is in nobody's
+  // attendance any more.
+  c.Add(MeetingStart(26) + kHour,
+        [&](v1::Event& e) { e.mutable_meeting_cancelled()->set_meeting(Meeting(26)); });
+  const pv1::MemberScore score = c.ScoreOf(1);
+  EXPECT_EQ(RowNamed(score, "Referrals given").points(), 10);
+  EXPECT_EQ(Param(RowNamed(score, "Referrals given").params(), "weeks"), "25.000000");
+  EXPECT_EQ(Param(RowNamed(score, "Absences").params(), "meetings"), "25");
+}
+
+v1::PalmsSummaryImported Summary(const std::string& start, const std::string& end, int present) {
+  v1::PalmsSummaryImported s;
+  s.set_period_start(start);
+  s.set_period_end(end);
+  s.set_present(present);
+  return s;
+}
+
+TEST(TrafficLightImported, SpreadEvenlyOverThePeriodsMeetings) {
+  // 2026-12-07..2026-12-27: 21 days, 3 meetings (3 present) at their thirds' middles.
+  const int64_t start = 1796601600;  // 2026-12-07 00:00 UTC
+  const auto shares = plugin_texts::SpreadOverMeetings(Summary("2026-12-07", "2026-12-27", 3), 7);
+  ASSERT_EQ(shares.size(), 3u);
+  EXPECT_EQ(shares[0].time, start + 3 * kDay + 12 * kHour);
+  EXPECT_EQ(shares[1].time, start + 10 * kDay + 12 * kHour);
+  EXPECT_EQ(shares[2].time, start + 17 * kDay + 12 * kHour);
+  EXPECT_EQ(shares[0].amount, 3);
+  EXPECT_EQ(shares[1].amount, 2);
+  EXPECT_EQ(shares[2].amount, 2);
+  // No attendance: a meeting a week, rounded up (22 days: 4 meetings); 2 records in the first two.
+  EXPECT_EQ(plugin_texts::SpreadOverMeetings(Summary("2026-12-07", "2026-12-28", 0), 4).size(), 4u);
+  EXPECT_EQ(plugin_texts::SpreadOverMeetings(Summary("2026-12-07", "2026-12-28", 0), 2).size(), 2u);
+  EXPECT_TRUE(plugin_texts::SpreadOverMeetings(Summary("2026-12-28", "2026-12-07", 3), 7).empty());
+  EXPECT_TRUE(plugin_texts::SpreadOverMeetings(Summary("2026-02-30", "2026-03-07", 3), 7).empty());
+}
+
+TEST(TrafficLightImported, ASummaryCountsLikeRecordedHistoryAndAsTenure) {
+  Chapter c(R"({"minimum_meetings": 0, "prorate_by_tenure": true})");
+  c.Create();
+  // Sara joined two weeks before "now"; her 13 weeks in the other tool are imported.
+  c.Join(1, "Sara", kNow - 14 * kDay);
+  EXPECT_EQ(Param(RowNamed(c.ScoreOf(1), "Referrals given").params(), "weeks"), "2.000000");
+  c.Add(kNow - kDay, [&](v1::Event& e) {
+    e.set_imported_from("chapters/rome/imports/1");
+    v1::PalmsSummaryImported* s = e.mutable_palms_summary_imported();
+    *s = Summary("2026-12-02", "2027-03-02", 12);
+    s->set_member(c.Member(1));
+    s->set_absent(1);
+    s->set_referrals_given_inside(10);
+    s->set_referrals_given_outside(3);
+    s->set_visitors(2);
+    s->set_ceu(3);
+    s->mutable_tyfcb()->set_amount("3000.00");
+    s->mutable_tyfcb()->set_currency("EUR");
+    s->set_source_line(2);
+  });
+  const pv1::MemberScore score = c.ScoreOf(1);
+  // Tenure from 2026-12-02 00:00 to kNow (2027-06-01 07:00): 182 days rounded up, 26 weeks.
+  EXPECT_EQ(Param(RowNamed(score, "Referrals given").params(), "weeks"), "26.000000");
+  EXPECT_EQ(Param(RowNamed(score, "Referrals given").params(), "count"), "13");
+  EXPECT_EQ(RowNamed(score, "Referrals given").points(), 5);  // 0.5 per week
+  EXPECT_EQ(Param(RowNamed(score, "Absences").params(), "absences"), "1");
+  EXPECT_EQ(Param(RowNamed(score, "Absences").params(), "meetings"), "13");
+  EXPECT_EQ(RowNamed(score, "Absences").points(), 10);
+  EXPECT_EQ(Param(RowNamed(score, "Visitors").params(), "count"), "2");
+  EXPECT_EQ(RowNamed(score, "TYFCB").points(), 10);             // 3,000.00: < 5,000
+  EXPECT_EQ(RowNamed(score, "Trainings (CEUs)").points(), 15);  // 3 credits
 }
 
 }  // namespace
