@@ -624,6 +624,46 @@ check('the organizer closes the meeting from the phone', async () => {
   await phone.waitForSelector('#visitor-card', { state: 'hidden', timeout: 5000 });
 });
 
+check('the organizer submits the week\'s PALMS (after a confirmation) and the phones show it', async () => {
+  const page = organizer;
+  const button = page.locator('#run-palms-button');
+  await button.waitFor({ timeout: 5000 });
+  // Dismissing the confirmation sends nothing.
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await button.click();
+  assert.equal(await pendingCount(page), 0);
+  assert.ok(!(await server.cli(people.giulia.token, ['meeting', 'get', meeting])).palms_submit_time);
+  page.once('dialog', (dialog) => dialog.accept());
+  await button.click();
+  await page.waitForSelector('#run-meeting:has-text("PALMS submitted")', { timeout: 5000 });
+  assert.ok(await button.isHidden());
+  assert.ok(await page.locator('#run-cancel-button').isHidden());
+  const submitted = await server.cli(people.giulia.token, ['meeting', 'get', meeting]);
+  assert.ok(submitted.palms_submit_time || submitted.palmsSubmitTime, JSON.stringify(submitted));
+  await phone.waitForSelector('#meeting-state:text-is("Closed. PALMS submitted.")', { timeout: 5000 });
+});
+
+check('the organizer cancels next week\'s meeting with a reason and the phones show it', async () => {
+  const page = organizer;
+  const start = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 16) + 'Z';
+  const next = (await server.cli(people.giulia.token, ['meeting', 'schedule', '--chapter', CHAPTER_ID, '--start', start])).name;
+  const button = page.locator('#run-cancel-button');
+  await button.waitFor({ timeout: 5000 });
+  page.once('dialog', (dialog) => {
+    assert.match(dialog.message(), /^Cancel the meeting of /);
+    dialog.accept('Venue closed');
+  });
+  await button.click();
+  await page.waitForSelector('#run-meeting[data-state="MEETING_STATE_CANCELLED"]', { timeout: 5000 });
+  assert.match(await page.locator('#run-meeting').textContent(), / · cancelled · Venue closed$/);
+  assert.ok(await button.isHidden());
+  const cancelled = await server.cli(people.giulia.token, ['meeting', 'get', next]);
+  assert.equal(cancelled.state, 'MEETING_STATE_CANCELLED');
+  assert.equal(cancelled.cancel_reason || cancelled.cancelReason, 'Venue closed');
+  await phone.waitForSelector('#meeting-state:text-is("Cancelled: Venue closed")', { timeout: 5000 });
+  assert.equal(await phone.locator('#meeting-title').textContent(), 'Next meeting');
+});
+
 check('without plugins the display and the phone show no scores, boards or reminders', async () => {
   const bare = new Server({ plugins: false });
   let ok = false;

@@ -24,6 +24,8 @@ export const M = {
   recordAttendance: 'reciproca.v1.MeetingService/RecordAttendance',
   registerVisitor: 'reciproca.v1.MeetingService/RegisterVisitor',
   closeMeeting: 'reciproca.v1.MeetingService/CloseMeeting',
+  cancelMeeting: 'reciproca.v1.MeetingService/CancelMeeting',
+  submitPalms: 'reciproca.v1.MeetingService/SubmitPalms',
   giveReferral: 'reciproca.v1.ReferralService/GiveReferral',
   updateStatus: 'reciproca.v1.ReferralService/UpdateReferralStatus',
   listReferrals: 'reciproca.v1.ReferralService/ListReferrals',
