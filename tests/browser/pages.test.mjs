@@ -2,6 +2,7 @@
 // driven through the real CLI. Run by tests/browser/run.sh BUILD_DIR.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -606,6 +607,77 @@ check('a member registers a visitor from the phone and the display shows them', 
   assert.equal(await phone.locator('#visitor-error').textContent(), 'This is required (1 to 100 characters).');
   assert.equal(await phone.locator('#visitor-business').getAttribute('aria-invalid'), 'true');
   await phone.fill('#visitor-name', '');
+});
+
+// ---- the organizers' roster ------------------------------------------------------------
+
+// The text of the QR code in a PNG, read by Debian's zbarimg (zbar-tools): a decoder of its own,
+// so the test checks what a phone's camera would read, not what the page's encoder was given.
+function readQr(file) {
+  return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim();
+}
+
+check('an organizer adds a member; the QR code signs them in on a new phone; their referral reaches the organizer', async () => {
+  const page = organizer;
+  await page.waitForSelector('#roster-card:not([hidden])');
+  assert.ok(await phone.locator('#roster-card').isHidden(), 'members have no roster card');
+  // A category already held: the server's message, in the page's language, next to the field.
+  await page.fill('#member-name', 'Chiara Longhi');
+  await page.fill('#member-business', 'Longhi Fiori');
+  await page.fill('#member-category', 'Plumber');
+  await page.click('#member-submit');
+  await page.waitForSelector('#member-error:not([hidden])', { timeout: 5000 });
+  assert.equal(await page.locator('#member-error').textContent(),
+    'The category “plumber” already belongs to Luca Verdi: a chapter has one member per category.');
+  assert.equal(await page.locator('#member-category').getAttribute('aria-invalid'), 'true');
+  await page.fill('#member-category', 'florist');
+  await page.fill('#member-phone', '+39 333 5550999');
+  await page.click('#member-submit');
+  await page.waitForSelector('#invite:not([hidden])', { timeout: 5000 });
+  assert.ok(await page.locator('#member-error').isHidden());
+  const qrFile = path.join(ensureDir(env.artifactDir), 'app-invite-qr.png');
+  await page.locator('#invite-qr').screenshot({ path: qrFile });
+  const url = readQr(qrFile);
+  assert.equal(url, await page.locator('#invite-link').textContent(), 'the QR code holds the link shown beside it');
+  assert.match(url, /\/app\/#token=/);
+  const added = (await server.cli(people.giulia.token, ['member', 'list', '--chapter', CHAPTER_ID])).members
+    .find((m) => m.display_name === 'Chiara Longhi' || m.displayName === 'Chiara Longhi');
+  assert.ok(added, 'the new member is on the server');
+  assert.equal(added.category, 'florist');
+  // Members' business contact is on the roster (need-to-know: organizers see it).
+  assert.equal(await page.locator(`#roster-list li[data-member="${added.name}"] .roster-contact`).textContent(),
+    '+39 333 5550999');
+
+  // A second browser: the new member's phone, signed in by the link read from the QR code.
+  const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
+  try {
+    const newPhone = await context.newPage();
+    watchConsole(newPhone, 'phone:chiara', consoleErrors);
+    await newPhone.goto(url);
+    await newPhone.waitForSelector('#me-name:text-is("Chiara Longhi")', { timeout: 10000 });
+    const marker = stamp('first referral');
+    await fillReferral(newPhone, { to: people.giulia.name, marker });
+    await newPhone.click('#refer-submit');
+    await newPhone.waitForSelector('#refer-ok:not([hidden])', { timeout: 5000 });
+    await page.locator('#inbox li.referral', { hasText: 'From Chiara Longhi' }).waitFor({ timeout: 5000 });
+  } finally {
+    await context.close();
+  }
+
+  // Edit and remove: the roster follows, and a removed member's link stops working.
+  await page.locator(`#roster-list li[data-member="${added.name}"] button`, { hasText: 'Edit' }).click();
+  await page.fill('#member-business', 'Longhi Fiori e Piante');
+  await page.click('#member-submit');
+  await page.waitForSelector(`#roster-list li[data-member="${added.name}"]:has-text("Longhi Fiori e Piante")`, { timeout: 5000 });
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.locator(`#roster-list li[data-member="${added.name}"] button`, { hasText: 'Remove' }).click();
+  await page.waitForSelector(`#roster-list li[data-member="${added.name}"]`, { state: 'detached', timeout: 5000 });
+  const gone = (await server.cli(people.giulia.token, ['member', 'get', added.name]));
+  assert.equal(gone.state, 'MEMBER_STATE_LEFT');
+  // The display link, as `reciproca display-url` gives it.
+  await page.click('#display-link-button');
+  await page.waitForSelector('#display-link:not([hidden])', { timeout: 5000 });
+  assert.equal(new URL(await page.locator('#display-link').textContent()).hash, new URL(displayUrl).hash);
 });
 
 check('the organizer closes the meeting from the phone', async () => {

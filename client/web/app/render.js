@@ -11,6 +11,7 @@ import { t } from '/shared/i18n.js';
 import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state.js';
 import { editRejected, renderMemberSelects } from '/app/forms.js';
 import { renderRun } from '/app/run.js';
+import { renderRoster } from '/app/roster.js';
 
 export const ROLE_KEYS = {
   ROLE_PRESIDENT: 'app.role.president',
@@ -37,6 +38,7 @@ export function renderAll() {
   setText(byId('thanks-currency'), (state.chapter && state.chapter.currency) || '');
   renderMemberSelects();
   renderMeeting();
+  renderRoster();
 }
 
 export function renderMeeting() {
