@@ -637,6 +637,7 @@ check('an organizer adds a member; the QR code signs them in on a new phone; the
   assert.ok(await page.locator('#member-error').isHidden());
   const qrFile = path.join(ensureDir(env.artifactDir), 'app-invite-qr.png');
   await page.locator('#invite-qr').screenshot({ path: qrFile });
+  await page.locator('#roster-card').screenshot({ path: path.join(env.artifactDir, 'app-roster.png') });
   const url = readQr(qrFile);
   assert.equal(url, await page.locator('#invite-link').textContent(), 'the QR code holds the link shown beside it');
   assert.match(url, /\/app\/#token=/);
