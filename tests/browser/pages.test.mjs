@@ -675,6 +675,18 @@ check('an organizer adds a member; the QR code signs them in on a new phone; the
   await page.waitForSelector(`#roster-list li[data-member="${added.name}"]`, { state: 'detached', timeout: 5000 });
   const gone = (await server.cli(people.giulia.token, ['member', 'get', added.name]));
   assert.equal(gone.state, 'MEMBER_STATE_LEFT');
+  // The chapter's settings: a bad time zone refused next to its field, then a new meeting time.
+  await page.fill('#settings-time-zone', 'Mars/Olympus');
+  await page.click('#settings-submit');
+  await page.waitForSelector('#settings-error:not([hidden])', { timeout: 5000 });
+  assert.equal(await page.locator('#settings-time-zone').getAttribute('aria-invalid'), 'true');
+  await page.fill('#settings-time-zone', 'Europe/Rome');
+  await page.fill('#settings-time', '07:30');
+  await page.click('#settings-submit');
+  await page.waitForSelector('#settings-ok:not([hidden])', { timeout: 5000 });
+  const chapter = await server.cli(people.giulia.token, ['chapter', 'get', CHAPTER_ID]);
+  assert.equal(chapter.meeting_time || chapter.meetingTime, '07:30');
+  assert.equal(chapter.time_zone || chapter.timeZone, 'Europe/Rome');
   // The display link, as `reciproca display-url` gives it.
   await page.click('#display-link-button');
   await page.waitForSelector('#display-link:not([hidden])', { timeout: 5000 });

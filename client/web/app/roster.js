@@ -39,6 +39,62 @@ export function wireRoster(roleKeys) {
   byId('member-new').addEventListener('click', () => editMember(null));
   byId('invite-close').addEventListener('click', () => { byId('invite').hidden = true; });
   byId('display-link-button').addEventListener('click', showDisplayLink);
+  const lang = document.documentElement.lang || 'en';
+  const languageNames = new Intl.DisplayNames([lang], { type: 'language' });
+  replaceChildren(byId('settings-language'), LANGUAGES.map((code) => h('option', { value: code, text: languageNames.of(code) })));
+  // 2024-01-01 was a Monday: the weekday names in the page's language.
+  const weekday = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
+  replaceChildren(byId('settings-weekday'), WEEKDAYS.map((value, i) => h('option', {
+    value, text: weekday.format(Date.UTC(2024, 0, 1 + i)),
+  })));
+  byId('settings-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    saveSettings();
+  });
+}
+
+const LANGUAGES = ['en', 'it', 'es'];
+const WEEKDAYS = ['WEEKDAY_MONDAY', 'WEEKDAY_TUESDAY', 'WEEKDAY_WEDNESDAY', 'WEEKDAY_THURSDAY', 'WEEKDAY_FRIDAY',
+  'WEEKDAY_SATURDAY', 'WEEKDAY_SUNDAY'];
+// The settings form: element id -> Chapter field (camelCase JSON, snake_case mask path).
+const SETTINGS = [
+  ['settings-name', 'displayName', 'display_name'],
+  ['settings-language', 'language', 'language'],
+  ['settings-time-zone', 'timeZone', 'time_zone'],
+  ['settings-weekday', 'meetingWeekday', 'meeting_weekday'],
+  ['settings-time', 'meetingTime', 'meeting_time'],
+];
+
+function renderSettings() {
+  const c = state.chapter;
+  if (!c || byId('settings-form').contains(document.activeElement)) return;
+  for (const [id, key] of SETTINGS) byId(id).value = c[key] || '';
+  byId('settings-amounts').checked = !!c.displayAmounts;
+}
+
+async function saveSettings() {
+  const c = state.chapter;
+  if (!c || busy) return;
+  busy = true;
+  clearFormErrors('settings');
+  byId('settings-ok').hidden = true;
+  const chapter = { name: state.chapterName, displayAmounts: byId('settings-amounts').checked };
+  const paths = (c.displayAmounts || false) !== chapter.displayAmounts ? ['display_amounts'] : [];
+  for (const [id, key, path] of SETTINGS) {
+    chapter[key] = byId(id).value.trim();
+    if (chapter[key] !== (c[key] || '')) paths.push(path);
+  }
+  const result = await call(M.updateChapter, { chapter, updateMask: paths.join(','), requestId: newRequestId() },
+    { token: state.token });
+  busy = false;
+  if (!result.ok) {
+    showFormError('settings', result);
+    return;
+  }
+  state.chapter = result.body;
+  setText(byId('settings-ok'), t('app.settings.saved'));
+  byId('settings-ok').hidden = false;
+  renderSettings();
 }
 
 export function renderRoster() {
@@ -46,6 +102,7 @@ export function renderRoster() {
   byId('roster-card').hidden = !organizer;
   byId('jump-roster').hidden = !organizer;
   if (!organizer) return;
+  renderSettings();
   const members = state.roster.active();
   setText(byId('roster-count'), String(members.length));
   replaceChildren(byId('roster-list'), members.map((m) => h('li', { class: 'roster-row', dataset: { member: m.name } },

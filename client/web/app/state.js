@@ -21,6 +21,7 @@ export const M = {
   removeMember: 'reciproca.v1.MemberService/RemoveMember',
   getMemberToken: 'reciproca.v1.MemberService/GetMemberToken',
   getDisplayToken: 'reciproca.v1.ChapterService/GetDisplayToken',
+  updateChapter: 'reciproca.v1.ChapterService/UpdateChapter',
   listMeetings: 'reciproca.v1.MeetingService/ListMeetings',
   checkIn: 'reciproca.v1.MeetingService/CheckIn',
   scheduleMeeting: 'reciproca.v1.MeetingService/ScheduleMeeting',
