@@ -28,6 +28,9 @@ if [ "$demo" = 0 ]; then
   # The browser tests: Debian's Chromium, and Node.js for their driver (the machine's own if it
   # has one, else Debian's).
   packages+=(chromium)
+  # zbarimg: the browser tests read the organizers' invite QR code back from a screenshot with a
+  # decoder of its own (tests/browser/pages.test.mjs).
+  packages+=(zbar-tools)
   # The fuzz tests (tests/fuzz): libFuzzer, ASan and UBSan come with Debian's clang 14.
   packages+=(clang-14 libclang-rt-14-dev)
   command -v node >/dev/null || packages+=(nodejs npm)

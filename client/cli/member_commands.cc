@@ -6,6 +6,7 @@
 
 #include "client/cli/access_links.h"
 #include "client/cli/commands.h"
+#include "client/cli/member_match.h"
 #include "client/cli/output.h"
 #include "client/cli/paging.h"
 
@@ -58,10 +59,11 @@ int GetMember(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int ListMembers(Context& context, const ParsedArgs& args) {
+// Every member of the chapter (with those who left when `show_left`), all pages.
+v1::ListMembersResponse ListRoster(Context& context, const std::string& chapter, bool show_left) {
   v1::ListMembersRequest request;
-  request.set_parent(context.names().DefaultChapter());
-  request.set_show_left(args.Has("all"));
+  request.set_parent(chapter);
+  request.set_show_left(show_left);
   request.set_page_size(1000);
   v1::ListMembersResponse all;
   ForEachPage<v1::ListMembersResponse>(
@@ -74,6 +76,27 @@ int ListMembers(Context& context, const ParsedArgs& args) {
         all.mutable_members()->MergeFrom(page.members());
         return true;
       });
+  return all;
+}
+
+// --member as an id ("7"), a full name ("chapters/demo/members/7") or a display name ("Ana
+// Rossi", matched among the chapter's current members).
+std::string MemberByNameOrId(Context& context, const std::string& arg) {
+  if (IsMemberIdOrName(arg)) {
+    return context.names().Member(arg);
+  }
+  const std::string chapter = context.names().DefaultChapter();
+  std::vector<RosterEntry> roster;
+  const v1::ListMembersResponse current = ListRoster(context, chapter, false);
+  for (const v1::Member& member : current.members()) {
+    roster.push_back({member.name(), member.display_name()});
+  }
+  return MatchMemberByName(roster, arg, chapter);
+}
+
+int ListMembers(Context& context, const ParsedArgs& args) {
+  const v1::ListMembersResponse all =
+      ListRoster(context, context.names().DefaultChapter(), args.Has("all"));
   if (context.json()) {
     PrintJson(all);
     return 0;
@@ -164,7 +187,7 @@ int RemoveMember(Context& context, const ParsedArgs& args) {
 int InviteLink(Context& context, const ParsedArgs& args) {
   const std::string web = WebUrl(args);
   v1::GetMemberTokenRequest request;
-  request.set_name(context.names().Member(args.Get("member")));
+  request.set_name(MemberByNameOrId(context, args.Get("member")));
   v1::GetMemberTokenResponse response;
   context.Call([&](grpc::ClientContext* rpc) {
     return context.client().members().GetMemberToken(rpc, request, &response);
@@ -237,7 +260,8 @@ std::vector<Command> MemberCommands() {
        "--member X [--web-url URL] [--qr]",
        "print a member's link to the phone page, with their access token (organizers)",
        {ChapterFlag(),
-        {"member", "X", "the member (\"7\" or \"chapters/demo/members/7\")", true},
+        {"member", "X",
+         "the member: their name (\"Ana Rossi\"), id (\"7\") or \"chapters/demo/members/7\"", true},
         WebUrlFlag(),
         {"qr", "", "also draw the link as a QR code in the terminal"}},
        0,

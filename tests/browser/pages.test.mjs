@@ -2,6 +2,7 @@
 // driven through the real CLI. Run by tests/browser/run.sh BUILD_DIR.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -608,6 +609,90 @@ check('a member registers a visitor from the phone and the display shows them', 
   await phone.fill('#visitor-name', '');
 });
 
+// ---- the organizers' roster ------------------------------------------------------------
+
+// The text of the QR code in a PNG, read by Debian's zbarimg (zbar-tools): a decoder of its own,
+// so the test checks what a phone's camera would read, not what the page's encoder was given.
+function readQr(file) {
+  return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim();
+}
+
+check('an organizer adds a member; the QR code signs them in on a new phone; their referral reaches the organizer', async () => {
+  const page = organizer;
+  await page.waitForSelector('#roster-card:not([hidden])');
+  assert.ok(await phone.locator('#roster-card').isHidden(), 'members have no roster card');
+  // A category already held: the server's message, in the page's language, next to the field.
+  await page.fill('#member-name', 'Chiara Longhi');
+  await page.fill('#member-business', 'Longhi Fiori');
+  await page.fill('#member-category', 'Plumber');
+  await page.click('#member-submit');
+  await page.waitForSelector('#member-error:not([hidden])', { timeout: 5000 });
+  assert.equal(await page.locator('#member-error').textContent(),
+    'The category “plumber” already belongs to Luca Verdi: a chapter has one member per category.');
+  assert.equal(await page.locator('#member-category').getAttribute('aria-invalid'), 'true');
+  await page.fill('#member-category', 'florist');
+  await page.fill('#member-phone', '+39 333 5550999');
+  await page.click('#member-submit');
+  await page.waitForSelector('#invite:not([hidden])', { timeout: 5000 });
+  assert.ok(await page.locator('#member-error').isHidden());
+  const qrFile = path.join(ensureDir(env.artifactDir), 'app-invite-qr.png');
+  await page.locator('#invite-qr').screenshot({ path: qrFile });
+  await page.locator('#roster-card').screenshot({ path: path.join(env.artifactDir, 'app-roster.png') });
+  const url = readQr(qrFile);
+  assert.equal(url, await page.locator('#invite-link').textContent(), 'the QR code holds the link shown beside it');
+  assert.match(url, /\/app\/#token=/);
+  const added = (await server.cli(people.giulia.token, ['member', 'list', '--chapter', CHAPTER_ID])).members
+    .find((m) => m.display_name === 'Chiara Longhi' || m.displayName === 'Chiara Longhi');
+  assert.ok(added, 'the new member is on the server');
+  assert.equal(added.category, 'florist');
+  // Members' business contact is on the roster (need-to-know: organizers see it).
+  assert.equal(await page.locator(`#roster-list li[data-member="${added.name}"] .roster-contact`).textContent(),
+    '+39 333 5550999');
+
+  // A second browser: the new member's phone, signed in by the link read from the QR code.
+  const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
+  try {
+    const newPhone = await context.newPage();
+    watchConsole(newPhone, 'phone:chiara', consoleErrors);
+    await newPhone.goto(url);
+    await newPhone.waitForSelector('#me-name:text-is("Chiara Longhi")', { timeout: 10000 });
+    const marker = stamp('first referral');
+    await fillReferral(newPhone, { to: people.giulia.name, marker });
+    await newPhone.click('#refer-submit');
+    await newPhone.waitForSelector('#refer-ok:not([hidden])', { timeout: 5000 });
+    await page.locator('#inbox li.referral', { hasText: 'From Chiara Longhi' }).waitFor({ timeout: 5000 });
+  } finally {
+    await context.close();
+  }
+
+  // Edit and remove: the roster follows, and a removed member's link stops working.
+  await page.locator(`#roster-list li[data-member="${added.name}"] button`, { hasText: 'Edit' }).click();
+  await page.fill('#member-business', 'Longhi Fiori e Piante');
+  await page.click('#member-submit');
+  await page.waitForSelector(`#roster-list li[data-member="${added.name}"]:has-text("Longhi Fiori e Piante")`, { timeout: 5000 });
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.locator(`#roster-list li[data-member="${added.name}"] button`, { hasText: 'Remove' }).click();
+  await page.waitForSelector(`#roster-list li[data-member="${added.name}"]`, { state: 'detached', timeout: 5000 });
+  const gone = (await server.cli(people.giulia.token, ['member', 'get', added.name]));
+  assert.equal(gone.state, 'MEMBER_STATE_LEFT');
+  // The chapter's settings: a bad time zone refused next to its field, then a new meeting time.
+  await page.fill('#settings-time-zone', 'Mars/Olympus');
+  await page.click('#settings-submit');
+  await page.waitForSelector('#settings-error:not([hidden])', { timeout: 5000 });
+  assert.equal(await page.locator('#settings-time-zone').getAttribute('aria-invalid'), 'true');
+  await page.fill('#settings-time-zone', 'Europe/Rome');
+  await page.fill('#settings-time', '07:30');
+  await page.click('#settings-submit');
+  await page.waitForSelector('#settings-ok:not([hidden])', { timeout: 5000 });
+  const chapter = await server.cli(people.giulia.token, ['chapter', 'get', CHAPTER_ID]);
+  assert.equal(chapter.meeting_time || chapter.meetingTime, '07:30');
+  assert.equal(chapter.time_zone || chapter.timeZone, 'Europe/Rome');
+  // The display link, as `reciproca display-url` gives it.
+  await page.click('#display-link-button');
+  await page.waitForSelector('#display-link:not([hidden])', { timeout: 5000 });
+  assert.equal(new URL(await page.locator('#display-link').textContent()).hash, new URL(displayUrl).hash);
+});
+
 check('the organizer closes the meeting from the phone', async () => {
   const page = organizer;
   page.once('dialog', (dialog) => dialog.accept());
@@ -622,6 +707,46 @@ check('the organizer closes the meeting from the phone', async () => {
   assert.equal(closed.state, 'MEETING_STATE_CLOSED');
   // Members see it closed too: no visitor form any more.
   await phone.waitForSelector('#visitor-card', { state: 'hidden', timeout: 5000 });
+});
+
+check('the organizer submits the week\'s PALMS (after a confirmation) and the phones show it', async () => {
+  const page = organizer;
+  const button = page.locator('#run-palms-button');
+  await button.waitFor({ timeout: 5000 });
+  // Dismissing the confirmation sends nothing.
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await button.click();
+  assert.equal(await pendingCount(page), 0);
+  assert.ok(!(await server.cli(people.giulia.token, ['meeting', 'get', meeting])).palms_submit_time);
+  page.once('dialog', (dialog) => dialog.accept());
+  await button.click();
+  await page.waitForSelector('#run-meeting:has-text("PALMS submitted")', { timeout: 5000 });
+  assert.ok(await button.isHidden());
+  assert.ok(await page.locator('#run-cancel-button').isHidden());
+  const submitted = await server.cli(people.giulia.token, ['meeting', 'get', meeting]);
+  assert.ok(submitted.palms_submit_time || submitted.palmsSubmitTime, JSON.stringify(submitted));
+  await phone.waitForSelector('#meeting-state:text-is("Closed. PALMS submitted.")', { timeout: 5000 });
+});
+
+check('the organizer cancels next week\'s meeting with a reason and the phones show it', async () => {
+  const page = organizer;
+  const start = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 16) + 'Z';
+  const next = (await server.cli(people.giulia.token, ['meeting', 'schedule', '--chapter', CHAPTER_ID, '--start', start])).name;
+  const button = page.locator('#run-cancel-button');
+  await button.waitFor({ timeout: 5000 });
+  page.once('dialog', (dialog) => {
+    assert.match(dialog.message(), /^Cancel the meeting of /);
+    dialog.accept('Venue closed');
+  });
+  await button.click();
+  await page.waitForSelector('#run-meeting[data-state="MEETING_STATE_CANCELLED"]', { timeout: 5000 });
+  assert.match(await page.locator('#run-meeting').textContent(), / · cancelled · Venue closed$/);
+  assert.ok(await button.isHidden());
+  const cancelled = await server.cli(people.giulia.token, ['meeting', 'get', next]);
+  assert.equal(cancelled.state, 'MEETING_STATE_CANCELLED');
+  assert.equal(cancelled.cancel_reason || cancelled.cancelReason, 'Venue closed');
+  await phone.waitForSelector('#meeting-state:text-is("Cancelled: Venue closed")', { timeout: 5000 });
+  assert.equal(await phone.locator('#meeting-title').textContent(), 'Next meeting');
 });
 
 check('without plugins the display and the phone show no scores, boards or reminders', async () => {

@@ -253,6 +253,22 @@ for (const lang of Object.keys(CASES)) {
     }
     await assertAccessible(phone, `the phone page in ${language}`);
 
+    // The organizers' roster with the long names, a member's invite QR open: nothing cut or
+    // overlapping at phone width (the display's layout check, on the roster card).
+    const roster = organizer.page.locator('#roster-card');
+    await roster.waitFor();
+    await organizer.page.locator(`#roster-list li[data-member="${f.members[2].name}"] .roster-actions button`).first().click();
+    await organizer.page.waitForSelector('#invite:not([hidden]) svg', { timeout: 5000 });
+    assert.equal(await text(organizer.page, '#invite-title').then((s) => s.includes(f.members[2].displayName)), true);
+    await assertLayout(organizer.page, `the organizer's roster in ${language}`, { regions: '#roster-card' });
+    const rosterShot = `room-roster-${lang}.png`;
+    await organizer.page.locator('#invite').scrollIntoViewIfNeeded();
+    await sleep(300); // the smooth scroll
+    await organizer.page.screenshot({ path: path.join(ensureDir(env.artifactDir), rosterShot) });
+    if (env.updateDocs) {
+      copyFileSync(path.join(env.artifactDir, rosterShot), path.join(ensureDir(path.join(env.docsDir, 'screenshots')), rosterShot));
+    }
+
     // The organizer closes the meeting: the recap, in the language, from the records.
     organizer.page.once('dialog', (dialog) => dialog.accept());
     await organizer.page.click('#run-close-button');

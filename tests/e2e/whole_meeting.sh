@@ -137,6 +137,11 @@ grep -qv '^[█▀▄ ]*$' <<<"$qr" && fail "invite-link --qr: unexpected charac
 # Every line as wide as the others (one column per module), counted whatever the locale.
 [ "$(sed -e 's/█/x/g' -e 's/▀/x/g' -e 's/▄/x/g' <<<"$qr" | awk '{ print length($0) }' |
   sort -u | wc -l)" -eq 1 ] || fail "invite-link --qr: lines of different widths: $out"
+cli --token "$org_token" member invite-link --chapter e2e --member "ana rossi" \
+  --web-url https://meet.example.org
+expect "invite-link by display name" "$out" "https://meet.example.org/app/#token=$ana_token"
+cli_fails 2 "no member of chapters/e2e is named \"Ana\"" --token "$org_token" member invite-link \
+  --chapter e2e --member "Ana"
 cli_fails 2 "must start with http:// or https://" --token "$org_token" display-url \
   --chapter e2e --web-url ftp://example.test
 cli_fails 2 "must start with http:// or https://" --token "$org_token" member invite-link \

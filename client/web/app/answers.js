@@ -21,7 +21,8 @@ export const SENT_MESSAGES = {
   [M.startSegment]: (item) => t('app.sent.started', { label: item.label }),
 };
 
-export const MEETING_METHODS = new Set([M.scheduleMeeting, M.openMeeting, M.startSegment, M.closeMeeting]);
+export const MEETING_METHODS = new Set([M.scheduleMeeting, M.openMeeting, M.startSegment, M.closeMeeting,
+  M.cancelMeeting, M.submitPalms]);
 
 // A Meeting the server answered with: the phone shows it at once (the event follows).
 export function takeMeeting(body) {

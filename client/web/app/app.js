@@ -20,8 +20,9 @@ import { fetchMeeting, onEvent, refreshInbox, refreshMeetingSoon, refreshReminde
 import { onDeferred, onRejected, onSent } from '/app/answers.js';
 import { wireForms } from '/app/forms.js';
 import { renderRunClock, wireRun } from '/app/run.js';
+import { wireRoster } from '/app/roster.js';
 import { renderInbox } from '/app/inbox.js';
-import { renderAll, renderPending, renderRejected } from '/app/render.js';
+import { ROLE_KEYS, renderAll, renderPending, renderRejected } from '/app/render.js';
 
 async function boot() {
   registerServiceWorker();
@@ -53,6 +54,7 @@ async function boot() {
   renderRejected();
   wireForms();
   wireRun();
+  wireRoster(ROLE_KEYS);
   byId('pending-retry').addEventListener('click', () => state.outbox.kick(true));
   byId('signout').addEventListener('click', signOut);
   window.addEventListener('online', () => {

@@ -17,6 +17,8 @@ export const FORMS = {
   oneToOne: { form: 'one-to-one-form', error: 'one-to-one-error', ok: 'one-to-one-ok', submit: 'one-to-one-submit', label: 'app.one_to_one.submit' },
   visitor: { form: 'visitor-form', error: 'visitor-error', ok: 'visitor-ok', submit: 'visitor-submit', label: 'app.visitor.submit' },
   segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'app.segment.submit' },
+  settings: { form: 'settings-form', error: 'settings-error', ok: 'settings-ok', submit: 'settings-submit', label: 'app.settings.save' },
+  member: { form: 'member-form', error: 'member-error', ok: 'member-ok', submit: 'member-submit', label: 'app.roster.save' },
 };
 
 export function wireForms() {

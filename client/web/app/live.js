@@ -126,7 +126,7 @@ export function onEvent(event) {
     }
     if (thanks.referral && state.inbox.some((r) => r.name === thanks.referral)) refreshInboxSoon();
   }
-  if (event.meetingScheduled || event.meetingOpened || event.meetingClosed || event.segmentStarted ||
+  if (event.meetingScheduled || event.meetingOpened || event.meetingClosed || event.meetingCancelled || event.palmsSubmitted || event.segmentStarted ||
       event.attendanceRecorded || event.visitorRegistered) {
     refreshMeetingSoon();
   }

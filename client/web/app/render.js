@@ -11,6 +11,7 @@ import { t } from '/shared/i18n.js';
 import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state.js';
 import { editRejected, renderMemberSelects } from '/app/forms.js';
 import { renderRun } from '/app/run.js';
+import { renderRoster } from '/app/roster.js';
 
 export const ROLE_KEYS = {
   ROLE_PRESIDENT: 'app.role.president',
@@ -37,6 +38,7 @@ export function renderAll() {
   setText(byId('thanks-currency'), (state.chapter && state.chapter.currency) || '');
   renderMemberSelects();
   renderMeeting();
+  renderRoster();
 }
 
 export function renderMeeting() {
@@ -59,7 +61,9 @@ export function renderMeeting() {
     return;
   }
   const start = parseTime(m.startTime);
-  setText(title, t(m.state === 'MEETING_STATE_SCHEDULED' ? 'app.meeting.next' : m.state === 'MEETING_STATE_CLOSED' ? 'app.meeting.last' : 'app.meeting.today'));
+  const past = m.state === 'MEETING_STATE_CLOSED' || (m.state === 'MEETING_STATE_CANCELLED' && start < Date.now() + state.serverOffset);
+  setText(title, t(m.state === 'MEETING_STATE_SCHEDULED' || m.state === 'MEETING_STATE_CANCELLED' && !past ? 'app.meeting.next'
+    : past ? 'app.meeting.last' : 'app.meeting.today'));
   setText(when, formatDay(start, zone));
   const segments = m.segments || [];
   const current = segments.length ? segments[segments.length - 1] : null;
@@ -67,7 +71,9 @@ export function renderMeeting() {
     MEETING_STATE_SCHEDULED: t('app.meeting.scheduled'),
     MEETING_STATE_OPEN: t('app.meeting.open'),
     MEETING_STATE_IN_PROGRESS: current ? t('app.meeting.in_progress_segment', { title: current.title }) : t('app.meeting.in_progress'),
-    MEETING_STATE_CLOSED: t('app.meeting.closed'),
+    MEETING_STATE_CLOSED: m.palmsSubmitTime ? t('app.meeting.palms_submitted') : t('app.meeting.closed'),
+    MEETING_STATE_CANCELLED: m.cancelReason ? t('app.meeting.cancelled_reason', { reason: m.cancelReason })
+      : t('app.meeting.cancelled'),
   };
   setText(status, texts[m.state] || '');
   status.dataset.state = m.state || '';

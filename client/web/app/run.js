@@ -56,6 +56,31 @@ export function wireRun() {
     if (!window.confirm(t('app.run.close_confirm', { day: formatDay(parseTime(m.startTime), tz(), false), count: here }))) return;
     runAction(M.closeMeeting, { name: m.name }, t('app.run.close_label'));
   });
+  byId('run-palms-button').addEventListener('click', () => {
+    const m = state.meeting;
+    if (!m) return;
+    if (!window.confirm(t('app.run.palms_confirm', { day: formatDay(parseTime(m.startTime), tz(), false) }))) return;
+    runAction(M.submitPalms, { name: m.name }, t('app.run.palms_label'));
+  });
+  byId('run-cancel-button').addEventListener('click', () => {
+    const m = state.meeting;
+    if (!m) return;
+    // The prompt is the confirmation: its Cancel keeps the meeting.
+    const reason = window.prompt(t('app.run.cancel_prompt', { day: formatDay(parseTime(m.startTime), tz(), false) }), '');
+    if (reason === null) return;
+    runAction(M.cancelMeeting, { name: m.name, reason: reason.trim().slice(0, CANCEL_REASON_MAX) }, t('app.run.cancel_label'));
+  });
+}
+
+// CancelMeetingRequest.reason's limit, in characters.
+const CANCEL_REASON_MAX = 60;
+
+// The run card's line about the meeting: its day, its state, a cancellation's reason, PALMS.
+export function runMeetingLine(m, zone) {
+  const label = m.state === 'MEETING_STATE_SCHEDULED' ? t('app.run.scheduled_not_open') : meetingStateLabel(m.state);
+  const extra = m.state === 'MEETING_STATE_CANCELLED' && m.cancelReason ? m.cancelReason
+    : m.state === 'MEETING_STATE_CLOSED' && m.palmsSubmitTime ? t('app.run.palms_submitted') : '';
+  return [formatDay(parseTime(m.startTime), zone), label, extra].filter(Boolean).join(' · ');
 }
 
 // A one-button action of the run card: one at a time, its answer shown at the top of the card.
@@ -170,8 +195,7 @@ export function renderRun() {
   const hasToday = state.meetings.some((x) => isoDay(parseTime(x.startTime), zone) === today);
 
   if (m) {
-    const label = m.state === 'MEETING_STATE_SCHEDULED' ? t('app.run.scheduled_not_open') : meetingStateLabel(m.state);
-    setText(byId('run-meeting'), `${formatDay(parseTime(m.startTime), zone)} · ${label}`);
+    setText(byId('run-meeting'), runMeetingLine(m, zone));
   } else {
     setText(byId('run-meeting'), t('app.run.no_meeting'));
   }
@@ -205,6 +229,12 @@ export function renderRun() {
 
   byId('run-close-button').hidden = !live;
   byId('run-close-button').disabled = busy;
+  const palms = byId('run-palms-button');
+  palms.hidden = !(m && m.state === 'MEETING_STATE_CLOSED' && !m.palmsSubmitTime);
+  palms.disabled = busy;
+  const cancel = byId('run-cancel-button');
+  cancel.hidden = !(m && ['MEETING_STATE_SCHEDULED', 'MEETING_STATE_OPEN', 'MEETING_STATE_IN_PROGRESS'].includes(m.state));
+  cancel.disabled = busy;
   if (live) renderSpeakerSelect();
   renderRunAttendance();
 }

@@ -2,7 +2,7 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v4';
+const CACHE = 'reciproca-app-shell-v5';
 const SHELL = [
   '/app/',
   '/app/app.js',
@@ -12,6 +12,7 @@ const SHELL = [
   '/app/inbox.js',
   '/app/live.js',
   '/app/render.js',
+  '/app/roster.js',
   '/app/run.js',
   '/app/state.js',
   '/app/app.css',
@@ -25,6 +26,7 @@ const SHELL = [
   '/shared/format.js',
   '/shared/i18n.js',
   '/shared/reasons.js',
+  '/shared/vendor/qrcode.js',
 ];
 const LANGUAGES = '/shared/i18n/languages.json';
 

@@ -63,6 +63,7 @@ const MEETING_STATE_KEYS = {
   MEETING_STATE_OPEN: 'meeting_state.open',
   MEETING_STATE_IN_PROGRESS: 'meeting_state.in_progress',
   MEETING_STATE_CLOSED: 'meeting_state.closed',
+  MEETING_STATE_CANCELLED: 'meeting_state.cancelled',
 };
 
 // A meeting's state in a line ("in progress"); "" for an unknown one.
