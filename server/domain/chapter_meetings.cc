@@ -282,6 +282,9 @@ Result<Events> Chapter::DecideRecordAttendance(const Context& ctx,
 
 Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
                                               const v1::RegisterVisitorRequest& r) const {
+  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
+    return s.error();
+  }
   const Principal& p = ctx.principal;
   if (Status s = CheckCanWrite(p); !s) {
     return s.error();

@@ -10,6 +10,9 @@ namespace reciproca::domain {
 
 Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
                                              const v1::RecordOneToOneRequest& r) const {
+  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
+    return s.error();
+  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -57,6 +60,9 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
 
 Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
                                               const v1::RecordEducationRequest& r) const {
+  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
+    return s.error();
+  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -84,6 +90,9 @@ Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
 
 Result<Events> Chapter::DecideRecordTestimonial(const Context& ctx,
                                                 const v1::RecordTestimonialRequest& r) const {
+  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
+    return s.error();
+  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();

@@ -37,6 +37,9 @@ std::string StatusName(v1::ReferralStatus s) { return v1::ReferralStatus_Name(s)
 
 Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
                                            const v1::GiveReferralRequest& r) const {
+  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
+    return s.error();
+  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -189,6 +192,9 @@ Result<Events> Chapter::DecideUpdateReferralStatus(const Context& ctx,
 
 Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
                                              const v1::RecordThankYouRequest& r) const {
+  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
+    return s.error();
+  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();

@@ -497,4 +497,13 @@ int64_t ToNanos(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
+Status RefuseOccurred(bool has_occurred) {
+  if (!has_occurred) {
+    return {};
+  }
+  return InvalidArgument(
+      "occurred: dating a record (a meeting or a day) is not supported by this server yet; "
+      "record it without occurred, or name a referral's meeting in referral.meeting");
+}
+
 }  // namespace reciproca::domain
