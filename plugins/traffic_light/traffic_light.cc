@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "score_card.h"
 #include "texts.h"
 
@@ -27,16 +29,23 @@ std::string Fnv1a(const std::string& text) {
 
 }  // namespace
 
+TrafficLight::Rules TrafficLight::MakeRules(Config config) {
+  Rules rules;
+  for (const std::string& name : config.announce_windows) {
+    rules.announce_windows.push_back(*config.FindWindow(name));
+  }
+  rules.config = std::move(config);
+  return rules;
+}
+
 TrafficLight::TrafficLight(sdk::Host host, const plugin::v1::PluginConfig& config)
     : host_(host),
       plugin_name_(config.plugin_name().empty() ? kPluginName : config.plugin_name()),
       config_(ParseConfig(config.json())),
-      texts_(CatalogFiles()) {
-  for (const std::string& name : config_.announce_windows) {
-    announce_windows_.push_back(*config_.FindWindow(name));
-  }
+      texts_(CatalogFiles()),
+      rules_(MakeRules(config_)) {
   std::string announced;
-  for (const Window& window : announce_windows_) {
+  for (const Window& window : rules_.announce_windows) {
     announced += (announced.empty() ? "" : ", ") + window.name;
   }
   host_.Log(RECIPROCA_LOG_INFO, plugin_name_ + ": " + std::to_string(config_.rows.size()) +
@@ -44,6 +53,28 @@ TrafficLight::TrafficLight(sdk::Host host, const plugin::v1::PluginConfig& confi
                                     " points; windows " + config_.WindowNames() + " (default " +
                                     config_.default_window + "); band changes announced for " +
                                     announced);
+  // Each chapter's own rules (EnablePlugin's config_json), over the load-time config. A refused
+  // one leaves that chapter on the load-time rules, said in the log: one chapter's organizer
+  // must not stop the plugin for every other chapter.
+  for (const auto& [chapter, json] : config.chapter_json()) {
+    if (json.empty() || json == "{}") {
+      continue;
+    }
+    try {
+      nlohmann::json merged = nlohmann::json::parse(config.json().empty() ? "{}" : config.json());
+      merged.merge_patch(nlohmann::json::parse(json));
+      chapter_rules_.emplace(chapter, MakeRules(ParseConfig(merged.dump())));
+    } catch (const std::exception& e) {
+      host_.Log(RECIPROCA_LOG_ERROR, plugin_name_ + ": the configuration enabled for " + chapter +
+                                         " is refused (" + e.what() +
+                                         "); it is scored by the load-time rules");
+    }
+  }
+}
+
+const TrafficLight::Rules& TrafficLight::RulesFor(const std::string& chapter) const {
+  const auto it = chapter_rules_.find(chapter);
+  return it == chapter_rules_.end() ? rules_ : it->second;
 }
 
 void TrafficLight::OnEvent(const v1::Event& event) {
@@ -57,7 +88,7 @@ void TrafficLight::OnEvent(const v1::Event& event) {
     if (member == nullptr || !member->added || !member->active) {
       continue;
     }
-    for (const Window& window : announce_windows_) {
+    for (const Window& window : RulesFor(event.chapter()).announce_windows) {
       AnnounceIfChanged(event.chapter(), chapter, *member, window, event.time().seconds());
     }
   }
@@ -71,7 +102,7 @@ void TrafficLight::OnTick(const plugin::v1::Tick& tick) {
       if (!member.added || !member.active) {
         continue;
       }
-      for (const Window& window : announce_windows_) {
+      for (const Window& window : RulesFor(name).announce_windows) {
         AnnounceIfChanged(name, chapter, member, window, now);
       }
     }
@@ -100,7 +131,7 @@ void TrafficLight::AnnounceIfChanged(const std::string& chapter_name, Chapter& c
                                      const MemberRecord& member, const Window& window,
                                      int64_t now) {
   const plugin::v1::MemberScore score =
-      Score(config_, nullptr, chapter.record, member, window, now);
+      Score(RulesFor(chapter_name).config, nullptr, chapter.record, member, window, now);
   Announced& announced = chapter.announced[{member.name, window.name}];
   if (score.band() == announced.Band()) {
     return;
@@ -133,10 +164,11 @@ plugin::v1::QueryAnswer TrafficLight::Query(const plugin::v1::Query& query) {
     throw std::invalid_argument(plugin_name_ + " answers scores queries only");
   }
   const plugin::v1::ScoresQuery& asked = query.scores();
-  const Window* window = config_.FindWindow(asked.window());
+  const Config& rules = RulesFor(query.chapter()).config;
+  const Window* window = rules.FindWindow(asked.window());
   if (window == nullptr) {
     throw std::invalid_argument(plugin_name_ + ": unknown window \"" + asked.window() +
-                                "\" (known: " + config_.WindowNames() + ")");
+                                "\" (known: " + rules.WindowNames() + ")");
   }
   plugin::v1::QueryAnswer answer;
   plugin::v1::Scores* scores = answer.mutable_scores();
@@ -157,12 +189,12 @@ plugin::v1::QueryAnswer TrafficLight::Query(const plugin::v1::Query& query) {
   const ChapterRecord& record = chapter->second.record;
   const int64_t now = query.has_now() ? query.now().seconds() : record.last_event_time();
   if (only != nullptr) {
-    *scores->add_scores() = Score(config_, &texts_, record, *only, *window, now);
+    *scores->add_scores() = Score(rules, &texts_, record, *only, *window, now);
     return answer;
   }
   for (const auto& [name, member] : record.members()) {
     if (member.added && member.active) {
-      *scores->add_scores() = Score(config_, &texts_, record, member, *window, now);
+      *scores->add_scores() = Score(rules, &texts_, record, member, *window, now);
     }
   }
   std::sort(scores->mutable_scores()->begin(), scores->mutable_scores()->end(),

@@ -82,11 +82,22 @@ class TrafficLight final : public sdk::Plugin {
   void AnnounceIfChanged(const std::string& chapter_name, Chapter& chapter,
                          const MemberRecord& member, const Window& window, int64_t now);
 
+  // A configuration and the windows whose band changes it announces.
+  struct Rules {
+    Config config;
+    std::vector<Window> announce_windows;
+  };
+  static Rules MakeRules(Config config);
+  // The rules `chapter` is scored by: its EnablePlugin config_json merged over the load-time
+  // config, or the load-time config when it has none (or a refused one, logged at create()).
+  const Rules& RulesFor(const std::string& chapter) const;
+
   sdk::Host host_;
   std::string plugin_name_;
   Config config_;
   plugin_texts::Catalogs texts_;
-  std::vector<Window> announce_windows_;
+  Rules rules_;
+  std::map<std::string, Rules> chapter_rules_;
   std::map<std::string, Chapter> chapters_;
 };
 

@@ -266,6 +266,35 @@ TEST_F(PluginScopeTest, EachChapterScoresByItsOwnConfigAndAChangeRebuildsTheScor
   EXPECT_EQ(2u, RecordedOutputs("chapters/rio").size());
 }
 
+// The shipped traffic light, enabled per chapter with each chapter's rules (issue 11 item 4).
+class ChapterRulesTest : public PluginScopeTest {
+ protected:
+  ChapterRulesTest() { plugin_dirs_.push_back(RECIPROCA_SHIPPED_PLUGIN_DIR); }
+};
+
+TEST_F(ChapterRulesTest, AnItalianChapterOnTheUkTable_ABrazilianOneOnProportionalGoals) {
+  ASSERT_TRUE(
+      Load("traffic_light", std::string(RECIPROCA_SHIPPED_PLUGIN_DIR) + "/traffic_light.so").ok());
+  ASSERT_TRUE(
+      Enable(As(ana_.token), "traffic_light", "chapters/rome", R"({"minimum_meetings": 0})").ok());
+  const auto goal = [](int referrals) {
+    return R"({"rules_version": 1, "minimum_meetings": 0, "rows": [{"name": "Referrals given",
+               "metric": "referrals_given", "goal": )" +
+           std::to_string(referrals) + R"(, "weight": 100}]})";
+  };
+  ASSERT_TRUE(Enable(As(joao_.token), "traffic_light", "chapters/rio", goal(4)).ok());
+  Give(ana_, marco_, 2);
+  Give(joao_, lia_, 2);
+  // Rio: 2 of a goal of 4 referrals, x 100. Rome, the UK table: 2 referrals in 26 weeks are 0
+  // points; no absence 15, no late 5, testimonials 5.
+  Eventually([&] { return Points("chapters/rio", joao_.member.name()) == 50; }, "rio 50");
+  Eventually([&] { return Points("chapters/rome", ana_.member.name()) == 25; }, "rome 25");
+  // Rio's new goal re-scores its whole history; Rome keeps its table.
+  ASSERT_TRUE(Enable(As(joao_.token), "traffic_light", "chapters/rio", goal(2)).ok());
+  Eventually([&] { return Points("chapters/rio", joao_.member.name()) == 100; }, "rio 100");
+  EXPECT_EQ(25, Points("chapters/rome", ana_.member.name()));
+}
+
 TEST_F(PluginScopeTest, OutsideReferralContactsReachOnlyAPluginThatDeclaresThem) {
   ASSERT_TRUE(Load("counting", kCounting).ok());
   ASSERT_TRUE(Load("contacts", kContacts).ok());

@@ -396,6 +396,22 @@ TEST(TrafficLightConfig, BadConfig_MakesTheConstructorThrow) {
   EXPECT_THROW({ TrafficLight plugin(host.host(), config); }, std::invalid_argument);
 }
 
+// One chapter's refused rules (EnablePlugin's config_json) leave that chapter on the load-time
+// rules, said in the log: they never stop the plugin for the other chapters.
+TEST(TrafficLightConfig, ARefusedChapterConfig_IsLogged_AndTheChapterKeepsTheLoadTimeRules) {
+  RecordingHost host;
+  pv1::PluginConfig config;
+  (*config.mutable_chapter_json())["chapters/rio"] = R"({"rules_version": 9})";
+  (*config.mutable_chapter_json())["chapters/rome"] = R"({"minimum_meetings": 0})";
+  TrafficLight plugin(host.host(), config);
+  bool logged = false;
+  for (const std::string& line : host.logs) {
+    logged = logged || (line.find("chapters/rio") != std::string::npos &&
+                        line.find("rules_version") != std::string::npos);
+  }
+  EXPECT_TRUE(logged);
+}
+
 // ---------------------------------------------------------------- the UK table, row by row
 
 // Ana, over the 26 weeks up to kNow: 26 meetings with 1 absence and never late, 20 referrals
