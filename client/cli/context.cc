@@ -4,7 +4,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <iterator>
+
+#include "client/cli/local_time.h"
 
 namespace reciproca::cli {
 namespace {
@@ -116,6 +119,20 @@ void Context::Check(const grpc::Status& status) const {
     unreachable = client_.channel()->GetState(false) != GRPC_CHANNEL_READY;
   }
   throw RpcError(status, unreachable);
+}
+
+std::string Context::ChapterTimeZone(const std::string& chapter, std::string_view reading) {
+  v1::GetChapterRequest get;
+  get.set_name(chapter);
+  v1::Chapter answer;
+  Call([&](grpc::ClientContext* rpc) { return client().chapters().GetChapter(rpc, get, &answer); });
+  std::string time_zone = answer.time_zone();
+  if (!KnownTimeZone(time_zone)) {
+    std::cerr << "warning: time zone \"" << time_zone
+              << "\" is not in this machine's TZ database; reading " << reading << " as UTC\n";
+    time_zone.clear();
+  }
+  return time_zone;
 }
 
 }  // namespace reciproca::cli

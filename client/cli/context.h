@@ -65,6 +65,11 @@ class Context {
   // Throws RpcError unless `status` is OK.
   void Check(const grpc::Status& status) const;
 
+  // The IANA time zone of `chapter` (GetChapter), in which dates and times typed without an
+  // offset are read. Empty (UTC) with a warning naming `reading` ("--start") when this
+  // machine's TZ database does not know the chapter's zone.
+  std::string ChapterTimeZone(const std::string& chapter, std::string_view reading);
+
  private:
   GlobalOptions options_;
   std::string request_id_;

@@ -25,18 +25,7 @@ int ScheduleMeeting(Context& context, const ParsedArgs& args) {
   std::string time_zone;
   if (!start.utc_offset) {
     // Local time in the chapter's zone: ask the chapter which zone that is.
-    v1::GetChapterRequest get;
-    get.set_name(request.parent());
-    v1::Chapter chapter;
-    context.Call([&](grpc::ClientContext* rpc) {
-      return context.client().chapters().GetChapter(rpc, get, &chapter);
-    });
-    time_zone = chapter.time_zone();
-    if (!KnownTimeZone(time_zone)) {
-      std::cerr << "warning: time zone \"" << time_zone
-                << "\" is not in this machine's TZ database; reading --start as UTC\n";
-      time_zone.clear();
-    }
+    time_zone = context.ChapterTimeZone(request.parent(), "--start");
   }
   request.mutable_start_time()->set_seconds(ToUnixSeconds(start, time_zone));
   request.set_request_id(context.RequestId());

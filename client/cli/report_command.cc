@@ -1,7 +1,10 @@
 // report palms: the PALMS report as an aligned table or CSV.
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "client/cli/commands.h"
 #include "client/cli/local_time.h"
@@ -48,17 +51,45 @@ std::vector<std::string> Cells(const v1::PalmsRow& row) {
           MoneyList(row.tyfcb_received())};
 }
 
-void PrintCsv(const v1::PalmsReport& report) {
-  std::cout << "member,display_name,state,present,absent,late,medical,substitute,"
-               "referrals_given,referrals_received,visitors,one_to_ones,ceus,"
-               "testimonials_given,tyfcb_given,tyfcb_received\n";
-  for (const v1::PalmsRow& row : report.rows()) {
-    std::vector<std::string> cells = Cells(row);
-    for (size_t i = 0; i < cells.size(); ++i) {
-      std::cout << (i == 0 ? "" : ",") << CsvField(cells[i]);
+// A report as CSV (the header row, then a line per row) or as an aligned table: text columns
+// (those `text` says) left-aligned, counts right-aligned.
+void PrintRows(const std::vector<std::vector<std::string>>& table, bool csv,
+               const std::function<bool(size_t)>& text) {
+  if (csv) {
+    for (const auto& line : table) {
+      for (size_t i = 0; i < line.size(); ++i) {
+        std::cout << (i == 0 ? "" : ",") << CsvField(line[i]);
+      }
+      std::cout << "\n";
     }
-    std::cout << "\n";
+    return;
   }
+  std::vector<size_t> widths(table.front().size(), 0);
+  for (const auto& line : table) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      widths[i] = std::max(widths[i], line[i].size());
+    }
+  }
+  for (const auto& line : table) {
+    std::string out;
+    for (size_t i = 0; i < line.size(); ++i) {
+      const std::string pad(widths[i] - line[i].size(), ' ');
+      out += (i == 0 ? "" : "  ") + (text(i) ? line[i] + pad : pad + line[i]);
+    }
+    out.erase(out.find_last_not_of(' ') + 1);
+    std::cout << out << "\n";
+  }
+}
+
+void PrintCsv(const v1::PalmsReport& report) {
+  std::vector<std::vector<std::string>> table;
+  table.push_back({"member", "display_name", "state", "present", "absent", "late", "medical",
+                   "substitute", "referrals_given", "referrals_received", "visitors", "one_to_ones",
+                   "ceus", "testimonials_given", "tyfcb_given", "tyfcb_received"});
+  for (const v1::PalmsRow& row : report.rows()) {
+    table.push_back(Cells(row));
+  }
+  PrintRows(table, true, {});
 }
 
 void PrintTable(const v1::PalmsReport& report, const std::string& range) {
@@ -88,29 +119,34 @@ void PrintTable(const v1::PalmsReport& report, const std::string& range) {
     }
     table.push_back(std::move(line));
   }
-  std::vector<size_t> widths(table.front().size(), 0);
-  for (const auto& line : table) {
-    for (size_t i = 0; i < line.size(); ++i) {
-      widths[i] = std::max(widths[i], line[i].size());
-    }
-  }
-  for (const auto& line : table) {
-    std::string out;
-    for (size_t i = 0; i < line.size(); ++i) {
-      // Text columns (id, name, money) left-aligned; counts right-aligned.
-      const bool text = i < 2 || i + 2 >= line.size();
-      const std::string pad(widths[i] - line[i].size(), ' ');
-      out += (i == 0 ? "" : "  ") + (text ? line[i] + pad : pad + line[i]);
-    }
-    out.erase(out.find_last_not_of(' ') + 1);
-    std::cout << out << "\n";
-  }
+  // Text columns: id, name, money.
+  const size_t columns = table.front().size();
+  PrintRows(table, false, [columns](size_t i) { return i < 2 || i + 2 >= columns; });
   if (report.rows().empty()) {
     std::cout << "(no members)\n";
   }
 }
 
-int PalmsReport(Context& context, const ParsedArgs& args) {
+// --from/--to: days in the chapter's time zone, --to inclusive.
+struct DayRange {
+  std::optional<int64_t> start_seconds;
+  std::optional<int64_t> end_seconds;
+  // "2026-11-01 .. 2026-11-30 (Europe/Rome)".
+  std::string label = "from the beginning up to now";
+
+  template <typename Request>
+  void SetOn(Request* request) const {
+    if (start_seconds) {
+      request->mutable_start_time()->set_seconds(*start_seconds);
+    }
+    if (end_seconds) {
+      request->mutable_end_time()->set_seconds(*end_seconds);
+    }
+  }
+};
+
+DayRange ResolveRange(Context& context, const ParsedArgs& args, const std::string& chapter) {
+  DayRange range;
   std::optional<CivilDate> from;
   std::optional<CivilDate> to;
   if (args.Has("from")) {
@@ -119,33 +155,28 @@ int PalmsReport(Context& context, const ParsedArgs& args) {
   if (args.Has("to")) {
     to = ParseDate(args.Get("to"), "to");
   }
+  if (!from && !to) {
+    return range;
+  }
+  const std::string time_zone = context.ChapterTimeZone(chapter, "--from and --to");
+  if (from) {
+    range.start_seconds = LocalMidnight(*from, time_zone);
+  }
+  if (to) {
+    // --to is inclusive: the range ends at the next day's midnight.
+    range.end_seconds = LocalMidnight(NextDay(*to), time_zone);
+  }
+  range.label = (from ? args.Get("from") : std::string("the beginning")) + " .. " +
+                (to ? args.Get("to") : std::string("now")) + " (" +
+                (time_zone.empty() ? std::string("UTC") : time_zone) + ")";
+  return range;
+}
+
+int PalmsReport(Context& context, const ParsedArgs& args) {
   v1::GetPalmsReportRequest request;
   request.set_chapter(context.names().DefaultChapter());
-  std::string range = "from the beginning up to now";
-  if (from || to) {
-    v1::GetChapterRequest get;
-    get.set_name(request.chapter());
-    v1::Chapter chapter;
-    context.Call([&](grpc::ClientContext* rpc) {
-      return context.client().chapters().GetChapter(rpc, get, &chapter);
-    });
-    std::string time_zone = chapter.time_zone();
-    if (!KnownTimeZone(time_zone)) {
-      std::cerr << "warning: time zone \"" << time_zone
-                << "\" is not in this machine's TZ database; using UTC\n";
-      time_zone.clear();
-    }
-    range = (from ? args.Get("from") : std::string("the beginning")) + " .. " +
-            (to ? args.Get("to") : std::string("now")) + " (" +
-            (time_zone.empty() ? std::string("UTC") : time_zone) + ")";
-    if (from) {
-      request.mutable_start_time()->set_seconds(LocalMidnight(*from, time_zone));
-    }
-    if (to) {
-      // --to is inclusive: the range ends at the next day's midnight.
-      request.mutable_end_time()->set_seconds(LocalMidnight(NextDay(*to), time_zone));
-    }
-  }
+  const DayRange range = ResolveRange(context, args, request.chapter());
+  range.SetOn(&request);
   v1::PalmsReport report;
   context.Call([&](grpc::ClientContext* rpc) {
     return context.client().reports().GetPalmsReport(rpc, request, &report);
@@ -155,26 +186,182 @@ int PalmsReport(Context& context, const ParsedArgs& args) {
   } else if (args.Has("csv")) {
     PrintCsv(report);
   } else {
-    PrintTable(report, range);
+    PrintTable(report, range.label);
   }
+  return 0;
+}
+
+// The matrix's cells by (giver, receiver).
+using CellMap = std::map<std::pair<std::string, std::string>, const v1::RelationshipCell*>;
+
+std::string GridValue(const v1::RelationshipCell* cell, const std::string& measure) {
+  if (cell == nullptr) {
+    return "0";
+  }
+  if (measure == "tyfcb") {
+    return cell->tyfcb().empty() ? "0" : MoneyList(cell->tyfcb());
+  }
+  return std::to_string(measure == "one-to-ones" ? cell->one_to_ones() : cell->referrals());
+}
+
+int RelationshipMatrix(Context& context, const ParsedArgs& args) {
+  const std::string measure = args.Has("grid") ? args.Get("grid") : "";
+  if (!measure.empty() && measure != "referrals" && measure != "tyfcb" &&
+      measure != "one-to-ones") {
+    throw UsageError("--grid: must be referrals, tyfcb or one-to-ones, got \"" + measure + "\"");
+  }
+  v1::GetRelationshipMatrixRequest request;
+  request.set_chapter(context.names().DefaultChapter());
+  const DayRange range = ResolveRange(context, args, request.chapter());
+  range.SetOn(&request);
+  v1::RelationshipMatrix matrix;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().reports().GetRelationshipMatrix(rpc, request, &matrix);
+  });
+  if (context.json()) {
+    PrintJson(matrix);
+    return 0;
+  }
+  std::map<std::string, std::string> names;
+  for (const v1::MatrixMember& member : matrix.members()) {
+    names[member.member()] = member.display_name();
+  }
+  CellMap cells;
+  for (const v1::RelationshipCell& cell : matrix.cells()) {
+    cells[{cell.giver(), cell.receiver()}] = &cell;
+  }
+  std::vector<std::vector<std::string>> table;
+  if (!measure.empty()) {
+    // A giver x receiver grid of one measure: what a spreadsheet draws as a heat map.
+    table.push_back({"giver \\ receiver"});
+    for (const v1::MatrixMember& receiver : matrix.members()) {
+      table.front().push_back(receiver.display_name());
+    }
+    for (const v1::MatrixMember& giver : matrix.members()) {
+      std::vector<std::string> line{giver.display_name()};
+      for (const v1::MatrixMember& receiver : matrix.members()) {
+        auto it = cells.find({giver.member(), receiver.member()});
+        line.push_back(giver.member() == receiver.member()
+                           ? ""
+                           : GridValue(it == cells.end() ? nullptr : it->second, measure));
+      }
+      table.push_back(std::move(line));
+    }
+    PrintRows(table, args.Has("csv"), [](size_t i) { return i == 0; });
+    return 0;
+  }
+  const bool csv = args.Has("csv");
+  table.push_back(
+      csv ? std::vector<std::string>{"giver", "giver_name", "receiver", "receiver_name",
+                                     "referrals", "referrals_back", "tyfcb", "one_to_ones"}
+          : std::vector<std::string>{"GIVER", "RECEIVER", "REFERRALS", "BACK", "TYFCB", "1-2-1"});
+  for (const v1::RelationshipCell& cell : matrix.cells()) {
+    auto back = cells.find({cell.receiver(), cell.giver()});
+    const std::string referrals_back =
+        std::to_string(back == cells.end() ? 0 : back->second->referrals());
+    const std::string tyfcb = MoneyList(cell.tyfcb());
+    if (csv) {
+      table.push_back({cell.giver(), names[cell.giver()], cell.receiver(), names[cell.receiver()],
+                       std::to_string(cell.referrals()), referrals_back, tyfcb,
+                       std::to_string(cell.one_to_ones())});
+    } else {
+      table.push_back({names[cell.giver()], names[cell.receiver()],
+                       std::to_string(cell.referrals()), referrals_back,
+                       tyfcb.empty() ? "-" : tyfcb, std::to_string(cell.one_to_ones())});
+    }
+  }
+  if (!csv) {
+    std::cout << "Who gave to whom, " << matrix.chapter() << ", " << range.label
+              << " (BACK: referrals the receiver gave the giver)\n\n";
+  }
+  PrintRows(table, csv, [csv](size_t i) { return csv || i < 2 || i == 4; });
+  if (!csv && matrix.cells().empty()) {
+    std::cout << "(nothing in this range)\n";
+  }
+  return 0;
+}
+
+int AbsenceReport(Context& context, const ParsedArgs& args) {
+  v1::GetAbsenceReportRequest request;
+  request.set_chapter(context.names().DefaultChapter());
+  if (args.Has("as-of")) {
+    const CivilDate day = ParseDate(args.Get("as-of"), "as-of");
+    // --as-of is inclusive: the window ends at the next day's midnight.
+    request.mutable_as_of()->set_seconds(
+        LocalMidnight(NextDay(day), context.ChapterTimeZone(request.chapter(), "--as-of")));
+  }
+  v1::AbsenceReport report;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().reports().GetAbsenceReport(rpc, request, &report);
+  });
+  if (context.json()) {
+    PrintJson(report);
+    return 0;
+  }
+  const bool csv = args.Has("csv");
+  std::vector<std::vector<std::string>> table;
+  table.push_back(csv ? std::vector<std::string>{"member", "display_name", "meetings", "absences",
+                                                 "alert", "absence_times"}
+                      : std::vector<std::string>{"ID", "NAME", "MEETINGS", "ABSENT", "ALERT"});
+  for (const v1::AbsenceRow& row : report.rows()) {
+    const std::string alert = row.alert() ? (csv ? "true" : "ALERT") : (csv ? "false" : "");
+    if (csv) {
+      std::string times;
+      for (const auto& time : row.absence_times()) {
+        times += (times.empty() ? "" : "; ") + FormatTime(time);
+      }
+      table.push_back({row.member(), row.display_name(), std::to_string(row.meetings()),
+                       std::to_string(row.absences()), alert, times});
+    } else {
+      table.push_back({ShortId(row.member()), row.display_name(), std::to_string(row.meetings()),
+                       std::to_string(row.absences()), alert});
+    }
+  }
+  if (!csv) {
+    std::cout << "Absences, " << report.chapter() << ", " << FormatTime(report.start_time())
+              << " .. " << FormatTime(report.end_time()) << " (alert at " << report.alert_at()
+              << ")\n\n";
+  }
+  PrintRows(table, csv, [csv](size_t i) { return csv || i < 2 || i == 4; });
   return 0;
 }
 
 }  // namespace
 
 std::vector<Command> ReportCommands() {
+  const FlagSpec from{"from", "DATE",
+                      "first day, in the chapter's time zone (default: the beginning)"};
+  const FlagSpec to{"to", "DATE", "last day, inclusive (default: now)"};
+  const FlagSpec csv{"csv", "", "CSV with a header row instead of a table"};
   return {
       {"report palms",
        "--chapter C [--from 2026-11-01] [--to 2026-11-30] [--csv]",
        "per member attendance (P/A/L/M/S) and activity",
-       {ChapterFlag(),
-        {"from", "DATE", "first day, in the chapter's time zone (default: the beginning)"},
-        {"to", "DATE", "last day, inclusive (default: now)"},
-        {"csv", "", "CSV with a header row instead of a table"}},
+       {ChapterFlag(), from, to, csv},
        0,
        0,
        false,
        PalmsReport},
+      {"report matrix",
+       "--chapter C [--from D] [--to D] [--grid referrals|tyfcb|one-to-ones] [--csv]",
+       "who gave to whom: referrals, TYFCB and one-to-ones per pair (organizers)",
+       {ChapterFlag(),
+        from,
+        to,
+        {"grid", "MEASURE", "a giver x receiver grid of referrals, tyfcb or one-to-ones"},
+        csv},
+       0,
+       0,
+       false,
+       RelationshipMatrix},
+      {"report absences",
+       "--chapter C [--as-of 2026-11-30] [--csv]",
+       "absences in the 26 weeks up to a day, with the three-absence alert (organizers)",
+       {ChapterFlag(), {"as-of", "DATE", "last day counted, inclusive (default: now)"}, csv},
+       0,
+       0,
+       false,
+       AbsenceReport},
   };
 }
 

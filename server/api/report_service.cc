@@ -20,34 +20,90 @@ Result<std::optional<domain::TimePoint>> ToTimePoint(std::string_view field, boo
   return std::optional<domain::TimePoint>(*checked);
 }
 
+struct Range {
+  std::optional<domain::TimePoint> start;
+  std::optional<domain::TimePoint> end;
+};
+
+Result<Range> CheckRange(bool has_start, const google::protobuf::Timestamp& start_time,
+                         bool has_end, const google::protobuf::Timestamp& end_time) {
+  const auto start = ToTimePoint("start_time", has_start, start_time);
+  if (!start.ok()) {
+    return start.error();
+  }
+  const auto end = ToTimePoint("end_time", has_end, end_time);
+  if (!end.ok()) {
+    return end.error();
+  }
+  if (*start && *end && **end <= **start) {
+    return InvalidArgument("end_time: must be after start_time");
+  }
+  return Range{*start, *end};
+}
+
+Status CheckChapterName(const std::string& requested, const domain::Chapter& c) {
+  if (requested != c.name()) {
+    return Status(
+        InvalidArgument("chapter: expected chapters/{chapter}, got \"" + requested + "\""));
+  }
+  return {};
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* ReportService::GetPalmsReport(grpc::CallbackServerContext* context,
                                                         const v1::GetPalmsReportRequest* request,
                                                         v1::PalmsReport* response) {
-  const auto checked_start =
-      ToTimePoint("start_time", request->has_start_time(), request->start_time());
-  if (!checked_start.ok()) {
-    return Reject(context, checked_start.error());
+  const auto range = CheckRange(request->has_start_time(), request->start_time(),
+                                request->has_end_time(), request->end_time());
+  if (!range.ok()) {
+    return Reject(context, range.error());
   }
-  const auto checked_end = ToTimePoint("end_time", request->has_end_time(), request->end_time());
-  if (!checked_end.ok()) {
-    return Reject(context, checked_end.error());
-  }
-  const std::optional<domain::TimePoint> start = *checked_start;
-  const std::optional<domain::TimePoint> end = *checked_end;
-  if (start && end && *end <= *start) {
-    return Reject(context, InvalidArgument("end_time: must be after start_time"));
+  return Read(
+      context, "chapter", request->chapter(),
+      [request, response, range = *range](const domain::Chapter& c, const domain::Principal&) {
+        if (Status s = CheckChapterName(request->chapter(), c); !s) {
+          return s;
+        }
+        *response = c.PalmsReport(range.start, range.end);
+        return Status{};
+      });
+}
+
+grpc::ServerUnaryReactor* ReportService::GetRelationshipMatrix(
+    grpc::CallbackServerContext* context, const v1::GetRelationshipMatrixRequest* request,
+    v1::RelationshipMatrix* response) {
+  const auto range = CheckRange(request->has_start_time(), request->start_time(),
+                                request->has_end_time(), request->end_time());
+  if (!range.ok()) {
+    return Reject(context, range.error());
   }
   return Read(context, "chapter", request->chapter(),
-              [request, response, start, end](const domain::Chapter& c, const domain::Principal&) {
-                if (request->chapter() != c.name()) {
-                  return Status(InvalidArgument("chapter: expected chapters/{chapter}, got \"" +
-                                                request->chapter() + "\""));
+              [request, response, range = *range](const domain::Chapter& c,
+                                                  const domain::Principal& principal) {
+                if (Status s = CheckChapterName(request->chapter(), c); !s) {
+                  return s;
                 }
-                *response = c.PalmsReport(start, end);
-                return Status{};
+                return Assign(response, c.RelationshipMatrix(principal, range.start, range.end));
               });
+}
+
+grpc::ServerUnaryReactor* ReportService::GetAbsenceReport(
+    grpc::CallbackServerContext* context, const v1::GetAbsenceReportRequest* request,
+    v1::AbsenceReport* response) {
+  const auto as_of = ToTimePoint("as_of", request->has_as_of(), request->as_of());
+  if (!as_of.ok()) {
+    return Reject(context, as_of.error());
+  }
+  const domain::TimePoint at = as_of->value_or(engine_.clock().Now());
+  return Read(
+      context, "chapter", request->chapter(),
+      [request, response, at](const domain::Chapter& c, const domain::Principal& principal) {
+        if (Status s = CheckChapterName(request->chapter(), c); !s) {
+          return s;
+        }
+        return Assign(response, c.AbsenceReport(principal, at));
+      });
 }
 
 }  // namespace reciproca::api

@@ -12,6 +12,12 @@ class ReportService final : public v1::ReportService::CallbackService, private S
   grpc::ServerUnaryReactor* GetPalmsReport(grpc::CallbackServerContext* context,
                                            const v1::GetPalmsReportRequest* request,
                                            v1::PalmsReport* response) override;
+  grpc::ServerUnaryReactor* GetRelationshipMatrix(grpc::CallbackServerContext* context,
+                                                  const v1::GetRelationshipMatrixRequest* request,
+                                                  v1::RelationshipMatrix* response) override;
+  grpc::ServerUnaryReactor* GetAbsenceReport(grpc::CallbackServerContext* context,
+                                             const v1::GetAbsenceReportRequest* request,
+                                             v1::AbsenceReport* response) override;
 };
 
 }  // namespace reciproca::api

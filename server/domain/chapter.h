@@ -205,6 +205,16 @@ class Chapter {
 
   // PALMS over [start, end): see report_service.proto. Unset bounds mean unbounded.
   v1::PalmsReport PalmsReport(std::optional<TimePoint> start, std::optional<TimePoint> end) const;
+  // The referral and one-to-one matrix over [start, end) (report_service.proto). Organizers
+  // only: PERMISSION_DENIED otherwise.
+  Result<v1::RelationshipMatrix> RelationshipMatrix(const Principal& principal,
+                                                    std::optional<TimePoint> start,
+                                                    std::optional<TimePoint> end) const;
+  // Absences in the kAbsenceWeeks before as_of, alert at kAbsenceAlertAt (report_service.proto).
+  // Organizers only: PERMISSION_DENIED otherwise.
+  static constexpr int kAbsenceWeeks = 26;
+  static constexpr int kAbsenceAlertAt = 3;
+  Result<v1::AbsenceReport> AbsenceReport(const Principal& principal, TimePoint as_of) const;
 
   // True when the member is active and has a leadership role.
   bool IsOrganizer(std::string_view member_name) const;
@@ -222,6 +232,9 @@ class Chapter {
   // OK for the admin and for active members of this chapter; PERMISSION_DENIED otherwise.
   Status CheckCanWrite(const Principal& principal) const;
   bool IsOrganizerPrincipal(const Principal& principal) const;
+  // When a referral happened, as the reports count it: the start of the meeting it names, or
+  // when it was recorded.
+  const google::protobuf::Timestamp& ReferralOccurred(const v1::Referral& referral) const;
   // CheckCanWrite, then the organizer check. `what` names the command in the message.
   Status CheckOrganizer(const Principal& principal, std::string_view what) const;
   // For member-acting commands: CheckCanWrite; on_behalf_of only for organizers; the admin

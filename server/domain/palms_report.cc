@@ -9,21 +9,11 @@
 #include "server/domain/chapter.h"
 #include "server/domain/money.h"
 #include "server/domain/names.h"
+#include "server/domain/report_rows.h"
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
 namespace {
-
-// [start, end) in nanoseconds; unset bounds are open.
-struct Window {
-  std::optional<int64_t> start;
-  std::optional<int64_t> end;
-
-  bool Contains(const google::protobuf::Timestamp& t) const {
-    int64_t ns = ToNanos(t);
-    return (!start || ns >= *start) && (!end || ns < *end);
-  }
-};
 
 // A row being counted, with money in exact cents per currency.
 struct Tally {
@@ -31,15 +21,6 @@ struct Tally {
   std::map<std::string, int64_t> given_cents;
   std::map<std::string, int64_t> received_cents;
 };
-
-void AddMoney(const std::map<std::string, int64_t>& cents,
-              google::protobuf::RepeatedPtrField<v1::Money>* out) {
-  for (const auto& [currency, amount] : cents) {  // std::map: currencies come out sorted
-    v1::Money* money = out->Add();
-    money->set_currency(currency);
-    money->set_amount(sdk::FormatCents(amount));
-  }
-}
 
 void CountAttendance(v1::AttendanceStatus status, v1::PalmsRow* row) {
   switch (status) {
@@ -65,11 +46,17 @@ void CountAttendance(v1::AttendanceStatus status, v1::PalmsRow* row) {
 
 }  // namespace
 
+const google::protobuf::Timestamp& Chapter::ReferralOccurred(const v1::Referral& referral) const {
+  // A referral that names its meeting counts in that meeting, whenever it was typed.
+  auto meeting = referral.meeting().empty() ? meetings_.end() : meetings_.find(referral.meeting());
+  return meeting == meetings_.end() ? referral.create_time() : meeting->second.start_time();
+}
+
 v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
                                      std::optional<TimePoint> end) const {
   v1::PalmsReport report;
   report.set_chapter(info_.name());
-  Window window;
+  ReportWindow window;
   if (start) {
     *report.mutable_start_time() = ToTimestamp(*start);
     window.start = ToNanos(*start);
@@ -121,12 +108,7 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
   report.set_corrections(corrections);
 
   for (const auto& [name, referral] : referrals_) {
-    // A referral that names its meeting counts in that meeting, whenever it was typed.
-    auto meeting =
-        referral.meeting().empty() ? meetings_.end() : meetings_.find(referral.meeting());
-    const auto& occurred =
-        meeting == meetings_.end() ? referral.create_time() : meeting->second.start_time();
-    if (!window.Contains(occurred)) {
+    if (!window.Contains(ReferralOccurred(referral))) {
       continue;
     }
     if (Tally* t = row(referral.giver())) {
@@ -182,19 +164,8 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
     ordered.push_back(&tally);
   }
   std::sort(ordered.begin(), ordered.end(), [](const Tally* a, const Tally* b) {
-    bool a_active = a->row.state() == v1::MEMBER_STATE_ACTIVE;
-    bool b_active = b->row.state() == v1::MEMBER_STATE_ACTIVE;
-    if (a_active != b_active) {
-      return a_active;
-    }
-    std::string la = AsciiLower(a->row.display_name());
-    std::string lb = AsciiLower(b->row.display_name());
-    if (la != lb) {
-      return la < lb;
-    }
-    int64_t ia = NumericId(a->row.member());
-    int64_t ib = NumericId(b->row.member());
-    return ia != ib ? ia < ib : a->row.member() < b->row.member();
+    return ReportOrderKey(a->row.state(), a->row.display_name(), a->row.member()) <
+           ReportOrderKey(b->row.state(), b->row.display_name(), b->row.member());
   });
   for (Tally* tally : ordered) {
     AddMoney(tally->given_cents, tally->row.mutable_tyfcb_given());

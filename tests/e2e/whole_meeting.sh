@@ -365,8 +365,9 @@ step="report palms"
 cli --token "$org_token" report palms --chapter e2e --csv
 head -n 1 <<<"$out" | grep -q "^member,display_name,state,present,absent,late" ||
   fail "CSV header: $(head -n 1 <<<"$out")"
-# palms NAME FIELD: a cell of the CSV report in $out, by member display name and column header.
-palms() {
+# cell NAME FIELD: a cell of the CSV report in $out (PALMS, absences), by member display name
+# (column 2) and column header.
+cell() {
   awk -F, -v name="$1" -v field="$2" '
     NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
     $2 == name { print $(column[field]); found = 1 }
@@ -376,7 +377,7 @@ check_palms() {
   local name="$1" pair
   shift
   for pair in "$@"; do
-    expect "PALMS $name ${pair%=*}" "$(palms "$name" "${pair%=*}")" "${pair#*=}"
+    expect "PALMS $name ${pair%=*}" "$(cell "$name" "${pair%=*}")" "${pair#*=}"
   done
 }
 check_palms "Olga Organizer" present=1 absent=1 late=0 medical=0 referrals_given=0
@@ -385,8 +386,8 @@ check_palms "Ana Rossi" present=1 absent=0 late=1 medical=0 referrals_given=2 \
 check_palms "Marco Bianchi" present=1 absent=1 late=0 referrals_given=1 referrals_received=1
 check_palms "Luca Verdi" present=0 absent=1 medical=1 referrals_given=1 referrals_received=1 ceus=3
 check_palms "Sara Neri" present=0 absent=2 referrals_received=1 testimonials_given=1
-case "$(palms "Ana Rossi" tyfcb_received)" in *EUR\ 1250*) ;; *) fail "Ana's TYFCB received" ;; esac
-case "$(palms "Marco Bianchi" tyfcb_given)" in *EUR\ 1250*) ;; *) fail "Marco's TYFCB given" ;; esac
+case "$(cell "Ana Rossi" tyfcb_received)" in *EUR\ 1250*) ;; *) fail "Ana's TYFCB received" ;; esac
+case "$(cell "Marco Bianchi" tyfcb_given)" in *EUR\ 1250*) ;; *) fail "Marco's TYFCB given" ;; esac
 today="$(TZ=Europe/Rome date +%Y-%m-%d)"
 cli --token "$org_token" report palms --chapter e2e --from "$today" --to "$today"
 grep -q "^PALMS chapters/e2e" <<<"$out" || fail "PALMS table: $out"
@@ -394,6 +395,43 @@ grep -q "Ana Rossi" <<<"$out" || fail "PALMS table lacks Ana: $out"
 cli --token "$org_token" report palms --chapter e2e
 grep -q "^PALMS chapters/e2e, .*, 2 meetings (+1 cancelled), 1 correction after submission$" \
   <<<"$out" || fail "PALMS table header: $(head -n 1 <<<"$out")"
+
+step="report matrix and absences"
+cli --token "$org_token" report matrix --chapter e2e --csv
+head -n 1 <<<"$out" | grep -q "^giver,giver_name,receiver,receiver_name,referrals,referrals_back," ||
+  fail "matrix CSV header: $(head -n 1 <<<"$out")"
+# pair GIVER RECEIVER FIELD: a cell of the matrix CSV in $out, by display names and column header.
+pair() {
+  awk -F, -v giver="$1" -v receiver="$2" -v field="$3" '
+    NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
+    $2 == giver && $4 == receiver { print $(column[field]); found = 1 }
+    END { if (!found) print "(no row)" }' <<<"$out"
+}
+# By hand from the steps above: Ana -> Marco (r1, thanked EUR 1250.00 by Marco), Marco -> Ana,
+# Luca -> Sara (r3, on behalf), Ana -> Luca (r4, retried once), Ana and Sara's one-to-one.
+expect "matrix rows" "$(($(wc -l <<<"$out") - 1))" "6"
+expect "Ana > Marco referrals" "$(pair "Ana Rossi" "Marco Bianchi" referrals)" "1"
+expect "Ana > Marco back" "$(pair "Ana Rossi" "Marco Bianchi" referrals_back)" "1"
+expect "Ana > Marco TYFCB" "$(pair "Ana Rossi" "Marco Bianchi" tyfcb)" "EUR 1250.00"
+expect "Marco > Ana TYFCB" "$(pair "Marco Bianchi" "Ana Rossi" tyfcb)" ""
+expect "Ana > Luca back" "$(pair "Ana Rossi" "Luca Verdi" referrals_back)" "0"
+expect "Luca > Sara referrals" "$(pair "Luca Verdi" "Sara Neri" referrals)" "1"
+expect "Sara > Ana one-to-ones" "$(pair "Sara Neri" "Ana Rossi" one_to_ones)" "1"
+expect "Sara > Ana referrals" "$(pair "Sara Neri" "Ana Rossi" referrals)" "0"
+cli --token "$org_token" report matrix --chapter e2e --grid referrals --csv
+expect "referral grid header" "$(head -n 1 <<<"$out")" \
+  'giver \ receiver,Ana Rossi,Luca Verdi,Marco Bianchi,Olga Organizer,Sara Neri'
+expect "referral grid, Ana's row" "$(sed -n 2p <<<"$out")" "Ana Rossi,,1,1,0,0"
+cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" report matrix --chapter e2e
+cli_fails 2 "--grid: must be referrals, tyfcb or one-to-ones" --token "$org_token" report matrix \
+  --chapter e2e --grid hugs
+cli --token "$org_token" report absences --chapter e2e --csv
+# Sara missed both meetings, Olga, Marco and Luca the second (Luca's first was medical leave).
+expect "first absence row" "$(sed -n 2p <<<"$out" | cut -d, -f2-5)" "Sara Neri,2,2,false"
+expect "Olga's absences" "$(cell "Olga Organizer" absences)" "1"
+expect "Luca's absences" "$(cell "Luca Verdi" absences)" "1"
+expect "Ana's absences" "$(cell "Ana Rossi" absences)" "0"
+cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" report absences --chapter e2e
 
 step="SIGTERM"
 stop_server

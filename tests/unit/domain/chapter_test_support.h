@@ -84,6 +84,7 @@ inline TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(sec
 
 // 2023-11-14T22:13:20Z.
 constexpr int64_t kNow = 1'700'000'000;
+constexpr int64_t kWeek = 7 * 86400;
 
 class ChapterTest : public ::testing::Test {
  protected:
@@ -166,6 +167,15 @@ class ChapterTest : public ::testing::Test {
     request.mutable_referral()->set_temperature(temperature);
     Events events = ApplyAll(chapter_.DecideGiveReferral(As(giver), request));
     return events.empty() ? "" : events[0].referral_given().referral().name();
+  }
+
+  void ThankYou(const std::string& from, const std::string& to, const std::string& amount,
+                const std::string& currency) {
+    v1::RecordThankYouRequest request;
+    request.mutable_thank_you()->set_to_member(to);
+    request.mutable_thank_you()->mutable_amount()->set_amount(amount);
+    request.mutable_thank_you()->mutable_amount()->set_currency(currency);
+    ApplyAll(chapter_.DecideRecordThankYou(As(from), request));
   }
 
   void SetReferralStatus(const std::string& receiver, const std::string& referral,

@@ -8,8 +8,8 @@ namespace {
 
 using testing::At;
 using testing::kNow;
+using testing::kWeek;
 
-constexpr int64_t kWeek = 7 * 86400;
 
 class PalmsReportTest : public testing::RosterChapterTest {
  protected:
@@ -21,15 +21,6 @@ class PalmsReportTest : public testing::RosterChapterTest {
     }
     ADD_FAILURE() << "no row for " << member;
     return report.rows(0);
-  }
-
-  void ThankYou(const std::string& from, const std::string& to, const std::string& amount,
-                const std::string& currency) {
-    v1::RecordThankYouRequest request;
-    request.mutable_thank_you()->set_to_member(to);
-    request.mutable_thank_you()->mutable_amount()->set_amount(amount);
-    request.mutable_thank_you()->mutable_amount()->set_currency(currency);
-    ApplyAll(chapter_.DecideRecordThankYou(As(from), request));
   }
 };
 
