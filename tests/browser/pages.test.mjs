@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -747,6 +747,45 @@ check('the organizer cancels next week\'s meeting with a reason and the phones s
   assert.equal(cancelled.cancel_reason || cancelled.cancelReason, 'Venue closed');
   await phone.waitForSelector('#meeting-state:text-is("Cancelled: Venue closed")', { timeout: 5000 });
   assert.equal(await phone.locator('#meeting-title').textContent(), 'Next meeting');
+});
+
+check('the organizer\'s reports: PALMS, who gave to whom as a heat map, absences; each CSV is the CLI\'s', async () => {
+  const page = organizer;
+  assert.ok(await phone.locator('#reports-card').isHidden(), 'members have no reports card');
+  await page.waitForSelector('#reports-card:not([hidden])');
+  await page.click('#reports-submit');
+  await page.waitForSelector('#reports-body:not([hidden])', { timeout: 5000 });
+  const range = ['--chapter', CHAPTER_ID, '--from', await page.inputValue('#reports-from'), '--to', await page.inputValue('#reports-to')];
+  // The heat map: one square per ordered pair, the number the server counts (through the CLI).
+  const matrix = await server.cli(people.giulia.token, ['report', 'matrix', ...range]);
+  const given = matrix.cells.filter((c) => c.referrals > 0);
+  assert.ok(given.length > 3, `the meeting's referrals are in the matrix: ${JSON.stringify(matrix.cells)}`);
+  for (const cell of given) {
+    assert.equal(await page.locator(`#reports-matrix td[data-giver="${cell.giver}"][data-receiver="${cell.receiver}"]`).textContent(),
+      String(cell.referrals), `${cell.giver} > ${cell.receiver}`);
+  }
+  assert.equal(await page.locator('#reports-matrix td:not(.self):not(:empty)').count(), given.length);
+  assert.equal(await page.locator('#reports-matrix tbody tr').count(), matrix.members.length);
+  // PALMS and absences: a row per member, as the server has them.
+  const palms = await server.cli(people.giulia.token, ['report', 'palms', ...range]);
+  assert.equal(await page.locator('#reports-palms tbody tr').count(), palms.rows.length);
+  const absences = await server.cli(people.giulia.token, ['report', 'absences', '--chapter', CHAPTER_ID, '--as-of', range[5]]);
+  assert.equal(await page.locator('#reports-absences li').count(), absences.rows.length);
+  assert.equal(await page.locator('#reports-absences li.alert').count(), absences.rows.filter((r) => r.alert).length);
+  // Each download is, byte for byte, what `reciproca report ... --csv` prints for the same days.
+  const cliCsv = async (args) => {
+    const result = await server.runCli(people.giulia.token, [...args, '--csv']);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout;
+  };
+  for (const [button, args] of [['#reports-palms-csv', ['report', 'palms', ...range]],
+    ['#reports-matrix-csv', ['report', 'matrix', ...range]],
+    ['#reports-absences-csv', ['report', 'absences', '--chapter', CHAPTER_ID, '--as-of', range[5]]]]) {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click(button)]);
+    assert.match(download.suggestedFilename(), new RegExp(`^${CHAPTER_ID}-(palms|matrix|absences)-.*\\.csv$`));
+    assert.equal(readFileSync(await download.path(), 'utf8'), await cliCsv(args), button);
+  }
+  await page.locator('#reports-card').screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-reports.png') });
 });
 
 check('without plugins the display and the phone show no scores, boards or reminders', async () => {

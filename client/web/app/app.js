@@ -20,6 +20,7 @@ import { fetchMeeting, onEvent, refreshInbox, refreshMeetingSoon, refreshReminde
 import { onDeferred, onRejected, onSent } from '/app/answers.js';
 import { wireForms } from '/app/forms.js';
 import { renderRunClock, wireRun } from '/app/run.js';
+import { wireReports } from '/app/reports.js';
 import { wireRoster } from '/app/roster.js';
 import { renderInbox } from '/app/inbox.js';
 import { ROLE_KEYS, renderAll, renderPending, renderRejected } from '/app/render.js';
@@ -55,6 +56,7 @@ async function boot() {
   wireForms();
   wireRun();
   wireRoster(ROLE_KEYS);
+  wireReports();
   byId('pending-retry').addEventListener('click', () => state.outbox.kick(true));
   byId('signout').addEventListener('click', signOut);
   window.addEventListener('online', () => {

@@ -18,6 +18,7 @@ export const FORMS = {
   visitor: { form: 'visitor-form', error: 'visitor-error', ok: 'visitor-ok', submit: 'visitor-submit', label: 'app.visitor.submit' },
   segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'app.segment.submit' },
   settings: { form: 'settings-form', error: 'settings-error', ok: 'settings-ok', submit: 'settings-submit', label: 'app.settings.save' },
+  reports: { form: 'reports-form', error: 'reports-error', ok: 'reports-ok', submit: 'reports-submit', label: 'app.reports.show' },
   member: { form: 'member-form', error: 'member-error', ok: 'member-ok', submit: 'member-submit', label: 'app.roster.save' },
 };
 

@@ -11,6 +11,7 @@ import { t } from '/shared/i18n.js';
 import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state.js';
 import { editRejected, renderMemberSelects } from '/app/forms.js';
 import { renderRun } from '/app/run.js';
+import { renderReports } from '/app/reports.js';
 import { renderRoster } from '/app/roster.js';
 
 export const ROLE_KEYS = {
@@ -39,6 +40,7 @@ export function renderAll() {
   renderMemberSelects();
   renderMeeting();
   renderRoster();
+  renderReports();
 }
 
 export function renderMeeting() {

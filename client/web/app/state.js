@@ -37,6 +37,9 @@ export const M = {
   listReferrals: 'reciproca.v1.ReferralService/ListReferrals',
   thankYou: 'reciproca.v1.ReferralService/RecordThankYou',
   oneToOne: 'reciproca.v1.ReferralService/RecordOneToOne',
+  getPalmsReport: 'reciproca.v1.ReportService/GetPalmsReport',
+  getRelationshipMatrix: 'reciproca.v1.ReportService/GetRelationshipMatrix',
+  getAbsenceReport: 'reciproca.v1.ReportService/GetAbsenceReport',
   getScores: 'reciproca.v1.InsightService/GetScores',
   listReminders: 'reciproca.v1.InsightService/ListReminders',
 };

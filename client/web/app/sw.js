@@ -2,7 +2,7 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v5';
+const CACHE = 'reciproca-app-shell-v6';
 const SHELL = [
   '/app/',
   '/app/app.js',
@@ -12,6 +12,7 @@ const SHELL = [
   '/app/inbox.js',
   '/app/live.js',
   '/app/render.js',
+  '/app/reports.js',
   '/app/roster.js',
   '/app/run.js',
   '/app/state.js',
