@@ -1,5 +1,6 @@
-// Checking a page's layout programmatically (issue 10, items 4 and 6): in the display's regions
-// (the header, the stage and every panel), every element with text of its own
+// Checking a page's layout programmatically (issue 10, items 4 and 6): the page does not scroll
+// sideways and no region is wider than the viewport; in the display's regions (the header, the
+// stage and every panel), every element with text of its own
 //   - lies inside its region and inside every box around it that clips (overflow hidden),
 //   - is not cut: wider than its box (scrollWidth > clientWidth) only with an ellipsis,
 //   - overlaps no other text (line boxes compared, so wrapped text is measured as laid out),
@@ -22,14 +23,42 @@ export async function layoutProblems(page, { regions = '.top, .stage, .panel', m
       const s = getComputedStyle(e);
       return s.textOverflow === 'ellipsis' && s.overflowX !== 'visible';
     };
-    const clips = (e) => getComputedStyle(e).overflowX !== 'visible' || getComputedStyle(e).overflowY !== 'visible';
+    // A box that cuts what sticks out. A scroller (overflow auto or scroll: a wide table in its
+    // card) shows the rest when scrolled, so what lies beyond its edge is not cut.
+    const cuts = (overflow) => overflow === 'hidden' || overflow === 'clip';
+    const clips = (e) => cuts(getComputedStyle(e).overflowX) || cuts(getComputedStyle(e).overflowY);
     const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
     const clip = (a, b) => new DOMRect(Math.max(a.left, b.left), Math.max(a.top, b.top),
       Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)), Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top)));
     const meets = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
     const items = [];
+    // The page never scrolls sideways: a region wider than the viewport has grown with its
+    // content (what the checks inside a region cannot see, since it grew with them).
+    const viewport = document.documentElement.clientWidth;
+    const page = document.scrollingElement || document.documentElement;
+    if (page.scrollWidth > viewport + 1) {
+      // Name the outermost elements past the right edge: where the width comes from.
+      const scrolled = (e) => {
+        for (let up = e.parentElement; up; up = up.parentElement) {
+          const overflow = getComputedStyle(up).overflowX;
+          if (overflow === 'auto' || overflow === 'scroll') return true;
+        }
+        return false;
+      };
+      // The outermost elements that reach past the viewport's right edge (in page coordinates:
+      // the page may be scrolled sideways already): where the width comes from.
+      const right = (e) => e.getBoundingClientRect().right + window.scrollX;
+      const wide = [...document.body.querySelectorAll('*')].filter((e) => !scrolled(e) && e.getBoundingClientRect().width > 0 &&
+        right(e) > viewport + 1 && !(e.parentElement && right(e.parentElement) > viewport + 1));
+      problems.push(`the page scrolls sideways: ${page.scrollWidth} px of content in a ${viewport} px viewport` +
+        ` (past its edge: ${wide.slice(0, 3).map(name).join(', ') || 'nothing shown'})`);
+    }
     for (const region of document.querySelectorAll(regions)) {
       if (!shown(region)) continue;
+      const box = region.getBoundingClientRect();
+      if (box.left < -1 || box.right > viewport + 1) {
+        problems.push(`${name(region)} sticks out of the page (${Math.round(box.left)}..${Math.round(box.right)} px of ${viewport})`);
+      }
       for (const e of region.querySelectorAll('*')) {
         const flame = e.matches('svg.flame');
         const bar = e.matches('.progress');
