@@ -106,4 +106,22 @@ grpc::ServerUnaryReactor* ReportService::GetAbsenceReport(
       });
 }
 
+grpc::ServerUnaryReactor* ReportService::ExportRecords(grpc::CallbackServerContext* context,
+                                                       const v1::ExportRecordsRequest* request,
+                                                       v1::RecordsExport* response) {
+  const auto range = CheckRange(request->has_start_time(), request->start_time(),
+                                request->has_end_time(), request->end_time());
+  if (!range.ok()) {
+    return Reject(context, range.error());
+  }
+  return Read(context, "chapter", request->chapter(),
+              [request, response, range = *range](const domain::Chapter& c,
+                                                  const domain::Principal& principal) {
+                if (Status s = CheckChapterName(request->chapter(), c); !s) {
+                  return s;
+                }
+                return Assign(response, c.ExportRecords(principal, range.start, range.end));
+              });
+}
+
 }  // namespace reciproca::api

@@ -18,6 +18,9 @@ class ReportService final : public v1::ReportService::CallbackService, private S
   grpc::ServerUnaryReactor* GetAbsenceReport(grpc::CallbackServerContext* context,
                                              const v1::GetAbsenceReportRequest* request,
                                              v1::AbsenceReport* response) override;
+  grpc::ServerUnaryReactor* ExportRecords(grpc::CallbackServerContext* context,
+                                          const v1::ExportRecordsRequest* request,
+                                          v1::RecordsExport* response) override;
 };
 
 }  // namespace reciproca::api

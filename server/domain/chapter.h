@@ -215,6 +215,12 @@ class Chapter {
   static constexpr int kAbsenceWeeks = 26;
   static constexpr int kAbsenceAlertAt = 3;
   Result<v1::AbsenceReport> AbsenceReport(const Principal& principal, TimePoint as_of) const;
+  // Every record over [start, end), by kind, oldest first (report_service.proto). Organizers
+  // only; INVALID_ARGUMENT (EXPORT_TOO_LARGE) past kMaxExportRecords records.
+  static constexpr int kMaxExportRecords = 20000;
+  Result<v1::RecordsExport> ExportRecords(const Principal& principal,
+                                          std::optional<TimePoint> start,
+                                          std::optional<TimePoint> end) const;
 
   // True when the member is active and has a leadership role.
   bool IsOrganizer(std::string_view member_name) const;

@@ -53,6 +53,8 @@ inline constexpr std::string_view kPalmsSubmitted = "PALMS_SUBMITTED";
 inline constexpr std::string_view kPalmsAlreadySubmitted = "PALMS_ALREADY_SUBMITTED";
 // The event stream.
 inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
+// Reports.
+inline constexpr std::string_view kExportTooLarge = "EXPORT_TOO_LARGE";
 
 // The reasons of errors raised without one, by code.
 inline constexpr std::string_view kForInvalidArgument = "INVALID_FIELD";
@@ -68,26 +70,48 @@ inline constexpr std::string_view kForInternal = "INTERNAL";
 inline constexpr std::string_view kForOther = "UNKNOWN";
 
 // Every reason above: each has a message in every catalog (tests/unit/api).
-inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown,
-                                           kOrganizersOnly,        kOtherChapter,
-                                           kReceiverOnly,          kSelfReferral,
-                                           kTemperatureOutOfRange, kContactRequired,
-                                           kInvalidEmail,          kAmountNotPositive,
-                                           kUnknownCurrency,       kReferralStatusMove,
-                                           kFieldRequired,         kNumberNotBetween,
-                                           kResourceNotFound,      kTextLength,
-                                           kPageSizeNegative,      kPageTokenInvalid,
-                                           kRequestIdReused,       kCategoryTaken,
-                                           kChapterIdTaken,        kMemberLeft,
-                                           kLanguageTagInvalid,    kMeetingNotOpen,
-                                           kMeetingAlreadyClosed,  kMeetingCancelled,
-                                           kMeetingNotCancellable, kMeetingNotClosed,
-                                           kPalmsSubmitted,        kPalmsAlreadySubmitted,
-                                           kAfterSeqBeyondEnd,     kForInvalidArgument,
-                                           kForNotFound,           kForAlreadyExists,
-                                           kForPermissionDenied,   kForUnauthenticated,
-                                           kForFailedPrecondition, kForOutOfRange,
-                                           kForUnavailable,        kForResourceExhausted,
-                                           kForInternal,           kForOther};
+inline constexpr std::array kAllReasons = {kTokenMissing,
+                                           kTokenUnknown,
+                                           kOrganizersOnly,
+                                           kOtherChapter,
+                                           kReceiverOnly,
+                                           kSelfReferral,
+                                           kTemperatureOutOfRange,
+                                           kContactRequired,
+                                           kInvalidEmail,
+                                           kAmountNotPositive,
+                                           kUnknownCurrency,
+                                           kReferralStatusMove,
+                                           kFieldRequired,
+                                           kNumberNotBetween,
+                                           kResourceNotFound,
+                                           kTextLength,
+                                           kPageSizeNegative,
+                                           kPageTokenInvalid,
+                                           kRequestIdReused,
+                                           kCategoryTaken,
+                                           kChapterIdTaken,
+                                           kMemberLeft,
+                                           kLanguageTagInvalid,
+                                           kMeetingNotOpen,
+                                           kMeetingAlreadyClosed,
+                                           kMeetingCancelled,
+                                           kMeetingNotCancellable,
+                                           kMeetingNotClosed,
+                                           kPalmsSubmitted,
+                                           kPalmsAlreadySubmitted,
+                                           kAfterSeqBeyondEnd,
+                                           kExportTooLarge,
+                                           kForInvalidArgument,
+                                           kForNotFound,
+                                           kForAlreadyExists,
+                                           kForPermissionDenied,
+                                           kForUnauthenticated,
+                                           kForFailedPrecondition,
+                                           kForOutOfRange,
+                                           kForUnavailable,
+                                           kForResourceExhausted,
+                                           kForInternal,
+                                           kForOther};
 
 }  // namespace reciproca::domain

@@ -1,5 +1,5 @@
 // The leadership team's reports beside PALMS: who gave to whom (the referral and one-to-one
-// matrix) and the absence alert.
+// matrix), the absence alert, and the export of every record of a range.
 
 #include <algorithm>
 #include <map>
@@ -7,7 +7,9 @@
 #include <utility>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/money.h"
+#include "server/domain/names.h"
 #include "server/domain/report_rows.h"
 #include "server/domain/validation.h"
 
@@ -36,6 +38,26 @@ bool Held(const v1::Meeting& meeting) {
   return meeting.state() == v1::MEETING_STATE_OPEN ||
          meeting.state() == v1::MEETING_STATE_IN_PROGRESS ||
          meeting.state() == v1::MEETING_STATE_CLOSED;
+}
+
+// The records of `from` in `window` by `when`, oldest first (then by name), into `out`.
+template <typename Record, typename When>
+void Collect(const std::map<std::string, Record, std::less<>>& from, const ReportWindow& window,
+             When when, google::protobuf::RepeatedPtrField<Record>* out) {
+  std::vector<const Record*> chosen;
+  for (const auto& [name, record] : from) {
+    if (window.Contains(when(record))) {
+      chosen.push_back(&record);
+    }
+  }
+  std::sort(chosen.begin(), chosen.end(), [&](const Record* a, const Record* b) {
+    const int64_t ta = ToNanos(when(*a));
+    const int64_t tb = ToNanos(when(*b));
+    return ta != tb ? ta < tb : NumericId(a->name()) < NumericId(b->name());
+  });
+  for (const Record* record : chosen) {
+    *out->Add() = *record;
+  }
 }
 
 }  // namespace
@@ -184,6 +206,57 @@ Result<v1::AbsenceReport> Chapter::AbsenceReport(const Principal& principal,
     *report.add_rows() = std::move(*row);
   }
   return report;
+}
+
+Result<v1::RecordsExport> Chapter::ExportRecords(const Principal& principal,
+                                                 std::optional<TimePoint> start,
+                                                 std::optional<TimePoint> end) const {
+  if (Status s = CheckOrganizer(principal, "export the chapter's records"); !s) {
+    return s.error();
+  }
+  const ReportWindow window = WindowOf(start, end);
+  v1::RecordsExport out;
+  out.set_chapter(info_.name());
+  if (start) {
+    *out.mutable_start_time() = ToTimestamp(*start);
+  }
+  if (end) {
+    *out.mutable_end_time() = ToTimestamp(*end);
+  }
+  auto created = [](const auto& record) -> const google::protobuf::Timestamp& {
+    return record.create_time();
+  };
+  Collect(
+      referrals_, window,
+      [this](const v1::Referral& r) -> const google::protobuf::Timestamp& {
+        return ReferralOccurred(r);
+      },
+      out.mutable_referrals());
+  Collect(thank_yous_, window, created, out.mutable_thank_yous());
+  Collect(one_to_ones_, window, created, out.mutable_one_to_ones());
+  Collect(education_, window, created, out.mutable_education());
+  Collect(testimonials_, window, created, out.mutable_testimonials());
+  // Visitors live in their meetings; they count when they were registered, as in PALMS.
+  std::map<std::string, v1::Visitor, std::less<>> visitors;
+  for (const auto& [name, meeting] : meetings_) {
+    for (const v1::Visitor& visitor : meeting.visitors()) {
+      visitors[visitor.name()] = visitor;
+    }
+  }
+  Collect(
+      visitors, window,
+      [](const v1::Visitor& v) -> const google::protobuf::Timestamp& { return v.register_time(); },
+      out.mutable_visitors());
+  const int count = out.referrals_size() + out.thank_yous_size() + out.one_to_ones_size() +
+                    out.education_size() + out.testimonials_size() + out.visitors_size();
+  if (count > kMaxExportRecords) {
+    return InvalidArgument("the range holds " + std::to_string(count) + " records, more than the " +
+                           std::to_string(kMaxExportRecords) +
+                           " one export carries: choose fewer days")
+        .Because(kExportTooLarge,
+                 {{"count", std::to_string(count)}, {"max", std::to_string(kMaxExportRecords)}});
+  }
+  return out;
 }
 
 }  // namespace reciproca::domain

@@ -432,6 +432,18 @@ expect "Olga's absences" "$(cell "Olga Organizer" absences)" "1"
 expect "Luca's absences" "$(cell "Luca Verdi" absences)" "1"
 expect "Ana's absences" "$(cell "Ana Rossi" absences)" "0"
 cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" report absences --chapter e2e
+cli --token "$org_token" report records --chapter e2e --kind thank-yous --csv
+expect "thank-you export header" "$(head -n 1 <<<"$out")" \
+  "thank_you,time,from_member,from_name,to_member,to_name,amount,referral,note"
+expect "thank-you export, the one row" "$(sed -n 2p <<<"$out" | cut -d, -f4,6,7,8)" \
+  "Marco Bianchi,Ana Rossi,EUR 1250.00,$r1"
+cli --token "$org_token" report records --chapter e2e --kind referrals --csv
+expect "referral export rows" "$(($(wc -l <<<"$out") - 1))" "4"
+grep -q ",Paolo Gialli,+39 333 1234567," <<<"$out" || fail "the organizer's export has the contact: $out"
+cli_fails 2 "--kind: must be one of referrals, thank-yous" --token "$org_token" report records \
+  --chapter e2e --kind hugs
+cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" report records --chapter e2e \
+  --kind referrals
 
 step="SIGTERM"
 stop_server

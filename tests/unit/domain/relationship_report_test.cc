@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "unit/domain/chapter_test_support.h"
 
 namespace reciproca::domain {
@@ -156,6 +157,73 @@ TEST_F(AbsenceReportTest, ThreeAbsencesIn26WeeksRaiseTheAlert_HolidaysAndMedical
   auto member = chapter_.AbsenceReport(As(ana_).principal, At(kNow + 27 * kWeek));
   ASSERT_FALSE(member.ok());
   EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace reciproca::domain
+
+namespace reciproca::domain {
+namespace {
+
+using testing::At;
+using testing::kNow;
+
+class ExportRecordsTest : public testing::RosterChapterTest {};
+
+TEST_F(ExportRecordsTest, EveryKindInTheRangeOldestFirst_OrganizersOnly) {
+  now_ = At(kNow + 20);
+  const std::string later = GiveReferral(bruno_, ana_);
+  now_ = At(kNow + 10);
+  const std::string earlier = GiveReferral(ana_, bruno_);
+  ThankYou(bruno_, ana_, "10", "EUR");
+  v1::RecordOneToOneRequest one_to_one;
+  one_to_one.mutable_one_to_one()->set_with_member(carla_);
+  ApplyAll(chapter_.DecideRecordOneToOne(As(ana_), one_to_one));
+  now_ = At(kNow + 30);  // after the range
+  ThankYou(carla_, ana_, "5", "EUR");
+
+  auto all = chapter_.ExportRecords(Admin().principal, At(kNow), At(kNow + 30));
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->referrals_size(), 2);
+  EXPECT_EQ(all->referrals(0).name(), earlier);  // by time, not by name
+  EXPECT_EQ(all->referrals(1).name(), later);
+  ASSERT_EQ(all->thank_yous_size(), 1);
+  EXPECT_EQ(all->thank_yous(0).amount().amount(), "10.00");
+  EXPECT_EQ(all->one_to_ones_size(), 1);
+  EXPECT_EQ(all->education_size(), 0);
+  EXPECT_EQ(
+      chapter_.ExportRecords(Admin().principal, std::nullopt, std::nullopt)->thank_yous_size(), 2);
+
+  auto member = chapter_.ExportRecords(As(ana_).principal, std::nullopt, std::nullopt);
+  ASSERT_FALSE(member.ok());
+  EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace reciproca::domain
+
+namespace reciproca::domain {
+namespace {
+
+TEST_F(ExportRecordsTest, PastTheLimitAsksForFewerDays) {
+  v1::RecordEducationRequest education;
+  education.mutable_education()->set_credits(1);
+  for (int i = 0; i <= Chapter::kMaxExportRecords; ++i) {
+    now_ = testing::At(testing::kNow + i);
+    auto events = chapter_.DecideRecordEducation(As(ana_), education);
+    ASSERT_TRUE(events.ok());
+    chapter_.Apply((*events)[0]);
+  }
+  auto export_all = chapter_.ExportRecords(Admin().principal, std::nullopt, std::nullopt);
+  ASSERT_FALSE(export_all.ok());
+  EXPECT_EQ(export_all.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(export_all.error().reason, kExportTooLarge);
+  EXPECT_EQ(export_all.error().params, (ErrorParams{{"count", "20001"}, {"max", "20000"}}));
+  // One record fewer fits.
+  auto fewer =
+      chapter_.ExportRecords(Admin().principal, testing::At(testing::kNow + 1), std::nullopt);
+  ASSERT_TRUE(fewer.ok()) << fewer.error().message;
+  EXPECT_EQ(fewer->education_size(), Chapter::kMaxExportRecords);
 }
 
 }  // namespace
