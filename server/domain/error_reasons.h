@@ -53,6 +53,8 @@ inline constexpr std::string_view kPalmsSubmitted = "PALMS_SUBMITTED";
 inline constexpr std::string_view kPalmsAlreadySubmitted = "PALMS_ALREADY_SUBMITTED";
 // The event stream.
 inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
+// Plugins: its create() refused the configuration (metadata plugin, problem: the plugin's words).
+inline constexpr std::string_view kPluginConfigRefused = "PLUGIN_CONFIG_REFUSED";
 
 // The reasons of errors raised without one, by code.
 inline constexpr std::string_view kForInvalidArgument = "INVALID_FIELD";
@@ -88,6 +90,7 @@ inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown
                                            kForPermissionDenied,   kForUnauthenticated,
                                            kForFailedPrecondition, kForOutOfRange,
                                            kForUnavailable,        kForResourceExhausted,
-                                           kForInternal,           kForOther};
+                                           kForInternal,           kForOther,
+                                           kPluginConfigRefused};
 
 }  // namespace reciproca::domain
