@@ -351,7 +351,8 @@ Result<void> PluginHost::CheckChapterConfig(const std::string& name, const std::
   plugin::v1::PluginConfig config;
   config.set_plugin_name(instance->spec.name);
   config.set_json(merged.dump());
-  // The plugin may log from any thread until destroy().
+  // In process, this create() runs beside the running instance. The plugin may log from any
+  // thread until destroy().
   struct Refusal {
     std::mutex mu;
     std::string line;

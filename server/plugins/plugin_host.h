@@ -124,9 +124,8 @@ class PluginHost {
   // throwaway instance (a process of its own unless in-process) is created with the chapter's
   // config merged over the load-time one (JSON merge patch) and destroyed. INVALID_ARGUMENT
   // (reason PLUGIN_CONFIG_REFUSED) with the plugin's reason naming the key when it refuses;
-  // UNAVAILABLE when it crashed or hung doing it. Runs on the caller's thread (in process:
-  // beside the running instance), at most the plugin's start deadline; "" and {} are the
-  // load-time config and start nothing.
+  // UNAVAILABLE when it crashed or hung doing it. Runs on the caller's thread, at most the
+  // plugin's start deadline; "" and {} are the load-time config and start nothing.
   Result<void> CheckChapterConfig(const std::string& name, const std::string& chapter,
                                   const std::string& config_json) const;
   // The event at `seq` of `chapter`, about to commit, enables or disables a plugin: when it is
