@@ -62,7 +62,18 @@ grpc::ServerUnaryReactor* PluginService::EnablePlugin(grpc::CallbackServerContex
         if (!capabilities.ok()) {
           return capabilities.error();
         }
-        return c.DecideEnablePlugin(x, *request, *capabilities);
+        auto events = c.DecideEnablePlugin(x, *request, *capabilities);
+        if (!events.ok()) {
+          return events;
+        }
+        // Once the caller may enable it: the plugin's own check of the chapter's config. A
+        // refused one is the caller's error; nothing is recorded and the chapter keeps its own.
+        if (auto taken =
+                host_.CheckChapterConfig(request->name(), c.name(), request->config_json());
+            !taken.ok()) {
+          return taken.error();
+        }
+        return events;
       },
       [this, response](const domain::Chapter& c, const domain::Events& events, store::Commit&) {
         const auto& enabled = events.front().plugin_enabled();

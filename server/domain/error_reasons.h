@@ -55,6 +55,8 @@ inline constexpr std::string_view kPalmsAlreadySubmitted = "PALMS_ALREADY_SUBMIT
 inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
 // Reports.
 inline constexpr std::string_view kExportTooLarge = "EXPORT_TOO_LARGE";
+// Plugins: its create() refused the configuration (metadata plugin, problem: the plugin's words).
+inline constexpr std::string_view kPluginConfigRefused = "PLUGIN_CONFIG_REFUSED";
 
 // The reasons of errors raised without one, by code.
 inline constexpr std::string_view kForInvalidArgument = "INVALID_FIELD";
@@ -70,48 +72,27 @@ inline constexpr std::string_view kForInternal = "INTERNAL";
 inline constexpr std::string_view kForOther = "UNKNOWN";
 
 // Every reason above: each has a message in every catalog (tests/unit/api).
-inline constexpr std::array kAllReasons = {kTokenMissing,
-                                           kTokenUnknown,
-                                           kOrganizersOnly,
-                                           kOtherChapter,
-                                           kReceiverOnly,
-                                           kSelfReferral,
-                                           kTemperatureOutOfRange,
-                                           kContactRequired,
-                                           kInvalidEmail,
-                                           kAmountNotPositive,
-                                           kUnknownCurrency,
-                                           kReferralStatusMove,
-                                           kFieldRequired,
-                                           kNumberNotBetween,
-                                           kResourceNotFound,
-                                           kTextLength,
-                                           kPageSizeNegative,
-                                           kPageTokenInvalid,
-                                           kRequestIdReused,
-                                           kCategoryTaken,
-                                           kChapterIdTaken,
-                                           kMemberLeft,
-                                           kLanguageTagInvalid,
-                                           kMeetingNotOpen,
-                                           kMeetingAlreadyClosed,
-                                           kMeetingCancelled,
-                                           kMeetingNotCancellable,
-                                           kMeetingNotClosed,
-                                           kPalmsSubmitted,
-                                           kPalmsAlreadySubmitted,
-                                           kAfterSeqBeyondEnd,
-                                           kExportTooLarge,
-                                           kForInvalidArgument,
-                                           kForNotFound,
-                                           kForAlreadyExists,
-                                           kForPermissionDenied,
-                                           kForUnauthenticated,
-                                           kForFailedPrecondition,
-                                           kForOutOfRange,
-                                           kForUnavailable,
-                                           kForResourceExhausted,
-                                           kForInternal,
-                                           kForOther};
+inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown,
+                                           kOrganizersOnly,        kOtherChapter,
+                                           kReceiverOnly,          kSelfReferral,
+                                           kTemperatureOutOfRange, kContactRequired,
+                                           kInvalidEmail,          kAmountNotPositive,
+                                           kUnknownCurrency,       kReferralStatusMove,
+                                           kFieldRequired,         kNumberNotBetween,
+                                           kResourceNotFound,      kTextLength,
+                                           kPageSizeNegative,      kPageTokenInvalid,
+                                           kRequestIdReused,       kCategoryTaken,
+                                           kChapterIdTaken,        kMemberLeft,
+                                           kLanguageTagInvalid,    kMeetingNotOpen,
+                                           kMeetingAlreadyClosed,  kMeetingCancelled,
+                                           kMeetingNotCancellable, kMeetingNotClosed,
+                                           kPalmsSubmitted,        kPalmsAlreadySubmitted,
+                                           kAfterSeqBeyondEnd,     kExportTooLarge,
+                                           kPluginConfigRefused,   kForInvalidArgument,
+                                           kForNotFound,           kForAlreadyExists,
+                                           kForPermissionDenied,   kForUnauthenticated,
+                                           kForFailedPrecondition, kForOutOfRange,
+                                           kForUnavailable,        kForResourceExhausted,
+                                           kForInternal,           kForOther};
 
 }  // namespace reciproca::domain

@@ -4,17 +4,19 @@ namespace reciproca::plugins {
 
 InProcessRuntime::InProcessRuntime(std::string name, std::filesystem::path path,
                                    std::filesystem::path cache_dir, std::string copy_name,
-                                   PluginLogSink log)
+                                   PluginLogSink log, bool copied)
     : name_(std::move(name)),
       path_(std::move(path)),
       cache_dir_(std::move(cache_dir)),
       copy_name_(std::move(copy_name)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      copied_(copied) {}
 
 InProcessRuntime::~InProcessRuntime() { Destroy(); }
 
 Result<PluginDescription> InProcessRuntime::Start(const std::string& config) {
-  auto library = OpenPluginLibrary(path_, cache_dir_, copy_name_);
+  auto library = copied_ ? OpenCopiedPluginLibrary(cache_dir_ / copy_name_, path_.string())
+                         : OpenPluginLibrary(path_, cache_dir_, copy_name_);
   if (!library.ok()) {
     return library.error();
   }

@@ -15,9 +15,10 @@ namespace reciproca::plugins {
 class InProcessRuntime : public PluginRuntime {
  public:
   // `name` is the name the plugin is loaded under, for messages. The library is copied into
-  // `cache_dir` as `copy_name` and opened in Start (never dlclosed).
+  // `cache_dir` as `copy_name` and opened in Start (never dlclosed); with `copied`, that copy
+  // exists already (another runtime of the same instance opened it) and is opened as it is.
   InProcessRuntime(std::string name, std::filesystem::path path, std::filesystem::path cache_dir,
-                   std::string copy_name, PluginLogSink log);
+                   std::string copy_name, PluginLogSink log, bool copied = false);
   ~InProcessRuntime() override;
 
   Result<PluginDescription> Start(const std::string& config) override;
@@ -39,6 +40,7 @@ class InProcessRuntime : public PluginRuntime {
   std::filesystem::path cache_dir_;
   std::string copy_name_;
   PluginLogSink log_;
+  bool copied_ = false;
   PluginLibrary library_;
   reciproca_host host_{};
   void* plugin_ = nullptr;

@@ -51,6 +51,20 @@ std::string CapabilityName(uint64_t capability) {
   return names.empty() ? "these" : names.front();
 }
 
+// Why a create() failed, for the caller. A plugin that refuses its configuration returns NULL
+// from create() after logging why (the ABI's rule): that is INVALID_ARGUMENT naming `field`,
+// with the plugin's reason (`refusal`, its last error line). Anything else (the library
+// refused, a crash) stays as it is.
+Error StartFailure(const std::string& plugin, const std::string& field, Error error,
+                   const std::string& refusal) {
+  if (error.code != ErrorCode::kFailedPrecondition || refusal.empty()) {
+    return error;
+  }
+  return InvalidArgument(field + ": plugin " + plugin +
+                         " refused to start with this configuration: " + refusal)
+      .Because(domain::kPluginConfigRefused, {{"plugin", plugin}, {"problem", refusal}});
+}
+
 std::string DefaultHostExecutable() {
   if (const char* path = std::getenv("RECIPROCA_PLUGIN_HOST"); path && *path) {
     return path;
@@ -320,6 +334,56 @@ Result<std::vector<std::string>> PluginHost::CheckEnable(const std::string& name
   return CapabilityNames(instance->description.capabilities);
 }
 
+Result<void> PluginHost::CheckChapterConfig(const std::string& name, const std::string& chapter,
+                                            const std::string& config_json) const {
+  if (auto capabilities = CheckEnable(name, config_json); !capabilities.ok()) {
+    return capabilities.error();
+  }
+  auto instance = Find(name);
+  const nlohmann::json patch = nlohmann::json::parse(config_json.empty() ? "{}" : config_json);
+  if (!instance || patch == nlohmann::json::object()) {
+    return {};  // the load-time config, which the plugin took
+  }
+  // The chapter's config over the load-time one, as the plugin reads it (a JSON merge patch):
+  // created as if loaded with it, the plugin refuses it the way it refuses a LoadPlugin config.
+  nlohmann::json merged = nlohmann::json::parse(instance->spec.config_json);
+  merged.merge_patch(patch);
+  plugin::v1::PluginConfig config;
+  config.set_plugin_name(instance->spec.name);
+  config.set_json(merged.dump());
+  // In process, this create() runs beside the running instance. The plugin may log from any
+  // thread until destroy().
+  struct Refusal {
+    std::mutex mu;
+    std::string line;
+  };
+  auto refusal = std::make_shared<Refusal>();
+  auto log = [name, refusal](int level, const std::string& message) {
+    spdlog::debug("plugin {} (checking a chapter's configuration): {}", name, message);
+    if (level >= RECIPROCA_LOG_ERROR) {
+      std::lock_guard lock(refusal->mu);
+      refusal->line = message;
+    }
+  };
+  std::string copy_name;
+  {
+    std::lock_guard lock(mu_);
+    copy_name = instance->copy_name;
+  }
+  auto runtime = NewRuntime(*instance, copy_name, /*copied=*/true, std::move(log));
+  auto started = runtime->Start(config.SerializeAsString());
+  runtime->Destroy();
+  if (!started.ok()) {
+    std::lock_guard lock(refusal->mu);
+    Error error = StartFailure(name, "config_json", started.error(), refusal->line);
+    if (error.code == ErrorCode::kInvalidArgument) {
+      error.message += "; " + chapter + " keeps the configuration it had";
+    }
+    return error;
+  }
+  return {};
+}
+
 void PluginHost::ExpectScopeChange(const std::string& chapter, int64_t seq) {
   std::lock_guard lock(mu_);
   scope_pending_[chapter].insert(seq);
@@ -345,9 +409,24 @@ std::map<std::string, std::string> PluginHost::ChapterConfigs(const Instance& in
   return configs;
 }
 
+std::shared_ptr<PluginRuntime> PluginHost::NewRuntime(const Instance& instance,
+                                                      const std::string& copy_name, bool copied,
+                                                      PluginLogSink log) const {
+  const auto& spec = instance.spec;
+  if (spec.in_process) {
+    return std::make_shared<InProcessRuntime>(spec.name, spec.path, cache_dir_, copy_name,
+                                              std::move(log), copied);
+  }
+  return std::make_shared<PluginProcess>(spec.name, options_.host_executable, instance.library_copy,
+                                         spec.path, options_.work_root, spec.limits,
+                                         std::move(log));
+}
+
 Result<void> PluginHost::Launch(Instance& instance, PluginDescription* description, bool resume) {
   const auto& spec = instance.spec;
-  auto log = [name = spec.name, self = &instance](int level, const std::string& message) {
+  // The reason a create() that returns NULL gives: its last error line.
+  auto refusal = std::make_shared<std::string>();
+  auto log = [name = spec.name, self = &instance, refusal](int level, const std::string& message) {
     const auto spd = level >= RECIPROCA_LOG_ERROR  ? spdlog::level::err
                      : level >= RECIPROCA_LOG_WARN ? spdlog::level::warn
                      : level >= RECIPROCA_LOG_INFO ? spdlog::level::info
@@ -356,26 +435,20 @@ Result<void> PluginHost::Launch(Instance& instance, PluginDescription* descripti
     if (level >= RECIPROCA_LOG_ERROR) {
       std::lock_guard lock(self->mu);
       self->last_error = message;
+      *refusal = message;
     }
   };
-  std::shared_ptr<PluginRuntime> runtime;
-  if (spec.in_process) {
-    runtime = std::make_shared<InProcessRuntime>(spec.name, spec.path, cache_dir_,
-                                                 instance.copy_name, std::move(log));
-  } else {
-    if (instance.library_copy.empty()) {
-      // The server only copies the file; opening it (which runs the plugin's static
-      // constructors) happens in the plugin host.
-      auto copy = CopyPluginLibrary(spec.path, cache_dir_, instance.copy_name);
-      if (!copy.ok()) {
-        return copy.error();
-      }
-      instance.library_copy = *copy;
+  if (!spec.in_process && instance.library_copy.empty()) {
+    // The server only copies the file; opening it (which runs the plugin's static
+    // constructors) happens in the plugin host.
+    auto copy = CopyPluginLibrary(spec.path, cache_dir_, instance.copy_name);
+    if (!copy.ok()) {
+      return copy.error();
     }
-    runtime =
-        std::make_shared<PluginProcess>(spec.name, options_.host_executable, instance.library_copy,
-                                        spec.path, options_.work_root, spec.limits, std::move(log));
+    instance.library_copy = *copy;
   }
+  std::shared_ptr<PluginRuntime> runtime =
+      NewRuntime(instance, instance.copy_name, /*copied=*/false, std::move(log));
   plugin::v1::PluginConfig config;
   config.set_plugin_name(spec.name);
   config.set_json(spec.config_json);
@@ -383,7 +456,8 @@ Result<void> PluginHost::Launch(Instance& instance, PluginDescription* descripti
   config.mutable_chapter_json()->insert(instance.chapter_json.begin(), instance.chapter_json.end());
   auto started = runtime->Start(config.SerializeAsString());
   if (!started.ok()) {
-    return started.error();
+    std::lock_guard lock(instance.mu);
+    return StartFailure(spec.name, "config_json", started.error(), *refusal);
   }
   *description = std::move(started).value();
   {

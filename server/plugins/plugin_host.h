@@ -119,6 +119,15 @@ class PluginHost {
   // INVALID_ARGUMENT when `config_json` is not JSON).
   Result<std::vector<std::string>> CheckEnable(const std::string& name,
                                                const std::string& config_json) const;
+  // Before an EnablePlugin with a config_json, once the caller may enable it: whether the
+  // plugin takes `config_json` for `chapter`. The plugin's own check is its create(): a
+  // throwaway instance (a process of its own unless in-process) is created with the chapter's
+  // config merged over the load-time one (JSON merge patch) and destroyed. INVALID_ARGUMENT
+  // (reason PLUGIN_CONFIG_REFUSED) with the plugin's reason naming the key when it refuses;
+  // UNAVAILABLE when it crashed or hung doing it. Runs on the caller's thread, at most the
+  // plugin's start deadline; "" and {} are the load-time config and start nothing.
+  Result<void> CheckChapterConfig(const std::string& name, const std::string& chapter,
+                                  const std::string& config_json) const;
   // The event at `seq` of `chapter`, about to commit, enables or disables a plugin: when it is
   // durable (OnCommitted) the host starts or stops serving the chapter with that plugin.
   void ExpectScopeChange(const std::string& chapter, int64_t seq);
@@ -160,6 +169,10 @@ class PluginHost {
   // On the instance's strand: makes its runtime, calls create(), and with `resume` restores
   // the plugin's snapshot (next_seq then starts after it; else at seq 1 everywhere).
   Result<void> Launch(Instance& instance, PluginDescription* description, bool resume);
+  // A runtime for a new create() of the instance's plugin: a plugin host process on its library
+  // copy, or in the server's process on `copy_name` (`copied`: that copy is open already).
+  std::shared_ptr<PluginRuntime> NewRuntime(const Instance& instance, const std::string& copy_name,
+                                            bool copied, PluginLogSink log) const;
   // Under mu_: a fresh file name for a copy of the plugin's library in the cache.
   std::string NewCopyNameLocked(const std::string& name);
   enum class Resumed { kNo, kYes, kRefused };

@@ -258,7 +258,7 @@ TEST_F(PluginIsolationTest, AbortAndExitInCreateAreRefusedAndTheServerGoesOn) {
   EXPECT_NE(std::string::npos, exited.error_message().find("exited with status 0"))
       << exited.error_message();
   auto refused = Load("hostile", kHostile, R"({"mode": "error", "at": "create"})");
-  EXPECT_EQ(StatusCode::FAILED_PRECONDITION, refused.error_code());
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, refused.error_code());
   EXPECT_NE(std::string::npos, refused.error_message().find("told to fail"))
       << refused.error_message();
   EXPECT_FALSE(Find("hostile"));

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "integration/error_reason.h"
 #include "integration/http_client.h"
 #include "integration/server_fixture.h"
 
@@ -295,6 +296,44 @@ TEST_F(ChapterRulesTest, AnItalianChapterOnTheUkTable_ABrazilianOneOnProportiona
   EXPECT_EQ(25, Points("chapters/rome", ana_.member.name()));
 }
 
+// Rules the plugin refuses are the error of whoever sends them, naming the key: an organizer's
+// EnablePlugin (the chapter keeps the rules it had), the admin's LoadPlugin.
+TEST_F(ChapterRulesTest, RefusedRules_AreTheSendersInvalidArgument_NamingTheKey) {
+  const std::string path = std::string(RECIPROCA_SHIPPED_PLUGIN_DIR) + "/traffic_light.so";
+  ASSERT_TRUE(Load("traffic_light", path).ok());
+  const std::string goal_of_4 = R"({"minimum_meetings": 0, "rows": [{"name": "Referrals given",
+      "metric": "referrals_given", "goal": 4, "weight": 100}]})";
+  ASSERT_TRUE(Enable(As(joao_.token), "traffic_light", "chapters/rio", goal_of_4).ok());
+  Give(joao_, lia_, 2);
+  Eventually([&] { return Points("chapters/rio", joao_.member.name()) == 50; }, "rio 50");
+
+  const grpc::Status refused =
+      Enable(As(joao_.token), "traffic_light", "chapters/rio",
+             R"({"rows": [{"name": "Referrals given", "metric": "referrals_given", "goal": 0,
+                           "weight": 100}]})");
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, refused.error_code());
+  EXPECT_EQ(
+      "config_json: plugin traffic_light refused to start with this configuration: "
+      "traffic_light config: rows[0].goal: must be a number above 0; chapters/rio keeps "
+      "the configuration it had",
+      refused.error_message());
+  EXPECT_EQ("PLUGIN_CONFIG_REFUSED", ReasonOf(refused));
+  // Nothing recorded: Rio is still scored by a goal of 4 (3 of 4 referrals, x 100).
+  Give(joao_, lia_, 1);
+  Eventually([&] { return Points("chapters/rio", joao_.member.name()) == 75; }, "rio 75");
+  // Checked only once the caller may enable it: Rome's president is not Rio's organizer.
+  EXPECT_EQ(StatusCode::PERMISSION_DENIED,
+            Enable(As(ana_.token), "traffic_light", "chapters/rio", R"({"rules_version": 2})")
+                .error_code());
+
+  const grpc::Status load = Load("traffic_light_v2", path, R"({"rules_version": 2})");
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, load.error_code());
+  EXPECT_NE(std::string::npos,
+            load.error_message().find("rules_version: unknown version 2 (accepted: 1)"))
+      << load.error_message();
+  EXPECT_EQ("PLUGIN_CONFIG_REFUSED", ReasonOf(load));
+}
+
 TEST_F(PluginScopeTest, OutsideReferralContactsReachOnlyAPluginThatDeclaresThem) {
   ASSERT_TRUE(Load("counting", kCounting).ok());
   ASSERT_TRUE(Load("contacts", kContacts).ok());
@@ -405,10 +444,10 @@ TEST_F(PluginScopeTest, AReloadRefusedDuringTheReplayLeavesThePluginToFinishIt) 
   reload.set_name("slow");
   reload.set_config_json(R"({"mode": "error", "at": "create"})");
   v1::PluginInfo reloaded;
-  EXPECT_EQ(StatusCode::FAILED_PRECONDITION, Invoke(admin(), [&](grpc::ClientContext* c) {
-                                               return admin().plugins().ReloadPlugin(c, reload,
-                                                                                     &reloaded);
-                                             }).error_code());
+  EXPECT_EQ(StatusCode::INVALID_ARGUMENT, Invoke(admin(), [&](grpc::ClientContext* c) {
+                                            return admin().plugins().ReloadPlugin(c, reload,
+                                                                                  &reloaded);
+                                          }).error_code());
   Eventually([&] { return Info("slow").state() == v1::PLUGIN_STATE_ACTIVE; },
              "the replay finished");
   EXPECT_EQ(0, Info("slow").events_behind());

@@ -1,28 +1,13 @@
 // The week's PALMS through the real server: a holiday (CancelMeeting), a submitted week
 // (SubmitPalms), and the corrections after it, on the event stream, the meeting and the report.
 
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
+#include "integration/error_reason.h"
 #include "integration/server_fixture.h"
 
 namespace reciproca::testing {
 namespace {
 
 using grpc::StatusCode;
-
-std::string ReasonOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) {
-    return "";
-  }
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) {
-      return info.reason();
-    }
-  }
-  return "";
-}
 
 class WeekTest : public ServerTest {
  protected:

@@ -1193,38 +1193,40 @@ TEST(TrafficLightRules, CalendarMonths_CountBackToTheSameDayClampedToTheMonthsEn
   EXPECT_EQ(config.FindWindow("30d")->DaysAt(1796126400), 30);
 }
 
-// One member of the proportional table: what they did in the six months, and the points worked
-// out by hand (each row: floor(min(value / goal, 1) x weight)).
-struct GoalCase {
+// ---------------------------------------------------------------- tables of members
+
+// One member of a hand-computed table: what they did in the 26 weeks up to kNow (every record at
+// kDay0 + 3 days, inside the window; 26 meetings, their statuses in this order: absent, medical,
+// late, substitute, then present), and the points each row of the table gives, worked out by hand.
+struct TableMember {
   const char* who;
-  int absences = 0;  // of the 26 meetings
+  int absences = 0;
   int medical = 0;
-  int referrals = 0;       // goal 24, weight 25
-  int visitors = 0;        // goal 6, weight 15
-  int one_to_ones = 0;     // goal 12, weight 15
-  const char* tyfcb = "";  // goal 10000, weight 10
-  int ceus = 0;            // goal 6, weight 10
+  int lates = 0;
+  int substitutes = 0;
+  int referrals = 0;
+  int visitors = 0;
+  int one_to_ones = 0;
+  int testimonials = 0;
+  // Thank-yous given: "2500" in the chapter's currency, "5000 EUR" in another.
+  std::vector<std::string> thanks = {};
+  int ceus = 0;  // credits, in one record
+  // Each row's points, in the table's row order (empty: only the total is checked).
+  std::vector<int> rows = {};
   int points = 0;
+  const char* band = "";
 };
 
-TEST(TrafficLightRules, ProportionalGoals_TableOfHandComputedMembers) {
-  const GoalCase cases[] = {
-      {"all present, nothing else: attendance 25", 0, 0, 0, 0, 0, "", 0, 25},
-      {"1 absence: 25/26 x 25 = 24.04", 1, 0, 0, 0, 0, "", 0, 24},
-      {"13 absences: 13/26 x 25 = 12.5", 13, 0, 0, 0, 0, "", 0, 12},
-      {"medical is excused: 25/25", 0, 1, 0, 0, 0, "", 0, 25},
-      {"23 referrals: 23/24 x 25 = 23.96", 0, 0, 23, 0, 0, "", 0, 25 + 23},
-      {"24 referrals: the goal, full weight", 0, 0, 24, 0, 0, "", 0, 25 + 25},
-      {"48 referrals: capped at the weight", 0, 0, 48, 0, 0, "", 0, 25 + 25},
-      {"3 visitors 7.5, 12 one-to-ones 15", 0, 0, 0, 3, 12, "", 0, 25 + 7 + 15},
-      {"9999.99 TYFCB 9.99, 6 CEUs 10", 0, 0, 0, 0, 0, "9999.99", 6, 25 + 9 + 10},
-      {"10000 TYFCB 10, 5 CEUs 8.33", 0, 0, 0, 0, 0, "10000", 5, 25 + 10 + 8},
-      {"everything at goal: 100", 0, 0, 24, 6, 12, "10000", 6, 100},
-  };
-  Chapter c(ReadFile("proportional_goals.json"));
-  c.Create("BRL", "", kDay0 - 400 * kDay);
-  const int n = static_cast<int>(std::size(cases));
-  const int partner = n + 1;  // the other side of the one-to-ones, not in the table
+// Scores every member of `members` under the table `json` in a chapter whose currency is
+// `currency`, and checks each one's rows, total and band. Everyone joined 300 days before kDay0
+// (nobody is provisional); one partner, not in the table, receives their referrals, thank-yous,
+// testimonials and one-to-ones.
+void ExpectTable(const std::string& json, const std::string& currency,
+                 const std::vector<TableMember>& members) {
+  Chapter c(json);
+  c.Create(currency, "", kDay0 - 400 * kDay);
+  const int n = static_cast<int>(members.size());
+  const int partner = n + 1;
   for (int i = 1; i <= partner; ++i) {
     c.Join(i, "member " + std::to_string(i), kDay0 - 300 * kDay);
   }
@@ -1232,30 +1234,355 @@ TEST(TrafficLightRules, ProportionalGoals_TableOfHandComputedMembers) {
     c.Schedule(k);
     std::vector<int> absent;
     for (int i = 1; i <= n; ++i) {
-      const GoalCase& m = cases[i - 1];
-      if (k <= m.absences) {
+      const TableMember& m = members[i - 1];
+      int bound = m.absences;
+      if (k <= bound) {
         absent.push_back(i);
+      } else if (k <= (bound += m.medical)) {
+        c.Attend(k, i, v1::ATTENDANCE_STATUS_MEDICAL);
+      } else if (k <= (bound += m.lates)) {
+        c.Attend(k, i, v1::ATTENDANCE_STATUS_LATE);
+      } else if (k <= (bound += m.substitutes)) {
+        c.Attend(k, i, v1::ATTENDANCE_STATUS_SUBSTITUTE);
       } else {
-        c.Attend(k, i,
-                 k <= m.medical ? v1::ATTENDANCE_STATUS_MEDICAL : v1::ATTENDANCE_STATUS_PRESENT);
+        c.Attend(k, i, v1::ATTENDANCE_STATUS_PRESENT);
       }
     }
     c.Close(k, absent);
   }
+  const int64_t t = kDay0 + 3 * kDay;
   for (int i = 1; i <= n; ++i) {
-    const GoalCase& m = cases[i - 1];
-    const int64_t t = kDay0 + 3 * kDay;
+    const TableMember& m = members[i - 1];
     for (int j = 0; j < m.referrals; ++j) c.Refer(i, partner, t);
     for (int j = 0; j < m.visitors; ++j) c.Visitor(i, t);
     for (int j = 0; j < m.one_to_ones; ++j) c.OneToOne(i, partner, t);
-    if (*m.tyfcb != '\0') c.Thank(i, partner, m.tyfcb, "BRL", t);
+    for (int j = 0; j < m.testimonials; ++j) c.Testify(i, partner, t);
+    for (const std::string& thank : m.thanks) {
+      const size_t space = thank.find(' ');
+      c.Thank(i, partner, thank.substr(0, space),
+              space == std::string::npos ? currency : thank.substr(space + 1), t);
+    }
     if (m.ceus > 0) c.Educate(i, m.ceus, t);
   }
+  const int max_points = ParseConfig(json).max_points;
   for (int i = 1; i <= n; ++i) {
+    const TableMember& m = members[i - 1];
+    SCOPED_TRACE(m.who);
     const pv1::MemberScore score = c.ScoreOf(i);
-    EXPECT_EQ(score.points(), cases[i - 1].points) << cases[i - 1].who;
-    EXPECT_EQ(score.max_points(), 100);
+    if (!m.rows.empty()) {
+      ASSERT_EQ(score.rows_size(), static_cast<int>(m.rows.size()));
+      for (int r = 0; r < score.rows_size(); ++r) {
+        EXPECT_EQ(score.rows(r).points(), m.rows[r])
+            << score.rows(r).name() << ": " << score.rows(r).measured();
+      }
+    }
+    EXPECT_EQ(score.points(), m.points);
+    EXPECT_EQ(score.max_points(), max_points);
+    if (*m.band != '\0') {
+      EXPECT_EQ(score.band(), m.band);
+    }
   }
+}
+
+// uk.json over 26 weeks. Rows: absences (at most 0/1/2 -> 15/10/5, else 0); referrals per week
+// (below 0.5/0.75/1/1.2 -> 0/5/10/15, else 20: 13 = 0.5, 19.5, 26 = 1, 31.2 referrals); visitors
+// per week (below 0.083/0.167/0.25/0.5 -> 0/5/10/15, else 20: 2.16, 4.34, 6.5, 13 visitors);
+// TYFCB (below 1,000/2,500/5,000 -> 0/5/10, else 15); testimonials per week (below 0.075 -> 5,
+// else 10: 1.95 testimonials); never late (at most 0 -> 5); CEUs (at most 0/1/2 -> 0/5/10, else
+// 15). "below x" holds under x only (x is in the next step), "at most x" holds at x, a band's min
+// is inclusive.
+TEST(TrafficLightTables, Uk_HandComputedMembersAtEveryEdge) {
+  ExpectTable(
+      "{}", "EUR",
+      {
+          {.who = "present every week, nothing else: 15 + 5 (testimonials) + 5 (never late)",
+           .rows = {15, 0, 0, 0, 5, 5, 0},
+           .points = 25,
+           .band = "grey"},
+          {.who = "1 absence 10; 12 referrals 0.46 -> 0; 2 visitors 0.077 -> 0; 999.99 -> 0; "
+                  "1 testimonial 0.038 -> 5; 0 CEU -> 0",
+           .absences = 1,
+           .referrals = 12,
+           .visitors = 2,
+           .testimonials = 1,
+           .thanks = {"999.99"},
+           .rows = {10, 0, 0, 0, 5, 5, 0},
+           .points = 20,
+           .band = "grey"},
+          {.who = "2 absences 5; 13 referrals exactly 0.5 -> 5; 3 visitors 0.115 -> 5; 1000 -> 5; "
+                  "2 testimonials 0.077 -> 10; 1 CEU 5",
+           .absences = 2,
+           .referrals = 13,
+           .visitors = 3,
+           .testimonials = 2,
+           .thanks = {"1000"},
+           .ceus = 1,
+           .rows = {5, 5, 5, 5, 10, 5, 5},
+           .points = 40,
+           .band = "red"},
+          {.who = "3 absences 0; 1 late 0; 19 referrals 0.73 -> 5; 4 visitors 0.154 -> 5; "
+                  "2499.99 -> 5; 2 CEUs 10: 30, red's minimum",
+           .absences = 3,
+           .lates = 1,
+           .referrals = 19,
+           .visitors = 4,
+           .thanks = {"2499.99"},
+           .ceus = 2,
+           .rows = {0, 5, 5, 5, 5, 0, 10},
+           .points = 30,
+           .band = "red"},
+          {.who = "4 absences 0; 20 referrals 0.77 -> 10; 5 visitors 0.192 -> 10; 1500 + 1000 = "
+                  "2500 -> 10; 2 testimonials 10; 1 CEU 5: 50, amber's minimum",
+           .absences = 4,
+           .referrals = 20,
+           .visitors = 5,
+           .testimonials = 2,
+           .thanks = {"1500", "1000"},
+           .ceus = 1,
+           .rows = {0, 10, 10, 10, 10, 5, 5},
+           .points = 50,
+           .band = "amber"},
+          {.who = "2 lates 0; 25 referrals 0.96 -> 10; 6 visitors 0.231 -> 10; 4999.99 -> 10; "
+                  "2 testimonials 10; 2 CEUs 10",
+           .lates = 2,
+           .referrals = 25,
+           .visitors = 6,
+           .testimonials = 2,
+           .thanks = {"4999.99"},
+           .ceus = 2,
+           .rows = {15, 10, 10, 10, 10, 0, 10},
+           .points = 65,
+           .band = "amber"},
+          {.who = "1 absence 10; 26 referrals exactly 1 -> 15; 7 visitors 0.27 -> 15; 5000 -> 15; "
+                  "1 CEU 5: 70, green's minimum (a medical is no absence)",
+           .absences = 1,
+           .medical = 1,
+           .referrals = 26,
+           .visitors = 7,
+           .thanks = {"5000"},
+           .ceus = 1,
+           .rows = {10, 15, 15, 15, 5, 5, 5},
+           .points = 70,
+           .band = "green"},
+          {.who = "31 referrals 1.19 -> 15; 12 visitors 0.46 -> 15; 5000 + 9000 USD (not "
+                  "counted) -> 15; 2 testimonials 10; 3 CEUs 15; substitutes are no absence",
+           .substitutes = 3,
+           .referrals = 31,
+           .visitors = 12,
+           .testimonials = 2,
+           .thanks = {"5000", "9000 USD"},
+           .ceus = 3,
+           .rows = {15, 15, 15, 15, 10, 5, 15},
+           .points = 90,
+           .band = "green"},
+          {.who = "32 referrals 1.23 -> 20; 13 visitors exactly 0.5 -> 20; 20000 -> 15; 12 CEUs "
+                  "-> 15: everything, 100",
+           .referrals = 32,
+           .visitors = 13,
+           .testimonials = 26,
+           .thanks = {"20000"},
+           .ceus = 12,
+           .rows = {15, 20, 20, 15, 10, 5, 15},
+           .points = 100,
+           .band = "green"},
+          {.who = "USD only, 1 absence 10, 999.99 + 0.01 = 1000 -> 5: 25 + 5 - 5 = 25",
+           .absences = 1,
+           .thanks = {"2000 USD", "999.99", "0.01"},
+           .rows = {10, 0, 0, 5, 5, 5, 0},
+           .points = 25,
+           .band = "grey"},
+      });
+}
+
+// us_power_of_one.json over 26 weeks. Rows: attendance rate = attended / (26 - medical), below
+// 0.75/0.85/0.95/1 -> 0/5/10/15, else 20 (a late and a substitute are attended); referrals,
+// one-to-ones and CEU credits per week and visitors per month (182 days are 5.98 months), each
+// below 0.25/0.5/0.75/1 -> 0/5/10/15, else 20 (per week: 6.5, 13, 19.5, 26 in 26 weeks; per
+// month: 1.5, 3.0, 4.5, 6.0 visitors).
+TEST(TrafficLightTables, UsPowerOfOne_HandComputedMembersAtEveryEdge) {
+  ExpectTable(
+      ReadFile("us_power_of_one.json"), "USD",
+      {
+          {.who = "present every week, nothing else", .rows = {20, 0, 0, 0, 0}, .points = 20},
+          {.who = "1 absence: 25/26 = 0.96 -> 15; 6 of each 0.23 -> 0; 1 visitor 0.17 "
+                  "a month -> 0",
+           .absences = 1,
+           .referrals = 6,
+           .visitors = 1,
+           .one_to_ones = 6,
+           .ceus = 6,
+           .rows = {15, 0, 0, 0, 0},
+           .points = 15,
+           .band = "grey"},
+          {.who = "2 absences: 24/26 = 0.92 -> 10; 7 of each 0.27 -> 5; 2 visitors 0.33 "
+                  "-> 5",
+           .absences = 2,
+           .referrals = 7,
+           .visitors = 2,
+           .one_to_ones = 7,
+           .ceus = 7,
+           .rows = {10, 5, 5, 5, 5},
+           .points = 30,
+           .band = "red"},
+          {.who = "2 medical, 6 absences: 18/24 exactly 0.75 -> 5; 12 of each 0.46 -> "
+                  "5; 3 visitors 0.501 -> 10",
+           .absences = 6,
+           .medical = 2,
+           .referrals = 12,
+           .visitors = 3,
+           .one_to_ones = 12,
+           .ceus = 12,
+           .rows = {5, 5, 10, 5, 5},
+           .points = 30},
+          {.who = "7 absences: 19/26 = 0.73 -> 0; 13 of each exactly 0.5 -> 10; 4 "
+                  "visitors 0.67 -> 10",
+           .absences = 7,
+           .referrals = 13,
+           .visitors = 4,
+           .one_to_ones = 13,
+           .ceus = 13,
+           .rows = {0, 10, 10, 10, 10},
+           .points = 40,
+           .band = "red"},
+          {.who = "6 medical, 3 absences: 17/20 exactly 0.85 -> 10; 19 of each 0.73 -> "
+                  "10; 5 visitors 0.84 -> 15",
+           .absences = 3,
+           .medical = 6,
+           .referrals = 19,
+           .visitors = 5,
+           .one_to_ones = 19,
+           .ceus = 19,
+           .rows = {10, 10, 15, 10, 10},
+           .points = 55,
+           .band = "amber"},
+          {.who = "6 medical, 1 absence: 19/20 exactly 0.95 -> 15; 20 of each 0.77 -> "
+                  "15; 6 visitors 1.003 -> 20",
+           .absences = 1,
+           .medical = 6,
+           .referrals = 20,
+           .visitors = 6,
+           .one_to_ones = 20,
+           .ceus = 20,
+           .rows = {15, 15, 20, 15, 15},
+           .points = 80,
+           .band = "green"},
+          {.who = "2 lates and 2 substitutes attended: 26/26 -> 20; 25 of each 0.96 -> "
+                  "15; 5 visitors -> 15",
+           .lates = 2,
+           .substitutes = 2,
+           .referrals = 25,
+           .visitors = 5,
+           .one_to_ones = 25,
+           .ceus = 25,
+           .rows = {20, 15, 15, 15, 15},
+           .points = 80,
+           .band = "green"},
+          {.who = "26 of each exactly 1 -> 20; 6 visitors -> 20: 100",
+           .referrals = 26,
+           .visitors = 6,
+           .one_to_ones = 26,
+           .ceus = 26,
+           .rows = {20, 20, 20, 20, 20},
+           .points = 100,
+           .band = "green"},
+          {.who = "3 absences: 23/26 = 0.88 -> 10",
+           .absences = 3,
+           .rows = {10, 0, 0, 0, 0},
+           .points = 10},
+          {.who = "4 absences: 22/26 = 0.85 (0.846) -> 5",
+           .absences = 4,
+           .rows = {5, 0, 0, 0, 0},
+           .points = 5},
+      });
+}
+
+// A tiered table whose money thresholds are in the chapter's currency: the UK table with its
+// TYFCB row written for a chapter in reais (below 5,000/12,500/25,000 -> 0/5/10, else 15). The
+// table names no currency: its numbers are the chapter's (BRL), and thank-yous in any other
+// currency are not counted. Everyone is present every week, with nothing else: 15 (absences) + 5
+// (testimonials) + 5 (never late) = 25 besides TYFCB.
+const char* const kUkTableInReais = R"({"rows": [
+    {"name": "TYFCB", "metric": "tyfcb_amount",
+     "steps": [{"below": 5000, "points": 0}, {"below": 12500, "points": 5},
+               {"below": 25000, "points": 10}, {"points": 15}]},
+    {"name": "Absences", "metric": "absences",
+     "steps": [{"at_most": 0, "points": 15}, {"at_most": 1, "points": 10},
+               {"at_most": 2, "points": 5}, {"points": 0}]},
+    {"name": "Testimonials", "metric": "testimonials_per_week",
+     "steps": [{"below": 0.075, "points": 5}, {"points": 10}]},
+    {"name": "Never late", "metric": "lates", "steps": [{"at_most": 0, "points": 5}, {"points": 0}]}
+  ]})";
+
+TEST(TrafficLightTables, TieredTableInTheChaptersCurrency_HandComputedMembersAtEveryEdge) {
+  ExpectTable(
+      kUkTableInReais, "BRL",
+      {
+          {.who = "no thank-you: 0", .rows = {0, 15, 5, 5}, .points = 25},
+          {.who = "R$ 4,999.99 -> 0", .thanks = {"4999.99"}, .rows = {0, 15, 5, 5}, .points = 25},
+          {.who = "R$ 5,000 -> 5 (lower-inclusive)",
+           .thanks = {"5000"},
+           .rows = {5, 15, 5, 5},
+           .points = 30},
+          {.who = "R$ 12,499.99 -> 5", .thanks = {"12499.99"}, .rows = {5, 15, 5, 5}, .points = 30},
+          {.who = "R$ 7,500 + 5,000 = 12,500 -> 10",
+           .thanks = {"7500", "5000"},
+           .rows = {10, 15, 5, 5},
+           .points = 35},
+          {.who = "R$ 24,999.99 -> 10",
+           .thanks = {"24999.99"},
+           .rows = {10, 15, 5, 5},
+           .points = 35},
+          {.who = "R$ 25,000 -> 15", .thanks = {"25000"}, .rows = {15, 15, 5, 5}, .points = 40},
+          {.who = "5,000 EUR is no real: 0 (a table in euros would give 15 elsewhere)",
+           .thanks = {"5000 EUR"},
+           .rows = {0, 15, 5, 5},
+           .points = 25},
+          {.who = "30,000 EUR + R$ 5,000 -> 5, the reais only",
+           .thanks = {"30000 EUR", "5000"},
+           .rows = {5, 15, 5, 5},
+           .points = 30},
+          {.who = "the currency code in lower case is the chapter's: brl 25,000 -> 15",
+           .thanks = {"25000 brl"},
+           .rows = {15, 15, 5, 5},
+           .points = 40},
+      });
+}
+
+// proportional_goals.json over six calendar months (kNow is 2027-06-01: back to 2026-12-01, 182
+// days). Each row: floor(min(value / goal, 1) x weight); attendance goal 1 (100%), weight 25;
+// referrals goal 24, weight 25; visitors 6, 15; one-to-ones 12, 15; TYFCB 10,000 in the
+// chapter's currency, 10; CEU credits 6, 10. No edges but the goals, which give the full weight.
+TEST(TrafficLightRules, ProportionalGoals_TableOfHandComputedMembers) {
+  ExpectTable(
+      ReadFile("proportional_goals.json"), "BRL",
+      {
+          {.who = "all present, nothing else: attendance 25", .points = 25},
+          {.who = "1 absence: 25/26 x 25 = 24.04", .absences = 1, .points = 24},
+          {.who = "13 absences: 13/26 x 25 = 12.5", .absences = 13, .points = 12},
+          {.who = "medical is excused: 25/25", .medical = 1, .points = 25},
+          {.who = "23 referrals: 23/24 x 25 = 23.96", .referrals = 23, .points = 25 + 23},
+          {.who = "24 referrals: the goal, full weight", .referrals = 24, .points = 25 + 25},
+          {.who = "48 referrals: capped at the weight", .referrals = 48, .points = 25 + 25},
+          {.who = "3 visitors 7.5, 12 one-to-ones 15",
+           .visitors = 3,
+           .one_to_ones = 12,
+           .points = 25 + 7 + 15},
+          {.who = "9999.99 TYFCB 9.99, 6 CEUs 10",
+           .thanks = {"9999.99"},
+           .ceus = 6,
+           .points = 25 + 9 + 10},
+          {.who = "10000 TYFCB 10, 5 CEUs 8.33",
+           .thanks = {"10000"},
+           .ceus = 5,
+           .points = 25 + 10 + 8},
+          {.who = "everything at goal: 100",
+           .referrals = 24,
+           .visitors = 6,
+           .one_to_ones = 12,
+           .thanks = {"10000"},
+           .ceus = 6,
+           .points = 100},
+      });
 }
 
 TEST(TrafficLightRecords, ALateSlipCountsAtItsOccurredTime) {

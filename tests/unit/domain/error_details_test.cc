@@ -34,7 +34,9 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"kind", "thank_you"},
                                                           {"name", "chapters/rome/thank-yous/9"},
                                                           {"request_id", "same-1"},
-                                                          {"message", "the English message"}};
+                                                          {"message", "the English message"},
+                                                          {"plugin", "traffic_light"},
+                                                          {"problem", "rows[0].goal: above 0"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();

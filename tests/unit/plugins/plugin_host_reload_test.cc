@@ -84,7 +84,7 @@ TEST_F(PluginReloadTest, Reload_WithNewConfigStartsWithIt) {
   GiveReferrals(1);
   auto refused = host_->Reload("counting", R"({"refuse": true})");
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(ErrorCode::kFailedPrecondition, refused.error().code);
+  EXPECT_EQ(ErrorCode::kInvalidArgument, refused.error().code);
   EXPECT_EQ(v1::PLUGIN_STATE_ACTIVE, Info("counting").state());
 
   auto bad = host_->Reload("counting", "{not json");

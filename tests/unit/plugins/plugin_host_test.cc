@@ -60,7 +60,7 @@ TEST_F(PluginHostTest, Load_RecordsEachOutputOnceAsAnEventOfThePlugin) {
 TEST_F(PluginHostTest, Load_RefusesWhatItCannotStart) {
   auto refused = Load("counting", kCountingV1, R"({"refuse": true})");
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(ErrorCode::kFailedPrecondition, refused.error().code);
+  EXPECT_EQ(ErrorCode::kInvalidArgument, refused.error().code);
   EXPECT_NE(std::string::npos, refused.error().message.find("refused to start"))
       << refused.error().message;
 
