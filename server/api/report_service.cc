@@ -51,41 +51,43 @@ Status CheckChapterName(const std::string& requested, const domain::Chapter& c) 
 
 }  // namespace
 
-grpc::ServerUnaryReactor* ReportService::GetPalmsReport(grpc::CallbackServerContext* context,
-                                                        const v1::GetPalmsReportRequest* request,
-                                                        v1::PalmsReport* response) {
-  const auto range = CheckRange(request->has_start_time(), request->start_time(),
-                                request->has_end_time(), request->end_time());
-  if (!range.ok()) {
-    return Reject(context, range.error());
-  }
-  return Read(
-      context, "chapter", request->chapter(),
-      [request, response, range = *range](const domain::Chapter& c, const domain::Principal&) {
-        if (Status s = CheckChapterName(request->chapter(), c); !s) {
-          return s;
-        }
-        *response = c.PalmsReport(range.start, range.end);
-        return Status{};
-      });
-}
-
-grpc::ServerUnaryReactor* ReportService::GetRelationshipMatrix(
-    grpc::CallbackServerContext* context, const v1::GetRelationshipMatrixRequest* request,
-    v1::RelationshipMatrix* response) {
+// The reports over [start_time, end_time): the range checked, then `report` on the chapter's
+// strand (chapter name checked) with the caller's principal.
+template <typename Request, typename Response, typename Report>
+grpc::ServerUnaryReactor* ReportService::ReadRange(grpc::CallbackServerContext* context,
+                                                   const Request* request, Response* response,
+                                                   Report report) {
   const auto range = CheckRange(request->has_start_time(), request->start_time(),
                                 request->has_end_time(), request->end_time());
   if (!range.ok()) {
     return Reject(context, range.error());
   }
   return Read(context, "chapter", request->chapter(),
-              [request, response, range = *range](const domain::Chapter& c,
-                                                  const domain::Principal& principal) {
+              [request, response, report, range = *range](const domain::Chapter& c,
+                                                          const domain::Principal& principal) {
                 if (Status s = CheckChapterName(request->chapter(), c); !s) {
                   return s;
                 }
-                return Assign(response, c.RelationshipMatrix(principal, range.start, range.end));
+                return Assign(response, report(c, principal, range.start, range.end));
               });
+}
+
+grpc::ServerUnaryReactor* ReportService::GetPalmsReport(grpc::CallbackServerContext* context,
+                                                        const v1::GetPalmsReportRequest* request,
+                                                        v1::PalmsReport* response) {
+  return ReadRange(context, request, response,
+                   [](const domain::Chapter& c, const domain::Principal&, auto start, auto end) {
+                     return Result<v1::PalmsReport>(c.PalmsReport(start, end));
+                   });
+}
+
+grpc::ServerUnaryReactor* ReportService::GetRelationshipMatrix(
+    grpc::CallbackServerContext* context, const v1::GetRelationshipMatrixRequest* request,
+    v1::RelationshipMatrix* response) {
+  return ReadRange(context, request, response,
+                   [](const domain::Chapter& c, const domain::Principal& p, auto start, auto end) {
+                     return c.RelationshipMatrix(p, start, end);
+                   });
 }
 
 grpc::ServerUnaryReactor* ReportService::GetAbsenceReport(
@@ -109,19 +111,10 @@ grpc::ServerUnaryReactor* ReportService::GetAbsenceReport(
 grpc::ServerUnaryReactor* ReportService::ExportRecords(grpc::CallbackServerContext* context,
                                                        const v1::ExportRecordsRequest* request,
                                                        v1::RecordsExport* response) {
-  const auto range = CheckRange(request->has_start_time(), request->start_time(),
-                                request->has_end_time(), request->end_time());
-  if (!range.ok()) {
-    return Reject(context, range.error());
-  }
-  return Read(context, "chapter", request->chapter(),
-              [request, response, range = *range](const domain::Chapter& c,
-                                                  const domain::Principal& principal) {
-                if (Status s = CheckChapterName(request->chapter(), c); !s) {
-                  return s;
-                }
-                return Assign(response, c.ExportRecords(principal, range.start, range.end));
-              });
+  return ReadRange(context, request, response,
+                   [](const domain::Chapter& c, const domain::Principal& p, auto start, auto end) {
+                     return c.ExportRecords(p, start, end);
+                   });
 }
 
 }  // namespace reciproca::api

@@ -21,6 +21,11 @@ class ReportService final : public v1::ReportService::CallbackService, private S
   grpc::ServerUnaryReactor* ExportRecords(grpc::CallbackServerContext* context,
                                           const v1::ExportRecordsRequest* request,
                                           v1::RecordsExport* response) override;
+
+ private:
+  template <typename Request, typename Response, typename Report>
+  grpc::ServerUnaryReactor* ReadRange(grpc::CallbackServerContext* context, const Request* request,
+                                      Response* response, Report report);
 };
 
 }  // namespace reciproca::api

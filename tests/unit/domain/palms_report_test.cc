@@ -10,7 +10,6 @@ using testing::At;
 using testing::kNow;
 using testing::kWeek;
 
-
 class PalmsReportTest : public testing::RosterChapterTest {
  protected:
   const v1::PalmsRow& Row(const v1::PalmsReport& report, const std::string& member) {

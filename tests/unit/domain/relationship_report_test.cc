@@ -159,15 +159,6 @@ TEST_F(AbsenceReportTest, ThreeAbsencesIn26WeeksRaiseTheAlert_HolidaysAndMedical
   EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);
 }
 
-}  // namespace
-}  // namespace reciproca::domain
-
-namespace reciproca::domain {
-namespace {
-
-using testing::At;
-using testing::kNow;
-
 class ExportRecordsTest : public testing::RosterChapterTest {};
 
 TEST_F(ExportRecordsTest, EveryKindInTheRangeOldestFirst_OrganizersOnly) {
@@ -199,17 +190,11 @@ TEST_F(ExportRecordsTest, EveryKindInTheRangeOldestFirst_OrganizersOnly) {
   EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);
 }
 
-}  // namespace
-}  // namespace reciproca::domain
-
-namespace reciproca::domain {
-namespace {
-
 TEST_F(ExportRecordsTest, PastTheLimitAsksForFewerDays) {
   v1::RecordEducationRequest education;
   education.mutable_education()->set_credits(1);
   for (int i = 0; i <= Chapter::kMaxExportRecords; ++i) {
-    now_ = testing::At(testing::kNow + i);
+    now_ = At(kNow + i);
     auto events = chapter_.DecideRecordEducation(As(ana_), education);
     ASSERT_TRUE(events.ok());
     chapter_.Apply((*events)[0]);
@@ -220,8 +205,7 @@ TEST_F(ExportRecordsTest, PastTheLimitAsksForFewerDays) {
   EXPECT_EQ(export_all.error().reason, kExportTooLarge);
   EXPECT_EQ(export_all.error().params, (ErrorParams{{"count", "20001"}, {"max", "20000"}}));
   // One record fewer fits.
-  auto fewer =
-      chapter_.ExportRecords(Admin().principal, testing::At(testing::kNow + 1), std::nullopt);
+  auto fewer = chapter_.ExportRecords(Admin().principal, At(kNow + 1), std::nullopt);
   ASSERT_TRUE(fewer.ok()) << fewer.error().message;
   EXPECT_EQ(fewer->education_size(), Chapter::kMaxExportRecords);
 }
