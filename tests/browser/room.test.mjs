@@ -25,6 +25,8 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 // axe-core rules not run, and why (none today: both pages pass every rule of WCAG 2.1 A/AA).
 const AXE_DISABLED = [];
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+// The organizers' page is mobile-first and also used on a laptop at the meeting's front table.
+const LAPTOPS = [{ viewport: { width: 1366, height: 768 } }, { viewport: { width: 1920, height: 1080 } }];
 
 const CASES = {
   it: {
@@ -107,14 +109,21 @@ async function assertAccessible(page, what) {
   assert.deepEqual(result, [], `axe-core on ${what}:\n${result.join('\n')}`);
 }
 
-async function screenshot(page, file) {
-  const dir = ensureDir(path.join(env.artifactDir, 'room'));
+async function screenshot(page, file, dir = path.join(env.artifactDir, 'room')) {
+  ensureDir(dir);
   await page.screenshot({ path: path.join(dir, file) });
   if (env.updateDocs) copyFileSync(path.join(dir, file), path.join(ensureDir(path.join(env.docsDir, 'screenshots')), file));
 }
 
-async function openPhone(lang, member) {
-  const context = await browser.newContext({ ...PHONE, locale: CASES[lang].locale, serviceWorkers: 'block', reducedMotion: 'reduce' });
+// The viewport once `selector` is scrolled into view (smooth scrolling settled).
+async function screenshotAt(page, selector, file) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await sleep(300);
+  await screenshot(page, file, env.artifactDir);
+}
+
+async function openPhone(lang, member, device = PHONE) {
+  const context = await browser.newContext({ ...device, locale: CASES[lang].locale, serviceWorkers: 'block', reducedMotion: 'reduce' });
   const page = await context.newPage();
   watchConsole(page, `phone:${lang}:${member.displayName}`, consoleErrors);
   const invite = (await server.cli(chapters[lang].organizer.token, ['member', 'invite-link', '--chapter', CASES[lang].id,
@@ -267,25 +276,26 @@ for (const lang of Object.keys(CASES)) {
     await organizer.page.waitForSelector('#invite:not([hidden]) svg', { timeout: 5000 });
     assert.equal(await text(organizer.page, '#invite-title').then((s) => s.includes(f.members[2].displayName)), true);
     await assertLayout(organizer.page, `the organizer's roster in ${language}`, { regions: '#roster-card' });
-    const rosterShot = `room-roster-${lang}.png`;
-    await organizer.page.locator('#invite').scrollIntoViewIfNeeded();
-    await sleep(300); // the smooth scroll
-    await organizer.page.screenshot({ path: path.join(ensureDir(env.artifactDir), rosterShot) });
-    if (env.updateDocs) {
-      copyFileSync(path.join(env.artifactDir, rosterShot), path.join(ensureDir(path.join(env.docsDir, 'screenshots')), rosterShot));
-    }
+    await screenshotAt(organizer.page, '#invite', `room-roster-${lang}.png`);
 
     // The reports with the long names: the heat map and the tables scroll inside the card, the
     // page does not (a region wider than the phone is a problem of layoutProblems).
     await organizer.page.click('#reports-submit');
     await organizer.page.waitForSelector('#reports-body:not([hidden]) #reports-matrix td', { timeout: 5000 });
     await assertLayout(organizer.page, `the organizer's reports in ${language}`, { regions: '#reports-card' });
-    const reportsShot = `room-reports-${lang}.png`;
-    await organizer.page.locator('#reports-matrix').scrollIntoViewIfNeeded();
-    await sleep(300);
-    await organizer.page.screenshot({ path: path.join(ensureDir(env.artifactDir), reportsShot) });
-    if (env.updateDocs) {
-      copyFileSync(path.join(env.artifactDir, reportsShot), path.join(ensureDir(path.join(env.docsDir, 'screenshots')), reportsShot));
+    await screenshotAt(organizer.page, '#reports-matrix', `room-reports-${lang}.png`);
+
+    // The same organizer on a laptop: the whole page (roster, run card, reports) fits, nothing
+    // cut or overlapping, at the two common laptop and desktop widths.
+    for (const device of LAPTOPS) {
+      const { width, height } = device.viewport;
+      const laptop = await openPhone(lang, f.organizer, device);
+      await screenshotAt(laptop.page, '#me-name', `room-organizer-${lang}-${width}.png`);
+      await laptop.page.click('#reports-submit');
+      await laptop.page.waitForSelector('#reports-body:not([hidden]) #reports-matrix td', { timeout: 5000 });
+      await assertLayout(laptop.page, `the organizer's page in ${language} at ${width}x${height}`);
+      await screenshotAt(laptop.page, '#reports-matrix', `room-organizer-reports-${lang}-${width}.png`);
+      await laptop.context.close();
     }
 
     // The organizer closes the meeting: the recap, in the language, from the records.
