@@ -2,6 +2,10 @@
 
 #include <reciproca/plugin.h>
 
+#include <algorithm>
+#include <memory>
+#include <vector>
+
 #include "server/domain/validation.h"
 
 namespace reciproca::api {
@@ -110,10 +114,13 @@ grpc::ServerUnaryReactor* InsightService::GetLeaderboard(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* InsightService::ListReminders(grpc::CallbackServerContext* context,
                                                         const v1::ListRemindersRequest* request,
                                                         plugin::v1::Reminders* response) {
+  // The server's own reminders (the absence alert, Chapter::AbsenceReminders) join the
+  // plugins' answer.
+  auto own = std::make_shared<std::vector<plugin::v1::Reminder>>();
   return Ask(
       context, request->chapter(), RECIPROCA_CAP_REMINDERS,
-      [request](const domain::Chapter& c, const domain::Principal& p,
-                plugin::v1::Query& q) -> Status {
+      [this, request, own](const domain::Chapter& c, const domain::Principal& p,
+                           plugin::v1::Query& q) -> Status {
         std::string member = request->member();
         if (p.kind == domain::Principal::Kind::kDisplay) {
           return PermissionDenied("reminders are personal: the room display cannot list them");
@@ -126,14 +133,29 @@ grpc::ServerUnaryReactor* InsightService::ListReminders(grpc::CallbackServerCont
           }
         }
         q.mutable_reminders()->set_member(member);
-        return CheckMember(c, member);
-      },
-      [response](plugin::v1::QueryAnswer& a) {
-        Status s = Expect(a.has_reminders(), "reminders");
-        if (s.ok()) {
-          response->Swap(a.mutable_reminders());
+        if (Status s = CheckMember(c, member); !s) {
+          return s;
         }
-        return s;
+        *own = c.AbsenceReminders(member, engine_.clock().Now());
+        return Status{};
+      },
+      [response, own](plugin::v1::QueryAnswer& a) {
+        Status s = Expect(a.has_reminders(), "reminders");
+        if (!s.ok()) {
+          return s;
+        }
+        response->Swap(a.mutable_reminders());
+        auto& all = *response->mutable_reminders();
+        for (plugin::v1::Reminder& r : *own) {
+          *all.Add() = std::move(r);
+        }
+        // Newest first, then by id, as the plugins answer (plugin.proto's RemindersQuery).
+        std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+          const int64_t tx = domain::ToNanos(x.create_time());
+          const int64_t ty = domain::ToNanos(y.create_time());
+          return tx != ty ? tx > ty : x.id() < y.id();
+        });
+        return Status{};
       });
 }
 

@@ -215,6 +215,11 @@ class Chapter {
   static constexpr int kAbsenceWeeks = 26;
   static constexpr int kAbsenceAlertAt = 3;
   Result<v1::AbsenceReport> AbsenceReport(const Principal& principal, TimePoint as_of) const;
+  // The absence alert as reminders (kind "absence_alert") to the vice-presidents, or to the
+  // presidents when the chapter has no vice-president: one per member at or past
+  // kAbsenceAlertAt as of `now`, worded in the chapter's language. `member` empty: every
+  // recipient's; else that member's only (none unless they receive the alert).
+  std::vector<plugin::v1::Reminder> AbsenceReminders(std::string_view member, TimePoint now) const;
   // Every record over [start, end), by kind, oldest first (report_service.proto). Organizers
   // only; INVALID_ARGUMENT (EXPORT_TOO_LARGE) past kMaxExportRecords records.
   static constexpr int kMaxExportRecords = 20000;
@@ -241,6 +246,8 @@ class Chapter {
   // When a referral happened, as the reports count it: the start of the meeting it names, or
   // when it was recorded.
   const google::protobuf::Timestamp& ReferralOccurred(const v1::Referral& referral) const;
+  // The absence report's rows, without the organizers-only check.
+  v1::AbsenceReport Absences(TimePoint as_of) const;
   // CheckCanWrite, then the organizer check. `what` names the command in the message.
   Status CheckOrganizer(const Principal& principal, std::string_view what) const;
   // For member-acting commands: CheckCanWrite; on_behalf_of only for organizers; the admin

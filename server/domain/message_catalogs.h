@@ -5,6 +5,7 @@
 // MessageFormat pattern over the error's parameters ("La temperatura deve essere tra 1 e 5,
 // non {value}."). Adding a language is adding a file: no code changes (docs/errors.md).
 
+#include <array>
 #include <map>
 #include <span>
 #include <string>
@@ -20,6 +21,11 @@ struct Asset {
   std::string_view body;
 };
 std::span<const Asset> CatalogFiles();
+
+// Texts the server words itself, not errors (its reminders): the catalogs hold them beside the
+// error reasons, under these keys.
+inline constexpr std::string_view kReminderAbsenceAlert = "REMINDER_ABSENCE_ALERT";
+inline constexpr std::array kAllTexts = {kReminderAbsenceAlert};
 
 class MessageCatalogs {
  public:

@@ -8,6 +8,7 @@
 
 #include "server/domain/chapter.h"
 #include "server/domain/error_reasons.h"
+#include "server/domain/message_catalogs.h"
 #include "server/domain/money.h"
 #include "server/domain/names.h"
 #include "server/domain/report_rows.h"
@@ -149,6 +150,68 @@ Result<v1::AbsenceReport> Chapter::AbsenceReport(const Principal& principal,
   if (Status s = CheckOrganizer(principal, "see the absence report"); !s) {
     return s.error();
   }
+  return Absences(as_of);
+}
+
+std::vector<plugin::v1::Reminder> Chapter::AbsenceReminders(std::string_view member,
+                                                            TimePoint now) const {
+  // Who follows attendance up: the vice-presidents, else the presidents.
+  std::vector<const v1::Member*> recipients;
+  for (const v1::Role role : {v1::ROLE_VICE_PRESIDENT, v1::ROLE_PRESIDENT}) {
+    for (const auto& [name, m] : members_) {
+      if (m.state() == v1::MEMBER_STATE_ACTIVE && m.role() == role) {
+        recipients.push_back(&m);
+      }
+    }
+    if (!recipients.empty()) {
+      break;
+    }
+  }
+  std::erase_if(recipients,
+                [&](const v1::Member* m) { return !member.empty() && m->name() != member; });
+  std::vector<plugin::v1::Reminder> reminders;
+  if (recipients.empty()) {
+    return reminders;
+  }
+  const v1::AbsenceReport report = Absences(now);
+  const MessageCatalogs& catalogs = MessageCatalogs::Get();
+  std::string language = catalogs.Negotiate(info_.language());
+  if (language.empty()) {
+    language = "en";
+  }
+  for (const v1::AbsenceRow& row : report.rows()) {
+    if (!row.alert()) {
+      continue;
+    }
+    // Sorted by name, as every reminder's parameters (plugin.proto's TextParam).
+    const std::map<std::string, std::string> params = {
+        {"absences", std::to_string(row.absences())},
+        {"alert_at", std::to_string(report.alert_at())},
+        {"meetings", std::to_string(row.meetings())},
+        {"member", row.display_name()},
+        {"weeks", std::to_string(kAbsenceWeeks)}};
+    for (const v1::Member* recipient : recipients) {
+      plugin::v1::Reminder& r = reminders.emplace_back();
+      // New when the count grows: each further absence is reminded once more.
+      r.set_id("absence_alert:" + row.member() + ":" + std::to_string(row.absences()));
+      r.set_member(recipient->name());
+      r.set_kind("absence_alert");
+      r.set_text(catalogs.Format(language, kReminderAbsenceAlert, params,
+                                 row.display_name() + ": " + std::to_string(row.absences()) +
+                                     " absences in " + std::to_string(kAbsenceWeeks) + " weeks"));
+      r.add_about(row.member());
+      *r.mutable_create_time() = row.absence_times(row.absence_times_size() - 1);
+      for (const auto& [name, value] : params) {
+        plugin::v1::TextParam* param = r.add_params();
+        param->set_name(name);
+        param->set_value(value);
+      }
+    }
+  }
+  return reminders;
+}
+
+v1::AbsenceReport Chapter::Absences(TimePoint as_of) const {
   const TimePoint start = as_of - std::chrono::weeks(kAbsenceWeeks);
   const ReportWindow window = WindowOf(start, as_of);
   v1::AbsenceReport report;

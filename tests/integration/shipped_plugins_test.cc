@@ -312,6 +312,74 @@ TEST_F(ShippedPluginsTest, ReciprocityRemindsKindlyAndLevelsFollowTheWeakerDirec
   }
 }
 
+TEST_F(ShippedPluginsTest, ThreeAbsencesInSixMonths_RemindTheVicePresident_BesideThePlugins) {
+  auto vp = As(vp_.token), ana = As(ana_.token), marco = As(marco_.token);
+  // Three weekly meetings; Lia misses all three.
+  for (int week = 1; week <= 3; ++week) {
+    const std::string n = std::to_string(week);
+    v1::ScheduleMeetingRequest schedule;
+    schedule.set_parent("chapters/rome");
+    *schedule.mutable_start_time() = ToTimestamp(clock_.Now() + std::chrono::minutes(30));
+    schedule.set_request_id("absent-schedule-" + n);
+    v1::Meeting meeting;
+    ASSERT_TRUE(Invoke(vp, [&](auto* c) {
+                  return vp.meetings().ScheduleMeeting(c, schedule, &meeting);
+                }).ok());
+    v1::OpenMeetingRequest open;
+    open.set_name(meeting.name());
+    open.set_request_id("absent-open-" + n);
+    ASSERT_TRUE(
+        Invoke(vp, [&](auto* c) { return vp.meetings().OpenMeeting(c, open, &meeting); }).ok());
+    for (auto* who : {&vp, &ana, &marco}) {
+      v1::CheckInRequest check_in;
+      check_in.set_meeting(meeting.name());
+      check_in.set_request_id("absent-in-" + n);
+      v1::Attendance attendance;
+      ASSERT_TRUE(Invoke(*who, [&](auto* c) {
+                    return who->meetings().CheckIn(c, check_in, &attendance);
+                  }).ok());
+    }
+    clock_.Advance(std::chrono::minutes(120));
+    v1::CloseMeetingRequest close;
+    close.set_name(meeting.name());
+    close.set_request_id("absent-close-" + n);
+    ASSERT_TRUE(
+        Invoke(vp, [&](auto* c) { return vp.meetings().CloseMeeting(c, close, &meeting); }).ok());
+    clock_.Advance(std::chrono::hours(24 * 7 - 2));
+  }
+  // One of Ana's referrals to Marco waits four days: the reciprocity plugin's reminder.
+  v1::Referral referral;
+  ASSERT_TRUE(GiveReferral(ana, "rome", marco_.member.name(), 3, &referral).ok());
+  clock_.Advance(std::chrono::hours(24 * 4));
+  server_->plugin_host().TickNow();
+
+  // The vice-president (an organizer: the whole chapter's list) sees both.
+  std::vector<pv1::Reminder> alerts;
+  int not_contacted = 0;
+  const pv1::Reminders for_vp = Reminders(vp_);
+  for (const auto& r : for_vp.reminders()) {
+    if (r.kind() == "absence_alert") {
+      alerts.push_back(r);
+    }
+    not_contacted += r.kind() == "not_contacted" ? 1 : 0;
+  }
+  EXPECT_EQ(1, not_contacted);
+  ASSERT_EQ(1u, alerts.size());
+  EXPECT_EQ(vp_.member.name(), alerts[0].member());
+  EXPECT_EQ("absence_alert:" + lia_.member.name() + ":3", alerts[0].id());
+  ASSERT_EQ(1, alerts[0].about_size());
+  EXPECT_EQ(lia_.member.name(), alerts[0].about(0));
+  EXPECT_EQ(0u, alerts[0].text().find("Lia Neri has missed 3 meetings of 3 in the last 26 weeks"))
+      << alerts[0].text();
+  // Nobody else is told of Lia's absences, Lia included.
+  for (const NewMember* who : {&lia_, &ana_, &marco_}) {
+    const pv1::Reminders theirs = Reminders(*who);
+    for (const auto& r : theirs.reminders()) {
+      EXPECT_NE("absence_alert", r.kind()) << who->member.display_name();
+    }
+  }
+}
+
 TEST_F(ShippedPluginsTest, RestartAndReloadRebuildIdenticalStateWithoutRepeatingOutputs) {
   RunMeeting();
   clock_.Advance(std::chrono::hours(24 * 4));

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 
 #include "google/rpc/error_details.pb.h"
 #include "server/domain/error_reasons.h"
@@ -36,7 +37,11 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"request_id", "same-1"},
                                                           {"message", "the English message"},
                                                           {"plugin", "traffic_light"},
-                                                          {"problem", "rows[0].goal: above 0"}};
+                                                          {"problem", "rows[0].goal: above 0"},
+                                                          {"absences", "3"},
+                                                          {"alert_at", "3"},
+                                                          {"meetings", "20"},
+                                                          {"weeks", "26"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();
@@ -47,10 +52,12 @@ TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   EXPECT_TRUE(all.count("es"));
 }
 
-TEST(MessageCatalogs, EveryReasonHasAMessageInEveryLanguage_AndEachFormats) {
+TEST(MessageCatalogs, EveryReasonAndTextHasAMessageInEveryLanguage_AndEachFormats) {
   const MessageCatalogs& catalogs = MessageCatalogs::Get();
   for (const std::string& language : catalogs.languages()) {
-    for (std::string_view reason : kAllReasons) {
+    std::vector<std::string_view> keys(kAllReasons.begin(), kAllReasons.end());
+    keys.insert(keys.end(), kAllTexts.begin(), kAllTexts.end());
+    for (std::string_view reason : keys) {
       const std::string* pattern = catalogs.Pattern(language, reason);
       ASSERT_NE(nullptr, pattern) << language << ".json has no message for " << reason;
       const std::string text = catalogs.Format(language, reason, kSampleParams, "FALLBACK");
@@ -60,9 +67,10 @@ TEST(MessageCatalogs, EveryReasonHasAMessageInEveryLanguage_AndEachFormats) {
   }
 }
 
-TEST(MessageCatalogs, NoCatalogHasAReasonTheCodeDoesNotRaise) {
+TEST(MessageCatalogs, NoCatalogHasAKeyTheCodeDoesNotUse) {
   const MessageCatalogs& catalogs = MessageCatalogs::Get();
-  const std::set<std::string_view> known(kAllReasons.begin(), kAllReasons.end());
+  std::set<std::string_view> known(kAllReasons.begin(), kAllReasons.end());
+  known.insert(kAllTexts.begin(), kAllTexts.end());
   for (const std::string& language : catalogs.languages()) {
     for (const std::string& reason : catalogs.Reasons(language)) {
       EXPECT_TRUE(known.count(reason)) << language << ".json: " << reason << " is not a reason";

@@ -159,6 +159,52 @@ TEST_F(AbsenceReportTest, ThreeAbsencesIn26WeeksRaiseTheAlert_HolidaysAndMedical
   EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);
 }
 
+TEST_F(AbsenceReportTest, TheAlertIsAReminderToTheVicePresident_ThePresidentWhenThereIsNone) {
+  HeldMeeting(1, {president_, bruno_, carla_});
+  HeldMeeting(2, {president_, bruno_, carla_});
+  const TimePoint after_two = At(kNow + 2 * kWeek + 3600);
+  EXPECT_TRUE(chapter_.AbsenceReminders("", after_two).empty()) << "two absences: no alert";
+  HeldMeeting(3, {president_, bruno_, carla_});
+  const TimePoint now = At(kNow + 3 * kWeek + 3600);
+
+  // No vice-president yet: the president receives it; nobody else does.
+  auto reminders = chapter_.AbsenceReminders("", now);
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].member(), president_);
+  EXPECT_EQ(reminders[0].kind(), "absence_alert");
+  EXPECT_EQ(reminders[0].id(), "absence_alert:" + ana_ + ":3");
+  EXPECT_EQ(reminders[0].create_time().seconds(), kNow + 3 * kWeek) << "the last absence";
+  ASSERT_EQ(reminders[0].about_size(), 1);
+  EXPECT_EQ(reminders[0].about(0), ana_);
+  EXPECT_EQ(reminders[0].text(),
+            "Ana Rossi has missed 3 meetings of 3 in the last 26 weeks (the alert is at 3): a "
+            "call this week, before it becomes a matter for the membership committee.");
+  EXPECT_TRUE(chapter_.AbsenceReminders(bruno_, now).empty());
+
+  // With a vice-president, the vice-president only, in the chapter's language.
+  const std::string vp = AddMember("Vittoria Vice", "Architect", v1::ROLE_VICE_PRESIDENT);
+  v1::UpdateChapterRequest italian;
+  italian.mutable_chapter()->set_name(kChapter);
+  italian.mutable_chapter()->set_language("it");
+  italian.mutable_update_mask()->add_paths("language");
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), italian));
+  EXPECT_TRUE(chapter_.AbsenceReminders(president_, now).empty());
+  reminders = chapter_.AbsenceReminders(vp, now);
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].member(), vp);
+  EXPECT_EQ(reminders[0].text(),
+            "Ana Rossi ha saltato 3 riunioni su 3 nelle ultime 26 settimane (l’avviso scatta a "
+            "3): una telefonata questa settimana, prima che diventi una questione per il "
+            "comitato soci.");
+  // A fourth absence is a new reminder (a new id); 26 weeks after the first, it ends.
+  HeldMeeting(4, {president_, bruno_, carla_, vp});
+  reminders = chapter_.AbsenceReminders("", At(kNow + 4 * kWeek + 3600));
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].id(), "absence_alert:" + ana_ + ":4");
+  EXPECT_EQ(chapter_.AbsenceReminders("", At(kNow + 28 * kWeek)).size(), 1u) << "weeks 3, 4";
+  EXPECT_TRUE(chapter_.AbsenceReminders("", At(kNow + 29 * kWeek + 1)).empty()) << "week 4 only";
+}
+
 class ExportRecordsTest : public testing::RosterChapterTest {};
 
 TEST_F(ExportRecordsTest, EveryKindInTheRangeOldestFirst_OrganizersOnly) {
