@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "client/cli/access_links.h"
 #include "client/cli/commands.h"
@@ -25,6 +27,56 @@ v1::Weekday ParseWeekday(const std::string& text) {
     }
   }
   throw UsageError("--weekday must be one of mon|tue|wed|thu|fri|sat|sun, got \"" + text + "\"");
+}
+
+// --agenda "Open networking=15; 60-second presentations=30/60; Feature presentation=10/600":
+// segments in order, each TITLE=MINUTES[/COUNTDOWN_SECONDS], separated by ';' or new lines; ""
+// clears the agenda. Ranges are the server's to check (it names the item).
+std::vector<v1::AgendaItem> ParseAgenda(const std::string& text) {
+  std::vector<v1::AgendaItem> agenda;
+  std::string item;
+  auto trim = [](std::string t) {
+    const auto first = t.find_first_not_of(" \t\r");
+    const auto last = t.find_last_not_of(" \t\r");
+    return first == std::string::npos ? std::string() : t.substr(first, last - first + 1);
+  };
+  auto take = [&]() {
+    const std::string whole = trim(item);
+    item.clear();
+    if (whole.empty()) {
+      return;
+    }
+    const auto equals = whole.rfind('=');
+    const std::string where =
+        "--agenda item " + std::to_string(agenda.size() + 1) + " \"" + whole + "\"";
+    if (equals == std::string::npos) {
+      throw UsageError(where +
+                       ": write TITLE=MINUTES or TITLE=MINUTES/SECONDS, e.g. "
+                       "\"60-second presentations=30/60\"");
+    }
+    const std::string timing = trim(whole.substr(equals + 1));
+    const auto slash = timing.find('/');
+    int64_t minutes = 0;
+    int64_t seconds = 0;
+    if (!ParseInt(timing.substr(0, slash), 0, 1000000, &minutes) ||
+        (slash != std::string::npos && !ParseInt(timing.substr(slash + 1), 0, 1000000, &seconds))) {
+      throw UsageError(where + ": \"" + timing +
+                       "\" is not MINUTES or MINUTES/SECONDS (whole numbers)");
+    }
+    v1::AgendaItem& out = agenda.emplace_back();
+    out.set_title(trim(whole.substr(0, equals)));
+    out.set_minutes(static_cast<int32_t>(minutes));
+    out.set_countdown_seconds(static_cast<int32_t>(seconds));
+  };
+  for (const char c : text) {
+    if (c == ';' || c == '\n') {
+      take();
+    } else {
+      item += c;
+    }
+  }
+  take();
+  return agenda;
 }
 
 bool ParseBool(const std::string& text, std::string_view flag) {
@@ -98,10 +150,16 @@ int UpdateChapter(Context& context, const ParsedArgs& args) {
     chapter->set_language(args.Get("language"));
     paths->add_paths("language");
   }
+  if (args.Has("agenda")) {
+    for (v1::AgendaItem& item : ParseAgenda(args.Get("agenda"))) {
+      *chapter->add_agenda() = std::move(item);
+    }
+    paths->add_paths("agenda");
+  }
   if (paths->paths().empty()) {
     throw UsageError(
         "nothing to update: pass at least one of --name --display-amounts --weekday --time "
-        "--timezone --language");
+        "--timezone --language --agenda");
   }
   chapter->set_name(context.names().DefaultChapter());
   request.set_request_id(context.RequestId());
@@ -258,7 +316,8 @@ std::vector<Command> ChapterCommands() {
        CreateChapter},
       {"chapter update",
        "[--chapter C] [--name N] [--display-amounts true|false] [--weekday mon..sun] "
-       "[--time 07:00] [--timezone Europe/Rome] [--language it]",
+       "[--time 07:00] [--timezone Europe/Rome] [--language it] [--agenda \"TITLE=MIN[/SEC]; "
+       "...\"]",
        "change a chapter's settings (organizers); only the fields given are changed",
        {ChapterFlag(),
         {"name", "N", "the chapter's name, 1..100 characters"},
@@ -266,7 +325,10 @@ std::vector<Command> ChapterCommands() {
         {"weekday", "DAY", "meeting day: mon|tue|wed|thu|fri|sat|sun"},
         {"time", "HH:MM", "local meeting time, e.g. 07:00 (empty clears it)"},
         {"timezone", "TZ", "IANA time zone, e.g. Europe/Rome"},
-        {"language", "TAG", "BCP 47 language of the room display, e.g. it, es, en"}},
+        {"language", "TAG", "BCP 47 language of the room display, e.g. it, es, en"},
+        {"agenda", "ITEMS",
+         "the chapter's agenda in order: TITLE=MINUTES[/COUNTDOWN_SECONDS] items separated by "
+         "';' (\"Welcome=5; 60-second presentations=30/60\"); \"\" clears it"}},
        0,
        0,
        true,

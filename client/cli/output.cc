@@ -157,6 +157,17 @@ std::string DescribeChapter(const v1::Chapter& chapter) {
   if (chapter.display_amounts()) {
     out += "  room display: shows TYFCB amounts\n";
   }
+  for (int i = 0; i < chapter.agenda_size(); ++i) {
+    const v1::AgendaItem& item = chapter.agenda(i);
+    out += (i == 0 ? "  agenda: " : "          ") + std::to_string(i + 1) + ". " + item.title();
+    if (item.minutes() > 0) {
+      out += ", " + std::to_string(item.minutes()) + " min";
+    }
+    if (item.countdown_seconds() > 0) {
+      out += ", countdown " + std::to_string(item.countdown_seconds()) + " s";
+    }
+    out += "\n";
+  }
   return out;
 }
 

@@ -181,6 +181,8 @@ void Chapter::ApplyChapterUpdated(const v1::ChapterUpdated& e) {
   if (!after.language().empty()) {  // empty: recorded before languages existed
     info_.set_language(after.language());
   }
+  // Every update carries the whole agenda (empty before agendas existed, as it then was).
+  *info_.mutable_agenda() = after.agenda();
 }
 
 void Chapter::ApplyMemberAdded(const v1::MemberAdded& e) {

@@ -1,5 +1,5 @@
-// The chapter's own settings: creating the chapter, and changing its name, schedule and what
-// the room display may show.
+// The chapter's own settings: creating the chapter, and changing its name, schedule, language,
+// agenda and what the room display may show.
 
 #include <algorithm>
 #include <set>
@@ -16,10 +16,41 @@ namespace {
 
 // The settings UpdateChapter may change, in the order changed_fields lists them.
 constexpr std::string_view kChapterMaskPaths[] = {
-    "display_name", "display_amounts", "meeting_weekday", "meeting_time", "time_zone", "language"};
+    "display_name", "display_amounts", "meeting_weekday", "meeting_time",
+    "time_zone",    "language",        "agenda"};
 
 constexpr std::string_view kKnownPaths =
-    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language";
+    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language, agenda";
+
+// A chapter's agenda: at most kMaxAgendaItems segments, each titled as a segment is
+// (StartSegment), with its minutes and countdown in range; titles trimmed.
+constexpr int kMaxAgendaItems = 40;
+
+Status CheckAgenda(const google::protobuf::RepeatedPtrField<v1::AgendaItem>& in,
+                   google::protobuf::RepeatedPtrField<v1::AgendaItem>* out) {
+  if (in.size() > kMaxAgendaItems) {
+    return NotBetween("chapter.agenda", 0, kMaxAgendaItems, in.size());
+  }
+  out->Clear();
+  for (int i = 0; i < in.size(); ++i) {
+    const std::string field = "chapter.agenda[" + std::to_string(i) + "]";
+    auto title = CheckText(field + ".title", in[i].title(), 1, 60);
+    if (!title) {
+      return title.error();
+    }
+    if (in[i].minutes() < 0 || in[i].minutes() > 240) {
+      return NotBetween(field + ".minutes", 0, 240, in[i].minutes());
+    }
+    if (in[i].countdown_seconds() < 0 || in[i].countdown_seconds() > 3600) {
+      return NotBetween(field + ".countdown_seconds", 0, 3600, in[i].countdown_seconds());
+    }
+    v1::AgendaItem* item = out->Add();
+    item->set_title(*title);
+    item->set_minutes(in[i].minutes());
+    item->set_countdown_seconds(in[i].countdown_seconds());
+  }
+  return {};
+}
 
 // Validates the settings of `in` named in `paths` and writes the normalized (trimmed) values into
 // `out`; errors name "chapter.{field}". Shared by create and update, so both accept the same.
@@ -63,6 +94,11 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
       return language.error();
     }
     out->set_language(*language);
+  }
+  if (paths.count("agenda")) {
+    if (Status s = CheckAgenda(in.agenda(), out->mutable_agenda()); !s) {
+      return s;
+    }
   }
   return {};
 }
@@ -144,6 +180,12 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
   changed("meeting_time", info_.meeting_time() != after.meeting_time());
   changed("time_zone", info_.time_zone() != after.time_zone());
   changed("language", info_.language() != after.language());
+  changed("agenda",
+          !std::equal(info_.agenda().begin(), info_.agenda().end(), after.agenda().begin(),
+                      after.agenda().end(), [](const v1::AgendaItem& a, const v1::AgendaItem& b) {
+                        return a.title() == b.title() && a.minutes() == b.minutes() &&
+                               a.countdown_seconds() == b.countdown_seconds();
+                      }));
   after.clear_last_seq();
   after.clear_active_member_count();
   *updated->mutable_chapter() = std::move(after);

@@ -565,6 +565,46 @@ check('an organizer runs the agenda from the phone and the display follows withi
   assert.equal(await pendingCount(page), 0);
 });
 
+check('the organizer sets the chapter\'s agenda and runs it one tap per segment', async () => {
+  const page = organizer;
+  // From the usual agenda: the first segment renamed, the visitors' introductions removed.
+  await page.click('#agenda-usual');
+  assert.equal(await page.locator('#agenda-rows li').count(), 7);
+  await page.fill('#agenda-rows li:nth-child(1) .agenda-title', 'Caffè e networking');
+  await page.click('#agenda-rows li:nth-child(7) .danger');
+  // A segment of 300 minutes: the server's refusal, next to the field it names; nothing saved.
+  await page.fill('#agenda-rows li:nth-child(5) .agenda-minutes', '300');
+  await page.click('#agenda-submit');
+  await page.waitForSelector('#agenda-error:not([hidden])');
+  assert.match(await page.locator('#agenda-error').textContent(), /300/);
+  assert.equal(await page.locator('#agenda-rows li:nth-child(5) .agenda-minutes').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual((await server.cli(people.giulia.token, ['chapter', 'get', CHAPTER_ID])).agenda || [], []);
+  await page.fill('#agenda-rows li:nth-child(5) .agenda-minutes', '10');
+  await page.click('#agenda-submit');
+  await page.waitForSelector('#agenda-ok:not([hidden])');
+  const saved = (await server.cli(people.giulia.token, ['chapter', 'get', CHAPTER_ID])).agenda;
+  assert.deepEqual(saved.map((a) => a.title), ['Caffè e networking', 'Welcome', '60-second presentations',
+    'Education moment', 'Feature presentation', 'Referral round']);
+  assert.equal(saved[4].minutes, 10);
+  assert.equal(saved[4].countdown_seconds, 600);
+
+  // The run card offers the chapter's segments, and the agenda's next one is one tap away.
+  await page.waitForSelector('#run-quick button[data-title="Caffè e networking"]');
+  assert.equal(await page.locator('#run-quick button').count(), 6);
+  await page.waitForSelector('#run-agenda-next:text-is("Next in the agenda: Education moment")');
+  let tapped = Date.now();
+  await page.click('#run-agenda-next');
+  const latency = await displayFollows(tapped, 'Education moment', '');
+  assert.ok(latency < 1000, `the display showed the agenda's next segment ${latency} ms after the tap`);
+  await page.waitForSelector('#run-agenda-next:text-is("Next in the agenda: Feature presentation")');
+  assert.match(await page.locator('#run-now-clock').textContent(), /^(5:00|4:\d\d) left$/);
+  tapped = Date.now();
+  await page.click('#run-agenda-next');
+  await displayFollows(tapped, 'Feature presentation', '');
+  await page.waitForSelector('#run-agenda-next:text-is("Next in the agenda: Referral round")');
+  assert.equal(await pendingCount(page), 0);
+});
+
 check('the organizer corrects attendance; a substitute needs a name (the server says so)', async () => {
   const page = organizer;
   await page.click('#run-attendance-details summary');

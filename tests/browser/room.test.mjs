@@ -277,6 +277,10 @@ for (const lang of Object.keys(CASES)) {
     assert.equal(await text(organizer.page, '#invite-title').then((s) => s.includes(f.members[2].displayName)), true);
     await assertLayout(organizer.page, `the organizer's roster in ${language}`, { regions: '#roster-card' });
     await screenshotAt(organizer.page, '#invite', `room-roster-${lang}.png`);
+    // The agenda editor, filled with the usual agenda in the language: fits the phone too.
+    await organizer.page.click('#agenda-usual');
+    await assertLayout(organizer.page, `the organizer's agenda editor in ${language}`, { regions: '#roster-card' });
+    await screenshotAt(organizer.page, '#agenda-form', `room-agenda-${lang}.png`);
 
     // The reports with the long names: the heat map and the tables scroll inside the card, the
     // page does not (a region wider than the phone is a problem of layoutProblems).

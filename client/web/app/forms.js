@@ -18,6 +18,7 @@ export const FORMS = {
   visitor: { form: 'visitor-form', error: 'visitor-error', ok: 'visitor-ok', submit: 'visitor-submit', label: 'app.visitor.submit' },
   segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'app.segment.submit' },
   settings: { form: 'settings-form', error: 'settings-error', ok: 'settings-ok', submit: 'settings-submit', label: 'app.settings.save' },
+  agenda: { form: 'agenda-form', error: 'agenda-error', ok: 'agenda-ok', submit: 'agenda-submit', label: 'app.agenda_editor.save' },
   reports: { form: 'reports-form', error: 'reports-error', ok: 'reports-ok', submit: 'reports-submit', label: 'app.reports.show' },
   member: { form: 'member-form', error: 'member-error', ok: 'member-ok', submit: 'member-submit', label: 'app.roster.save' },
 };
@@ -112,7 +113,8 @@ export function showFormError(key, result) {
   setText(errorElement, result.message || result.code);
   errorElement.dataset.code = result.code;
   errorElement.hidden = false;
-  const named = /^([a-z_.]+(?:\[\d+\])?):/.exec(result.developerMessage || result.message || '');
+  // "referral.temperature: ...", "chapter.agenda[4].minutes: ...": the field the server names.
+  const named = /^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*):/.exec(result.developerMessage || result.message || '');
   const match = result.field ? [result.field, result.field] : named;
   if (match) {
     let best = null;

@@ -10,6 +10,7 @@ import { t } from '/shared/i18n.js';
 import qrcode from '/shared/vendor/qrcode.js';
 import { clearFormErrors, showFormError } from '/app/forms.js';
 import { M, isOrganizer, state } from '/app/state.js';
+import { renderAgendaEditor } from '/app/agenda.js';
 
 // The roles an organizer may give, in the order of the select; ROLE_KEYS' labels.
 const ROLES = ['ROLE_MEMBER', 'ROLE_PRESIDENT', 'ROLE_VICE_PRESIDENT', 'ROLE_SECRETARY_TREASURER',
@@ -103,6 +104,7 @@ export function renderRoster() {
   byId('jump-roster').hidden = !organizer;
   if (!organizer) return;
   renderSettings();
+  renderAgendaEditor();
   const members = state.roster.active();
   setText(byId('roster-count'), String(members.length));
   replaceChildren(byId('roster-list'), members.map((m) => h('li', { class: 'roster-row', dataset: { member: m.name } },

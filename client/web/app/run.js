@@ -31,13 +31,36 @@ export const ATTENDANCE_CHOICES = [
   ['ATTENDANCE_STATUS_ABSENT', 'app.attendance.absent'],
 ];
 
-// The run card's buttons and the segment form.
-export function wireRun() {
-  byId('segment-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    submitSegment();
-  });
-  replaceChildren(byId('run-quick'), AGENDA.map(({ key, seconds }) => ({ title: t(key), seconds })).map((a) => h('button', {
+// The segments to offer, in order: the chapter's agenda (resources.proto's AgendaItem: a
+// countdown of 0 is the segment's whole minutes), or the usual BNI agenda in the organizer's
+// language when the chapter has none.
+export function agendaSegments() {
+  const agenda = (state.chapter && state.chapter.agenda) || [];
+  if (agenda.length) {
+    return agenda.map((a) => ({ title: a.title, seconds: a.countdownSeconds || (a.minutes || 0) * 60 }));
+  }
+  return AGENDA.map(({ key, seconds }) => ({ title: t(key), seconds }));
+}
+
+// The agenda's segment after the one running (by title, the last match), the first when none
+// has started; null at the end of the agenda.
+export function nextAgendaSegment() {
+  const segments = agendaSegments();
+  const current = currentSegment();
+  if (!current) return segments[0] || null;
+  const title = current.title.trim().toLowerCase();
+  const at = segments.map((a) => a.title.trim().toLowerCase()).lastIndexOf(title);
+  return at < 0 ? null : segments[at + 1] || null;
+}
+
+let quickShown = '';
+
+function renderQuick() {
+  const segments = agendaSegments();
+  const key = JSON.stringify(segments);
+  if (key === quickShown) return;
+  quickShown = key;
+  replaceChildren(byId('run-quick'), segments.map((a) => h('button', {
     type: 'button',
     class: 'quick-button',
     dataset: { title: a.title, seconds: a.seconds },
@@ -45,6 +68,24 @@ export function wireRun() {
     text: a.seconds ? `${a.title} · ${formatDuration(a.seconds)}` : a.title,
     on: { click: () => pickAgenda(a) },
   })));
+  renderQuickPressed();
+}
+
+// One tap: the agenda's next segment starts.
+function submitAgendaNext() {
+  const next = nextAgendaSegment();
+  if (!state.meeting || !next) return;
+  runAction(M.startSegment, { name: state.meeting.name, title: next.title, countdownSeconds: next.seconds }, next.title);
+}
+
+// The run card's buttons and the segment form.
+export function wireRun() {
+  byId('segment-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    submitSegment();
+  });
+  renderQuick();
+  byId('run-agenda-next').addEventListener('click', submitAgendaNext);
   byId('segment-title-input').addEventListener('input', renderQuickPressed);
   byId('run-schedule-button').addEventListener('click', submitSchedule);
   byId('run-open-button').addEventListener('click', () => runAction(M.openMeeting, { name: state.meeting.name }, t('app.run.open')));
@@ -226,6 +267,15 @@ export function renderRun() {
   setText(next, current && current.nextSpeaker ? t('app.run.next', { name: state.roster.displayName(current.nextSpeaker) }) : '');
   next.dataset.member = (current && current.nextSpeaker) || '';
   byId('run-next-none').hidden = !(current && current.speaker && !current.nextSpeaker);
+  renderQuick();
+  const agendaNext = live ? nextAgendaSegment() : null;
+  const agendaButton = byId('run-agenda-next');
+  agendaButton.hidden = !agendaNext;
+  agendaButton.disabled = busy;
+  // The next speaker comes first while a round of speakers runs; then the agenda goes on.
+  agendaButton.classList.toggle('primary', !(current && current.nextSpeaker));
+  agendaButton.classList.toggle('secondary', !!(current && current.nextSpeaker));
+  setText(agendaButton, agendaNext ? t('app.run.agenda_next', { title: agendaNext.title }) : '');
 
   byId('run-close-button').hidden = !live;
   byId('run-close-button').disabled = busy;

@@ -2,10 +2,11 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v6';
+const CACHE = 'reciproca-app-shell-v7';
 const SHELL = [
   '/app/',
   '/app/app.js',
+  '/app/agenda.js',
   '/app/answers.js',
   '/app/checks.js',
   '/app/forms.js',

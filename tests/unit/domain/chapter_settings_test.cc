@@ -91,6 +91,71 @@ TEST_F(SettingsTest, UpdateChapter_ChangesTheLanguage) {
                       {"chapter.language: \"not a language\" is not a well-formed BCP 47"}));
 }
 
+TEST_F(SettingsTest, UpdateChapter_SetsTheAgenda_InOrder_TitlesTrimmed_AndClearsIt) {
+  v1::UpdateChapterRequest request = Update({"agenda"});
+  auto add = [&](const std::string& title, int minutes, int countdown) {
+    v1::AgendaItem* item = request.mutable_chapter()->add_agenda();
+    item->set_title(title);
+    item->set_minutes(minutes);
+    item->set_countdown_seconds(countdown);
+  };
+  add(" Networking libero ", 15, 0);
+  add("Presentazioni da 60 secondi", 30, 60);
+  add("Presentazione principale", 10, 600);
+  auto r = chapter_.DecideUpdateChapter(As(president_), request);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(std::vector<std::string>{"agenda"},
+            std::vector<std::string>(r->at(0).chapter_updated().changed_fields().begin(),
+                                     r->at(0).chapter_updated().changed_fields().end()));
+  ApplyAll(r);
+  ASSERT_EQ(chapter_.Info().agenda_size(), 3);
+  EXPECT_EQ(chapter_.Info().agenda(0).title(), "Networking libero");
+  EXPECT_EQ(chapter_.Info().agenda(1).countdown_seconds(), 60);
+  EXPECT_EQ(chapter_.Info().agenda(2).minutes(), 10);
+  // The same agenda again changes nothing; another setting's update keeps it.
+  auto same = chapter_.DecideUpdateChapter(Admin(), request);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->at(0).chapter_updated().changed_fields_size(), 0);
+  v1::UpdateChapterRequest time = Update({"meeting_time"});
+  time.mutable_chapter()->set_meeting_time("08:00");
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), time));
+  EXPECT_EQ(chapter_.Info().agenda_size(), 3);
+  // An empty agenda in the mask clears it.
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), Update({"agenda"})));
+  EXPECT_EQ(chapter_.Info().agenda_size(), 0);
+}
+
+TEST_F(SettingsTest, UpdateChapter_RefusesABadAgenda_NamingTheItem) {
+  auto with = [&](const std::string& title, int minutes, int countdown) {
+    v1::UpdateChapterRequest request = Update({"agenda"});
+    request.mutable_chapter()->add_agenda()->set_title("Benvenuto");
+    v1::AgendaItem* item = request.mutable_chapter()->add_agenda();
+    item->set_title(title);
+    item->set_minutes(minutes);
+    item->set_countdown_seconds(countdown);
+    return chapter_.DecideUpdateChapter(Admin(), request);
+  };
+  EXPECT_TRUE(IsError(with("  ", 5, 0), ErrorCode::kInvalidArgument, {"chapter.agenda[1].title"}));
+  EXPECT_TRUE(IsError(with(std::string(61, 'x'), 5, 0), ErrorCode::kInvalidArgument,
+                      {"chapter.agenda[1].title"}));
+  EXPECT_TRUE(IsError(with("Giro", 241, 0), ErrorCode::kInvalidArgument,
+                      {"chapter.agenda[1].minutes", "240", "241"}));
+  EXPECT_TRUE(IsError(with("Giro", 5, -1), ErrorCode::kInvalidArgument,
+                      {"chapter.agenda[1].countdown_seconds", "3600"}));
+  v1::UpdateChapterRequest many = Update({"agenda"});
+  for (int i = 0; i < 41; ++i) {
+    many.mutable_chapter()->add_agenda()->set_title("Segment " + std::to_string(i));
+  }
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), many), ErrorCode::kInvalidArgument,
+                      {"chapter.agenda", "40", "41"}));
+  EXPECT_EQ(chapter_.Info().agenda_size(), 0) << "nothing recorded";
+  // Members may not change it.
+  v1::UpdateChapterRequest request = Update({"agenda"});
+  request.mutable_chapter()->add_agenda()->set_title("Benvenuto");
+  EXPECT_TRUE(
+      IsError(chapter_.DecideUpdateChapter(As(ana_), request), ErrorCode::kPermissionDenied, {}));
+}
+
 TEST_F(SettingsTest, UpdateChapter_ChangesOnlyTheMaskedFields) {
   v1::UpdateChapterRequest request = Update({"display_amounts", "display_name"});
   request.mutable_chapter()->set_display_amounts(true);
