@@ -36,7 +36,10 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"request_id", "same-1"},
                                                           {"message", "the English message"},
                                                           {"plugin", "traffic_light"},
-                                                          {"problem", "rows[0].goal: above 0"}};
+                                                          {"problem", "rows[0].goal: above 0"},
+                                                          {"day", "2026-11-24"},
+                                                          {"joined", "2026-12-01"},
+                                                          {"weeks", "8"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();
