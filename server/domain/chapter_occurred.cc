@@ -9,6 +9,12 @@
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
+namespace {
+
+// The first day a record may be dated (the server's times start in 1900: CheckTimestamp).
+constexpr std::chrono::sys_days kFirstDay{std::chrono::year(1900) / 1 / 1};
+
+}  // namespace
 
 std::chrono::sys_days Chapter::ChapterDay(const TimeZones& zones, TimePoint t) const {
   return LocalDay(zones, info_.time_zone(), t);
@@ -52,8 +58,7 @@ Result<Chapter::Occurrence> Chapter::ResolveOccurred(const Context& ctx,
                                " is not a calendar date \"YYYY-MM-DD\"")
             .Because(kDateInvalid, {{"value", Quoted(text)}});
       }
-      day = *parsed;
-      out.time = DayStart(ctx.time_zones, info_.time_zone(), day);
+      day = *parsed;  // its instant once the rules below bound it (DayStart)
       break;
     }
     case v1::Occurred::kMeeting:
@@ -91,6 +96,11 @@ Result<Chapter::Occurrence> Chapter::ResolveOccurred(const Context& ctx,
                            "); a record is dated today or earlier")
         .Because(kOccurredInFuture, {{"day", day_text}});
   }
+  if (day < kFirstDay) {
+    // Also keeps the day's instant within the clock's range (int64 nanoseconds).
+    return InvalidArgument(field + ": " + day_text + " is before 1900-01-01")
+        .Because(kDateInvalid, {{"value", day_text}});
+  }
   const bool organizer = IsOrganizerPrincipal(ctx.principal);
   if (!organizer && day < today - std::chrono::weeks(kMaxOccurredWeeksBack)) {
     return FailedPrecondition(field + ": " + day_text + " is more than " +
@@ -110,6 +120,9 @@ Result<Chapter::Occurrence> Chapter::ResolveOccurred(const Context& ctx,
                                             {"joined", UtcDate(joined)},
                                             {"day", day_text}});
     }
+  }
+  if (occurred.when_case() == v1::Occurred::kDate) {
+    out.time = DayStart(ctx.time_zones, info_.time_zone(), day);
   }
   if (occurred.when_case() == v1::Occurred::kDate && pinned.empty()) {
     out.meeting = MeetingOfDay(ctx.time_zones, day);

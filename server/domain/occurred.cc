@@ -42,8 +42,9 @@ std::chrono::system_clock::time_point DayStart(const TimeZones& zones, std::stri
   std::chrono::system_clock::time_point guess =
       local_midnight - ZoneOffsetAt(zones, time_zone, local_midnight);
   guess = local_midnight - ZoneOffsetAt(zones, time_zone, guess);
-  // A zone whose clocks jump over midnight: the day starts when they land in it.
-  while (LocalDay(zones, time_zone, guess) < day) {
+  // A zone whose clocks jump over midnight: the day starts when they land in it (a jump is at
+  // most a day).
+  for (int step = 0; step < 48 && LocalDay(zones, time_zone, guess) < day; ++step) {
     guess += std::chrono::minutes(30);
   }
   return guess;

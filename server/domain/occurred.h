@@ -24,7 +24,8 @@ std::chrono::sys_days LocalDay(const TimeZones& zones, std::string_view time_zon
                                std::chrono::system_clock::time_point t);
 
 // The first instant of `day` in zone `time_zone` (00:00 local; where a zone skips midnight, the
-// first instant after the gap). An unknown zone: UTC.
+// first instant after the gap). An unknown zone: UTC. `day` must be one the clock can hold
+// (system_clock counts int64 nanoseconds: 1678..2262): callers bound it first.
 std::chrono::system_clock::time_point DayStart(const TimeZones& zones, std::string_view time_zone,
                                                std::chrono::sys_days day);
 

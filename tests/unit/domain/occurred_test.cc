@@ -141,6 +141,9 @@ TEST_F(OccurredTest, Date_NotAfterTodayInTheChapterTimeZone) {
   EXPECT_TRUE(IsError(tomorrow, ErrorCode::kInvalidArgument,
                       {"occurred.date", "2023-11-15 is after today (2023-11-14 in Europe/Rome)"}));
   EXPECT_TRUE(HasReason(tomorrow, kOccurredInFuture));
+  // Far ahead is refused as such, never turned into a time the clock cannot hold.
+  EXPECT_TRUE(HasReason(Education(As(ana_), Date("2999-01-01")), kOccurredInFuture));
+  EXPECT_TRUE(HasReason(Education(As(ana_), Date("9999-12-31")), kOccurredInFuture));
   // Organizers too: nothing is recorded ahead of time.
   EXPECT_TRUE(HasReason(Education(As(president_), Date("2023-11-15"), ana_), kOccurredInFuture));
   // 23:30 UTC is already the 15th in Rome (while still the 14th in UTC).
@@ -159,6 +162,10 @@ TEST_F(OccurredTest, Date_AtMostEightWeeksBack_UnlessAnOrganizerRecordsIt) {
   EXPECT_TRUE(HasReason(old, kOccurredTooLongAgo));
   EXPECT_TRUE(Education(As(president_), Date("2023-09-18"), ana_).ok());
   EXPECT_TRUE(Education(Admin(), Date("2023-09-18"), ana_).ok());
+  // Not before 1900 (the server's times start there), whoever records it.
+  auto ancient = Education(As(president_), Date("1000-01-01"), ana_);
+  EXPECT_TRUE(IsError(ancient, ErrorCode::kInvalidArgument, {"occurred.date", "before 1900"}));
+  EXPECT_TRUE(HasReason(ancient, kDateInvalid));
 }
 
 TEST_F(OccurredTest, NotBeforeTheMemberJoined_ForAnyone) {
