@@ -7,6 +7,7 @@
 
 #include "client/cli/access_links.h"
 #include "client/cli/commands.h"
+#include "client/cli/local_time.h"
 #include "client/cli/output.h"
 #include "client/cli/paging.h"
 
@@ -294,6 +295,35 @@ FlagSpec WebUrlFlag() {
 
 FlagSpec OnBehalfOfFlag() {
   return {"on-behalf-of", "X", "organizers: record it for this member (visible in the event)"};
+}
+
+FlagSpec OccurredMeetingFlag() {
+  return {"meeting", "M",
+          "it happened at this meeting (\"3\"): counts there, typed in later (not --date)"};
+}
+
+FlagSpec OccurredDateFlag() {
+  return {"date", "YYYY-MM-DD",
+          "the day it happened, in the chapter's time zone: today or up to 8 weeks back "
+          "(organizers: further)"};
+}
+
+bool ReadOccurred(Context& context, const ParsedArgs& args, bool with_meeting,
+                  v1::Occurred* occurred) {
+  const bool meeting = with_meeting && args.Has("meeting");
+  if (meeting && args.Has("date")) {
+    throw UsageError("give --meeting or --date, not both");
+  }
+  if (args.Has("date")) {
+    ParseDate(args.Get("date"), "date");  // Catch typos before the server does.
+    occurred->set_date(args.Get("date"));
+    return true;
+  }
+  if (meeting) {
+    occurred->set_meeting(context.names().Meeting(args.Get("meeting")));
+    return true;
+  }
+  return false;
 }
 
 std::vector<Command> ChapterCommands() {

@@ -45,5 +45,22 @@ FlagSpec ChapterFlag(bool required = false);
 FlagSpec OnBehalfOfFlag();
 // --web-url, for the commands that print links to reciprocad's web pages.
 FlagSpec WebUrlFlag();
+// --meeting M and --date D, for records typed in after they happened (the request's occurred:
+// see docs/organizers.md, "Recording later").
+FlagSpec OccurredMeetingFlag();
+FlagSpec OccurredDateFlag();
+// Reads `occurred` from --date (checked as YYYY-MM-DD before the server does) or, when
+// `with_meeting`, --meeting; both is a UsageError. False, and `occurred` untouched, when
+// neither was given.
+bool ReadOccurred(Context& context, const ParsedArgs& args, bool with_meeting,
+                  v1::Occurred* occurred);
+// ReadOccurred into a recording request's occurred, left unset when neither flag was given.
+template <typename Request>
+void SetOccurred(Context& context, const ParsedArgs& args, bool with_meeting, Request* request) {
+  v1::Occurred occurred;
+  if (ReadOccurred(context, args, with_meeting, &occurred)) {
+    *request->mutable_occurred() = occurred;
+  }
+}
 
 }  // namespace reciproca::cli

@@ -199,6 +199,8 @@ int AddVisitor(Context& context, const ParsedArgs& args) {
   }
   visitor->set_email(args.Get("email"));
   visitor->set_phone(args.Get("phone"));
+  // Typed in later: the day they came (in the meeting's week), which also opens a closed meeting.
+  SetOccurred(context, args, /*with_meeting=*/false, &request);
   request.set_request_id(context.RequestId());
   v1::Visitor registered;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -302,7 +304,7 @@ std::vector<Command> MeetingCommands() {
        true,
        RecordAttendance},
       {"visitor add",
-       "--meeting M --name N --business B [--invited-by X] [--email E] [--phone P]",
+       "--meeting M --name N --business B [--invited-by X] [--email E] [--phone P] [--date D]",
        "register a visitor at a meeting",
        {ChapterFlag(),
         MeetingFlag(),
@@ -310,7 +312,9 @@ std::vector<Command> MeetingCommands() {
         {"business", "B", "their business, 1..100", true},
         {"invited-by", "X", "the inviting member (default: yourself)"},
         {"email", "E", "e-mail address"},
-        {"phone", "P", "phone number"}},
+        {"phone", "P", "phone number"},
+        {"date", "YYYY-MM-DD",
+         "typed in later: the day they came, in the meeting's week (also after it closed)"}},
        0,
        0,
        true,

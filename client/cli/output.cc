@@ -243,6 +243,22 @@ std::string DescribeAttendance(const std::string& meeting, const v1::Attendance&
   return out + " at " + FormatTime(attendance.record_time()) + "\n";
 }
 
+namespace {
+
+// "  happened T (recorded R)\n" for a record typed in after it happened (its occur_time is not
+// when it was recorded); "" otherwise, and for a server that sends no occur_time.
+std::string Happened(const google::protobuf::Timestamp& occur_time,
+                     const google::protobuf::Timestamp& recorded) {
+  const bool unset = occur_time.seconds() == 0 && occur_time.nanos() == 0;
+  if (unset ||
+      (occur_time.seconds() == recorded.seconds() && occur_time.nanos() == recorded.nanos())) {
+    return "";
+  }
+  return "  happened " + FormatTime(occur_time) + " (recorded " + FormatTime(recorded) + ")\n";
+}
+
+}  // namespace
+
 std::string DescribeVisitor(const v1::Visitor& visitor, Names& names) {
   std::string out = "visitor " + visitor.name() + ": " + visitor.display_name() + ", " +
                     visitor.business() + "\n";
@@ -251,7 +267,7 @@ std::string DescribeVisitor(const v1::Visitor& visitor, Names& names) {
   if (!contact.empty()) {
     out += "; contact: " + contact;
   }
-  return out + "\n";
+  return out + "\n" + Happened(visitor.occur_time(), visitor.register_time());
 }
 
 std::string DescribeReferral(const v1::Referral& referral, Names& names) {
@@ -276,7 +292,7 @@ std::string DescribeReferral(const v1::Referral& referral, Names& names) {
   if (referral.has_update_time()) {
     out += "; updated " + FormatTime(referral.update_time());
   }
-  return out + "\n";
+  return out + "\n" + Happened(referral.occur_time(), referral.create_time());
 }
 
 std::string DescribeThankYou(const v1::ThankYou& thank_you, Names& names) {
@@ -294,7 +310,7 @@ std::string DescribeThankYou(const v1::ThankYou& thank_you, Names& names) {
   if (!thank_you.note().empty()) {
     out += "  note: " + thank_you.note() + "\n";
   }
-  return out;
+  return out + Happened(thank_you.occur_time(), thank_you.create_time());
 }
 
 std::string DescribeOneToOne(const v1::OneToOne& one_to_one, Names& names) {
@@ -314,13 +330,13 @@ std::string DescribeEducation(const v1::Education& education, Names& names) {
   if (!education.note().empty()) {
     out += "  note: " + education.note() + "\n";
   }
-  return out;
+  return out + Happened(education.occur_time(), education.create_time());
 }
 
 std::string DescribeTestimonial(const v1::Testimonial& testimonial, Names& names) {
   return "testimonial " + testimonial.name() + ": " + names.DisplayName(testimonial.from_member()) +
          " for " + names.DisplayName(testimonial.for_member()) + "\n  \"" + testimonial.text() +
-         "\"\n";
+         "\"\n" + Happened(testimonial.occur_time(), testimonial.create_time());
 }
 
 }  // namespace reciproca::cli

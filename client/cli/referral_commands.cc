@@ -46,6 +46,7 @@ int GiveReferral(Context& context, const ParsedArgs& args) {
   if (args.Has("meeting")) {
     referral->set_meeting(context.names().Meeting(args.Get("meeting")));
   }
+  SetOccurred(context, args, /*with_meeting=*/false, &request);
   SetOnBehalfOf(context, args, &request);
   request.set_parent(context.names().DefaultChapter());
   request.set_request_id(context.RequestId());
@@ -168,6 +169,7 @@ int RecordThankYou(Context& context, const ParsedArgs& args) {
   thank_you->set_business_type(args.Has("repeat") ? v1::BUSINESS_TYPE_REPEAT
                                                   : v1::BUSINESS_TYPE_NEW);
   thank_you->set_note(args.Get("note"));
+  SetOccurred(context, args, /*with_meeting=*/true, &request);
   request.set_request_id(context.RequestId());
   v1::ThankYou recorded;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -184,10 +186,8 @@ int RecordThankYou(Context& context, const ParsedArgs& args) {
 int RecordOneToOne(Context& context, const ParsedArgs& args) {
   v1::RecordOneToOneRequest request;
   v1::OneToOne* one_to_one = request.mutable_one_to_one();
-  if (args.Has("date")) {
-    ParseDate(args.Get("date"), "date");  // Catch typos before the server does.
-    one_to_one->set_date(args.Get("date"));
-  }
+  // The day they met is when it happened: the server sets one_to_one.date from it.
+  SetOccurred(context, args, /*with_meeting=*/true, &request);
   one_to_one->set_with_member(context.names().Member(args.Get("with")));
   SetOnBehalfOf(context, args, &request);
   request.set_parent(context.names().DefaultChapter());
@@ -212,6 +212,7 @@ int RecordEducation(Context& context, const ParsedArgs& args) {
   SetOnBehalfOf(context, args, &request);
   request.set_parent(context.names().DefaultChapter());
   education->set_note(args.Get("note"));
+  SetOccurred(context, args, /*with_meeting=*/true, &request);
   request.set_request_id(context.RequestId());
   v1::Education recorded;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -232,6 +233,7 @@ int RecordTestimonial(Context& context, const ParsedArgs& args) {
   SetOnBehalfOf(context, args, &request);
   request.set_parent(context.names().DefaultChapter());
   testimonial->set_text(args.Get("text"));
+  SetOccurred(context, args, /*with_meeting=*/true, &request);
   request.set_request_id(context.RequestId());
   v1::Testimonial recorded;
   context.Call([&](grpc::ClientContext* rpc) {
@@ -253,7 +255,7 @@ std::vector<Command> ReferralCommands() {
   return {
       {"refer",
        "--to X --temperature 1..5 [--inside | --contact-name N (--contact-phone P | "
-       "--contact-email E)] [--note T] [--meeting M] [--on-behalf-of X]",
+       "--contact-email E)] [--note T] [--meeting M] [--date D] [--on-behalf-of X]",
        "give a referral to a member",
        {ChapterFlag(),
         {"to", "X", "the member who receives it", true},
@@ -263,7 +265,8 @@ std::vector<Command> ReferralCommands() {
         {"contact-phone", "P", "outside referral: their phone"},
         {"contact-email", "E", "outside referral: their e-mail"},
         {"note", "T", "a comment, up to 1000 characters"},
-        {"meeting", "M", "the meeting where it was passed"},
+        {"meeting", "M", "the meeting where it was passed: it counts there, even typed in later"},
+        OccurredDateFlag(),
         OnBehalfOfFlag()},
        0,
        0,
@@ -293,7 +296,7 @@ std::vector<Command> ReferralCommands() {
        ListReferrals},
       {"thanks",
        "--to X --amount 1250.00 [--currency EUR] [--referral R] [--repeat] [--note T] "
-       "[--on-behalf-of X]",
+       "[--meeting M | --date D] [--on-behalf-of X]",
        "thank a member for closed business (TYFCB)",
        {ChapterFlag(),
         {"to", "X", "the member who referred the business", true},
@@ -302,17 +305,22 @@ std::vector<Command> ReferralCommands() {
         {"referral", "R", "the referral it came from (it becomes closed-won)"},
         {"repeat", "", "repeat business (default: new)"},
         {"note", "T", "a comment"},
+        OccurredMeetingFlag(),
+        OccurredDateFlag(),
         OnBehalfOfFlag()},
        0,
        0,
        true,
        RecordThankYou},
       {"one-to-one",
-       "--with X [--date 2026-11-20] [--note T] [--on-behalf-of X]",
+       "--with X [--date 2026-11-20 | --meeting M] [--note T] [--on-behalf-of X]",
        "record a one-to-one meeting with another member",
        {ChapterFlag(),
         {"with", "X", "the other member", true},
-        {"date", "YYYY-MM-DD", "the day you met (default: today, UTC)"},
+        {"date", "YYYY-MM-DD",
+         "the day you met, in the chapter's time zone: today or up to 8 weeks back "
+         "(default: today)"},
+        OccurredMeetingFlag(),
         {"note", "T", "a comment"},
         OnBehalfOfFlag()},
        0,
@@ -320,22 +328,26 @@ std::vector<Command> ReferralCommands() {
        true,
        RecordOneToOne},
       {"ceu",
-       "--credits N [--note T] [--on-behalf-of X]",
+       "--credits N [--note T] [--meeting M | --date D] [--on-behalf-of X]",
        "record education credits",
        {ChapterFlag(),
         {"credits", "N", "credits earned, 1..100", true},
         {"note", "T", "what it was (podcast, training)"},
+        OccurredMeetingFlag(),
+        OccurredDateFlag(),
         OnBehalfOfFlag()},
        0,
        0,
        true,
        RecordEducation},
       {"testimonial",
-       "--for X --text T [--on-behalf-of X]",
+       "--for X --text T [--meeting M | --date D] [--on-behalf-of X]",
        "vouch for a member's work",
        {ChapterFlag(),
         {"for", "X", "the member", true},
         {"text", "T", "the testimonial, 1..2000 characters", true},
+        OccurredMeetingFlag(),
+        OccurredDateFlag(),
         OnBehalfOfFlag()},
        0,
        0,

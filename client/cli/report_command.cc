@@ -326,7 +326,8 @@ int AbsenceReport(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-// report records: one kind of the export as a table with a header row (CSV with --csv).
+// report records: one kind of the export as a table with a header row (CSV with --csv); "time"
+// is when the record happened (occur_time), by which the export is ordered.
 const std::vector<std::string> kRecordKinds = {"referrals", "thank-yous",   "one-to-ones",
                                                "ceus",      "testimonials", "visitors"};
 
@@ -339,7 +340,7 @@ std::vector<std::vector<std::string>> RecordRows(const v1::RecordsExport& record
                      "temperature", "status", "meeting", "contact_name", "contact_phone",
                      "contact_email", "note"});
     for (const v1::Referral& r : records.referrals()) {
-      table.push_back({r.name(), FormatTime(r.create_time()), r.giver(), who(r.giver()),
+      table.push_back({r.name(), FormatTime(r.occur_time()), r.giver(), who(r.giver()),
                        r.receiver(), who(r.receiver()), EnumWord(r.kind()),
                        std::to_string(r.temperature()), EnumWord(r.status()), r.meeting(),
                        r.contact_name(), r.contact_phone(), r.contact_email(), r.note()});
@@ -348,7 +349,7 @@ std::vector<std::vector<std::string>> RecordRows(const v1::RecordsExport& record
     table.push_back({"thank_you", "time", "from_member", "from_name", "to_member", "to_name",
                      "amount", "referral", "note"});
     for (const v1::ThankYou& t : records.thank_yous()) {
-      table.push_back({t.name(), FormatTime(t.create_time()), t.from_member(), who(t.from_member()),
+      table.push_back({t.name(), FormatTime(t.occur_time()), t.from_member(), who(t.from_member()),
                        t.to_member(), who(t.to_member()), FormatMoney(t.amount()), t.referral(),
                        t.note()});
     }
@@ -356,27 +357,27 @@ std::vector<std::vector<std::string>> RecordRows(const v1::RecordsExport& record
     table.push_back({"one_to_one", "time", "member", "member_name", "with_member", "with_name",
                      "date", "note"});
     for (const v1::OneToOne& o : records.one_to_ones()) {
-      table.push_back({o.name(), FormatTime(o.create_time()), o.member(), who(o.member()),
+      table.push_back({o.name(), FormatTime(o.occur_time()), o.member(), who(o.member()),
                        o.with_member(), who(o.with_member()), o.date(), o.note()});
     }
   } else if (kind == "ceus") {
     table.push_back({"education", "time", "member", "member_name", "credits", "note"});
     for (const v1::Education& e : records.education()) {
-      table.push_back({e.name(), FormatTime(e.create_time()), e.member(), who(e.member()),
+      table.push_back({e.name(), FormatTime(e.occur_time()), e.member(), who(e.member()),
                        std::to_string(e.credits()), e.note()});
     }
   } else if (kind == "testimonials") {
     table.push_back(
         {"testimonial", "time", "from_member", "from_name", "for_member", "for_name", "text"});
     for (const v1::Testimonial& t : records.testimonials()) {
-      table.push_back({t.name(), FormatTime(t.create_time()), t.from_member(), who(t.from_member()),
+      table.push_back({t.name(), FormatTime(t.occur_time()), t.from_member(), who(t.from_member()),
                        t.for_member(), who(t.for_member()), t.text()});
     }
   } else {
     table.push_back({"visitor", "time", "display_name", "business", "invited_by", "invited_by_name",
                      "email", "phone"});
     for (const v1::Visitor& v : records.visitors()) {
-      table.push_back({v.name(), FormatTime(v.register_time()), v.display_name(), v.business(),
+      table.push_back({v.name(), FormatTime(v.occur_time()), v.display_name(), v.business(),
                        v.invited_by(), who(v.invited_by()), v.email(), v.phone()});
     }
   }

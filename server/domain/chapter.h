@@ -243,9 +243,6 @@ class Chapter {
   // OK for the admin and for active members of this chapter; PERMISSION_DENIED otherwise.
   Status CheckCanWrite(const Principal& principal) const;
   bool IsOrganizerPrincipal(const Principal& principal) const;
-  // When a referral happened, as the reports count it: the start of the meeting it names, or
-  // when it was recorded.
-  const google::protobuf::Timestamp& ReferralOccurred(const v1::Referral& referral) const;
   // The absence report's rows, without the organizers-only check.
   v1::AbsenceReport Absences(TimePoint as_of) const;
   // CheckCanWrite, then the organizer check. `what` names the command in the message.
@@ -281,6 +278,46 @@ class Chapter {
   Result<bool> IsCorrection(const Principal& principal, const v1::Meeting& meeting,
                             std::string_view field) const;
 
+  // When a record happened: what ResolveOccurred found (chapter_occurred.cc).
+  struct Occurrence {
+    // When it happened; unset when nothing dates it (it happened when it is recorded).
+    std::optional<TimePoint> time;
+    // The meeting it counts in: the one named, or the meeting whose week holds the date.
+    const v1::Meeting* meeting = nullptr;
+    // An organizer's record into a meeting whose PALMS was submitted (IsCorrection).
+    bool correction = false;
+  };
+  // Checks when a record of `member` happened (resources.proto's Occurred; docs/organizers.md,
+  // "Recording later"). `pinned` is the meeting the record itself names ("" if none: a
+  // referral's referral.meeting, a visitor's meeting), in field `pinned_field`; unset
+  // `occurred` with a pinned meeting is that meeting. The rules, each its own error:
+  //   - occurred.date "YYYY-MM-DD", a real day (INVALID_ARGUMENT, DATE_INVALID); a meeting that
+  //     exists (INVALID_ARGUMENT malformed, NOT_FOUND unknown);
+  //   - its day (the date, or the meeting's start, in the chapter's time zone) not after today
+  //     (INVALID_ARGUMENT, OCCURRED_IN_FUTURE);
+  //   - not more than kMaxOccurredWeeksBack weeks before today, unless an organizer records it
+  //     (FAILED_PRECONDITION, OCCURRED_TOO_LONG_AGO);
+  //   - not before the day `member` joined, for anyone (FAILED_PRECONDITION,
+  //     OCCURRED_BEFORE_JOINING);
+  //   - a pinned meeting the same as the one occurred names or whose week holds its date
+  //     (INVALID_ARGUMENT, OCCURRED_OTHER_MEETING);
+  //   - the meeting not cancelled, and after its PALMS was submitted only an organizer's
+  //     correction (IsCorrection).
+  // A date counts from 00:00 of that day in the chapter's time zone; a meeting at its start.
+  Result<Occurrence> ResolveOccurred(const Context& ctx, const v1::Occurred& occurred,
+                                     std::string_view member, std::string_view pinned = "",
+                                     std::string_view pinned_field = "") const;
+  // A meeting's week: the day it starts and the six days after it, in the chapter's time zone.
+  bool InWeekOf(const TimeZones& zones, const v1::Meeting& meeting,
+                std::chrono::sys_days day) const;
+  // The meeting whose week holds `day`: the last one not cancelled; nullptr when none.
+  const v1::Meeting* MeetingOfDay(const TimeZones& zones, std::chrono::sys_days day) const;
+  // The day (in the chapter's time zone) of instant `t`.
+  std::chrono::sys_days ChapterDay(const TimeZones& zones, TimePoint t) const;
+  // Puts `occurrence` in `event`: occurred_time when it is not event.time, occurred_meeting,
+  // and the correction mark.
+  static void Stamp(const Occurrence& occurrence, v1::Event* event);
+
   // A new event with seq last_seq()+offset and the common fields filled in.
   v1::Event NewEvent(const Context& ctx, int64_t offset, std::string_view on_behalf_of) const;
 
@@ -291,6 +328,8 @@ class Chapter {
   void ApplyMemberLeft(const v1::Event& event);
   void ApplyAttendance(const std::string& meeting, const v1::Attendance& attendance);
   void CountCorrection(const std::string& meeting);
+  // A record's event marked a correction counts in its occurred_meeting, else in `meeting`.
+  void CountRecordCorrection(const v1::Event& event, const std::string& meeting);
 
   v1::Chapter info_;
   int64_t last_seq_ = 0;

@@ -4,6 +4,7 @@
 // both (docs/adding_an_event.md).
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include "server/domain/chapter.h"
@@ -11,6 +12,25 @@
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
+namespace {
+
+// When the record of `event` counts (the records' occur_time): Event.occurred_time when the
+// event carries one, Event.time otherwise. The shipped plugins read events by the same rule
+// (plugins/texts/event_time.h).
+const google::protobuf::Timestamp& RecordOccurTime(const v1::Event& event) {
+  return event.has_occurred_time() ? event.occurred_time() : event.time();
+}
+
+// Keeps the record of `event` by name, with its occur_time.
+template <class Record>
+Record& KeepRecord(std::map<std::string, Record, std::less<>>& records, const Record& record,
+                   const v1::Event& event) {
+  Record& kept = records[record.name()] = record;
+  *kept.mutable_occur_time() = RecordOccurTime(event);
+  return kept;
+}
+
+}  // namespace
 
 void Chapter::Apply(const v1::Event& event) {
   last_seq_ = event.seq();
@@ -73,8 +93,11 @@ void Chapter::Apply(const v1::Event& event) {
     case v1::Event::kVisitorRegistered: {
       auto it = meetings_.find(event.visitor_registered().meeting());
       if (it != meetings_.end()) {
-        *it->second.add_visitors() = event.visitor_registered().visitor();
+        v1::Visitor* visitor = it->second.add_visitors();
+        *visitor = event.visitor_registered().visitor();
+        *visitor->mutable_occur_time() = RecordOccurTime(event);
       }
+      CountRecordCorrection(event, event.visitor_registered().meeting());
       break;
     }
     case v1::Event::kMeetingClosed: {
@@ -110,10 +133,13 @@ void Chapter::Apply(const v1::Event& event) {
     }
     case v1::Event::kReferralGiven: {
       const v1::Referral& referral = event.referral_given().referral();
-      referrals_[referral.name()] = referral;
-      if (event.correction()) {
-        CountCorrection(referral.meeting());
+      v1::Referral& stored = KeepRecord(referrals_, referral, event);
+      // Logged before events carried occurred_time: a slip of a meeting counts at its start.
+      auto meeting = meetings_.find(referral.meeting());
+      if (!event.has_occurred_time() && meeting != meetings_.end()) {
+        *stored.mutable_occur_time() = meeting->second.start_time();
       }
+      CountRecordCorrection(event, referral.meeting());
       break;
     }
     case v1::Event::kReferralStatusChanged: {
@@ -125,23 +151,23 @@ void Chapter::Apply(const v1::Event& event) {
       break;
     }
     case v1::Event::kThankYouRecorded: {
-      const v1::ThankYou& thank_you = event.thank_you_recorded().thank_you();
-      thank_yous_[thank_you.name()] = thank_you;
+      KeepRecord(thank_yous_, event.thank_you_recorded().thank_you(), event);
+      CountRecordCorrection(event, "");
       break;
     }
     case v1::Event::kOneToOneRecorded: {
-      const v1::OneToOne& one_to_one = event.one_to_one_recorded().one_to_one();
-      one_to_ones_[one_to_one.name()] = one_to_one;
+      KeepRecord(one_to_ones_, event.one_to_one_recorded().one_to_one(), event);
+      CountRecordCorrection(event, "");
       break;
     }
     case v1::Event::kEducationRecorded: {
-      const v1::Education& education = event.education_recorded().education();
-      education_[education.name()] = education;
+      KeepRecord(education_, event.education_recorded().education(), event);
+      CountRecordCorrection(event, "");
       break;
     }
     case v1::Event::kTestimonialRecorded: {
-      const v1::Testimonial& testimonial = event.testimonial_recorded().testimonial();
-      testimonials_[testimonial.name()] = testimonial;
+      KeepRecord(testimonials_, event.testimonial_recorded().testimonial(), event);
+      CountRecordCorrection(event, "");
       break;
     }
     case v1::Event::kPluginEnabled: {
@@ -238,6 +264,12 @@ void Chapter::ApplyAttendance(const std::string& meeting_name, const v1::Attenda
   std::sort(list->begin(), list->end(), [](const v1::Attendance& a, const v1::Attendance& b) {
     return a.member() < b.member();
   });
+}
+
+void Chapter::CountRecordCorrection(const v1::Event& event, const std::string& meeting) {
+  if (event.correction()) {
+    CountCorrection(event.occurred_meeting().empty() ? meeting : event.occurred_meeting());
+  }
 }
 
 void Chapter::CountCorrection(const std::string& meeting) {

@@ -282,9 +282,6 @@ Result<Events> Chapter::DecideRecordAttendance(const Context& ctx,
 
 Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
                                               const v1::RegisterVisitorRequest& r) const {
-  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
-    return s.error();
-  }
   const Principal& p = ctx.principal;
   if (Status s = CheckCanWrite(p); !s) {
     return s.error();
@@ -326,19 +323,30 @@ Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
   if (!meeting) {
     return meeting.error();
   }
-  if ((*meeting)->state() == v1::MEETING_STATE_CLOSED) {
-    return FailedPrecondition("meeting: " + r.meeting() +
-                              " is CLOSED; visitors are registered before it closes");
-  }
   if ((*meeting)->state() == v1::MEETING_STATE_CANCELLED) {
     return FailedPrecondition("meeting: " + r.meeting() + " was cancelled; it has no visitors")
         .Because(kMeetingCancelled);
+  }
+  if ((*meeting)->state() == v1::MEETING_STATE_CLOSED && !r.has_occurred()) {
+    return FailedPrecondition("meeting: " + r.meeting() +
+                              " is CLOSED; visitors are registered before it closes, or later "
+                              "with occurred (the meeting or the day they came)");
   }
   auto inviter = FindActiveMember("visitor.invited_by", invited_by);
   if (!inviter) {
     return inviter.error();
   }
+  // Typed in later: the visitor came at the meeting (or on the day) occurred names.
+  Occurrence occurrence;
+  if (r.has_occurred()) {
+    auto resolved = ResolveOccurred(ctx, r.occurred(), invited_by, r.meeting(), "meeting");
+    if (!resolved) {
+      return resolved.error();
+    }
+    occurrence = *resolved;
+  }
   v1::Event event = NewEvent(ctx, 1, "");
+  Stamp(occurrence, &event);
   v1::VisitorRegistered* registered = event.mutable_visitor_registered();
   registered->set_meeting(r.meeting());
   visitor.set_name(VisitorName(r.meeting(), event.seq()));

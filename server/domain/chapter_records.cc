@@ -3,6 +3,7 @@
 #include <string>
 
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/names.h"
 #include "server/domain/validation.h"
 
@@ -10,9 +11,6 @@ namespace reciproca::domain {
 
 Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
                                              const v1::RecordOneToOneRequest& r) const {
-  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
-    return s.error();
-  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -30,11 +28,10 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
     return s.error();
   }
   std::string date(Trim(in.date()));
-  if (date.empty()) {
-    date = UtcDate(ctx.now);
-  } else if (!IsValidDate(date)) {
-    return InvalidArgument("one_to_one.date: \"" + date +
-                           "\" is not a calendar date \"YYYY-MM-DD\"");
+  if (!date.empty() && !IsValidDate(date)) {
+    return InvalidArgument("one_to_one.date: " + Quoted(date) +
+                           " is not a calendar date \"YYYY-MM-DD\"")
+        .Because(kDateInvalid, {{"value", Quoted(date)}});
   }
   auto note = CheckMultilineText("one_to_one.note", in.note(), 0, 1000);
   if (!note) {
@@ -47,7 +44,24 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
   if (in.with_member() == acting->member) {
     return InvalidArgument("one_to_one.with_member: a member cannot meet themself");
   }
+  auto occurrence = ResolveOccurred(ctx, r.occurred(), acting->member);
+  if (!occurrence) {
+    return occurrence.error();
+  }
+  if (occurrence->time) {
+    // Dated: the day they met is the day it happened, in the chapter's time zone.
+    const std::string day = UtcDate(ChapterDay(ctx.time_zones, *occurrence->time));
+    if (!date.empty() && date != day) {
+      return InvalidArgument("one_to_one.date: " + date + " is not " + day +
+                             ", the day of occurred; give one of them, or the same day")
+          .Because(kOccurredOtherDate);
+    }
+    date = day;
+  } else if (date.empty()) {
+    date = UtcDate(ctx.now);
+  }
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
+  Stamp(*occurrence, &event);
   v1::OneToOne* out = event.mutable_one_to_one_recorded()->mutable_one_to_one();
   out->set_name(ChildName(info_.name(), NameKind::kOneToOne, event.seq()));
   out->set_member(acting->member);
@@ -60,9 +74,6 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
 
 Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
                                               const v1::RecordEducationRequest& r) const {
-  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
-    return s.error();
-  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -78,7 +89,12 @@ Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
   if (!note) {
     return note.error();
   }
+  auto occurrence = ResolveOccurred(ctx, r.occurred(), acting->member);
+  if (!occurrence) {
+    return occurrence.error();
+  }
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
+  Stamp(*occurrence, &event);
   v1::Education* out = event.mutable_education_recorded()->mutable_education();
   out->set_name(ChildName(info_.name(), NameKind::kEducation, event.seq()));
   out->set_member(acting->member);
@@ -90,9 +106,6 @@ Result<Events> Chapter::DecideRecordEducation(const Context& ctx,
 
 Result<Events> Chapter::DecideRecordTestimonial(const Context& ctx,
                                                 const v1::RecordTestimonialRequest& r) const {
-  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
-    return s.error();
-  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -120,7 +133,12 @@ Result<Events> Chapter::DecideRecordTestimonial(const Context& ctx,
   if (in.for_member() == acting->member) {
     return InvalidArgument("testimonial.for_member: a member cannot vouch for themself");
   }
+  auto occurrence = ResolveOccurred(ctx, r.occurred(), acting->member);
+  if (!occurrence) {
+    return occurrence.error();
+  }
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
+  Stamp(*occurrence, &event);
   v1::Testimonial* out = event.mutable_testimonial_recorded()->mutable_testimonial();
   out->set_name(ChildName(info_.name(), NameKind::kTestimonial, event.seq()));
   out->set_from_member(acting->member);

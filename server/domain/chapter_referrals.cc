@@ -37,9 +37,6 @@ std::string StatusName(v1::ReferralStatus s) { return v1::ReferralStatus_Name(s)
 
 Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
                                            const v1::GiveReferralRequest& r) const {
-  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
-    return s.error();
-  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -97,19 +94,11 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   if (!note) {
     return note.error();
   }
-  bool correction = false;
-  const v1::Meeting* occurred_meeting = nullptr;
-  if (!in.meeting().empty()) {
-    auto meeting = FindMeeting("referral.meeting", in.meeting());
-    if (!meeting) {
-      return meeting.error();
-    }
-    occurred_meeting = *meeting;
-    auto is_correction = IsCorrection(ctx.principal, **meeting, "referral.meeting");
-    if (!is_correction) {
-      return is_correction.error();
-    }
-    correction = *is_correction;
+  // A slip of a meeting happened at that meeting, whenever it is typed (issue 11).
+  auto occurrence =
+      ResolveOccurred(ctx, r.occurred(), acting->member, in.meeting(), "referral.meeting");
+  if (!occurrence) {
+    return occurrence.error();
   }
   auto receiver = FindMember("referral.receiver", in.receiver());
   if (!receiver) {
@@ -126,12 +115,7 @@ Result<Events> Chapter::DecideGiveReferral(const Context& ctx,
   }
 
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
-  event.set_correction(correction);
-  if (occurred_meeting != nullptr) {
-    // A slip of a meeting happened at that meeting, whenever it is typed (issue 11).
-    *event.mutable_occurred_time() = occurred_meeting->start_time();
-    event.set_occurred_meeting(occurred_meeting->name());
-  }
+  Stamp(*occurrence, &event);
   v1::Referral* out = event.mutable_referral_given()->mutable_referral();
   out->set_name(ChildName(info_.name(), NameKind::kReferral, event.seq()));
   out->set_giver(acting->member);
@@ -192,9 +176,6 @@ Result<Events> Chapter::DecideUpdateReferralStatus(const Context& ctx,
 
 Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
                                              const v1::RecordThankYouRequest& r) const {
-  if (Status s = RefuseOccurred(r.has_occurred()); !s) {
-    return s.error();
-  }
   auto acting = ResolveActing(ctx, r.on_behalf_of(), "on_behalf_of");
   if (!acting) {
     return acting.error();
@@ -261,8 +242,13 @@ Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
                                 StatusName(referral->status()) + "; it cannot become closed won");
     }
   }
+  auto occurrence = ResolveOccurred(ctx, r.occurred(), acting->member);
+  if (!occurrence) {
+    return occurrence.error();
+  }
 
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
+  Stamp(*occurrence, &event);
   v1::ThankYou* out = event.mutable_thank_you_recorded()->mutable_thank_you();
   out->set_name(ChildName(info_.name(), NameKind::kThankYou, event.seq()));
   out->set_from_member(acting->member);

@@ -51,6 +51,13 @@ inline constexpr std::string_view kMeetingNotCancellable = "MEETING_NOT_CANCELLA
 inline constexpr std::string_view kMeetingNotClosed = "MEETING_NOT_CLOSED";
 inline constexpr std::string_view kPalmsSubmitted = "PALMS_SUBMITTED";
 inline constexpr std::string_view kPalmsAlreadySubmitted = "PALMS_ALREADY_SUBMITTED";
+// When a record happened (Occurred; server/domain/occurred.h).
+inline constexpr std::string_view kDateInvalid = "DATE_INVALID";
+inline constexpr std::string_view kOccurredInFuture = "OCCURRED_IN_FUTURE";
+inline constexpr std::string_view kOccurredTooLongAgo = "OCCURRED_TOO_LONG_AGO";
+inline constexpr std::string_view kOccurredBeforeJoining = "OCCURRED_BEFORE_JOINING";
+inline constexpr std::string_view kOccurredOtherMeeting = "OCCURRED_OTHER_MEETING";
+inline constexpr std::string_view kOccurredOtherDate = "OCCURRED_OTHER_DATE";
 // The event stream.
 inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
 // Reports.
@@ -87,6 +94,9 @@ inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown
                                            kMeetingAlreadyClosed,  kMeetingCancelled,
                                            kMeetingNotCancellable, kMeetingNotClosed,
                                            kPalmsSubmitted,        kPalmsAlreadySubmitted,
+                                           kDateInvalid,           kOccurredInFuture,
+                                           kOccurredTooLongAgo,    kOccurredBeforeJoining,
+                                           kOccurredOtherMeeting,  kOccurredOtherDate,
                                            kAfterSeqBeyondEnd,     kExportTooLarge,
                                            kPluginConfigRefused,   kForInvalidArgument,
                                            kForNotFound,           kForAlreadyExists,

@@ -46,12 +46,6 @@ void CountAttendance(v1::AttendanceStatus status, v1::PalmsRow* row) {
 
 }  // namespace
 
-const google::protobuf::Timestamp& Chapter::ReferralOccurred(const v1::Referral& referral) const {
-  // A referral that names its meeting counts in that meeting, whenever it was typed.
-  auto meeting = referral.meeting().empty() ? meetings_.end() : meetings_.find(referral.meeting());
-  return meeting == meetings_.end() ? referral.create_time() : meeting->second.start_time();
-}
-
 v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
                                      std::optional<TimePoint> end) const {
   v1::PalmsReport report;
@@ -93,9 +87,10 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
         }
       }
     }
-    // Visitors count when they were registered, whatever the meeting's date.
+    // Visitors count when they came (registered, or the occurred time typed in later), whatever
+    // the meeting's date.
     for (const v1::Visitor& visitor : meeting.visitors()) {
-      if (!window.Contains(visitor.register_time())) {
+      if (!window.Contains(CountsAt(visitor))) {
         continue;
       }
       if (Tally* t = row(visitor.invited_by())) {
@@ -108,7 +103,7 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
   report.set_corrections(corrections);
 
   for (const auto& [name, referral] : referrals_) {
-    if (!window.Contains(ReferralOccurred(referral))) {
+    if (!window.Contains(CountsAt(referral))) {
       continue;
     }
     if (Tally* t = row(referral.giver())) {
@@ -119,7 +114,7 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
     }
   }
   for (const auto& [name, one_to_one] : one_to_ones_) {
-    if (!window.Contains(one_to_one.create_time())) {
+    if (!window.Contains(CountsAt(one_to_one))) {
       continue;
     }
     for (const std::string& member : {one_to_one.member(), one_to_one.with_member()}) {
@@ -129,21 +124,21 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
     }
   }
   for (const auto& [name, education] : education_) {
-    if (window.Contains(education.create_time())) {
+    if (window.Contains(CountsAt(education))) {
       if (Tally* t = row(education.member())) {
         t->row.set_ceus(t->row.ceus() + education.credits());
       }
     }
   }
   for (const auto& [name, testimonial] : testimonials_) {
-    if (window.Contains(testimonial.create_time())) {
+    if (window.Contains(CountsAt(testimonial))) {
       if (Tally* t = row(testimonial.from_member())) {
         t->row.set_testimonials_given(t->row.testimonials_given() + 1);
       }
     }
   }
   for (const auto& [name, thank_you] : thank_yous_) {
-    if (!window.Contains(thank_you.create_time())) {
+    if (!window.Contains(CountsAt(thank_you))) {
       continue;
     }
     auto cents = ParseAmountCents("amount", thank_you.amount().amount());

@@ -41,19 +41,19 @@ bool Held(const v1::Meeting& meeting) {
          meeting.state() == v1::MEETING_STATE_CLOSED;
 }
 
-// The records of `from` in `window` by `when`, oldest first (then by name), into `out`.
-template <typename Record, typename When>
+// The records of `from` in `window` by when they count, oldest first (then by name), into `out`.
+template <typename Record>
 void Collect(const std::map<std::string, Record, std::less<>>& from, const ReportWindow& window,
-             When when, google::protobuf::RepeatedPtrField<Record>* out) {
+             google::protobuf::RepeatedPtrField<Record>* out) {
   std::vector<const Record*> chosen;
   for (const auto& [name, record] : from) {
-    if (window.Contains(when(record))) {
+    if (window.Contains(CountsAt(record))) {
       chosen.push_back(&record);
     }
   }
   std::sort(chosen.begin(), chosen.end(), [&](const Record* a, const Record* b) {
-    const int64_t ta = ToNanos(when(*a));
-    const int64_t tb = ToNanos(when(*b));
+    const int64_t ta = ToNanos(CountsAt(*a));
+    const int64_t tb = ToNanos(CountsAt(*b));
     return ta != tb ? ta < tb : NumericId(a->name()) < NumericId(b->name());
   });
   for (const Record* record : chosen) {
@@ -73,14 +73,14 @@ Result<v1::RelationshipMatrix> Chapter::RelationshipMatrix(const Principal& prin
   std::map<std::pair<std::string, std::string>, PairTally> pairs;
   auto known = [&](const std::string& member) { return members_.contains(member); };
   for (const auto& [name, referral] : referrals_) {
-    if (window.Contains(ReferralOccurred(referral)) && known(referral.giver()) &&
+    if (window.Contains(CountsAt(referral)) && known(referral.giver()) &&
         known(referral.receiver())) {
       ++pairs[{referral.giver(), referral.receiver()}].referrals;
     }
   }
   for (const auto& [name, thank_you] : thank_yous_) {
     auto cents = ParseAmountCents("amount", thank_you.amount().amount());
-    if (!cents || !window.Contains(thank_you.create_time()) || !known(thank_you.to_member()) ||
+    if (!cents || !window.Contains(CountsAt(thank_you)) || !known(thank_you.to_member()) ||
         !known(thank_you.from_member())) {
       continue;  // amounts of decided events are normalized: !cents cannot happen
     }
@@ -89,7 +89,7 @@ Result<v1::RelationshipMatrix> Chapter::RelationshipMatrix(const Principal& prin
         .tyfcb_cents[thank_you.amount().currency()] += *cents;
   }
   for (const auto& [name, one_to_one] : one_to_ones_) {
-    if (window.Contains(one_to_one.create_time()) && known(one_to_one.member()) &&
+    if (window.Contains(CountsAt(one_to_one)) && known(one_to_one.member()) &&
         known(one_to_one.with_member()) && one_to_one.member() != one_to_one.with_member()) {
       ++pairs[{one_to_one.member(), one_to_one.with_member()}].one_to_ones;
       ++pairs[{one_to_one.with_member(), one_to_one.member()}].one_to_ones;
@@ -286,30 +286,19 @@ Result<v1::RecordsExport> Chapter::ExportRecords(const Principal& principal,
   if (end) {
     *out.mutable_end_time() = ToTimestamp(*end);
   }
-  auto created = [](const auto& record) -> const google::protobuf::Timestamp& {
-    return record.create_time();
-  };
-  Collect(
-      referrals_, window,
-      [this](const v1::Referral& r) -> const google::protobuf::Timestamp& {
-        return ReferralOccurred(r);
-      },
-      out.mutable_referrals());
-  Collect(thank_yous_, window, created, out.mutable_thank_yous());
-  Collect(one_to_ones_, window, created, out.mutable_one_to_ones());
-  Collect(education_, window, created, out.mutable_education());
-  Collect(testimonials_, window, created, out.mutable_testimonials());
-  // Visitors live in their meetings; they count when they were registered, as in PALMS.
+  Collect(referrals_, window, out.mutable_referrals());
+  Collect(thank_yous_, window, out.mutable_thank_yous());
+  Collect(one_to_ones_, window, out.mutable_one_to_ones());
+  Collect(education_, window, out.mutable_education());
+  Collect(testimonials_, window, out.mutable_testimonials());
+  // Visitors live in their meetings; they count when they came, as in PALMS.
   std::map<std::string, v1::Visitor, std::less<>> visitors;
   for (const auto& [name, meeting] : meetings_) {
     for (const v1::Visitor& visitor : meeting.visitors()) {
       visitors[visitor.name()] = visitor;
     }
   }
-  Collect(
-      visitors, window,
-      [](const v1::Visitor& v) -> const google::protobuf::Timestamp& { return v.register_time(); },
-      out.mutable_visitors());
+  Collect(visitors, window, out.mutable_visitors());
   const int count = out.referrals_size() + out.thank_yous_size() + out.one_to_ones_size() +
                     out.education_size() + out.testimonials_size() + out.visitors_size();
   if (count > kMaxExportRecords) {

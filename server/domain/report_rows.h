@@ -1,6 +1,7 @@
 #pragma once
 // What the chapter's reports share (palms_report.cc, relationship_report.cc): the time window
-// they count in, money totals per currency, and the order members are listed in.
+// they count in, when a record counts, money totals per currency, and the order members are
+// listed in.
 
 #include <cstdint>
 #include <map>
@@ -23,6 +24,13 @@ struct ReportWindow {
     return (!start || ns >= *start) && (!end || ns < *end);
   }
 };
+
+// When a record counts in every report (PALMS, the matrix, the export): its occur_time, when it
+// happened (Apply sets it from the event: Event.occurred_time, else Event.time).
+template <class Record>
+const google::protobuf::Timestamp& CountsAt(const Record& record) {
+  return record.occur_time();
+}
 
 // Exact cents per currency, written out as Money sorted by currency.
 void AddMoney(const std::map<std::string, int64_t>& cents,

@@ -471,6 +471,10 @@ Result<SystemTime> CheckTimestamp(std::string_view field, const google::protobuf
                            ": must be from 1900-01-01 to 2199-12-31 (UTC), got seconds " +
                            std::to_string(t.seconds()));
   }
+  return FromTimestamp(t);
+}
+
+SystemTime FromTimestamp(const google::protobuf::Timestamp& t) {
   return SystemTime(std::chrono::duration_cast<SystemTime::duration>(
       std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
 }
@@ -495,15 +499,6 @@ int64_t ToNanos(const google::protobuf::Timestamp& t) {
 
 int64_t ToNanos(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-
-Status RefuseOccurred(bool has_occurred) {
-  if (!has_occurred) {
-    return {};
-  }
-  return InvalidArgument(
-      "occurred: dating a record (a meeting or a day) is not supported by this server yet; "
-      "record it without occurred, or name a referral's meeting in referral.meeting");
 }
 
 }  // namespace reciproca::domain

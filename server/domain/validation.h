@@ -99,13 +99,9 @@ Error NotBetween(std::string_view field, int64_t min, int64_t max, int64_t value
 // RESOURCE_NOT_FOUND with the parameter kind: the noun as a keyword ("thank-you": thank_you).
 Error Unknown(std::string_view field, std::string_view kind, std::string_view name);
 
-// `occurred` on a recording request (resources.proto's Occurred) is in the API ahead of its
-// rules (issue 11 item 1; docs/domain.md): until they exist, a request that sets it is refused
-// rather than recorded at the wrong time. A referral names its meeting in referral.meeting.
-// INVALID_ARGUMENT naming the field.
-Status RefuseOccurred(bool has_occurred);
-
 google::protobuf::Timestamp ToTimestamp(SystemTime t);
+// The instant of a timestamp the server holds (one CheckTimestamp accepted, or its own).
+SystemTime FromTimestamp(const google::protobuf::Timestamp& t);
 // Nanoseconds since the Unix epoch, for ordering and range checks.
 int64_t ToNanos(const google::protobuf::Timestamp& t);
 int64_t ToNanos(SystemTime t);

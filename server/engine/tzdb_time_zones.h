@@ -17,6 +17,8 @@ class TzdbTimeZones : public domain::TimeZones {
   TzdbTimeZones();
 
   bool Exists(std::string_view name) const override;
+  std::optional<std::chrono::seconds> UtcOffset(
+      std::string_view name, std::chrono::system_clock::time_point at) const override;
 };
 
 // The process's TzdbTimeZones, constructed on first use.

@@ -228,8 +228,12 @@ cli --token "$ana_token" referral list --receiver "$marco" --json
 expect "referral list --receiver" "$(jget name <<<"$out")" "$r1"
 
 step="one-to-one, ceu, testimonial"
-cli --token "$ana_token" one-to-one --with "$sara" --date "$(date -u +%Y-%m-%d)" --note "coffee"
+# The day they met, in the chapter's time zone (issue 11: --date is when it happened).
+cli --token "$ana_token" one-to-one --with "$sara" --date "$(TZ=Europe/Rome date +%Y-%m-%d)" \
+  --note "coffee"
 grep -q "^one-to-one chapters/e2e/" <<<"$out" || fail "one-to-one output: $out"
+cli_fails 2 "--date" --token "$luca_token" ceu --credits 1 --date 2026-02-30
+cli_fails 3 "is after today" --token "$luca_token" ceu --credits 1 --date 2999-01-01
 cli --token "$luca_token" ceu --credits 2 --note "podcast"
 grep -q "^education chapters/e2e/" <<<"$out" || fail "ceu output: $out"
 cli --token "$sara_token" testimonial --for "$ana" --text "Ana saved my business."

@@ -41,6 +41,10 @@ bool PrintableAscii(std::string_view s) {
 class AnyZone : public TimeZones {
  public:
   bool Exists(std::string_view) const override { return true; }
+  std::optional<std::chrono::seconds> UtcOffset(
+      std::string_view, std::chrono::system_clock::time_point) const override {
+    return std::chrono::seconds(0);
+  }
 };
 
 void CheckTextPromise(const Result<std::string>& checked, bool multiline, int64_t min,

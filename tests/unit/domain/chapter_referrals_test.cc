@@ -64,20 +64,6 @@ TEST_F(ReferralsTest, GiveReferral_RejectsSelfReferral) {
                       {"referral.receiver", "a member cannot refer to themself"}));
 }
 
-// Occurred is in the API ahead of its rules: refused, never recorded at the wrong time.
-TEST_F(ReferralsTest, OccurredIsRefusedUntilItsRulesExist) {
-  v1::GiveReferralRequest dated = Request(bruno_);
-  dated.mutable_occurred()->set_date("2023-11-07");
-  EXPECT_TRUE(IsError(chapter_.DecideGiveReferral(As(ana_), dated), ErrorCode::kInvalidArgument,
-                      {"occurred:", "not supported"}));
-  v1::RecordOneToOneRequest one_to_one;
-  one_to_one.set_parent(kChapter);
-  one_to_one.mutable_one_to_one()->set_with_member(bruno_);
-  one_to_one.mutable_occurred()->set_meeting("chapters/rome/meetings/9");
-  EXPECT_TRUE(IsError(chapter_.DecideRecordOneToOne(As(ana_), one_to_one),
-                      ErrorCode::kInvalidArgument, {"occurred:"}));
-}
-
 TEST_F(ReferralsTest, GiveReferral_RejectsTemperatureOutOfRange) {
   EXPECT_TRUE(IsError(chapter_.DecideGiveReferral(As(ana_), Request(bruno_, 6)),
                       ErrorCode::kInvalidArgument,

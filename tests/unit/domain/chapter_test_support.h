@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,15 +65,43 @@ template <class R>
 }
 
 // The time zone database of the tests: a fixed list, so the domain's tests read no files.
+// Offsets: UTC 0; Europe/Rome +1 h and Europe/London 0, each one hour more in European summer
+// time (from the last Sunday of March to the last Sunday of October, 01:00 UTC);
+// America/New_York -5 h all year (no test dates a record there).
 class ListedTimeZones : public TimeZones {
  public:
   bool Exists(std::string_view name) const override {
     return std::find(std::begin(kZones), std::end(kZones), name) != std::end(kZones);
   }
 
+  std::optional<std::chrono::seconds> UtcOffset(
+      std::string_view name, std::chrono::system_clock::time_point at) const override {
+    using std::chrono::hours;
+    if (!Exists(name)) {
+      return std::nullopt;
+    }
+    if (name == "UTC") {
+      return hours(0);
+    }
+    if (name == "America/New_York") {
+      return hours(-5);
+    }
+    const hours standard(name == "Europe/Rome" ? 1 : 0);
+    return IsEuropeanSummer(at) ? standard + hours(1) : standard;
+  }
+
  private:
   static constexpr std::string_view kZones[] = {"UTC", "Europe/Rome", "Europe/London",
                                                 "America/New_York"};
+
+  static bool IsEuropeanSummer(std::chrono::system_clock::time_point at) {
+    using namespace std::chrono;
+    const year y = year_month_day(floor<days>(at)).year();
+    auto last_sunday_1am = [y](month m) {
+      return sys_days(year_month_weekday_last(y, m, weekday_last(Sunday))) + hours(1);
+    };
+    return at >= last_sunday_1am(March) && at < last_sunday_1am(October);
+  }
 };
 
 inline const TimeZones& Zones() {

@@ -41,7 +41,9 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"absences", "3"},
                                                           {"alert_at", "3"},
                                                           {"meetings", "20"},
-                                                          {"weeks", "26"}};
+                                                          {"day", "2026-11-24"},
+                                                          {"joined", "2026-12-01"},
+                                                          {"weeks", "8"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();

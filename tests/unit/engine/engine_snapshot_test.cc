@@ -69,15 +69,19 @@ TEST(ChapterSnapshotFormat, RoundTripsAndRefusesWhatItCannotRead) {
   chapter.Apply(added);
 
   const std::string bytes = engine::EncodeChapterSnapshot(chapter);
-  auto decoded = engine::DecodeChapterSnapshot("chapters/rome", 2, 1, bytes);
+  constexpr int32_t kVersion = engine::kChapterSnapshotVersion;
+  auto decoded = engine::DecodeChapterSnapshot("chapters/rome", 2, kVersion, bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   EXPECT_EQ(Fingerprint(chapter), Fingerprint(decoded.value()));
 
-  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 2, 2, bytes).ok());  // version
-  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 3, 1, bytes).ok());  // seq
-  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/milan", 2, 1, bytes).ok());
+  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 2, kVersion + 1, bytes).ok());
+  // Version 1: records without occur_time; the log is replayed instead.
+  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 2, 1, bytes).ok());
+  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 3, kVersion, bytes).ok());  // seq
+  EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/milan", 2, kVersion, bytes).ok());
   EXPECT_FALSE(
-      engine::DecodeChapterSnapshot("chapters/rome", 2, 1, bytes.substr(0, bytes.size() - 3)).ok());
+      engine::DecodeChapterSnapshot("chapters/rome", 2, kVersion, bytes.substr(0, bytes.size() - 3))
+          .ok());
   EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 2, 1, bytes + "\x78\x01").ok());
   EXPECT_FALSE(engine::DecodeChapterSnapshot("chapters/rome", 2, 1, "").ok());
 }
