@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
 
 #include "alloc_count.h"
 #include "client/lib/client.h"
@@ -69,8 +74,10 @@ struct Config {
   int fanout_rate = 50;  // events per second
   std::vector<int> in_flight = {32, 64};
   std::vector<int> subscribers = {100, 1000};
-  // --plugins N: the plugin comparison only, N rounds.
+  // --plugins N: the plugin comparison only, N rounds; --setups: which of its setups
+  // ("none", "out", "in" by default; also "out-nosnap": out of process without snapshots).
   int plugin_rounds = 0;
+  std::string plugin_setups = "none,out,in";
 };
 
 int64_t MicrosOf(SysClock::time_point t) {
@@ -1144,8 +1151,10 @@ int Run(const Config& config) {
 
 struct PluginSetup {
   const char* label;
+  const char* name;  // for --setups
   bool with_plugins;
   bool in_process;
+  bool snapshots = true;  // the plugins' snapshots (ABI 1.1) every 1,000 events, the default
 };
 
 struct PluginRun {
@@ -1200,6 +1209,9 @@ int64_t PluginHostsCpuMicros(reciproca::api::Server& server) {
 std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup& setup) {
   TempDir dir;
   reciproca::api::ServerOptions options = BenchServerOptions(dir);
+  if (!setup.snapshots) {
+    options.plugin_snapshot_every_events = std::numeric_limits<int64_t>::max();
+  }
   if (setup.with_plugins) {
     for (const char* name : {"leaderboard", "reciprocity", "traffic_light"}) {
       reciproca::plugins::PluginSpec spec{
@@ -1239,7 +1251,15 @@ std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup&
   PluginRun run;
   const int64_t host_cpu_start = PluginHostsCpuMicros(*server);
   const int64_t outputs_start = PluginOutputsRecorded(*server);
+#ifdef CALLGRIND_ZERO_STATS
+  // Under `valgrind --tool=callgrind`, one profile per measured phase (this process only: the
+  // server and the load); elsewhere these do nothing.
+  CALLGRIND_ZERO_STATS;
+#endif
   run.give = RunUnary(slots, config.unary_phase);
+#ifdef CALLGRIND_DUMP_STATS_AT
+  CALLGRIND_DUMP_STATS_AT(setup.name);
+#endif
   if (run.give.ok > 0) {
     run.host_cpu_us_per_call = static_cast<double>(PluginHostsCpuMicros(*server) - host_cpu_start) /
                                static_cast<double>(run.give.ok);
@@ -1259,20 +1279,33 @@ std::optional<PluginRun> RunWithPlugins(const Config& config, const PluginSetup&
 }
 
 int RunPlugins(const Config& config) {
-  static constexpr PluginSetup setups[] = {{"no plugins", false, false},
-                                           {"3 plugins out of process", true, false},
-                                           {"3 plugins in process", true, true}};
+  // "out-nosnap" (not run unless asked): what the plugins' snapshots cost, by difference.
+  static constexpr PluginSetup setups[] = {
+      {"no plugins", "none", false, false},
+      {"3 plugins out of process", "out", true, false},
+      {"3 plugins in process", "in", true, true},
+      {"3 out of process, no snaps", "out-nosnap", true, false, false}};
   constexpr size_t kSetups = std::size(setups);
+  bool chosen[kSetups] = {};
+  for (size_t k = 0; k < kSetups; ++k) {
+    chosen[k] = ("," + config.plugin_setups + ",").find(std::string(",") + setups[k].name + ",") !=
+                std::string::npos;
+  }
   std::printf("grpc_bench --plugins %d: GiveReferral (durable), %d in flight, %.1f s per run\n",
               config.plugin_rounds, config.in_flight.front(), Seconds(config.unary_phase));
-  std::printf("%-26s %5s %9s %9s %9s %10s %9s %9s %9s %7s\n", "setup", "round", "QPS", "p50 ms",
-              "p99 ms", "behind", "catch-up s", "cpu us", "hosts us", "outputs");
+  std::printf("%-26s %5s %9s %7s %9s %9s %10s %9s %9s %9s %7s\n", "setup", "round", "QPS", "writes",
+              "p50 ms", "p99 ms", "behind", "catch-up s", "cpu us", "hosts us", "outputs");
   std::vector<double> qps[kSetups];
   std::vector<double> ratio[kSetups];
+  std::vector<double> cpu[kSetups];
+  std::vector<double> host_cpu[kSetups];
   for (int round = 0; round < config.plugin_rounds; ++round) {
     double round_qps[kSetups] = {};
     for (size_t k = 0; k < kSetups; ++k) {
       const size_t which = (k + static_cast<size_t>(round)) % kSetups;
+      if (!chosen[which]) {
+        continue;
+      }
       auto run = RunWithPlugins(config, setups[which]);
       if (!run) {
         return 1;
@@ -1283,11 +1316,13 @@ int RunPlugins(const Config& config) {
         return 1;
       }
       round_qps[which] = run->give.qps;
-      std::printf("%-26s %5d %9.0f %9.2f %9.2f %10lld %9.2f %9.0f %9.0f %7.2f\n",
-                  setups[which].label, round + 1, run->give.qps, Ms(run->give.p50_us),
-                  Ms(run->give.p99_us), static_cast<long long>(run->behind_at_end),
-                  run->catch_up_seconds, run->give.cpu_us_per_call, run->host_cpu_us_per_call,
-                  run->outputs_per_call);
+      cpu[which].push_back(run->give.cpu_us_per_call);
+      host_cpu[which].push_back(run->host_cpu_us_per_call);
+      std::printf("%-26s %5d %9.0f %7lld %9.2f %9.2f %10lld %9.2f %9.0f %9.0f %7.2f\n",
+                  setups[which].label, round + 1, run->give.qps,
+                  static_cast<long long>(run->give.ok), Ms(run->give.p50_us), Ms(run->give.p99_us),
+                  static_cast<long long>(run->behind_at_end), run->catch_up_seconds,
+                  run->give.cpu_us_per_call, run->host_cpu_us_per_call, run->outputs_per_call);
     }
     for (size_t k = 0; k < kSetups; ++k) {
       qps[k].push_back(round_qps[k]);
@@ -1297,10 +1332,15 @@ int RunPlugins(const Config& config) {
   std::printf("\nRanges over %d rounds (ratio: to the run without plugins of the same round)\n",
               config.plugin_rounds);
   for (size_t k = 0; k < kSetups; ++k) {
+    if (!chosen[k]) {
+      continue;
+    }
     const auto [qlo, qhi] = std::minmax_element(qps[k].begin(), qps[k].end());
     const auto [rlo, rhi] = std::minmax_element(ratio[k].begin(), ratio[k].end());
-    std::printf("%-26s QPS %6.0f–%6.0f  ratio %.2f–%.2f\n", setups[k].label, *qlo, *qhi, *rlo,
-                *rhi);
+    const auto [clo, chi] = std::minmax_element(cpu[k].begin(), cpu[k].end());
+    const auto [hlo, hhi] = std::minmax_element(host_cpu[k].begin(), host_cpu[k].end());
+    std::printf("%-26s QPS %6.0f–%6.0f  ratio %.2f–%.2f  cpu us %.0f–%.0f  hosts us %.0f–%.0f\n",
+                setups[k].label, *qlo, *qhi, *rlo, *rhi, *clo, *chi, *hlo, *hhi);
   }
   return 0;
 }
@@ -1319,11 +1359,16 @@ int main(int argc, char** argv) {
       config.subscribers = {100};
     } else if (arg == "--plugins" && i + 1 < argc) {
       config.plugin_rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--setups" && i + 1 < argc) {
+      config.plugin_setups = argv[++i];
     } else if (arg == "-h" || arg == "--help") {
-      std::printf("usage: %s [--quick] [--plugins ROUNDS]\n", argv[0]);
+      std::printf("usage: %s [--quick] [--plugins ROUNDS [--setups none,out,in,out-nosnap]]\n",
+                  argv[0]);
       return 0;
     } else {
-      std::fprintf(stderr, "unknown argument %s; usage: %s [--quick] [--plugins ROUNDS]\n",
+      std::fprintf(stderr,
+                   "unknown argument %s; usage: %s [--quick] [--plugins ROUNDS [--setups "
+                   "none,out,in,out-nosnap]]\n",
                    arg.c_str(), argv[0]);
       return 64;
     }
@@ -1332,9 +1377,9 @@ int main(int argc, char** argv) {
   if (config.plugin_rounds > 0) {
     // Servers started here find the plugin host through the environment (as the tests do).
     ::setenv("RECIPROCA_PLUGIN_HOST", RECIPROCA_PLUGIN_HOST_PATH, /*overwrite=*/0);
-    // Three servers a round, each about 2 s besides its load.
+    // Up to four servers a round, each about 2 s besides its load.
     Watchdog watchdog(std::chrono::seconds(30) +
-                      config.plugin_rounds * 3 * (config.unary_phase + std::chrono::seconds(25)));
+                      config.plugin_rounds * 4 * (config.unary_phase + std::chrono::seconds(25)));
     return RunPlugins(config);
   }
   Watchdog watchdog(config.quick ? std::chrono::seconds(30) : std::chrono::seconds(110));

@@ -104,7 +104,11 @@ class ReminderBook {
   const Config& config_;
   const plugin_texts::Catalogs& texts_;
   std::string chapter_;
-  std::priority_queue<DueCheck, std::vector<DueCheck>, LaterFirst> checks_;
+  // The soonest check on top; its checks readable in place, in no order (for the snapshot).
+  struct CheckQueue : std::priority_queue<DueCheck, std::vector<DueCheck>, LaterFirst> {
+    const std::vector<DueCheck>& in_place() const { return c; }
+  };
+  CheckQueue checks_;
   uint64_t next_order_ = 0;
   std::map<MemberPair, Episode> episodes_;
   std::map<std::string, IssuedReminder> reminders_;

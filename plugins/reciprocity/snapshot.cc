@@ -12,7 +12,9 @@
 // with the same config. Whether the instance is live (ticked) is not either: a restored
 // instance is ticked once its replay is done, as a fresh one is.
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "reciprocity.h"
 
@@ -125,16 +127,23 @@ void ChapterFacts::Load(StateReader& in) {
 }
 
 void ReminderBook::Save(StateWriter& out) const {
-  // The queue's order does not matter: each check carries its (at, order) key.
-  auto checks = checks_;
+  // Each check carries its (at, order) key, so the order they are written in does not matter to
+  // Load; they are written soonest first so that equal states give equal bytes. Sorted by
+  // pointer: copying the queue and popping it moved every check's strings log n times.
+  std::vector<const DueCheck*> checks;
+  checks.reserve(checks_.size());
+  for (const DueCheck& c : checks_.in_place()) {
+    checks.push_back(&c);
+  }
+  std::sort(checks.begin(), checks.end(),
+            [](const DueCheck* a, const DueCheck* b) { return LaterFirst()(*b, *a); });
   out.U64(checks.size());
-  for (; !checks.empty(); checks.pop()) {
-    const DueCheck& c = checks.top();
-    out.I64(c.at);
-    out.U64(c.order);
-    out.I32(static_cast<int32_t>(c.kind));
-    out.String(c.subject);
-    out.String(c.other);
+  for (const DueCheck* c : checks) {
+    out.I64(c->at);
+    out.U64(c->order);
+    out.I32(static_cast<int32_t>(c->kind));
+    out.String(c->subject);
+    out.String(c->other);
   }
   out.U64(next_order_);
   out.Map(episodes_, [](StateWriter& w, const MemberPair& k, const Episode& e) {

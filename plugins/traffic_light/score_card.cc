@@ -40,19 +40,30 @@ Countable CountableOf(Quantity quantity, const MemberRecord& member) {
   }
 }
 
-Measured MeasureAttendance(Quantity quantity, const AttendanceTotal& total) {
-  const std::string meetings = std::to_string(total.meetings);
+// The value alone, or (`worded`) with the key and parameters that word it: after each event the
+// plugin wants only the band, and the texts cost more than the measuring.
+template <class MakeParams>
+Measured Worded(bool worded, double value, const char* key, const char* count_key,
+                const MakeParams& params) {
+  if (!worded) {
+    return {value, "", "", {}};
+  }
+  return {value, key, count_key, params()};
+}
+
+Measured MeasureAttendance(Quantity quantity, const AttendanceTotal& total, bool worded) {
+  const auto meetings = [&] { return std::to_string(total.meetings); };
   switch (quantity) {
     case Quantity::kAbsences:
-      return {static_cast<double>(total.absent),
-              "measured.absences",
-              "",
-              {{"absences", std::to_string(total.absent)}, {"meetings", meetings}}};
+      return Worded(worded, static_cast<double>(total.absent), "measured.absences", "",
+                    [&]() -> plugin_texts::Params {
+                      return {{"absences", std::to_string(total.absent)}, {"meetings", meetings()}};
+                    });
     case Quantity::kLates:
-      return {static_cast<double>(total.late),
-              "measured.lates",
-              "",
-              {{"lates", std::to_string(total.late)}, {"meetings", meetings}}};
+      return Worded(worded, static_cast<double>(total.late), "measured.lates", "",
+                    [&]() -> plugin_texts::Params {
+                      return {{"lates", std::to_string(total.late)}, {"meetings", meetings()}};
+                    });
     case Quantity::kAttendanceRate:
     default: {
       // Medical absences are excused: they leave the meetings expected. No meeting to attend
@@ -60,13 +71,12 @@ Measured MeasureAttendance(Quantity quantity, const AttendanceTotal& total) {
       const int expected = std::max(total.meetings - total.medical, 0);
       const int attended = total.present + total.late + total.substitute;
       const double rate = expected == 0 ? 1.0 : static_cast<double>(attended) / expected;
-      return {rate,
-              "measured.attendance_rate",
-              "",
-              {{"rate", DecimalParam(rate)},
-               {"attended", std::to_string(attended)},
-               {"expected", std::to_string(expected)},
-               {"medical", std::to_string(total.medical)}}};
+      return Worded(worded, rate, "measured.attendance_rate", "", [&]() -> plugin_texts::Params {
+        return {{"rate", DecimalParam(rate)},
+                {"attended", std::to_string(attended)},
+                {"expected", std::to_string(expected)},
+                {"medical", std::to_string(total.medical)}};
+      });
     }
   }
 }
@@ -96,26 +106,27 @@ std::string RowTitle(const plugin_texts::Catalogs& texts, const std::string& lan
 }  // namespace
 
 Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord& chapter,
-                 const MemberRecord& member, int days, int rate_days, int64_t now) {
+                 const MemberRecord& member, int days, int rate_days, int64_t now, bool worded) {
   const int64_t from = now - days * kSecondsPerDay;
   switch (metric.quantity) {
     case Quantity::kAbsences:
     case Quantity::kLates:
     case Quantity::kAttendanceRate:
-      return MeasureAttendance(metric.quantity, member.AttendanceIn(from, now));
+      return MeasureAttendance(metric.quantity, member.AttendanceIn(from, now), worded);
     case Quantity::kTyfcbAmount: {
       const bool given = tyfcb_side == TyfcbSide::kGiven;
       const Timeline::Total total =
           (given ? member.tyfcb_given : member.tyfcb_received).In(from, now);
-      const Timeline::Total other =
-          (given ? member.tyfcb_given_other : member.tyfcb_received_other).In(from, now);
-      return {static_cast<double>(total.sum) / 100.0,
-              "measured.tyfcb_amount",
-              "",
-              {{"amount", plugin_texts::MoneyParam(total.sum, chapter.currency())},
-               {"thank_yous", std::to_string(total.count)},
-               {"side", given ? "given" : "received"},
-               {"other", std::to_string(other.count)}}};
+      return Worded(
+          worded, static_cast<double>(total.sum) / 100.0, "measured.tyfcb_amount", "",
+          [&]() -> plugin_texts::Params {
+            const Timeline::Total other =
+                (given ? member.tyfcb_given_other : member.tyfcb_received_other).In(from, now);
+            return {{"amount", plugin_texts::MoneyParam(total.sum, chapter.currency())},
+                    {"thank_yous", std::to_string(total.count)},
+                    {"side", given ? "given" : "received"},
+                    {"other", std::to_string(other.count)}};
+          });
     }
     default:
       break;
@@ -123,30 +134,32 @@ Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord
   const Countable countable = CountableOf(metric.quantity, member);
   const Timeline::Total total = countable.timeline->In(from, now);
   const int64_t n = countable.weighted ? total.sum : total.count;
-  const std::string count = std::to_string(n);
+  const auto count = [n] { return std::to_string(n); };
   switch (metric.per) {
     case Per::kWeek: {
       const double weeks = rate_days / 7.0;
       const double rate = static_cast<double>(n) / weeks;
-      return {rate,
-              "measured.per_week",
-              countable.count_key,
-              {{"count", count}, {"rate", DecimalParam(rate)}, {"weeks", DecimalParam(weeks)}}};
+      return Worded(
+          worded, rate, "measured.per_week", countable.count_key, [&]() -> plugin_texts::Params {
+            return {
+                {"count", count()}, {"rate", DecimalParam(rate)}, {"weeks", DecimalParam(weeks)}};
+          });
     }
     case Per::kMonth: {
       const double months = rate_days / kDaysPerMonth;
       const double rate = static_cast<double>(n) / months;
-      return {rate,
-              "measured.per_month",
-              countable.count_key,
-              {{"count", count}, {"rate", DecimalParam(rate)}, {"months", DecimalParam(months)}}};
+      return Worded(
+          worded, rate, "measured.per_month", countable.count_key, [&]() -> plugin_texts::Params {
+            return {
+                {"count", count()}, {"rate", DecimalParam(rate)}, {"months", DecimalParam(months)}};
+          });
     }
     case Per::kWindow:
     default:
-      return {static_cast<double>(n),
-              "measured.per_window",
-              countable.count_key,
-              {{"count", count}, {"days", std::to_string(days)}}};
+      return Worded(worded, static_cast<double>(n), "measured.per_window", countable.count_key,
+                    [&]() -> plugin_texts::Params {
+                      return {{"count", count()}, {"days", std::to_string(days)}};
+                    });
   }
 }
 
@@ -172,18 +185,20 @@ plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs
   score.set_display_name(member.display_name);
   int points = 0;
   for (const Row& row : config.rows) {
-    const Measured measured =
-        Measure(row.metric, config.tyfcb_side, chapter, member, days, rate_days, now);
+    const Measured measured = Measure(row.metric, config.tyfcb_side, chapter, member, days,
+                                      rate_days, now, /*worded=*/texts != nullptr);
+    const int row_points = row.PointsFor(measured.value);
+    points += row_points;
+    if (texts == nullptr) {
+      continue;  // the band alone
+    }
     plugin::v1::ScoreRow* out = score.add_rows();
-    out->set_points(row.PointsFor(measured.value));
+    out->set_points(row_points);
     out->set_max_points(row.max_points);
     out->set_kind(row.metric_name);
-    if (texts != nullptr) {
-      out->set_name(RowTitle(*texts, language, row));
-      out->set_measured(MeasuredText(*texts, language, measured));
-      plugin_texts::SetParams(measured.params, out->mutable_params());
-    }
-    points += out->points();
+    out->set_name(RowTitle(*texts, language, row));
+    out->set_measured(MeasuredText(*texts, language, measured));
+    plugin_texts::SetParams(measured.params, out->mutable_params());
   }
   score.set_points(points);
   score.set_max_points(config.max_points);

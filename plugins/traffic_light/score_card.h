@@ -29,9 +29,10 @@ struct Measured {
 
 // The window is the `days` days up to `now`: from now - days * 86400 (excluded) to now
 // (included), in Unix seconds. Rates are divided by `rate_days` (the window's days, or a
-// member's tenure when prorated).
+// member's tenure when prorated). Not `worded`: the value alone (key and params empty).
 Measured Measure(const Metric& metric, TyfcbSide tyfcb_side, const ChapterRecord& chapter,
-                 const MemberRecord& member, int days, int rate_days, int64_t now);
+                 const MemberRecord& member, int days, int rate_days, int64_t now,
+                 bool worded = true);
 
 // "0.77 per week (20 referrals in 26.0 weeks)", in `language` (one of texts.languages()).
 std::string MeasuredText(const plugin_texts::Catalogs& texts, const std::string& language,
@@ -39,8 +40,8 @@ std::string MeasuredText(const plugin_texts::Catalogs& texts, const std::string&
 
 // Every row of `config` for `member`, the total, the band ("provisional" for a member with less
 // tenure than the window and fewer meetings than config.minimum_meetings), with the texts in the
-// chapter's language (none when `texts` is null: the band alone is wanted). display_name and
-// member are set.
+// chapter's language. When `texts` is null the band alone is wanted (after each event): no rows
+// and no texts, only member, display_name, points, max_points and band.
 plugin::v1::MemberScore Score(const Config& config, const plugin_texts::Catalogs* texts,
                               const ChapterRecord& chapter, const MemberRecord& member,
                               const Window& window, int64_t now);

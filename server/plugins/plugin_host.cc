@@ -96,7 +96,7 @@ std::filesystem::path DefaultWorkRoot() {
 
 struct PluginHost::Instance {
   Instance(boost::asio::io_context& io, boost::asio::io_context& timers)
-      : strand(boost::asio::make_strand(io)), restart_timer(timers) {}
+      : strand(boost::asio::make_strand(io)), restart_timer(timers), hold_timer(io) {}
 
   Strand strand;
   PluginSpec spec;
@@ -138,6 +138,9 @@ struct PluginHost::Instance {
   // Live batches waiting for the strand, drained together (one frame per chapter) by one task.
   std::vector<std::pair<std::string, std::vector<stream::FeedEvent>>> inbox;
   bool drain_posted = false;
+  // Armed (under mu) by the commit that finds the inbox empty: the drain runs when it fires,
+  // delivery_hold later, on the strand. Only that commit and Stop (cancel) touch it.
+  boost::asio::steady_timer hold_timer;
 
   v1::PluginState State() const {
     std::lock_guard lock(mu);
@@ -658,7 +661,8 @@ Result<v1::PluginInfo> PluginHost::Unload(const std::string& name) {
   // of this), and its outputs recorded; the wait is bounded by the plugin's deadlines.
   auto promise = std::make_shared<std::promise<void>>();
   auto unloaded = promise->get_future();
-  boost::asio::post(instance->strand, [instance, promise] {
+  boost::asio::post(instance->strand, [this, instance, promise] {
+    DrainInbox(instance);  // held by the delivery hold, but committed before the unload
     {
       std::lock_guard lock(instance->mu);
       instance->state = v1::PLUGIN_STATE_UNLOADED;
@@ -887,6 +891,17 @@ void PluginHost::OnCommitted(const std::string& chapter,
       continue;
     }
     instance->drain_posted = true;
+    if (options_.delivery_hold.count() > 0) {
+      // The commits of the next delivery_hold join this one: one delivery, not one per commit.
+      instance->hold_timer.expires_after(options_.delivery_hold);
+      instance->hold_timer.async_wait(boost::asio::bind_executor(
+          instance->strand, [this, instance](const boost::system::error_code& ec) {
+            if (ec != boost::asio::error::operation_aborted) {  // aborted: re-armed since
+              DrainInbox(instance);
+            }
+          }));
+      continue;
+    }
     lock.unlock();
     boost::asio::post(instance->strand, [this, instance] { DrainInbox(instance); });
   }
@@ -1056,9 +1071,10 @@ void PluginHost::Deliver(const std::shared_ptr<Instance>& instance, const std::s
   const auto since = SteadyClock::now();
   runtime->OnEvents(bytes, [&](PluginCall& call) {
     const int64_t seq = events[index++].seq;
-    const std::string where = "on_event(" + chapter + "#" + std::to_string(seq) + ")";
+    // Words a failure only: the usual call succeeds.
+    const auto where = [&] { return "on_event(" + chapter + "#" + std::to_string(seq) + ")"; };
     if (call.outcome == PluginCall::Outcome::kCrashed) {
-      return OnCrash(instance, where + ": " + call.error);
+      return OnCrash(instance, where() + ": " + call.error);
     }
     ++instance->events_seen;
     ++instance->events_since_snapshot;
@@ -1072,7 +1088,7 @@ void PluginHost::Deliver(const std::shared_ptr<Instance>& instance, const std::s
       return;
     }
     if (!call.ok()) {
-      Fail(*instance, where + ": " + call.error);
+      Fail(*instance, where() + ": " + call.error);
     }
   });
   instance->Timed(since, static_cast<int64_t>(index));
@@ -1344,6 +1360,8 @@ void PluginHost::AskNext(std::shared_ptr<QueryCall> call) {
       if (once->load()) {
         return;  // the caller was answered meanwhile
       }
+      // The answer covers every batch committed before the query got here, held or not.
+      DrainInbox(target);
       auto runtime = target->Runtime();
       if (!target->Usable() || !runtime) {
         if (!once->exchange(true)) {
@@ -1457,7 +1475,10 @@ bool PluginHost::WaitIdle(std::chrono::milliseconds timeout) {
     for (auto& instance : targets) {
       auto promise = std::make_shared<std::promise<void>>();
       barriers.push_back(promise->get_future());
-      boost::asio::post(instance->strand, [promise] { promise->set_value(); });
+      boost::asio::post(instance->strand, [this, instance, promise] {
+        DrainInbox(instance);  // what a delivery hold keeps back is not idle
+        promise->set_value();
+      });
     }
     for (auto& barrier : barriers) {
       if (barrier.wait_until(deadline) != std::future_status::ready) {
@@ -1502,6 +1523,11 @@ void PluginHost::Stop() {
     destroyed.push_back(promise->get_future());
     boost::asio::post(instance->strand, [this, instance, promise] {
       instance->restart_timer.cancel();
+      {
+        std::lock_guard lock(instance->mu);
+        instance->hold_timer.cancel();  // else the threads would wait for it to fire
+      }
+      DrainInbox(instance);  // what the delivery hold keeps back was committed: deliver it
       // What it has seen is kept, so the next start replays nothing of it; its outputs still
       // being recorded get a moment (the engine outlives the host).
       const auto until = SteadyClock::now() + options_.shutdown_grace / 4;

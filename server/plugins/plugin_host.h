@@ -21,9 +21,12 @@
 // never overlap, and neither plugin code nor a wait for it ever runs on a gRPC thread or a
 // chapter's strand. Delivery is by cursor: per chapter the next seq the instance expects; live
 // events before it are skipped, a gap is filled from the store first. So a plugin loaded while
-// events flow sees each event exactly once, in order. At most `max_queued_batches` live batches
-// wait for one plugin (delivered together, one frame per chapter, once its strand is free);
-// past that it is behind and catches up from the store, a page per frame.
+// events flow sees each event exactly once, in order. Live batches wait for one plugin at most
+// `delivery_hold` (so that one delivery carries the commits of that time) and until its strand
+// is free, then go together, one frame per chapter; a query is answered only after the plugin
+// was delivered every batch committed before it reached the plugin, without waiting for the
+// hold. At most `max_queued_batches` live batches wait; past that the plugin is behind and
+// catches up from the store, a page per frame.
 //
 // Snapshots (ABI 1.1): a plugin with snapshot() and restore() hands the host its state as
 // bytes every `snapshot_every_events` events delivered (or `snapshot_interval`, when events
@@ -80,6 +83,11 @@ struct PluginHostOptions {
   // A query not answered within this answers UNAVAILABLE (or goes to the next plugin).
   std::chrono::milliseconds query_deadline{5000};
   int max_queued_batches = 64;
+  // A live batch waits up to this long for the commits after it, so that one delivery (one
+  // frame, one wake-up of the plugin's thread and process) carries several; 0: delivered at
+  // once. A query, WaitIdle, an unload and Stop deliver what waits first, so none of them waits
+  // for the hold.
+  std::chrono::microseconds delivery_hold{2000};
   // Live outputs (not those of a replay) one plugin may emit per minute.
   int max_outputs_per_minute = 6000;
   // Stop() gives the plugins this long to destroy() before their processes are killed.
@@ -184,7 +192,7 @@ class PluginHost {
   void ReplayNow(const std::shared_ptr<Instance>& instance);
   void DeliverLive(const std::shared_ptr<Instance>& instance, const std::string& chapter,
                    const std::vector<stream::FeedEvent>& events);
-  // On the strand: delivers every live batch waiting in the instance's inbox.
+  // On the strand: delivers every live batch waiting in the instance's inbox (held or not).
   void DrainInbox(const std::shared_ptr<Instance>& instance);
   struct Pending {
     int64_t seq;

@@ -25,6 +25,7 @@
 // files in libprotobuf's global pool, and registering them again from a plugin would abort.
 #pragma once
 
+#include <google/protobuf/arena.h>
 #include <reciproca/plugin.h>
 
 #include <exception>
@@ -76,9 +77,16 @@ namespace detail {
 
 template <class P>
 struct Instance {
+  explicit Instance(const reciproca_host* h) : host(h) {}
+
   Host host;
   std::unique_ptr<P> plugin;
   std::string last_error;
+  // Each event is parsed on this arena, reset before the next: its strings and submessages
+  // take no allocation of their own (an event fits the first block), and nothing to free one by
+  // one. Only during on_event; the plugin keeps copies, never references.
+  alignas(8) char first_block[4096];
+  google::protobuf::Arena arena{first_block, sizeof first_block};
 };
 
 // Runs `body`, turning any exception into RECIPROCA_ERROR with its message kept.
@@ -108,7 +116,7 @@ Message Parse(const uint8_t* data, size_t size) {
 template <class P>
 void* Create(const reciproca_host* host, const uint8_t* config, size_t size) noexcept {
   try {
-    auto instance = std::make_unique<Instance<P>>(Instance<P>{Host(host), nullptr, {}});
+    auto instance = std::make_unique<Instance<P>>(host);
     instance->plugin = std::make_unique<P>(
         instance->host, Parse<reciproca::plugin::v1::PluginConfig>(config, size));
     return instance.release();
@@ -127,7 +135,15 @@ void Destroy(void* instance) noexcept {
 
 template <class P>
 reciproca_status OnEvent(void* instance, const uint8_t* data, size_t size) noexcept {
-  return Guard<P>(instance, [&](P& p) { p.OnEvent(Parse<reciproca::v1::Event>(data, size)); });
+  auto& arena = static_cast<Instance<P>*>(instance)->arena;
+  return Guard<P>(instance, [&](P& p) {
+    arena.Reset();  // the last event's
+    auto* event = google::protobuf::Arena::CreateMessage<reciproca::v1::Event>(&arena);
+    if (!event->ParseFromArray(data, static_cast<int>(size))) {
+      throw std::invalid_argument("malformed " + event->GetTypeName());
+    }
+    p.OnEvent(*event);
+  });
 }
 
 template <class P>

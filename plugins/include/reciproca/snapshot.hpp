@@ -80,10 +80,13 @@ class StateWriter {
   std::string Take() { return std::move(bytes_); }
 
  private:
+  // One append per integer, not one push_back per byte: a snapshot is mostly integers.
   void Fixed(uint64_t v, int width) {
+    char le[8];
     for (int i = 0; i < width; ++i) {
-      bytes_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+      le[i] = static_cast<char>((v >> (8 * i)) & 0xff);
     }
+    bytes_.append(le, static_cast<size_t>(width));
   }
 
   std::string bytes_;

@@ -53,10 +53,10 @@ class PluginHostTest : public EngineTest {
   }
   void TearDown() override { StopHost(); }
 
-  void StartHost() {
+  void StartHost(plugins::PluginHostOptions options = {}) {
     // No timer: ticks only when a test asks.
     host_ = std::make_unique<plugins::PluginHost>(*engine_, scratch_.path() / "cache",
-                                                  std::chrono::milliseconds(0));
+                                                  std::chrono::milliseconds(0), options);
   }
   void StopHost() {
     if (host_) {
