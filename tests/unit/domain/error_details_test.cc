@@ -36,7 +36,16 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"request_id", "same-1"},
                                                           {"message", "the English message"},
                                                           {"plugin", "traffic_light"},
-                                                          {"problem", "rows[0].goal: above 0"}};
+                                                          {"problem", "rows[0].goal: above 0"},
+                                                          {"line", "7"},
+                                                          {"got", "3"},
+                                                          {"want", "16"},
+                                                          {"column", "TYFCB"},
+                                                          {"start", "2026-11-30"},
+                                                          {"end", "2026-09-01"},
+                                                          {"bytes", "2000000"},
+                                                          {"lines", "7000"},
+                                                          {"date", "2027-01-05"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();
