@@ -71,6 +71,10 @@ void PrintAnswer(const v1::ImportFileResponse& answer) {
       std::cout << "referral " << referral.giver() << " -> " << referral.receiver() << ", "
                 << EnumWord(referral.kind()) << ", temperature " << referral.temperature()
                 << ", given " << FormatTime(event.occurred_time()).substr(0, 10);
+    } else if (event.has_one_to_one_recorded()) {
+      const v1::OneToOne& one_to_one = event.one_to_one_recorded().one_to_one();
+      std::cout << "one-to-one " << one_to_one.member() << " with " << one_to_one.with_member()
+                << " on " << one_to_one.date();
     }
     std::cout << "\n";
   }
@@ -107,8 +111,11 @@ int Import(Context& context, const ParsedArgs& args) {
     request.set_kind(v1::IMPORT_KIND_PALMS_SUMMARY);
   } else if (kind == "referrals") {
     request.set_kind(v1::IMPORT_KIND_REFERRALS);
+  } else if (kind == "one-to-ones") {
+    request.set_kind(v1::IMPORT_KIND_ONE_TO_ONES);
   } else {
-    throw UsageError("--kind: must be palms-summary or referrals, got \"" + kind + "\"");
+    throw UsageError("--kind: must be palms-summary, referrals or one-to-ones, got \"" + kind +
+                     "\"");
   }
   request.set_content(ReadWholeFile(args.Positional(0), "FILE"));
   request.set_period_start(args.Get("from"));
@@ -139,11 +146,12 @@ int Import(Context& context, const ParsedArgs& args) {
 std::vector<Command> ImportCommands() {
   return {
       {"import",
-       "--chapter C FILE.csv [--kind palms-summary|referrals] [--member-map FILE] "
+       "--chapter C FILE.csv [--kind palms-summary|referrals|one-to-ones] [--member-map FILE] "
        "[--from D --to D] [--dry-run]",
        "another tool's CSV export: every row or none, once per file (organizers)",
        {ChapterFlag(),
-        {"kind", "KIND", "what the file holds: palms-summary (the default) or referrals"},
+        {"kind", "KIND",
+         "what the file holds: palms-summary (the default), referrals or one-to-ones"},
         {"member-map", "FILE", "\"their name,member\" lines, tried before the members' names"},
         {"from", "DATE", "the first day of a PALMS file without period columns"},
         {"to", "DATE", "the file's last day, inclusive"},

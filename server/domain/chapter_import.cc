@@ -83,14 +83,18 @@ google::protobuf::Timestamp ImportedOccurredTime(const std::string& date) {
   return t;
 }
 
-// Referrals: each row decided as an organizer's typed-in slip for its giver
-// (DecideGiveReferral), on the chapter as the rows before it leave it, dated its day.
-ImportRead DecideImportedReferrals(const Chapter& chapter, const Context& ctx, ReferralsParse parse,
-                                   std::string_view import_name) {
+// Records (referrals, one-to-ones): each row decided as an organizer's typed-in slip for its
+// member by the rule of its kind (`decide`: DecideGiveReferral, DecideRecordOneToOne), on the
+// chapter as the rows before it leave it, dated its day.
+template <class Request>
+ImportRead DecideImportedRecords(const Chapter& chapter, const Context& ctx,
+                                 RecordsParse<Request> parse, std::string_view import_name,
+                                 Result<Events> (Chapter::*decide)(const Context&, const Request&)
+                                     const) {
   ImportRead read{parse.lines, {}, {}, std::move(parse.rejected), std::move(parse.unmatched)};
   Chapter scratch = chapter;
   const std::string latest = UtcDate(ctx.now + std::chrono::hours(24));
-  for (ImportedReferral& row : parse.rows) {
+  for (ImportedRecord<Request>& row : parse.rows) {
     if (row.date > latest) {
       const std::string line = std::to_string(row.line);
       read.rejected.push_back(
@@ -100,7 +104,7 @@ ImportRead DecideImportedReferrals(const Chapter& chapter, const Context& ctx, R
       continue;
     }
     row.request.set_parent(chapter.name());
-    auto decided = scratch.DecideGiveReferral(ctx, row.request);
+    auto decided = (scratch.*decide)(ctx, row.request);
     if (!decided.ok()) {
       read.rejected.push_back({row.line, decided.error()});
       continue;
@@ -190,10 +194,11 @@ Result<ImportDecision> Chapter::DecideImportFile(const Context& ctx, const v1::I
   if (Status s = CheckParent("parent", r.parent()); !s) {
     return s.error();
   }
-  if (r.kind() != v1::IMPORT_KIND_PALMS_SUMMARY && r.kind() != v1::IMPORT_KIND_REFERRALS) {
+  if (r.kind() != v1::IMPORT_KIND_PALMS_SUMMARY && r.kind() != v1::IMPORT_KIND_REFERRALS &&
+      r.kind() != v1::IMPORT_KIND_ONE_TO_ONES) {
     return Required("kind",
-                    "the kind of the file: IMPORT_KIND_PALMS_SUMMARY or "
-                    "IMPORT_KIND_REFERRALS");
+                    "the kind of the file: IMPORT_KIND_PALMS_SUMMARY, IMPORT_KIND_REFERRALS or "
+                    "IMPORT_KIND_ONE_TO_ONES");
   }
   if (r.content().size() > limits.max_bytes) {
     const std::string bytes = std::to_string(r.content().size());
@@ -218,7 +223,15 @@ Result<ImportDecision> Chapter::DecideImportFile(const Context& ctx, const v1::I
     if (Status s = CheckLines(parse.lines, limits); !s) {
       return s.error();
     }
-    read = DecideImportedReferrals(*this, ctx, std::move(parse), import_name);
+    read = DecideImportedRecords(*this, ctx, std::move(parse), import_name,
+                                 &Chapter::DecideGiveReferral);
+  } else if (r.kind() == v1::IMPORT_KIND_ONE_TO_ONES) {
+    OneToOnesParse parse = ParseOneToOnes(r.content(), matcher);
+    if (Status s = CheckLines(parse.lines, limits); !s) {
+      return s.error();
+    }
+    read = DecideImportedRecords(*this, ctx, std::move(parse), import_name,
+                                 &Chapter::DecideRecordOneToOne);
   } else {
     PalmsSummaryParse parse =
         ParsePalmsSummary(r.content(), matcher, r.period_start(), r.period_end(), info_.currency());

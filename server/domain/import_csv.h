@@ -125,23 +125,32 @@ PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher&
                                     std::string_view period_start, std::string_view period_end,
                                     std::string_view currency);
 
-// One referral of a referrals export (docs/import.md, "Referrals"): the day it was given and
-// the request that records it, the giver as on_behalf_of (an organizer types in the slips).
-struct ImportedReferral {
+// One record of a records export (docs/import.md, "Referrals", "One-to-ones"): the day it
+// happened and the request that records it, its member as on_behalf_of (an organizer types in
+// the slips).
+template <class Request>
+struct ImportedRecord {
   int line = 0;
   std::string date;  // "YYYY-MM-DD"
-  v1::GiveReferralRequest request;
+  Request request;
 };
 
-struct ReferralsParse {
+template <class Request>
+struct RecordsParse {
   int lines = 0;  // data records read (after the header)
-  std::vector<ImportedReferral> rows;
+  std::vector<ImportedRecord<Request>> rows;
   std::vector<ImportRejection> rejected;
   std::vector<std::string> unmatched;  // their names that matched no member (each once)
 };
+using ImportedReferral = ImportedRecord<v1::GiveReferralRequest>;
+using ReferralsParse = RecordsParse<v1::GiveReferralRequest>;
+using OneToOnesParse = RecordsParse<v1::RecordOneToOneRequest>;
 
-// The rows of a referrals export (import_referrals.cc): date, giver and receiver required;
+// The rows of a referrals export (import_records.cc): date, giver and receiver required;
 // kind, temperature (3 when empty), contact name, phone, e-mail and note optional.
 ReferralsParse ParseReferrals(std::string_view bytes, const MemberMatcher& matcher);
+// The rows of a one-to-ones export (import_records.cc): date, member and the member met
+// required, a note optional. The date is also the one-to-one's date.
+OneToOnesParse ParseOneToOnes(std::string_view bytes, const MemberMatcher& matcher);
 
 }  // namespace reciproca::domain

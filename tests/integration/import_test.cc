@@ -238,5 +238,20 @@ TEST_F(ImportTest, ReferralsAreRecordedOnceWithTheirDays_AndABadFileNotAtAll) {
   EXPECT_NE(as_palms.import(), answer.import());
 }
 
+TEST_F(ImportTest, OneToOnesAreRecordedWithTheirDates) {
+  const int64_t before = LastSeq();
+  v1::ImportFileResponse answer;
+  auto status = Import(olga_.token, DataFile("one_to_ones_es.csv"), false, &answer, "o-1", "",
+                       v1::IMPORT_KIND_ONE_TO_ONES);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(answer.recorded()) << (answer.rejected_size() ? answer.rejected(0).message() : "");
+  EXPECT_EQ(LastSeq(), before + 2);
+  EXPECT_EQ(PalmsOf(nicolo_.member.name()).one_to_ones(), 2);
+  const auto logged = ReadEvents(admin(), "chapters/rome", before, 1);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0].one_to_one_recorded().one_to_one().date(), "2026-11-05");
+  EXPECT_EQ(logged[0].imported_from(), answer.import());
+}
+
 }  // namespace
 }  // namespace reciproca::testing

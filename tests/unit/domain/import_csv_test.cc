@@ -192,5 +192,21 @@ TEST(ParseReferrals, ItalianHeadersAndEveryBadLine) {
   EXPECT_EQ(headless.rejected[0].error.params, (ErrorParams{{"column", "receiver"}}));
 }
 
+TEST(ParseOneToOnes, SpanishHeadersSemicolonsAndTheDateOnTheOneToOne) {
+  auto p = ParseOneToOnes(DataFile("one_to_ones_es.csv"), MemberMatcher(Roster(), {}));
+  ASSERT_TRUE(p.rejected.empty()) << p.rejected[0].error.message;
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].date, "2026-11-05");
+  EXPECT_EQ(p.rows[0].request.on_behalf_of(), "chapters/rome/members/1");
+  EXPECT_EQ(p.rows[0].request.one_to_one().with_member(), "chapters/rome/members/2");
+  EXPECT_EQ(p.rows[0].request.one_to_one().date(), "2026-11-05");
+  EXPECT_EQ(p.rows[0].request.one_to_one().note(), "café; en la oficina");
+  EXPECT_EQ(p.rows[1].request.on_behalf_of(), "chapters/rome/members/2");
+  auto without_with =
+      ParseOneToOnes("Fecha,Miembro\n05/11/2026,Nicolò Rossi\n", MemberMatcher(Roster(), {}));
+  ASSERT_EQ(without_with.rejected.size(), 1u);
+  EXPECT_EQ(without_with.rejected[0].error.params, (ErrorParams{{"column", "with"}}));
+}
+
 }  // namespace
 }  // namespace reciproca::domain

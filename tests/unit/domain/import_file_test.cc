@@ -256,5 +256,35 @@ TEST_F(ImportFileTest, AReferralTheChapterRefusesIsARejectedLine_AndNothingIsRec
       ErrorCode::kPermissionDenied));
 }
 
+TEST_F(ImportFileTest, OneToOnesAreRecordedWithTheirDate_AndOneWithOneselfIsRejected) {
+  v1::ImportFileRequest request = ReferralsRequest(
+      "Fecha;Miembro;Con;Notas\n"
+      "05/10/2023;Ana Rossi;Bruno Bianchi;café\n"
+      "12/10/2023;Carla Verdi;Carla Verdi;\n",
+      false);
+  request.set_kind(v1::IMPORT_KIND_ONE_TO_ONES);
+  auto decided = chapter_.DecideImportFile(Admin(), request, kImport, "", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  EXPECT_FALSE(decided->answer.recorded());
+  ASSERT_EQ(decided->answer.rejected_size(), 1);
+  EXPECT_EQ(decided->answer.rejected(0).line(), 3);
+  ASSERT_EQ(decided->answer.events_size(), 1);
+  const v1::Event& event = decided->answer.events(0);
+  EXPECT_EQ(event.on_behalf_of(), ana_);
+  EXPECT_EQ(event.imported_from(), kImport);
+  EXPECT_EQ(event.occurred_time().seconds(), 1696291200 + 2 * 86400);  // 2023-10-05
+  EXPECT_EQ(event.one_to_one_recorded().one_to_one().date(), "2023-10-05");
+  EXPECT_EQ(event.one_to_one_recorded().one_to_one().with_member(), bruno_);
+  EXPECT_EQ(event.one_to_one_recorded().one_to_one().note(), "café");
+
+  request.set_content("Fecha;Miembro;Con;Notas\n05/10/2023;Ana Rossi;Bruno Bianchi;café\n");
+  auto good = chapter_.DecideImportFile(Admin(), request, kImport, "", {});
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  ASSERT_EQ(good->events.size(), 1u);
+  ApplyAll(good->events);
+  // In PALMS like a one-to-one typed in today (the plugins count it on its date).
+  EXPECT_EQ(RowOf(chapter_.PalmsReport(std::nullopt, std::nullopt), ana_).one_to_ones(), 1);
+}
+
 }  // namespace
 }  // namespace reciproca::domain
