@@ -72,6 +72,9 @@ constexpr SettingSpec kSettings[] = {
      "(default 8388608; 0: no limit)"},
     {"idempotency-retention-hours", "H",
      "how long a request_id is remembered for retries (default 168, 7 days)"},
+    {"import-max-bytes", "N",
+     "bytes one imported file may have (default 1000000; the gRPC message limit also applies)"},
+    {"import-max-lines", "N", "data lines one imported file may have (default 5000)"},
     {"snapshot-every-events", "N",
      "write a chapter's snapshot after N of its events (default 1000; 0: not by count); see "
      "docs/storage.md"},
@@ -263,6 +266,13 @@ int main(int argc, char** argv) {
           "negative");
     }
     limits.idempotency_retention = std::chrono::hours(hours);
+    limits.import.max_bytes =
+        std::stoull(get("import-max-bytes", std::to_string(limits.import.max_bytes)));
+    limits.import.max_lines =
+        std::stoi(get("import-max-lines", std::to_string(limits.import.max_lines)));
+    if (limits.import.max_lines < 0) {
+      throw std::invalid_argument("--import-max-lines must not be negative");
+    }
     auto& snapshots = options.snapshots;
     snapshots.every_events =
         std::stoll(get("snapshot-every-events", std::to_string(snapshots.every_events)));

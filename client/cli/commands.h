@@ -37,6 +37,7 @@ std::vector<Command> WatchCommands();     // watch
 std::vector<Command> ReportCommands();    // report palms
 std::vector<Command> PluginCommands();    // plugin list|load|unload|reload
 std::vector<Command> InsightCommands();   // scores, leaderboard, reminders, relationships
+std::vector<Command> ImportCommands();    // import
 
 // Shared by the command files.
 // --chapter, for commands that accept short ids.

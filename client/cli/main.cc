@@ -30,8 +30,9 @@ constexpr int kExitUnreachable = 4;
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {ChapterCommands, MemberCommands, MeetingCommands, ReferralCommands,
-                     WatchCommands, ReportCommands, InsightCommands, PluginCommands}) {
+  for (auto group :
+       {ChapterCommands, MemberCommands, MeetingCommands, ReferralCommands, WatchCommands,
+        ReportCommands, InsightCommands, PluginCommands, ImportCommands}) {
     for (Command& command : group()) {
       all.push_back(std::move(command));
     }

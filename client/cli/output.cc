@@ -339,4 +339,20 @@ std::string DescribeTestimonial(const v1::Testimonial& testimonial, Names& names
          "\"\n" + Happened(testimonial.occur_time(), testimonial.create_time());
 }
 
+std::string DescribePalmsSummary(const v1::PalmsSummaryImported& summary) {
+  auto n = [](int32_t count) { return std::to_string(count); };
+  std::string out =
+      summary.member() + " " + summary.period_start() + ".." + summary.period_end() + ": P " +
+      n(summary.present()) + " A " + n(summary.absent()) + " L " + n(summary.late()) + " M " +
+      n(summary.medical()) + " S " + n(summary.substitute()) + ", referrals given " +
+      n(summary.referrals_given_inside()) + " inside " + n(summary.referrals_given_outside()) +
+      " outside, received " + n(summary.referrals_received()) + ", visitors " +
+      n(summary.visitors()) + ", 1-2-1 " + n(summary.one_to_ones()) + ", CEU " + n(summary.ceu()) +
+      ", testimonials " + n(summary.testimonials());
+  if (summary.has_tyfcb()) {
+    out += ", TYFCB " + FormatMoney(summary.tyfcb());
+  }
+  return out;
+}
+
 }  // namespace reciproca::cli

@@ -48,7 +48,8 @@ std::vector<std::string> Cells(const v1::PalmsRow& row) {
           std::to_string(row.ceus()),
           std::to_string(row.testimonials_given()),
           MoneyList(row.tyfcb_given()),
-          MoneyList(row.tyfcb_received())};
+          MoneyList(row.tyfcb_received()),
+          std::to_string(row.imported_summaries())};
 }
 
 // A report as CSV (the header row, then a line per row) or as an aligned table: text columns
@@ -85,7 +86,8 @@ void PrintCsv(const v1::PalmsReport& report) {
   std::vector<std::vector<std::string>> table;
   table.push_back({"member", "display_name", "state", "present", "absent", "late", "medical",
                    "substitute", "referrals_given", "referrals_received", "visitors", "one_to_ones",
-                   "ceus", "testimonials_given", "tyfcb_given", "tyfcb_received"});
+                   "ceus", "testimonials_given", "tyfcb_given", "tyfcb_received",
+                   "imported_summaries"});
   for (const v1::PalmsRow& row : report.rows()) {
     table.push_back(Cells(row));
   }
@@ -103,27 +105,41 @@ void PrintTable(const v1::PalmsReport& report, const std::string& range) {
               << (report.corrections() == 1 ? "" : "s") << " after submission";
   }
   std::cout << "\n\n";
+  // The IMPORTED column (summaries from other tools counted in the row) only when there are.
+  const bool imported =
+      std::any_of(report.rows().begin(), report.rows().end(),
+                  [](const v1::PalmsRow& row) { return row.imported_summaries(); });
   std::vector<std::vector<std::string>> table;
   table.push_back({"ID", "NAME", "P", "A", "L", "M", "S", "REF OUT", "REF IN", "VISITORS", "1-2-1",
                    "CEU", "TESTIM.", "TYFCB OUT", "TYFCB IN"});
+  if (imported) {
+    table.front().push_back("IMPORTED");
+  }
   for (const v1::PalmsRow& row : report.rows()) {
     std::vector<std::string> cells = Cells(row);
     std::vector<std::string> line;
     line.push_back(ShortId(cells[0]));
     line.push_back(cells[1] + (row.state() == v1::MEMBER_STATE_LEFT ? " (left)" : ""));
-    line.insert(line.end(), cells.begin() + 3, cells.end());
+    line.insert(line.end(), cells.begin() + 3, cells.end() - 1);
     for (size_t i = line.size() - 2; i < line.size(); ++i) {
       if (line[i].empty()) {
         line[i] = "-";
       }
     }
+    if (imported) {
+      line.push_back(cells.back());
+    }
     table.push_back(std::move(line));
   }
   // Text columns: id, name, money.
-  const size_t columns = table.front().size();
-  PrintRows(table, false, [columns](size_t i) { return i < 2 || i + 2 >= columns; });
+  const size_t money = table.front().size() - (imported ? 3 : 2);
+  PrintRows(table, false, [money](size_t i) { return i < 2 || i == money || i == money + 1; });
   if (report.rows().empty()) {
     std::cout << "(no members)\n";
+  }
+  if (imported) {
+    std::cout << "IMPORTED: summaries imported from other tools, counted in the row (spread "
+                 "over their periods)\n";
   }
 }
 

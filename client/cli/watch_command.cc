@@ -128,6 +128,8 @@ std::string DescribePayload(const v1::Event& event) {
     }
     case v1::Event::kPluginDisabled:
       return "plugin " + event.plugin_disabled().plugin() + " disabled";
+    case v1::Event::kPalmsSummaryImported:
+      return "PALMS summary imported: " + DescribePalmsSummary(event.palms_summary_imported());
     case v1::Event::kPluginOutput: {
       const v1::PluginOutputRecorded& recorded = event.plugin_output();
       const auto& output = recorded.output();
@@ -159,6 +161,9 @@ std::string DescribeEvent(const v1::Event& event) {
   }
   if (!event.on_behalf_of().empty()) {
     out += " [by " + event.actor() + " on behalf of " + event.on_behalf_of() + "]";
+  }
+  if (!event.imported_from().empty()) {
+    out += " [imported: " + event.imported_from() + "]";
   }
   return out;
 }

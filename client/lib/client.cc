@@ -38,7 +38,8 @@ Client::Client(Options options, std::shared_ptr<grpc::Channel> channel)
       events_(v1::EventService::NewStub(channel_)),
       reports_(v1::ReportService::NewStub(channel_)),
       plugins_(v1::PluginService::NewStub(channel_)),
-      insights_(v1::InsightService::NewStub(channel_)) {}
+      insights_(v1::InsightService::NewStub(channel_)),
+      imports_(v1::ImportService::NewStub(channel_)) {}
 
 Client Client::WithToken(std::string token) const {
   Options options = options_;

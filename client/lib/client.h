@@ -16,6 +16,7 @@
 
 #include "reciproca/v1/chapter_service.grpc.pb.h"
 #include "reciproca/v1/event_service.grpc.pb.h"
+#include "reciproca/v1/import_service.grpc.pb.h"
 #include "reciproca/v1/insight_service.grpc.pb.h"
 #include "reciproca/v1/meeting_service.grpc.pb.h"
 #include "reciproca/v1/member_service.grpc.pb.h"
@@ -61,6 +62,7 @@ class Client {
   v1::ReportService::Stub& reports() const { return *reports_; }
   v1::PluginService::Stub& plugins() const { return *plugins_; }
   v1::InsightService::Stub& insights() const { return *insights_; }
+  v1::ImportService::Stub& imports() const { return *imports_; }
 
   // Calls `call(context)` and, while it fails with UNAVAILABLE or DEADLINE_EXCEEDED, calls again
   // with a fresh context, up to `attempts` times with a growing pause. Use only for idempotent
@@ -84,6 +86,7 @@ class Client {
   std::shared_ptr<v1::ReportService::Stub> reports_;
   std::shared_ptr<v1::PluginService::Stub> plugins_;
   std::shared_ptr<v1::InsightService::Stub> insights_;
+  std::shared_ptr<v1::ImportService::Stub> imports_;
 };
 
 }  // namespace reciproca::client

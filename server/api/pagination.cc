@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "server/domain/error_reasons.h"
+
 namespace reciproca::api {
 namespace {
 

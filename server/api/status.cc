@@ -10,13 +10,6 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-// A metadata value of the caller's initial metadata, or "".
-std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
-                          const char* key) {
-  auto it = metadata.find(key);
-  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
-
 class ErrorDetailsInterceptor final : public grpc::experimental::Interceptor {
  public:
   explicit ErrorDetailsInterceptor(
@@ -79,6 +72,12 @@ grpc::Status ToGrpcStatus(const Error& error) {
 
 grpc::Status ToGrpcStatus(const Status& status) {
   return status.ok() ? grpc::Status::OK : ToGrpcStatus(status.error());
+}
+
+std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                          const char* key) {
+  auto it = metadata.find(key);
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
 }
 
 grpc::Status Localized(const grpc::Status& status, std::string_view language) {

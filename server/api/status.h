@@ -7,8 +7,10 @@
 
 #include <grpcpp/support/server_interceptor.h>
 #include <grpcpp/support/status.h>
+#include <grpcpp/support/string_ref.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +22,10 @@ namespace reciproca::api {
 grpc::StatusCode ToGrpcCode(ErrorCode code);
 grpc::Status ToGrpcStatus(const Error& error);
 grpc::Status ToGrpcStatus(const Status& status);
+
+// A value of the caller's metadata ("accept-language"), or "".
+std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                          const char* key);
 
 // `status` with its details localized in `language` (domain::Localize).
 grpc::Status Localized(const grpc::Status& status, std::string_view language);

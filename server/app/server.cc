@@ -16,6 +16,7 @@
 #include "server/api/call_limits.h"
 #include "server/api/chapter_service.h"
 #include "server/api/event_service.h"
+#include "server/api/import_service.h"
 #include "server/api/insight_service.h"
 #include "server/api/meeting_service.h"
 #include "server/api/member_service.h"
@@ -154,6 +155,7 @@ struct Server::Parts {
   std::unique_ptr<ReportService> reports;
   std::unique_ptr<PluginService> plugin_service;
   std::unique_ptr<InsightService> insights;
+  std::unique_ptr<ImportService> imports;
   // Before grpc_server: its interceptors use it until the server is gone.
   std::unique_ptr<PeerCallLimit> peer_calls;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -250,6 +252,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   parts->plugin_service =
       std::make_unique<PluginService>(engine, parts->tokens, *parts->plugin_host);
   parts->insights = std::make_unique<InsightService>(engine, parts->tokens, *parts->plugin_host);
+  parts->imports = std::make_unique<ImportService>(engine, parts->tokens);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -310,6 +313,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.RegisterService(parts->reports.get());
   builder.RegisterService(parts->plugin_service.get());
   builder.RegisterService(parts->insights.get());
+  builder.RegisterService(parts->imports.get());
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server || parts->port == 0) {
     parts->plugin_host->Stop();

@@ -16,18 +16,21 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "reciproca/v1/chapter_service.pb.h"
 #include "reciproca/v1/events.pb.h"
+#include "reciproca/v1/import_service.pb.h"
 #include "reciproca/v1/meeting_service.pb.h"
 #include "reciproca/v1/member_service.pb.h"
 #include "reciproca/v1/plugin_service.pb.h"
 #include "reciproca/v1/referral_service.pb.h"
 #include "reciproca/v1/report_service.pb.h"
 #include "reciproca/v1/resources.pb.h"
+#include "server/domain/import_csv.h"
 #include "server/domain/principal.h"
 #include "server/domain/result.h"
 #include "server/domain/time_zones.h"
@@ -74,6 +77,15 @@ struct ChapterState {
   std::map<std::string, std::string, std::less<>> category_owner;
   // Imported PALMS summaries (PalmsSummaryImported), in the order recorded.
   std::vector<v1::PalmsSummaryImported> palms_summaries;
+  // The imports recorded ("chapters/{c}/imports/{id}", Event.imported_from).
+  std::set<std::string, std::less<>> imports;
+};
+
+// What importing a file decides (Chapter::DecideImportFile): the events to record (none for a
+// dry run, a rejected line, an import recorded before, a file without rows) and the answer.
+struct ImportDecision {
+  Events events;
+  v1::ImportFileResponse answer;
 };
 
 class Chapter {
@@ -130,6 +142,19 @@ class Chapter {
   Result<Events> DecideImportPalmsSummaries(
       const Context& ctx, std::string_view import_name,
       const std::vector<v1::PalmsSummaryImported>& rows) const;
+  // ImportService.ImportFile (import_service.proto): organizers only; the file within `limits`
+  // (else INVALID_ARGUMENT, kImportTooLarge / kImportTooManyLines); read as its kind says
+  // (import_csv.h); each row checked as DecideImportPalmsSummaries checks it, a row it refuses
+  // a rejected line too. Records every row, once per `import_name` (the API names an import by
+  // the SHA-256 of its kind and bytes), or nothing when a line is rejected or for a dry run.
+  // Rejections' messages are in the catalog language for `accept_language`, else the
+  // chapter's.
+  Result<ImportDecision> DecideImportFile(const Context& ctx, const v1::ImportFileRequest& r,
+                                          std::string_view import_name,
+                                          std::string_view accept_language,
+                                          const ImportLimits& limits) const;
+  // Whether an import of that name was recorded.
+  bool HasImport(std::string_view import_name) const { return imports_.contains(import_name); }
 
   Result<Events> DecideGiveReferral(const Context& ctx, const v1::GiveReferralRequest& r) const;
   Result<Events> DecideUpdateReferralStatus(const Context& ctx,
@@ -247,6 +272,9 @@ class Chapter {
   v1::AbsenceReport Absences(TimePoint as_of) const;
   // CheckCanWrite, then the organizer check. `what` names the command in the message.
   Status CheckOrganizer(const Principal& principal, std::string_view what) const;
+  // An imported summary as DecideImportPalmsSummaries records it: its member of this chapter,
+  // its period in order and not after the day after `ctx.now`, its counts not negative.
+  Status CheckImportedSummary(const Context& ctx, const v1::PalmsSummaryImported& row) const;
   // For member-acting commands: CheckCanWrite; on_behalf_of only for organizers; the admin
   // must give it; it must name an active member of this chapter.
   Result<Acting> ResolveActing(const Context& ctx, std::string_view on_behalf_of,
@@ -346,6 +374,7 @@ class Chapter {
   // Lower-cased category -> active member name.
   std::map<std::string, std::string, std::less<>> category_owner_;
   std::vector<v1::PalmsSummaryImported> palms_summaries_;
+  std::set<std::string, std::less<>> imports_;
 };
 
 }  // namespace reciproca::domain

@@ -34,6 +34,9 @@ Record& KeepRecord(std::map<std::string, Record, std::less<>>& records, const Re
 
 void Chapter::Apply(const v1::Event& event) {
   last_seq_ = event.seq();
+  if (!event.imported_from().empty()) {
+    imports_.insert(event.imported_from());  // importing the same file again records nothing
+  }
   // No default: a payload without a case here does not compile (-Wswitch, an error with -Werror).
   switch (event.payload_case()) {
     case v1::Event::kChapterCreated:

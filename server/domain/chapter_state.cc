@@ -3,11 +3,20 @@
 namespace reciproca::domain {
 
 ChapterState Chapter::ExportState() const {
-  return ChapterState{info_,           last_seq_,    display_token_generation_,
-                      members_,        meetings_,    referrals_,
-                      thank_yous_,     one_to_ones_, education_,
-                      testimonials_,   plugins_,     category_owner_,
-                      palms_summaries_};
+  return ChapterState{info_,
+                      last_seq_,
+                      display_token_generation_,
+                      members_,
+                      meetings_,
+                      referrals_,
+                      thank_yous_,
+                      one_to_ones_,
+                      education_,
+                      testimonials_,
+                      plugins_,
+                      category_owner_,
+                      palms_summaries_,
+                      imports_};
 }
 
 Chapter Chapter::FromState(ChapterState state) {
@@ -25,6 +34,7 @@ Chapter Chapter::FromState(ChapterState state) {
   chapter.plugins_ = std::move(state.plugins);
   chapter.category_owner_ = std::move(state.category_owner);
   chapter.palms_summaries_ = std::move(state.palms_summaries);
+  chapter.imports_ = std::move(state.imports);
   return chapter;
 }
 

@@ -62,6 +62,25 @@ inline constexpr std::string_view kOccurredOtherDate = "OCCURRED_OTHER_DATE";
 inline constexpr std::string_view kAfterSeqBeyondEnd = "AFTER_SEQ_BEYOND_END";
 // Reports.
 inline constexpr std::string_view kExportTooLarge = "EXPORT_TOO_LARGE";
+// Importing other tools' files (import_csv.h, docs/import.md): a rejected line, or the file.
+inline constexpr std::string_view kImportNotUtf8 = "IMPORT_NOT_UTF8";
+inline constexpr std::string_view kImportUnterminatedQuote = "IMPORT_UNTERMINATED_QUOTE";
+inline constexpr std::string_view kImportEmpty = "IMPORT_EMPTY";
+inline constexpr std::string_view kImportColumnMissing = "IMPORT_COLUMN_MISSING";
+inline constexpr std::string_view kImportColumnCount = "IMPORT_COLUMN_COUNT";
+inline constexpr std::string_view kImportNotANumber = "IMPORT_NOT_A_NUMBER";
+inline constexpr std::string_view kImportBadDate = "IMPORT_BAD_DATE";
+inline constexpr std::string_view kImportPeriodMissing = "IMPORT_PERIOD_MISSING";
+inline constexpr std::string_view kImportPeriodReversed = "IMPORT_PERIOD_REVERSED";
+inline constexpr std::string_view kImportPeriodInFuture = "IMPORT_PERIOD_IN_FUTURE";
+inline constexpr std::string_view kImportDateInFuture = "IMPORT_DATE_IN_FUTURE";
+inline constexpr std::string_view kImportDateTooOld = "IMPORT_DATE_TOO_OLD";
+inline constexpr std::string_view kImportBadValue = "IMPORT_BAD_VALUE";
+inline constexpr std::string_view kImportMemberUnmatched = "IMPORT_MEMBER_UNMATCHED";
+inline constexpr std::string_view kImportMemberAmbiguous = "IMPORT_MEMBER_AMBIGUOUS";
+// The server's limits on one file (params bytes/lines and max).
+inline constexpr std::string_view kImportTooLarge = "IMPORT_TOO_LARGE";
+inline constexpr std::string_view kImportTooManyLines = "IMPORT_TOO_MANY_LINES";
 // Plugins: its create() refused the configuration (metadata plugin, problem: the plugin's words).
 inline constexpr std::string_view kPluginConfigRefused = "PLUGIN_CONFIG_REFUSED";
 
@@ -79,30 +98,72 @@ inline constexpr std::string_view kForInternal = "INTERNAL";
 inline constexpr std::string_view kForOther = "UNKNOWN";
 
 // Every reason above: each has a message in every catalog (tests/unit/api).
-inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown,
-                                           kOrganizersOnly,        kOtherChapter,
-                                           kReceiverOnly,          kSelfReferral,
-                                           kTemperatureOutOfRange, kContactRequired,
-                                           kInvalidEmail,          kAmountNotPositive,
-                                           kUnknownCurrency,       kReferralStatusMove,
-                                           kFieldRequired,         kNumberNotBetween,
-                                           kResourceNotFound,      kTextLength,
-                                           kPageSizeNegative,      kPageTokenInvalid,
-                                           kRequestIdReused,       kCategoryTaken,
-                                           kChapterIdTaken,        kMemberLeft,
-                                           kLanguageTagInvalid,    kMeetingNotOpen,
-                                           kMeetingAlreadyClosed,  kMeetingCancelled,
-                                           kMeetingNotCancellable, kMeetingNotClosed,
-                                           kPalmsSubmitted,        kPalmsAlreadySubmitted,
-                                           kDateInvalid,           kOccurredInFuture,
-                                           kOccurredTooLongAgo,    kOccurredBeforeJoining,
-                                           kOccurredOtherMeeting,  kOccurredOtherDate,
-                                           kAfterSeqBeyondEnd,     kExportTooLarge,
-                                           kPluginConfigRefused,   kForInvalidArgument,
-                                           kForNotFound,           kForAlreadyExists,
-                                           kForPermissionDenied,   kForUnauthenticated,
-                                           kForFailedPrecondition, kForOutOfRange,
-                                           kForUnavailable,        kForResourceExhausted,
-                                           kForInternal,           kForOther};
+inline constexpr std::array kAllReasons = {kTokenMissing,
+                                           kTokenUnknown,
+                                           kOrganizersOnly,
+                                           kOtherChapter,
+                                           kReceiverOnly,
+                                           kSelfReferral,
+                                           kTemperatureOutOfRange,
+                                           kContactRequired,
+                                           kInvalidEmail,
+                                           kAmountNotPositive,
+                                           kUnknownCurrency,
+                                           kReferralStatusMove,
+                                           kFieldRequired,
+                                           kNumberNotBetween,
+                                           kResourceNotFound,
+                                           kTextLength,
+                                           kPageSizeNegative,
+                                           kPageTokenInvalid,
+                                           kRequestIdReused,
+                                           kCategoryTaken,
+                                           kChapterIdTaken,
+                                           kMemberLeft,
+                                           kLanguageTagInvalid,
+                                           kMeetingNotOpen,
+                                           kMeetingAlreadyClosed,
+                                           kMeetingCancelled,
+                                           kMeetingNotCancellable,
+                                           kMeetingNotClosed,
+                                           kPalmsSubmitted,
+                                           kPalmsAlreadySubmitted,
+                                           kDateInvalid,
+                                           kOccurredInFuture,
+                                           kOccurredTooLongAgo,
+                                           kOccurredBeforeJoining,
+                                           kOccurredOtherMeeting,
+                                           kOccurredOtherDate,
+                                           kAfterSeqBeyondEnd,
+                                           kExportTooLarge,
+                                           kPluginConfigRefused,
+                                           kImportNotUtf8,
+                                           kImportUnterminatedQuote,
+                                           kImportEmpty,
+                                           kImportColumnMissing,
+                                           kImportColumnCount,
+                                           kImportNotANumber,
+                                           kImportBadDate,
+                                           kImportPeriodMissing,
+                                           kImportPeriodReversed,
+                                           kImportPeriodInFuture,
+                                           kImportDateInFuture,
+                                           kImportDateTooOld,
+                                           kImportBadValue,
+                                           kImportMemberUnmatched,
+                                           kImportMemberAmbiguous,
+                                           kImportTooLarge,
+                                           kImportTooManyLines,
+                                           kForInvalidArgument,
+                                           kForNotFound,
+                                           kForAlreadyExists,
+                                           kForPermissionDenied,
+                                           kForUnauthenticated,
+                                           kForFailedPrecondition,
+                                           kForOutOfRange,
+                                           kForUnavailable,
+                                           kForResourceExhausted,
+                                           kForInternal,
+                                           kForOther};
 
 }  // namespace reciproca::domain

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <optional>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "server/domain/money.h"
@@ -56,10 +57,7 @@ enum Column {
   kColumnCount,
 };
 
-struct Alias {
-  Column column;
-  std::string_view header;  // as FoldHeader leaves it
-};
+using Alias = HeaderAlias;
 
 // English (BNI Connect), Italian and Spanish headers; docs/import.md has the table.
 constexpr std::array kAliases = {
@@ -158,43 +156,6 @@ constexpr std::array kAliases = {
     Alias{kPeriodEnd, "finperiodo"},
 };
 
-std::optional<Column> ColumnOf(std::string_view header) {
-  const std::string folded = FoldHeader(header);
-  for (const Alias& a : kAliases) {
-    if (a.header == folded) return a.column;
-  }
-  return std::nullopt;
-}
-
-std::string TrimCell(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
-// "2026-09-01", "01/09/2026", "1.9.2026" -> "2026-09-01".
-std::optional<std::string> ParseDate(std::string_view s) {
-  if (IsValidDate(s)) return std::string(s);
-  int d = 0, m = 0, y = 0;
-  const char* p = s.data();
-  const char* end = s.data() + s.size();
-  auto number = [&](int& out) {
-    auto [next, ec] = std::from_chars(p, end, out);
-    if (ec != std::errc() || next == p) return false;
-    p = next;
-    return true;
-  };
-  if (!number(d) || p == end || (*p != '/' && *p != '.' && *p != '-')) return std::nullopt;
-  const char sep = *p++;
-  if (!number(m) || p == end || *p != sep) return std::nullopt;
-  ++p;
-  if (!number(y) || p != end) return std::nullopt;
-  char out[16];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
-  if (!IsValidDate(out)) return std::nullopt;
-  return std::string(out);
-}
-
 // "1.250,50 €", "1,250.50", "1250" -> "1250.50" / "1250"; nullopt when it is not an amount.
 std::optional<std::string> NormalizeAmount(std::string_view raw) {
   std::string digits;
@@ -232,6 +193,12 @@ std::optional<std::string> NormalizeAmount(std::string_view raw) {
   }
   if (out.empty() || out == ".") return std::nullopt;
   return out;
+}
+
+std::string TrimCell(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
 }
 
 }  // namespace
@@ -375,31 +342,112 @@ Result<std::string> MemberMatcher::Match(std::string_view their_name) const {
   return it->second;
 }
 
-PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher& matcher,
-                                    std::string_view period_start, std::string_view period_end,
-                                    std::string_view currency) {
-  PalmsSummaryParse out;
+std::optional<std::string> ParseImportDate(std::string_view s) {
+  if (IsValidDate(s)) return std::string(s);
+  int d = 0, m = 0, y = 0;
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  auto number = [&](int& out) {
+    auto [next, ec] = std::from_chars(p, end, out);
+    if (ec != std::errc() || next == p) return false;
+    p = next;
+    return true;
+  };
+  if (!number(d) || p == end || (*p != '/' && *p != '.' && *p != '-')) return std::nullopt;
+  const char sep = *p++;
+  if (!number(m) || p == end || *p != sep) return std::nullopt;
+  ++p;
+  if (!number(y) || p != end) return std::nullopt;
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+  if (!IsValidDate(out)) return std::nullopt;
+  return std::string(out);
+}
+
+Error NotADate(const std::string& line, std::string_view column, const std::string& value) {
+  return Rejected("line " + line + ": " + std::string(column) + " \"" + value +
+                      "\" is not a date (2026-09-01 or 01/09/2026)",
+                  kImportBadDate,
+                  {{"line", line}, {"column", std::string(column)}, {"value", value}});
+}
+
+std::string ImportTable::Cell(const CsvRecord& record, int column) const {
+  const int field = at[static_cast<size_t>(column)];
+  return field < 0 ? std::string() : TrimCell(record.fields[static_cast<size_t>(field)]);
+}
+
+std::optional<ImportTable> ReadImportTable(std::string_view bytes,
+                                           std::span<const HeaderAlias> aliases, int columns,
+                                           std::vector<ImportRejection>& rejected) {
   auto records = ReadCsv(bytes);
   if (!records.ok()) {
     int line = 0;
     for (const auto& [k, v] : records.error().params) {
       if (k == "line") line = std::stoi(v);
     }
-    out.rejected.push_back({line, records.error()});
-    return out;
+    rejected.push_back({line, records.error()});
+    return std::nullopt;
   }
   if (records->empty()) {
-    out.rejected.push_back({0, Rejected("the file has no header line", kImportEmpty, {})});
-    return out;
+    rejected.push_back({0, Rejected("the file has no header line", kImportEmpty, {})});
+    return std::nullopt;
   }
-  const CsvRecord& header = records->front();
-  std::array<int, kColumnCount> at;
-  at.fill(-1);
+  ImportTable table;
+  table.records = std::move(records).value();
+  table.at.assign(static_cast<size_t>(columns), -1);
+  const CsvRecord& header = table.records.front();
   for (size_t i = 0; i < header.fields.size(); ++i) {
-    if (auto column = ColumnOf(header.fields[i]); column && at[*column] < 0) {
-      at[*column] = static_cast<int>(i);
+    const std::string folded = FoldHeader(header.fields[i]);
+    for (const HeaderAlias& alias : aliases) {
+      if (alias.header == folded && table.at[static_cast<size_t>(alias.column)] < 0) {
+        table.at[static_cast<size_t>(alias.column)] = static_cast<int>(i);
+      }
     }
   }
+  return table;
+}
+
+bool CheckFieldCount(const ImportTable& table, const CsvRecord& record,
+                     std::vector<ImportRejection>& rejected) {
+  const size_t want = table.records.front().fields.size();
+  if (record.fields.size() == want) {
+    return true;
+  }
+  const std::string line = std::to_string(record.line);
+  rejected.push_back(
+      {record.line, Rejected("line " + line + ": " + std::to_string(record.fields.size()) +
+                                 " fields, the header has " + std::to_string(want),
+                             kImportColumnCount,
+                             {{"line", line},
+                              {"got", std::to_string(record.fields.size())},
+                              {"want", std::to_string(want)}})});
+  return false;
+}
+
+std::optional<std::string> MatchImportMember(const MemberMatcher& matcher,
+                                             const std::string& their_name, int line,
+                                             std::vector<ImportRejection>& rejected,
+                                             std::set<std::string>& unmatched) {
+  auto member = matcher.Match(their_name);
+  if (!member.ok()) {
+    if (member.error().reason == kImportMemberUnmatched) unmatched.insert(their_name);
+    rejected.push_back({line, member.error()});
+    return std::nullopt;
+  }
+  return std::move(member).value();
+}
+
+PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher& matcher,
+                                    std::string_view period_start, std::string_view period_end,
+                                    std::string_view currency) {
+  PalmsSummaryParse out;
+  const auto table = ReadImportTable(bytes, kAliases, kColumnCount, out.rejected);
+  if (!table) {
+    return out;
+  }
+  out.lines = table->lines();
+  const CsvRecord& header = table->records.front();
+  const std::vector<int>& at = table->at;
   if (at[kName] < 0) {
     out.rejected.push_back(
         {header.line, Rejected("no column names the member (\"Member\", \"Socio\", \"Miembro\")",
@@ -414,29 +462,19 @@ PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher&
     return out;
   }
   std::set<std::string> unmatched;
-  for (size_t r = 1; r < records->size(); ++r) {
-    const CsvRecord& record = (*records)[r];
+  for (size_t r = 1; r < table->records.size(); ++r) {
+    const CsvRecord& record = table->records[r];
     const std::string line = std::to_string(record.line);
     auto reject = [&](Error e) { out.rejected.push_back({record.line, std::move(e)}); };
-    if (record.fields.size() != header.fields.size()) {
-      reject(Rejected("line " + line + ": " + std::to_string(record.fields.size()) +
-                          " fields, the header has " + std::to_string(header.fields.size()),
-                      kImportColumnCount,
-                      {{"line", line},
-                       {"got", std::to_string(record.fields.size())},
-                       {"want", std::to_string(header.fields.size())}}));
+    if (!CheckFieldCount(*table, record, out.rejected)) {
       continue;
     }
-    auto cell = [&](Column c) {
-      return at[c] < 0 ? std::string() : TrimCell(record.fields[at[c]]);
-    };
+    auto cell = [&](Column c) { return table->Cell(record, c); };
     v1::PalmsSummaryImported row;
     row.set_source_line(record.line);
-    const std::string their_name = cell(kName);
-    auto member = matcher.Match(their_name);
-    if (!member.ok()) {
-      if (member.error().reason == kImportMemberUnmatched) unmatched.insert(their_name);
-      reject(member.error());
+    const auto member =
+        MatchImportMember(matcher, cell(kName), record.line, out.rejected, unmatched);
+    if (!member) {
       continue;
     }
     row.set_member(*member);
@@ -490,12 +528,9 @@ PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher&
     if (has_period) {
       auto date = [&](Column c, std::string_view header_name) -> std::optional<std::string> {
         const std::string text = cell(c);
-        auto parsed = ParseDate(text);
+        auto parsed = ParseImportDate(text);
         if (!parsed) {
-          reject(Rejected("line " + line + ": " + std::string(header_name) + " \"" + text +
-                              "\" is not a date (2026-09-01 or 01/09/2026)",
-                          kImportBadDate,
-                          {{"line", line}, {"column", std::string(header_name)}, {"value", text}}));
+          reject(NotADate(line, header_name, text));
         }
         return parsed;
       };

@@ -7,28 +7,20 @@
 // accent-insensitive) or by the organizer's map. Pure: what to record is decided elsewhere.
 
 #include <map>
+#include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "reciproca/v1/events.pb.h"
+#include "reciproca/v1/referral_service.pb.h"
 #include "reciproca/v1/resources.pb.h"
+#include "server/domain/error_reasons.h"
 #include "server/domain/result.h"
 
 namespace reciproca::domain {
-
-// Reasons of a rejected line or file (the ErrorInfo-like reason of a rejection; docs/import.md).
-inline constexpr std::string_view kImportNotUtf8 = "IMPORT_NOT_UTF8";
-inline constexpr std::string_view kImportUnterminatedQuote = "IMPORT_UNTERMINATED_QUOTE";
-inline constexpr std::string_view kImportEmpty = "IMPORT_EMPTY";
-inline constexpr std::string_view kImportColumnMissing = "IMPORT_COLUMN_MISSING";
-inline constexpr std::string_view kImportColumnCount = "IMPORT_COLUMN_COUNT";
-inline constexpr std::string_view kImportNotANumber = "IMPORT_NOT_A_NUMBER";
-inline constexpr std::string_view kImportBadDate = "IMPORT_BAD_DATE";
-inline constexpr std::string_view kImportPeriodMissing = "IMPORT_PERIOD_MISSING";
-inline constexpr std::string_view kImportPeriodReversed = "IMPORT_PERIOD_REVERSED";
-inline constexpr std::string_view kImportMemberUnmatched = "IMPORT_MEMBER_UNMATCHED";
-inline constexpr std::string_view kImportMemberAmbiguous = "IMPORT_MEMBER_AMBIGUOUS";
 
 // One record of a CSV file: its fields and the line it starts on (1-based; the header is 1).
 struct CsvRecord {
@@ -65,13 +57,63 @@ class MemberMatcher {
   std::map<std::string, std::string> by_name_;  // folded display name -> member ("" if two)
 };
 
-// A rejected line and why (reason and params as an Error carries them; line 0: the file).
+// What one imported file may hold (the server's --import-max-bytes and --import-max-lines;
+// docs/limits.md): beyond, the file is refused whole (kImportTooLarge, kImportTooManyLines).
+struct ImportLimits {
+  size_t max_bytes = 1000 * 1000;
+  int max_lines = 5000;
+};
+
+// A rejected line and why (reason and params as an Error carries them, error_reasons.h; line 0:
+// the file).
 struct ImportRejection {
   int line = 0;
   Error error;
 };
 
+// The tables under every format: a file's records, its header's fields resolved to the
+// format's columns by header aliases, and what every format checks on a record.
+
+// A header that names a column of a format (`header` as FoldHeader leaves it).
+struct HeaderAlias {
+  int column;
+  std::string_view header;
+};
+
+struct ImportTable {
+  std::vector<CsvRecord> records;  // the header first
+  std::vector<int> at;             // per column of the format: its field, -1 when none
+  // The data records (after the header).
+  int lines() const { return static_cast<int>(records.size()) - 1; }
+  // `record`'s field of `column` without leading and trailing spaces; "" when no header names
+  // the column.
+  std::string Cell(const CsvRecord& record, int column) const;
+};
+
+// The table of `bytes` for a format of `columns` columns (the first header naming a column
+// wins); nullopt, with the file's rejection added to `rejected`, when ReadCsv refuses the file
+// or it has no header line (kImportEmpty).
+std::optional<ImportTable> ReadImportTable(std::string_view bytes,
+                                           std::span<const HeaderAlias> aliases, int columns,
+                                           std::vector<ImportRejection>& rejected);
+// False, with the record's rejection (kImportColumnCount) added, when its number of fields is
+// not the header's.
+bool CheckFieldCount(const ImportTable& table, const CsvRecord& record,
+                     std::vector<ImportRejection>& rejected);
+// The member `their_name` names; nullopt, with the rejection added (and an unmatched name
+// remembered in `unmatched`), when the matcher knows none or two.
+std::optional<std::string> MatchImportMember(const MemberMatcher& matcher,
+                                             const std::string& their_name, int line,
+                                             std::vector<ImportRejection>& rejected,
+                                             std::set<std::string>& unmatched);
+// "2026-09-01", "01/09/2026", "1.9.2026" (day first, as in Italy and Spain) -> "2026-09-01";
+// nullopt when it is not a real date.
+std::optional<std::string> ParseImportDate(std::string_view text);
+// The rejection of `line`'s `column` holding `value`, not a date (kImportBadDate).
+Error NotADate(const std::string& line, std::string_view column, const std::string& value);
+
 struct PalmsSummaryParse {
+  int lines = 0;                               // data records read (after the header)
   std::vector<v1::PalmsSummaryImported> rows;  // member names resolved, source_line set
   std::vector<ImportRejection> rejected;
   std::vector<std::string> unmatched;  // their names that matched no member (each once)
@@ -82,5 +124,33 @@ struct PalmsSummaryParse {
 PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher& matcher,
                                     std::string_view period_start, std::string_view period_end,
                                     std::string_view currency);
+
+// One record of a records export (docs/import.md, "Referrals", "One-to-ones"): the day it
+// happened and the request that records it, its member as on_behalf_of (an organizer types in
+// the slips).
+template <class Request>
+struct ImportedRecord {
+  int line = 0;
+  std::string date;  // "YYYY-MM-DD"
+  Request request;
+};
+
+template <class Request>
+struct RecordsParse {
+  int lines = 0;  // data records read (after the header)
+  std::vector<ImportedRecord<Request>> rows;
+  std::vector<ImportRejection> rejected;
+  std::vector<std::string> unmatched;  // their names that matched no member (each once)
+};
+using ImportedReferral = ImportedRecord<v1::GiveReferralRequest>;
+using ReferralsParse = RecordsParse<v1::GiveReferralRequest>;
+using OneToOnesParse = RecordsParse<v1::RecordOneToOneRequest>;
+
+// The rows of a referrals export (import_records.cc): date, giver and receiver required;
+// kind, temperature (3 when empty), contact name, phone, e-mail and note optional.
+ReferralsParse ParseReferrals(std::string_view bytes, const MemberMatcher& matcher);
+// The rows of a one-to-ones export (import_records.cc): date, member and the member met
+// required, a note optional. The date is also the one-to-one's date.
+OneToOnesParse ParseOneToOnes(std::string_view bytes, const MemberMatcher& matcher);
 
 }  // namespace reciproca::domain

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/texts/palms_summary.h"
 #include "server/domain/chapter.h"
 #include "server/domain/money.h"
 #include "server/domain/names.h"
@@ -41,6 +42,62 @@ void CountAttendance(v1::AttendanceStatus status, v1::PalmsRow* row) {
       break;
     default:
       break;
+  }
+}
+
+// An imported summary's counts, spread over its period's meetings as the plugins spread them
+// (plugins/texts/palms_summary.h, the rule's one home), in the row for the shares in `window`.
+void CountImportedSummary(const v1::PalmsSummaryImported& summary, const ReportWindow& window,
+                          Tally* tally) {
+  constexpr int64_t kDayNanos = int64_t{86400} * 1000000000;
+  constexpr int64_t kNanos = 1000000000;
+  int64_t start = 0;
+  int64_t last_day = 0;
+  if (!plugin_texts::PeriodStart(summary, &start) ||
+      !plugin_texts::ParseDay(summary.period_end(), &last_day)) {
+    return;  // cannot happen for decided events: periods are checked
+  }
+  const bool overlaps = (!window.end || start * kNanos < *window.end) &&
+                        (!window.start || last_day * kNanos + kDayNanos > *window.start);
+  if (!overlaps) {
+    return;
+  }
+  v1::PalmsRow& row = tally->row;
+  row.set_imported_summaries(row.imported_summaries() + 1);
+  auto in_window = [&](int64_t total) {
+    int64_t sum = 0;
+    for (const plugin_texts::Share& share : plugin_texts::SpreadOverMeetings(summary, total)) {
+      const int64_t at = share.time * kNanos;
+      if ((!window.start || at >= *window.start) && (!window.end || at < *window.end)) {
+        sum += share.amount;
+      }
+    }
+    return sum;
+  };
+  auto add = [&](int32_t (v1::PalmsRow::*get)() const, void (v1::PalmsRow::*set)(int32_t),
+                 int64_t total) {
+    (row.*set)((row.*get)() + static_cast<int32_t>(in_window(total)));
+  };
+  using R = v1::PalmsRow;
+  add(&R::present, &R::set_present, summary.present());
+  add(&R::absent, &R::set_absent, summary.absent());
+  add(&R::late, &R::set_late, summary.late());
+  add(&R::medical, &R::set_medical, summary.medical());
+  add(&R::substitute, &R::set_substitute, summary.substitute());
+  add(&R::referrals_given, &R::set_referrals_given,
+      int64_t{summary.referrals_given_inside()} + summary.referrals_given_outside());
+  add(&R::referrals_received, &R::set_referrals_received, summary.referrals_received());
+  add(&R::visitors, &R::set_visitors, summary.visitors());
+  add(&R::one_to_ones, &R::set_one_to_ones, summary.one_to_ones());
+  add(&R::ceus, &R::set_ceus, summary.ceu());
+  add(&R::testimonials_given, &R::set_testimonials_given, summary.testimonials());
+  // Its TYFCB is what the member said (the given side), as in the traffic light.
+  if (summary.has_tyfcb()) {
+    if (auto cents = ParseAmountCents("tyfcb", summary.tyfcb().amount()); cents.ok()) {
+      if (const int64_t counted = in_window(*cents); counted > 0) {
+        tally->given_cents[summary.tyfcb().currency()] += counted;
+      }
+    }
   }
 }
 
@@ -150,6 +207,12 @@ v1::PalmsReport Chapter::PalmsReport(std::optional<TimePoint> start,
     }
     if (Tally* t = row(thank_you.to_member())) {
       t->received_cents[thank_you.amount().currency()] += *cents;
+    }
+  }
+
+  for (const v1::PalmsSummaryImported& summary : palms_summaries_) {
+    if (Tally* t = row(summary.member())) {
+      CountImportedSummary(summary, window, t);
     }
   }
 

@@ -23,6 +23,7 @@ enum Field : uint32_t {
   kPlugin = 11,
   kCategoryOwner = 12,
   kPalmsSummary = 13,
+  kImport = 14,
 };
 
 constexpr uint32_t kVarint = 0;
@@ -146,6 +147,9 @@ bool ReadFields(std::string_view bytes, domain::ChapterState* state, bool* has_i
       case kPalmsSummary:
         ok = state->palms_summaries.emplace_back().ParseFromString(value);
         break;
+      case kImport:
+        ok = state->imports.insert(value).second;
+        break;
       default:
         ok = false;  // a field this version does not know
     }
@@ -183,6 +187,9 @@ std::string EncodeChapterSnapshot(const domain::Chapter& chapter) {
     }
     for (const auto& summary : state.palms_summaries) {
       PutBytes(out, kPalmsSummary, summary.SerializeAsString());
+    }
+    for (const std::string& import : state.imports) {
+      PutBytes(out, kImport, import);
     }
   }
   return bytes;

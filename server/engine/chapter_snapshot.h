@@ -7,7 +7,8 @@
 // Format version 2: a sequence of protobuf wire-format fields: 1 info (v1.Chapter), 2 last_seq,
 // 3 display_token_generation, 4 member, 5 meeting, 6 referral, 7 thank-you, 8 one-to-one,
 // 9 education, 10 testimonial, 11 plugin (each its resource message), 12 category owner (a
-// category and a member name, length-prefixed, one after the other). A reader refuses any other
+// category and a member name, length-prefixed, one after the other), 13 imported PALMS summary
+// (v1.PalmsSummaryImported), 14 import recorded (its name's bytes). A reader refuses any other
 // version, an unknown field, or bytes that do not parse: the caller then replays the log.
 // Version 2 is version 1 whose records carry occur_time (when they happened): a version 1
 // snapshot is refused, so the log is replayed once and the records get it.

@@ -123,6 +123,8 @@ class Engine {
   // Reports a refusal by one of the limits (EngineOptions::on_limit_refused). Any thread.
   void LimitRefused(const char* limit, const std::string& why) const;
   const Clock& clock() const { return clock_; }
+  // Which time zones exist, as decisions see them (domain::Context::time_zones).
+  const domain::TimeZones& time_zones() const { return time_zones_; }
   store::EventStore& store() { return store_; }
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
   // Where subscribers' sends are started: apart from the chapters' strands, so that waking a

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 
+#include "server/domain/import_csv.h"
 #include "server/domain/principal.h"
 
 namespace reciproca::engine {
@@ -48,6 +49,11 @@ struct Limits {
   // a phone stays offline over a weekend. An older request_id is treated as new. Plugins'
   // output ids ("plugin:...") are kept for as long as the events they answer (never pruned).
   std::chrono::seconds idempotency_retention = std::chrono::hours(24 * 7);
+
+  // One file of ImportService.ImportFile: its bytes and its data lines. A file is recorded in
+  // one append and answered whole (every row, every rejected line), so this bounds the cost of
+  // one import. Refused beyond with INVALID_ARGUMENT (IMPORT_TOO_LARGE, IMPORT_TOO_MANY_LINES).
+  domain::ImportLimits import;
 };
 
 }  // namespace reciproca::engine

@@ -1432,6 +1432,9 @@ void PluginHost::TickNow() {
 }
 
 void PluginHost::Tick(const std::shared_ptr<Instance>& instance) {
+  // A tick at T follows every batch committed before it, held or not (as a query does): a
+  // reminder due at T must see the referral recorded just before.
+  DrainInbox(instance);
   MaybeSnapshot(instance);
   const auto& d = instance->description;
   auto runtime = instance->Runtime();

@@ -82,8 +82,9 @@ class HttpGatewayTest : public ServerTest {
 
 std::vector<const pb::MethodDescriptor*> UnaryApiMethods() {
   std::vector<const pb::MethodDescriptor*> methods;
-  for (const char* name : {"ChapterService", "MemberService", "MeetingService", "ReferralService",
-                           "EventService", "ReportService", "PluginService", "InsightService"}) {
+  for (const char* name :
+       {"ChapterService", "MemberService", "MeetingService", "ReferralService", "EventService",
+        "ReportService", "PluginService", "InsightService", "ImportService"}) {
     const auto* service = pb::DescriptorPool::generated_pool()->FindServiceByName(
         std::string("reciproca.v1.") + name);
     EXPECT_NE(service, nullptr) << name;

@@ -43,7 +43,16 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"meetings", "20"},
                                                           {"day", "2026-11-24"},
                                                           {"joined", "2026-12-01"},
-                                                          {"weeks", "8"}};
+                                                          {"weeks", "8"},
+                                                          {"line", "7"},
+                                                          {"got", "3"},
+                                                          {"want", "16"},
+                                                          {"column", "TYFCB"},
+                                                          {"start", "2026-11-30"},
+                                                          {"end", "2026-09-01"},
+                                                          {"bytes", "2000000"},
+                                                          {"lines", "7000"},
+                                                          {"date", "2027-01-05"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();

@@ -152,5 +152,61 @@ TEST(ParsePalmsSummary, TheFilesPeriodAndMissingColumns) {
   EXPECT_EQ(empty.rejected[0].error.reason, kImportEmpty);
 }
 
+TEST(ParseReferrals, EnglishHeadersCommasQuotedNotesAndDefaults) {
+  auto p = ParseReferrals(DataFile("referrals_en.csv"), MemberMatcher(Roster(), {}));
+  ASSERT_TRUE(p.rejected.empty()) << p.rejected[0].error.message;
+  EXPECT_EQ(p.lines, 2);
+  ASSERT_EQ(p.rows.size(), 2u);
+  const ImportedReferral& first = p.rows[0];
+  EXPECT_EQ(first.line, 2);
+  EXPECT_EQ(first.date, "2026-11-03");
+  EXPECT_EQ(first.request.on_behalf_of(), "chapters/rome/members/1");
+  EXPECT_EQ(first.request.referral().receiver(), "chapters/rome/members/2");
+  EXPECT_EQ(first.request.referral().kind(), v1::REFERRAL_KIND_OUTSIDE);
+  EXPECT_EQ(first.request.referral().temperature(), 4);
+  EXPECT_EQ(first.request.referral().contact_name(), "Roberto Gallo");
+  EXPECT_EQ(first.request.referral().contact_phone(), "+39 333 5550123");
+  EXPECT_EQ(first.request.referral().note(), "selling his flat, in Trastevere");
+  EXPECT_EQ(p.rows[1].request.referral().kind(), v1::REFERRAL_KIND_INSIDE);
+  EXPECT_EQ(p.rows[1].request.referral().temperature(), 3);  // no temperature: 3
+}
+
+TEST(ParseReferrals, ItalianHeadersAndEveryBadLine) {
+  auto p = ParseReferrals(DataFile("referrals_it.csv"), MemberMatcher(Roster(), {}));
+  EXPECT_EQ(p.lines, 6);
+  // Line 3 (a self-referral) is the chapter's to refuse, not the reader's.
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].date, "2026-11-03");
+  EXPECT_EQ(p.rows[1].line, 3);
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& r : p.rejected) got.emplace_back(r.line, r.error.reason);
+  EXPECT_EQ(got, (std::vector<std::pair<int, std::string>>{{4, std::string(kImportMemberUnmatched)},
+                                                           {5, std::string(kImportBadValue)},
+                                                           {6, std::string(kImportBadDate)},
+                                                           {7, std::string(kImportNotANumber)}}));
+  EXPECT_EQ(p.unmatched, (std::vector<std::string>{"Nessuno Noto"}));
+  auto headless =
+      ParseReferrals("Date,From\n2026-11-03,Nicolò Rossi\n", MemberMatcher(Roster(), {}));
+  ASSERT_EQ(headless.rejected.size(), 1u);
+  EXPECT_EQ(headless.rejected[0].error.reason, kImportColumnMissing);
+  EXPECT_EQ(headless.rejected[0].error.params, (ErrorParams{{"column", "receiver"}}));
+}
+
+TEST(ParseOneToOnes, SpanishHeadersSemicolonsAndTheDateOnTheOneToOne) {
+  auto p = ParseOneToOnes(DataFile("one_to_ones_es.csv"), MemberMatcher(Roster(), {}));
+  ASSERT_TRUE(p.rejected.empty()) << p.rejected[0].error.message;
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].date, "2026-11-05");
+  EXPECT_EQ(p.rows[0].request.on_behalf_of(), "chapters/rome/members/1");
+  EXPECT_EQ(p.rows[0].request.one_to_one().with_member(), "chapters/rome/members/2");
+  EXPECT_EQ(p.rows[0].request.one_to_one().date(), "2026-11-05");
+  EXPECT_EQ(p.rows[0].request.one_to_one().note(), "café; en la oficina");
+  EXPECT_EQ(p.rows[1].request.on_behalf_of(), "chapters/rome/members/2");
+  auto without_with =
+      ParseOneToOnes("Fecha,Miembro\n05/11/2026,Nicolò Rossi\n", MemberMatcher(Roster(), {}));
+  ASSERT_EQ(without_with.rejected.size(), 1u);
+  EXPECT_EQ(without_with.rejected[0].error.params, (ErrorParams{{"column", "with"}}));
+}
+
 }  // namespace
 }  // namespace reciproca::domain
