@@ -343,7 +343,8 @@ int AbsenceReport(Context& context, const ParsedArgs& args) {
 }
 
 // report records: one kind of the export as a table with a header row (CSV with --csv); "time"
-// is when the record happened (occur_time), by which the export is ordered.
+// is when the record happened (occur_time), by which the export is ordered; "imported_from" the
+// import a record came from (empty when it was recorded here).
 const std::vector<std::string> kRecordKinds = {"referrals", "thank-yous",   "one-to-ones",
                                                "ceus",      "testimonials", "visitors"};
 
@@ -354,47 +355,51 @@ std::vector<std::vector<std::string>> RecordRows(const v1::RecordsExport& record
   if (kind == "referrals") {
     table.push_back({"referral", "time", "giver", "giver_name", "receiver", "receiver_name", "kind",
                      "temperature", "status", "meeting", "contact_name", "contact_phone",
-                     "contact_email", "note"});
+                     "contact_email", "note", "imported_from"});
     for (const v1::Referral& r : records.referrals()) {
       table.push_back({r.name(), FormatTime(r.occur_time()), r.giver(), who(r.giver()),
                        r.receiver(), who(r.receiver()), EnumWord(r.kind()),
                        std::to_string(r.temperature()), EnumWord(r.status()), r.meeting(),
-                       r.contact_name(), r.contact_phone(), r.contact_email(), r.note()});
+                       r.contact_name(), r.contact_phone(), r.contact_email(), r.note(),
+                       r.imported_from()});
     }
   } else if (kind == "thank-yous") {
     table.push_back({"thank_you", "time", "from_member", "from_name", "to_member", "to_name",
-                     "amount", "referral", "note"});
+                     "amount", "referral", "note", "imported_from"});
     for (const v1::ThankYou& t : records.thank_yous()) {
       table.push_back({t.name(), FormatTime(t.occur_time()), t.from_member(), who(t.from_member()),
                        t.to_member(), who(t.to_member()), FormatMoney(t.amount()), t.referral(),
-                       t.note()});
+                       t.note(), t.imported_from()});
     }
   } else if (kind == "one-to-ones") {
     table.push_back({"one_to_one", "time", "member", "member_name", "with_member", "with_name",
-                     "date", "note"});
+                     "date", "note", "imported_from"});
     for (const v1::OneToOne& o : records.one_to_ones()) {
       table.push_back({o.name(), FormatTime(o.occur_time()), o.member(), who(o.member()),
-                       o.with_member(), who(o.with_member()), o.date(), o.note()});
+                       o.with_member(), who(o.with_member()), o.date(), o.note(),
+                       o.imported_from()});
     }
   } else if (kind == "ceus") {
-    table.push_back({"education", "time", "member", "member_name", "credits", "note"});
+    table.push_back(
+        {"education", "time", "member", "member_name", "credits", "note", "imported_from"});
     for (const v1::Education& e : records.education()) {
       table.push_back({e.name(), FormatTime(e.occur_time()), e.member(), who(e.member()),
-                       std::to_string(e.credits()), e.note()});
+                       std::to_string(e.credits()), e.note(), e.imported_from()});
     }
   } else if (kind == "testimonials") {
-    table.push_back(
-        {"testimonial", "time", "from_member", "from_name", "for_member", "for_name", "text"});
+    table.push_back({"testimonial", "time", "from_member", "from_name", "for_member", "for_name",
+                     "text", "imported_from"});
     for (const v1::Testimonial& t : records.testimonials()) {
       table.push_back({t.name(), FormatTime(t.occur_time()), t.from_member(), who(t.from_member()),
-                       t.for_member(), who(t.for_member()), t.text()});
+                       t.for_member(), who(t.for_member()), t.text(), t.imported_from()});
     }
   } else {
     table.push_back({"visitor", "time", "display_name", "business", "invited_by", "invited_by_name",
-                     "email", "phone"});
+                     "email", "phone", "imported_from"});
     for (const v1::Visitor& v : records.visitors()) {
       table.push_back({v.name(), FormatTime(v.occur_time()), v.display_name(), v.business(),
-                       v.invited_by(), who(v.invited_by()), v.email(), v.phone()});
+                       v.invited_by(), who(v.invited_by()), v.email(), v.phone(),
+                       v.imported_from()});
     }
   }
   return table;

@@ -21,12 +21,19 @@ const google::protobuf::Timestamp& RecordOccurTime(const v1::Event& event) {
   return event.has_occurred_time() ? event.occurred_time() : event.time();
 }
 
-// Keeps the record of `event` by name, with its occur_time.
+// What a record learns from its event: when it counts, and the import it came from.
+template <class Record>
+void StampRecord(Record& record, const v1::Event& event) {
+  *record.mutable_occur_time() = RecordOccurTime(event);
+  record.set_imported_from(event.imported_from());
+}
+
+// Keeps the record of `event` by name, stamped.
 template <class Record>
 Record& KeepRecord(std::map<std::string, Record, std::less<>>& records, const Record& record,
                    const v1::Event& event) {
   Record& kept = records[record.name()] = record;
-  *kept.mutable_occur_time() = RecordOccurTime(event);
+  StampRecord(kept, event);
   return kept;
 }
 
@@ -98,7 +105,7 @@ void Chapter::Apply(const v1::Event& event) {
       if (it != meetings_.end()) {
         v1::Visitor* visitor = it->second.add_visitors();
         *visitor = event.visitor_registered().visitor();
-        *visitor->mutable_occur_time() = RecordOccurTime(event);
+        StampRecord(*visitor, event);
       }
       CountRecordCorrection(event, event.visitor_registered().meeting());
       break;

@@ -101,6 +101,10 @@ cli import --chapter imp "$files/referrals_en.csv" --kind referrals
 grep -q "^recorded 2 rows" <<<"$out" || fail "referrals: $out"
 cli referral list --chapter imp --json
 grep -q "Roberto Gallo" <<<"$out" || fail "referral list: $out"
+# The export marks each imported record with its import.
+cli report records --chapter imp --kind referrals --csv
+expect "referral export header" "$(head -n 1 <<<"$out" | awk -F, '{print $NF}')" "imported_from"
+expect "imported referrals in the export" "$(grep -c ",chapters/imp/imports/[0-9a-f]*$" <<<"$out")" "2"
 
 step="a member is refused"
 cli_fails 3 "PERMISSION_DENIED" --token "$nicolo_token" import --chapter imp \

@@ -438,7 +438,7 @@ expect "Ana's absences" "$(cell "Ana Rossi" absences)" "0"
 cli_fails 3 "error: PERMISSION_DENIED" --token "$ana_token" report absences --chapter e2e
 cli --token "$org_token" report records --chapter e2e --kind thank-yous --csv
 expect "thank-you export header" "$(head -n 1 <<<"$out")" \
-  "thank_you,time,from_member,from_name,to_member,to_name,amount,referral,note"
+  "thank_you,time,from_member,from_name,to_member,to_name,amount,referral,note,imported_from"
 expect "thank-you export, the one row" "$(sed -n 2p <<<"$out" | cut -d, -f4,6,7,8)" \
   "Marco Bianchi,Ana Rossi,EUR 1250.00,$r1"
 cli --token "$org_token" report records --chapter e2e --kind referrals --csv
