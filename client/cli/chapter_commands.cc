@@ -80,6 +80,42 @@ std::vector<v1::AgendaItem> ParseAgenda(const std::string& text) {
   return agenda;
 }
 
+// --rotation "2026-12-09=ana; 2026-12-16=chapters/rome/members/bruno": who gives the feature
+// presentation on which meeting day, DATE=MEMBER separated by ';' or new lines; "" clears it.
+// The dates and members are the server's to check (it names the entry).
+std::vector<v1::FeaturePresenter> ParseRotation(Context& context, const std::string& text) {
+  std::vector<v1::FeaturePresenter> rotation;
+  std::string item;
+  auto take = [&]() {
+    const auto first = item.find_first_not_of(" \t\r");
+    const std::string whole = first == std::string::npos
+                                  ? ""
+                                  : item.substr(first, item.find_last_not_of(" \t\r") - first + 1);
+    item.clear();
+    if (whole.empty()) {
+      return;
+    }
+    const auto equals = whole.find('=');
+    if (equals == std::string::npos || equals + 1 == whole.size()) {
+      throw UsageError("--rotation week " + std::to_string(rotation.size() + 1) + " \"" + whole +
+                       "\": write DATE=MEMBER, e.g. \"2026-12-09=ana\"");
+    }
+    v1::FeaturePresenter& out = rotation.emplace_back();
+    out.set_date(whole.substr(0, equals));
+    const auto member = whole.find_first_not_of(" \t", equals + 1);
+    out.set_member(context.names().Member(whole.substr(member)));
+  };
+  for (const char c : text) {
+    if (c == ';' || c == '\n') {
+      take();
+    } else {
+      item += c;
+    }
+  }
+  take();
+  return rotation;
+}
+
 bool ParseBool(const std::string& text, std::string_view flag) {
   std::string lower;
   for (char c : text) {
@@ -157,10 +193,16 @@ int UpdateChapter(Context& context, const ParsedArgs& args) {
     }
     paths->add_paths("agenda");
   }
+  if (args.Has("rotation")) {
+    for (v1::FeaturePresenter& week : ParseRotation(context, args.Get("rotation"))) {
+      *chapter->add_feature_rotation() = std::move(week);
+    }
+    paths->add_paths("feature_rotation");
+  }
   if (paths->paths().empty()) {
     throw UsageError(
         "nothing to update: pass at least one of --name --display-amounts --weekday --time "
-        "--timezone --language --agenda");
+        "--timezone --language --agenda --rotation");
   }
   chapter->set_name(context.names().DefaultChapter());
   request.set_request_id(context.RequestId());
@@ -347,7 +389,7 @@ std::vector<Command> ChapterCommands() {
       {"chapter update",
        "[--chapter C] [--name N] [--display-amounts true|false] [--weekday mon..sun] "
        "[--time 07:00] [--timezone Europe/Rome] [--language it] [--agenda \"TITLE=MIN[/SEC]; "
-       "...\"]",
+       "...\"] [--rotation \"DATE=MEMBER; ...\"]",
        "change a chapter's settings (organizers); only the fields given are changed",
        {ChapterFlag(),
         {"name", "N", "the chapter's name, 1..100 characters"},
@@ -358,7 +400,11 @@ std::vector<Command> ChapterCommands() {
         {"language", "TAG", "BCP 47 language of the room display, e.g. it, es, en"},
         {"agenda", "ITEMS",
          "the chapter's agenda in order: TITLE=MINUTES[/COUNTDOWN_SECONDS] items separated by "
-         "';' (\"Welcome=5; 60-second presentations=30/60\"); \"\" clears it"}},
+         "';' (\"Welcome=5; 60-second presentations=30/60\"); \"\" clears it"},
+        {"rotation", "WEEKS",
+         "who gives the feature presentation on which meeting day: DATE=MEMBER items separated "
+         "by ';' (\"2026-12-09=ana; 2026-12-16=bruno\"), dates YYYY-MM-DD in the chapter's time "
+         "zone; the whole list is replaced; \"\" clears it"}},
        0,
        0,
        true,

@@ -168,6 +168,11 @@ std::string DescribeChapter(const v1::Chapter& chapter) {
     }
     out += "\n";
   }
+  for (int i = 0; i < chapter.feature_rotation_size(); ++i) {
+    const v1::FeaturePresenter& week = chapter.feature_rotation(i);
+    out += (i == 0 ? "  feature presentations: " : "                         ") + week.date() +
+           " " + week.member() + "\n";
+  }
   return out;
 }
 

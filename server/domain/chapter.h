@@ -286,6 +286,11 @@ class Chapter {
   // NOT_FOUND (unknown), FAILED_PRECONDITION (left, for the Active variant).
   Result<const v1::Member*> FindMember(std::string_view field, std::string_view name) const;
   Result<const v1::Member*> FindActiveMember(std::string_view field, std::string_view name) const;
+  // The feature-presentation rotation of an UpdateChapter (Chapter.feature_rotation) checked
+  // and written into `out` in date order; errors name chapter.feature_rotation[i].{date,member}.
+  Status CheckFeatureRotation(const Context& ctx,
+                              const google::protobuf::RepeatedPtrField<v1::FeaturePresenter>& in,
+                              google::protobuf::RepeatedPtrField<v1::FeaturePresenter>* out) const;
   Result<const v1::Meeting*> FindMeeting(std::string_view field, std::string_view name) const;
   Result<const v1::Referral*> FindReferral(std::string_view field, std::string_view name) const;
   // The active member holding `category` (compared case-insensitively), or nullptr.

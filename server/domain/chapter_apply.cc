@@ -219,6 +219,8 @@ void Chapter::ApplyChapterUpdated(const v1::ChapterUpdated& e) {
   }
   // Every update carries the whole agenda (empty before agendas existed, as it then was).
   *info_.mutable_agenda() = after.agenda();
+  // And the whole feature-presentation rotation (empty before rotations existed).
+  *info_.mutable_feature_rotation() = after.feature_rotation();
 }
 
 void Chapter::ApplyMemberAdded(const v1::MemberAdded& e) {

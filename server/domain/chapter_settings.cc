@@ -1,14 +1,19 @@
 // The chapter's own settings: creating the chapter, and changing its name, schedule, language,
-// agenda and what the room display may show.
+// agenda, feature-presentation rotation and what the room display may show.
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/domain/chapter.h"
 #include "server/domain/error_reasons.h"
 #include "server/domain/money.h"
 #include "server/domain/names.h"
+#include "server/domain/occurred.h"
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
@@ -17,10 +22,19 @@ namespace {
 // The settings UpdateChapter may change, in the order changed_fields lists them.
 constexpr std::string_view kChapterMaskPaths[] = {
     "display_name", "display_amounts", "meeting_weekday", "meeting_time",
-    "time_zone",    "language",        "agenda"};
+    "time_zone",    "language",        "agenda",          "feature_rotation"};
 
 constexpr std::string_view kKnownPaths =
-    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language, agenda";
+    "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language, agenda, "
+    "feature_rotation";
+
+// The rotation: at most kMaxRotationEntries weeks, none more than kMaxRotationWeeksAhead ahead.
+constexpr int kMaxRotationEntries = 60;
+constexpr int kMaxRotationWeeksAhead = 53;
+
+bool SamePresenter(const v1::FeaturePresenter& a, const v1::FeaturePresenter& b) {
+  return a.date() == b.date() && a.member() == b.member();
+}
 
 // A chapter's agenda: at most kMaxAgendaItems segments, each titled as a segment is
 // (StartSegment), with its minutes and countdown in range; titles trimmed.
@@ -105,6 +119,67 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
 
 }  // namespace
 
+Status Chapter::CheckFeatureRotation(
+    const Context& ctx, const google::protobuf::RepeatedPtrField<v1::FeaturePresenter>& in,
+    google::protobuf::RepeatedPtrField<v1::FeaturePresenter>* out) const {
+  if (in.size() > kMaxRotationEntries) {
+    return NotBetween("chapter.feature_rotation", 0, kMaxRotationEntries, in.size());
+  }
+  const std::chrono::sys_days today = ChapterDay(ctx.time_zones, ctx.now);
+  const std::string zone = " in " + (info_.time_zone().empty() ? "UTC" : info_.time_zone());
+  std::map<std::chrono::sys_days, int> taken;  // day -> the entry that has it
+  std::vector<std::pair<std::chrono::sys_days, v1::FeaturePresenter>> checked;
+  for (int i = 0; i < in.size(); ++i) {
+    const std::string field = "chapter.feature_rotation[" + std::to_string(i) + "]";
+    const std::string_view text = Trim(in[i].date());
+    const auto day = ParseDay(text);
+    if (!day) {
+      return InvalidArgument(field + ".date: " + Quoted(text) +
+                             " is not a calendar date \"YYYY-MM-DD\"")
+          .Because(kDateInvalid, {{"value", Quoted(text)}});
+    }
+    const std::string day_text = UtcDate(*day);
+    if (auto [it, fresh] = taken.emplace(*day, i); !fresh) {
+      return InvalidArgument(field + ".date: " + day_text +
+                             " is already chapter.feature_rotation[" + std::to_string(it->second) +
+                             "]'s; one member presents per date")
+          .Because(kRotationDateTaken, {{"day", day_text}});
+    }
+    v1::FeaturePresenter entry;
+    entry.set_date(day_text);
+    entry.set_member(std::string(Trim(in[i].member())));
+    // An entry set before stays as it is, even once its day has passed or its member has left.
+    const bool kept =
+        std::any_of(info_.feature_rotation().begin(), info_.feature_rotation().end(),
+                    [&](const v1::FeaturePresenter& e) { return SamePresenter(e, entry); });
+    if (!kept) {
+      if (*day < today) {
+        return InvalidArgument(field + ".date: " + day_text + " is before today (" +
+                               UtcDate(today) + zone + "); the rotation is set for today or later")
+            .Because(kRotationDatePast, {{"day", day_text}});
+      }
+      if (*day > today + std::chrono::weeks(kMaxRotationWeeksAhead)) {
+        return InvalidArgument(field + ".date: " + day_text + " is more than " +
+                               std::to_string(kMaxRotationWeeksAhead) + " weeks after today (" +
+                               UtcDate(today) + zone + ")")
+            .Because(kRotationDateTooFar,
+                     {{"day", day_text}, {"weeks", std::to_string(kMaxRotationWeeksAhead)}});
+      }
+      if (auto member = FindActiveMember(field + ".member", entry.member()); !member) {
+        return member.error();
+      }
+    }
+    checked.emplace_back(*day, std::move(entry));
+  }
+  std::sort(checked.begin(), checked.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  out->Clear();
+  for (auto& [day, entry] : checked) {
+    *out->Add() = std::move(entry);
+  }
+  return {};
+}
+
 Result<Events> Chapter::DecideCreate(const Context& ctx, const v1::CreateChapterRequest& request,
                                      std::string_view chapter_id, bool taken) {
   if (ctx.principal.kind != Principal::Kind::kAdmin) {
@@ -167,6 +242,13 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
   if (Status s = CheckChapterFields(r.chapter(), paths, ctx.time_zones, &after); !s) {
     return s.error();
   }
+  if (paths.count("feature_rotation")) {
+    if (Status s = CheckFeatureRotation(ctx, r.chapter().feature_rotation(),
+                                        after.mutable_feature_rotation());
+        !s) {
+      return s.error();
+    }
+  }
   v1::Event event = NewEvent(ctx, 1, "");
   v1::ChapterUpdated* updated = event.mutable_chapter_updated();
   auto changed = [&](std::string_view field, bool differs) {
@@ -186,6 +268,10 @@ Result<Events> Chapter::DecideUpdateChapter(const Context& ctx,
                         return a.title() == b.title() && a.minutes() == b.minutes() &&
                                a.countdown_seconds() == b.countdown_seconds();
                       }));
+  changed(
+      "feature_rotation",
+      !std::equal(info_.feature_rotation().begin(), info_.feature_rotation().end(),
+                  after.feature_rotation().begin(), after.feature_rotation().end(), SamePresenter));
   after.clear_last_seq();
   after.clear_active_member_count();
   *updated->mutable_chapter() = std::move(after);

@@ -43,6 +43,11 @@ inline constexpr std::string_view kCategoryTaken = "CATEGORY_TAKEN";
 inline constexpr std::string_view kChapterIdTaken = "CHAPTER_ID_TAKEN";
 inline constexpr std::string_view kMemberLeft = "MEMBER_LEFT";
 inline constexpr std::string_view kLanguageTagInvalid = "LANGUAGE_TAG_INVALID";
+// The feature-presentation rotation (Chapter.feature_rotation): a new entry's day is before
+// today, too many weeks ahead, or already another entry's.
+inline constexpr std::string_view kRotationDatePast = "ROTATION_DATE_PAST";
+inline constexpr std::string_view kRotationDateTooFar = "ROTATION_DATE_TOO_FAR";
+inline constexpr std::string_view kRotationDateTaken = "ROTATION_DATE_TAKEN";
 // Meetings.
 inline constexpr std::string_view kMeetingNotOpen = "MEETING_NOT_OPEN";
 inline constexpr std::string_view kMeetingAlreadyClosed = "MEETING_ALREADY_CLOSED";
@@ -121,6 +126,9 @@ inline constexpr std::array kAllReasons = {kTokenMissing,
                                            kChapterIdTaken,
                                            kMemberLeft,
                                            kLanguageTagInvalid,
+                                           kRotationDatePast,
+                                           kRotationDateTooFar,
+                                           kRotationDateTaken,
                                            kMeetingNotOpen,
                                            kMeetingAlreadyClosed,
                                            kMeetingCancelled,

@@ -735,10 +735,22 @@ check('an organizer adds a member; the QR code signs them in on a new phone; the
 
 check('the organizer closes the meeting from the phone', async () => {
   const page = organizer;
+  // Sara gives next week's feature presentation (the rotation, set with the CLI): the display's
+  // closing recap says so.
+  const held = await server.cli(people.giulia.token, ['meeting', 'get', meeting]);
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date(Date.parse(held.start_time || held.startTime)));
+  const nextWeek = new Date(Date.parse(`${day}T00:00:00Z`) + 7 * 86400000).toISOString().slice(0, 10);
+  const set = await server.cli(people.giulia.token, ['chapter', 'update', '--chapter', CHAPTER_ID,
+    '--rotation', `${nextWeek}=${people.sara.name}; ${day}=${people.ana.name}`]);
+  const rotation = set.feature_rotation || set.featureRotation;
+  assert.deepEqual(rotation.map((w) => w.date), [day, nextWeek]);
   page.once('dialog', (dialog) => dialog.accept());
   await page.click('#run-close-button');
   await display.waitForFunction(() => document.querySelector('#segment-title').textContent === 'Thank you for coming. Givers gain!',
     null, { timeout: 5000 });
+  await display.waitForSelector('#recap-next:not([hidden])', { timeout: 5000 });
+  assert.equal(await display.locator('#recap-next').textContent(), "Next week: Sara Neri's feature presentation");
   await page.waitForSelector('#run-meeting[data-state="MEETING_STATE_CLOSED"]', { timeout: 5000 });
   assert.ok(await page.locator('#run-agenda').isHidden());
   assert.ok(await page.locator('#run-close-button').isHidden());

@@ -10,7 +10,7 @@ import {
 } from '/shared/format.js';
 import { language, t, tParts, useLanguage } from '/shared/i18n.js';
 import { fitList, fitScale, overflows } from '/display/fit.js';
-import { PROVISIONAL, meetingRecap, trafficSummary } from '/display/summary.js';
+import { PROVISIONAL, meetingRecap, nextFeaturePresenter, trafficSummary } from '/display/summary.js';
 
 const STORAGE_KEY = 'reciproca.display';
 // How far back the ticker looks when the screen is (re)opened: at most this many events, and
@@ -44,7 +44,7 @@ function cacheElements() {
     'speaker-business', 'next', 'next-name', 'ticker-list', 'ticker-empty', 'checkin-count', 'checkins',
     'visitors-block', 'visitor-count', 'visitors', 'leaderboard-panel', 'leaderboard',
     'leaderboard-window', 'tyfcb-board-wrap', 'tyfcb-board', 'tyfcb-window', 'traffic-panel',
-    'traffic-window', 'traffic-bar', 'traffic-counts', 'stage-body', 'recap', 'recap-tiles']) {
+    'traffic-window', 'traffic-bar', 'traffic-counts', 'stage-body', 'recap', 'recap-tiles', 'recap-next']) {
     el[id] = byId(id);
   }
   el.stage = document.querySelector('.stage');
@@ -459,6 +459,10 @@ function renderRecap() {
     tile('one-to-ones', formatNumber(recap.oneToOnes), t('display.recap.one_to_ones', { count: recap.oneToOnes })),
     tile('attendance', formatNumber(recap.here),
       t('display.recap.attendance', { count: recap.here, total: recap.members })));
+  // "Next week: Sara's feature presentation" when the rotation names next meeting's presenter.
+  const next = nextFeaturePresenter(parseTime(m.startTime), state.chapter);
+  el['recap-next'].hidden = !next;
+  setText(el['recap-next'], next ? t('display.recap.next_feature', { name: state.roster.displayName(next.member) }) : '');
   fitScale(el['stage-body']);
 }
 

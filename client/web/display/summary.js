@@ -1,6 +1,8 @@
 // What the room display sums up, computed from what it already receives (no rendering here, so
 // the browser tests can check the numbers directly).
 
+import { isoDay } from '/shared/format.js';
+
 // The traffic light's bands as the room sees them, in this order; a plugin's other bands follow.
 export const BANDS = ['green', 'amber', 'red', 'grey'];
 // A member with too little history for a band (the scoring plugin's "provisional"): shown apart,
@@ -53,4 +55,17 @@ export function meetingRecap(meeting, records, activeMembers) {
 
 function firstFinite(...values) {
   return values.find((v) => Number.isFinite(v)) ?? -Infinity;
+}
+
+// Who gives the feature presentation at the next meeting after the one starting at `startMillis`
+// (Chapter.featureRotation): the entry of the first day after the meeting's day within the week
+// after it, in the chapter's time zone; null when that week has none.
+export function nextFeaturePresenter(startMillis, chapter) {
+  const rotation = (chapter && chapter.featureRotation) || [];
+  if (!rotation.length || Number.isNaN(startMillis)) return null;
+  const day = isoDay(startMillis, chapter.timeZone || undefined);
+  const weekLater = new Date(Date.parse(`${day}T00:00:00Z`) + 7 * 86400000).toISOString().slice(0, 10);
+  return rotation
+    .filter((week) => week.date > day && week.date <= weekLater)
+    .sort((a, b) => a.date.localeCompare(b.date))[0] || null;
 }

@@ -4,6 +4,8 @@
 
 #include "google/protobuf/util/message_differencer.h"
 #include "server/domain/chapter.h"
+#include "server/domain/error_reasons.h"
+#include "server/domain/validation.h"
 #include "unit/domain/chapter_test_support.h"
 
 namespace reciproca::domain {
@@ -154,6 +156,127 @@ TEST_F(SettingsTest, UpdateChapter_RefusesABadAgenda_NamingTheItem) {
   request.mutable_chapter()->add_agenda()->set_title("Benvenuto");
   EXPECT_TRUE(
       IsError(chapter_.DecideUpdateChapter(As(ana_), request), ErrorCode::kPermissionDenied, {}));
+}
+
+// Now is Tuesday 2023-11-14, 23:13 in Rome (the chapter's zone; 22:13 UTC).
+v1::UpdateChapterRequest RotationUpdate(
+    std::initializer_list<std::pair<const char*, std::string>> weeks) {
+  v1::UpdateChapterRequest request;
+  request.mutable_chapter()->set_name("chapters/rome");
+  request.mutable_update_mask()->add_paths("feature_rotation");
+  for (const auto& [date, member] : weeks) {
+    v1::FeaturePresenter* entry = request.mutable_chapter()->add_feature_rotation();
+    entry->set_date(date);
+    entry->set_member(member);
+  }
+  return request;
+}
+
+std::vector<std::string> RotationEntries(const v1::Chapter& chapter) {
+  std::vector<std::string> out;
+  for (const v1::FeaturePresenter& entry : chapter.feature_rotation()) {
+    out.push_back(entry.date() + " " + entry.member());
+  }
+  return out;
+}
+
+bool RefusedFor(const Result<Events>& r, std::string_view reason) {
+  return !r.ok() && r.error().reason == reason;
+}
+
+TEST_F(SettingsTest, UpdateChapter_SetsTheFeatureRotation_InDateOrder_FromTodayInTheChaptersZone) {
+  // Today in Rome counts (it is already 2023-11-14 there); the list comes back sorted.
+  auto r = chapter_.DecideUpdateChapter(
+      As(president_),
+      RotationUpdate({{"2023-11-28", ana_}, {" 2023-11-14 ", president_}, {"2023-11-21", ana_}}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(std::vector<std::string>{"feature_rotation"},
+            std::vector<std::string>(r->at(0).chapter_updated().changed_fields().begin(),
+                                     r->at(0).chapter_updated().changed_fields().end()));
+  ApplyAll(r);
+  EXPECT_EQ((std::vector<std::string>{"2023-11-14 " + president_, "2023-11-21 " + ana_,
+                                      "2023-11-28 " + ana_}),
+            RotationEntries(chapter_.Info()));
+  // The same list again changes nothing; another setting's update keeps it.
+  auto same = chapter_.DecideUpdateChapter(
+      Admin(),
+      RotationUpdate({{"2023-11-21", ana_}, {"2023-11-28", ana_}, {"2023-11-14", president_}}));
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(same->at(0).chapter_updated().changed_fields_size(), 0);
+  v1::UpdateChapterRequest time = Update({"meeting_time"});
+  time.mutable_chapter()->set_meeting_time("08:00");
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), time));
+  EXPECT_EQ(chapter_.Info().feature_rotation_size(), 3);
+  // An empty list in the mask clears it.
+  ApplyAll(chapter_.DecideUpdateChapter(Admin(), RotationUpdate({})));
+  EXPECT_EQ(chapter_.Info().feature_rotation_size(), 0);
+}
+
+TEST_F(SettingsTest, UpdateChapter_KeepsRotationEntriesAlreadySet_OncePastOrTheirMemberLeft) {
+  ApplyAll(chapter_.DecideUpdateChapter(
+      Admin(), RotationUpdate({{"2023-11-15", ana_}, {"2023-11-22", bruno_}})));
+  RemoveMember(bruno_);
+  now_ += std::chrono::days(2);  // 2023-11-16: the 15th has passed, Bruno has left
+  auto r = chapter_.DecideUpdateChapter(
+      Admin(),
+      RotationUpdate({{"2023-11-15", ana_}, {"2023-11-22", bruno_}, {"2023-11-29", carla_}}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ApplyAll(r);
+  EXPECT_EQ(chapter_.Info().feature_rotation_size(), 3);
+  // But a changed entry is checked again: the 15th for someone else, or Bruno on a new date.
+  EXPECT_TRUE(
+      RefusedFor(chapter_.DecideUpdateChapter(Admin(), RotationUpdate({{"2023-11-15", carla_}})),
+                 kRotationDatePast));
+  auto left = chapter_.DecideUpdateChapter(Admin(), RotationUpdate({{"2023-12-06", bruno_}}));
+  EXPECT_TRUE(IsError(left, ErrorCode::kFailedPrecondition,
+                      {"chapter.feature_rotation[0].member", "Bruno Bianchi"}));
+  EXPECT_TRUE(RefusedFor(left, kMemberLeft));
+}
+
+TEST_F(SettingsTest, UpdateChapter_RefusesABadFeatureRotation_NamingTheEntry) {
+  auto second = [&](const std::string& date, const std::string& member) {
+    v1::UpdateChapterRequest request = RotationUpdate({{"2023-11-21", ana_}});
+    v1::FeaturePresenter* entry = request.mutable_chapter()->add_feature_rotation();
+    entry->set_date(date);
+    entry->set_member(member);
+    return chapter_.DecideUpdateChapter(Admin(), request);
+  };
+  auto past = second("2023-11-13", bruno_);
+  EXPECT_TRUE(
+      IsError(past, ErrorCode::kInvalidArgument,
+              {"chapter.feature_rotation[1].date", "2023-11-13", "2023-11-14 in Europe/Rome"}));
+  EXPECT_TRUE(RefusedFor(past, kRotationDatePast));
+  EXPECT_EQ(past.error().params, (ErrorParams{{"day", "2023-11-13"}}));
+  auto twice = second("2023-11-21", bruno_);
+  EXPECT_TRUE(IsError(twice, ErrorCode::kInvalidArgument,
+                      {"chapter.feature_rotation[1].date", "chapter.feature_rotation[0]"}));
+  EXPECT_TRUE(RefusedFor(twice, kRotationDateTaken));
+  EXPECT_TRUE(RefusedFor(second("2023-11-31", bruno_), kDateInvalid));
+  EXPECT_TRUE(IsError(second("21/11/2023", bruno_), ErrorCode::kInvalidArgument,
+                      {"chapter.feature_rotation[1].date", "\"21/11/2023\""}));
+  // 53 weeks ahead is the last day accepted.
+  EXPECT_TRUE(second("2024-11-19", bruno_).ok());
+  EXPECT_TRUE(RefusedFor(second("2024-11-20", bruno_), kRotationDateTooFar));
+  EXPECT_TRUE(IsError(second("2023-11-28", ""), ErrorCode::kInvalidArgument,
+                      {"chapter.feature_rotation[1].member"}));
+  EXPECT_TRUE(IsError(second("2023-11-28", std::string("chapters/rome") + "/members/nobody"),
+                      ErrorCode::kNotFound, {"chapter.feature_rotation[1].member"}));
+  EXPECT_TRUE(IsError(second("2023-11-28", "chapters/milan/members/x"), ErrorCode::kInvalidArgument,
+                      {"chapter.feature_rotation[1].member"}));
+  v1::UpdateChapterRequest many = RotationUpdate({});
+  for (int i = 0; i < 61; ++i) {
+    v1::FeaturePresenter* entry = many.mutable_chapter()->add_feature_rotation();
+    entry->set_date(
+        UtcDate(std::chrono::sys_days{std::chrono::year{2023} / 11 / 15} + std::chrono::days(i)));
+    entry->set_member(ana_);
+  }
+  EXPECT_TRUE(IsError(chapter_.DecideUpdateChapter(Admin(), many), ErrorCode::kInvalidArgument,
+                      {"chapter.feature_rotation", "60", "61"}));
+  EXPECT_EQ(chapter_.Info().feature_rotation_size(), 0) << "nothing recorded";
+  // Members may not set it.
+  EXPECT_TRUE(
+      IsError(chapter_.DecideUpdateChapter(As(ana_), RotationUpdate({{"2023-11-21", ana_}})),
+              ErrorCode::kPermissionDenied, {}));
 }
 
 TEST_F(SettingsTest, UpdateChapter_ChangesOnlyTheMaskedFields) {
