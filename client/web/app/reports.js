@@ -159,11 +159,11 @@ function moneyList(amounts) {
 function palmsCsv(report) {
   return csv([['member', 'display_name', 'state', 'present', 'absent', 'late', 'medical', 'substitute',
     'referrals_given', 'referrals_received', 'visitors', 'one_to_ones', 'ceus', 'testimonials_given',
-    'tyfcb_given', 'tyfcb_received'],
+    'tyfcb_given', 'tyfcb_received', 'imported_summaries'],
   ...(report.rows || []).map((r) => [r.member, r.displayName, (r.state || '').replace('MEMBER_STATE_', '').toLowerCase(),
     r.present || 0, r.absent || 0, r.late || 0, r.medical || 0, r.substitute || 0, r.referralsGiven || 0,
     r.referralsReceived || 0, r.visitors || 0, r.oneToOnes || 0, r.ceus || 0, r.testimonialsGiven || 0,
-    moneyList(r.tyfcbGiven), moneyList(r.tyfcbReceived)])]);
+    moneyList(r.tyfcbGiven), moneyList(r.tyfcbReceived), r.importedSummaries || 0])]);
 }
 
 function matrixCsv(matrix) {
