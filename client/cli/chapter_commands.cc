@@ -30,23 +30,41 @@ v1::Weekday ParseWeekday(const std::string& text) {
   throw UsageError("--weekday must be one of mon|tue|wed|thu|fri|sat|sun, got \"" + text + "\"");
 }
 
+// The items of a list flag (--agenda, --rotation): separated by ';' or new lines, trimmed,
+// empty ones skipped.
+std::vector<std::string> ListItems(const std::string& text) {
+  std::vector<std::string> items;
+  std::string item;
+  auto take = [&]() {
+    const auto first = item.find_first_not_of(" \t\r");
+    if (first != std::string::npos) {
+      items.push_back(item.substr(first, item.find_last_not_of(" \t\r") - first + 1));
+    }
+    item.clear();
+  };
+  for (const char c : text) {
+    if (c == ';' || c == '\n') {
+      take();
+    } else {
+      item += c;
+    }
+  }
+  take();
+  return items;
+}
+
+std::string Trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  return first == std::string::npos ? ""
+                                    : text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
 // --agenda "Open networking=15; 60-second presentations=30/60; Feature presentation=10/600":
-// segments in order, each TITLE=MINUTES[/COUNTDOWN_SECONDS], separated by ';' or new lines; ""
-// clears the agenda. Ranges are the server's to check (it names the item).
+// segments in order, each TITLE=MINUTES[/COUNTDOWN_SECONDS]; "" clears the agenda. Ranges are
+// the server's to check (it names the item).
 std::vector<v1::AgendaItem> ParseAgenda(const std::string& text) {
   std::vector<v1::AgendaItem> agenda;
-  std::string item;
-  auto trim = [](std::string t) {
-    const auto first = t.find_first_not_of(" \t\r");
-    const auto last = t.find_last_not_of(" \t\r");
-    return first == std::string::npos ? std::string() : t.substr(first, last - first + 1);
-  };
-  auto take = [&]() {
-    const std::string whole = trim(item);
-    item.clear();
-    if (whole.empty()) {
-      return;
-    }
+  for (const std::string& whole : ListItems(text)) {
     const auto equals = whole.rfind('=');
     const std::string where =
         "--agenda item " + std::to_string(agenda.size() + 1) + " \"" + whole + "\"";
@@ -55,7 +73,7 @@ std::vector<v1::AgendaItem> ParseAgenda(const std::string& text) {
                        ": write TITLE=MINUTES or TITLE=MINUTES/SECONDS, e.g. "
                        "\"60-second presentations=30/60\"");
     }
-    const std::string timing = trim(whole.substr(equals + 1));
+    const std::string timing = Trimmed(whole.substr(equals + 1));
     const auto slash = timing.find('/');
     int64_t minutes = 0;
     int64_t seconds = 0;
@@ -65,36 +83,19 @@ std::vector<v1::AgendaItem> ParseAgenda(const std::string& text) {
                        "\" is not MINUTES or MINUTES/SECONDS (whole numbers)");
     }
     v1::AgendaItem& out = agenda.emplace_back();
-    out.set_title(trim(whole.substr(0, equals)));
+    out.set_title(Trimmed(whole.substr(0, equals)));
     out.set_minutes(static_cast<int32_t>(minutes));
     out.set_countdown_seconds(static_cast<int32_t>(seconds));
-  };
-  for (const char c : text) {
-    if (c == ';' || c == '\n') {
-      take();
-    } else {
-      item += c;
-    }
   }
-  take();
   return agenda;
 }
 
 // --rotation "2026-12-09=ana; 2026-12-16=chapters/rome/members/bruno": who gives the feature
-// presentation on which meeting day, DATE=MEMBER separated by ';' or new lines; "" clears it.
-// The dates and members are the server's to check (it names the entry).
+// presentation on which meeting day, DATE=MEMBER; "" clears it. The dates and members are the
+// server's to check (it names the entry).
 std::vector<v1::FeaturePresenter> ParseRotation(Context& context, const std::string& text) {
   std::vector<v1::FeaturePresenter> rotation;
-  std::string item;
-  auto take = [&]() {
-    const auto first = item.find_first_not_of(" \t\r");
-    const std::string whole = first == std::string::npos
-                                  ? ""
-                                  : item.substr(first, item.find_last_not_of(" \t\r") - first + 1);
-    item.clear();
-    if (whole.empty()) {
-      return;
-    }
+  for (const std::string& whole : ListItems(text)) {
     const auto equals = whole.find('=');
     if (equals == std::string::npos || equals + 1 == whole.size()) {
       throw UsageError("--rotation week " + std::to_string(rotation.size() + 1) + " \"" + whole +
@@ -102,17 +103,8 @@ std::vector<v1::FeaturePresenter> ParseRotation(Context& context, const std::str
     }
     v1::FeaturePresenter& out = rotation.emplace_back();
     out.set_date(whole.substr(0, equals));
-    const auto member = whole.find_first_not_of(" \t", equals + 1);
-    out.set_member(context.names().Member(whole.substr(member)));
-  };
-  for (const char c : text) {
-    if (c == ';' || c == '\n') {
-      take();
-    } else {
-      item += c;
-    }
+    out.set_member(context.names().Member(Trimmed(whole.substr(equals + 1))));
   }
-  take();
   return rotation;
 }
 
