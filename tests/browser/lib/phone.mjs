@@ -19,7 +19,20 @@ export async function pendingCount(page) {
 
 // Waits until the page's service worker is ready and controls the page; its state.
 export async function serviceWorkerReady(page) {
-  const state = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active && r.active.state));
+  // `ready` resolves as soon as the registration has an active worker, which may still be
+  // 'activating' (its activate handler runs on): wait for that worker to reach 'activated'.
+  const state = await page.evaluate(async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    if (!worker) return null;
+    if (worker.state === 'activating') {
+      await new Promise((resolve) => {
+        const done = () => worker.state !== 'activating' && resolve();
+        worker.addEventListener('statechange', done);
+        done();
+      });
+    }
+    return worker.state;
+  });
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 5000 });
   return state;
 }
