@@ -214,6 +214,30 @@ int AddVisitor(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
+int RegisterSubstitute(Context& context, const ParsedArgs& args) {
+  if (args.Has("withdraw") == args.Has("name")) {
+    throw UsageError("substitute: give --name NAME, or --withdraw to take it back");
+  }
+  v1::RegisterSubstituteRequest request;
+  request.set_parent(context.names().DefaultChapter());
+  request.set_date(args.Get("date"));
+  if (args.Has("member")) {
+    request.set_member(context.names().Member(args.Get("member")));
+  }
+  request.set_substitute_name(args.Get("name"));
+  request.set_request_id(context.RequestId());
+  v1::Chapter chapter;
+  context.Call([&](grpc::ClientContext* rpc) {
+    return context.client().meetings().RegisterSubstitute(rpc, request, &chapter);
+  });
+  if (context.json()) {
+    PrintJson(chapter);
+  } else {
+    std::cout << DescribeChapter(chapter);
+  }
+  return 0;
+}
+
 FlagSpec MeetingFlag() {
   return {"meeting", "M", "the meeting (\"3\" or \"chapters/demo/meetings/3\")", true};
 }
@@ -303,6 +327,19 @@ std::vector<Command> MeetingCommands() {
        0,
        true,
        RecordAttendance},
+      {"substitute",
+       "--date YYYY-MM-DD (--name NAME | --withdraw) [--member X]",
+       "register ahead who comes in your place on a meeting day, or withdraw it; closing that "
+       "day's meeting records you as substitute",
+       {ChapterFlag(),
+        {"date", "YYYY-MM-DD", "the meeting day, in the chapter's time zone", true},
+        {"name", "NAME", "the substitute's name, 1..100"},
+        {"withdraw", "", "take back the substitute registered for that day"},
+        {"member", "X", "organizers: for this member (default: yourself)"}},
+       0,
+       0,
+       true,
+       RegisterSubstitute},
       {"visitor add",
        "--meeting M --name N --business B [--invited-by X] [--email E] [--phone P] [--date D]",
        "register a visitor at a meeting",

@@ -173,6 +173,11 @@ std::string DescribeChapter(const v1::Chapter& chapter) {
     out += (i == 0 ? "  feature presentations: " : "                         ") + week.date() +
            " " + week.member() + "\n";
   }
+  for (int i = 0; i < chapter.expected_substitutes_size(); ++i) {
+    const v1::ExpectedSubstitute& e = chapter.expected_substitutes(i);
+    out += (i == 0 ? "  substitutes ahead: " : "                     ") + e.date() + " " +
+           e.member() + " sends " + e.substitute_name() + "\n";
+  }
   return out;
 }
 

@@ -115,6 +115,17 @@ grpc::ServerUnaryReactor* MeetingService::CloseMeeting(grpc::CallbackServerConte
       AnswerTouched(response), response);
 }
 
+grpc::ServerUnaryReactor* MeetingService::RegisterSubstitute(
+    grpc::CallbackServerContext* context, const v1::RegisterSubstituteRequest* request,
+    v1::Chapter* response) {
+  return Mutate(
+      context, "RegisterSubstitute", *request, request->request_id(), "parent", request->parent(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideRegisterSubstitute(x, *request);
+      },
+      AnswerTouched(response), response);
+}
+
 grpc::ServerUnaryReactor* MeetingService::CancelMeeting(grpc::CallbackServerContext* context,
                                                         const v1::CancelMeetingRequest* request,
                                                         v1::Meeting* response) {

@@ -33,6 +33,9 @@ class MeetingService final : public v1::MeetingService::CallbackService, private
   grpc::ServerUnaryReactor* RegisterVisitor(grpc::CallbackServerContext* context,
                                             const v1::RegisterVisitorRequest* request,
                                             v1::Visitor* response) override;
+  grpc::ServerUnaryReactor* RegisterSubstitute(grpc::CallbackServerContext* context,
+                                               const v1::RegisterSubstituteRequest* request,
+                                               v1::Chapter* response) override;
   grpc::ServerUnaryReactor* CancelMeeting(grpc::CallbackServerContext* context,
                                           const v1::CancelMeetingRequest* request,
                                           v1::Meeting* response) override;

@@ -131,6 +131,8 @@ class Chapter {
                                         const v1::RecordAttendanceRequest& r) const;
   Result<Events> DecideRegisterVisitor(const Context& ctx,
                                        const v1::RegisterVisitorRequest& r) const;
+  Result<Events> DecideRegisterSubstitute(const Context& ctx,
+                                          const v1::RegisterSubstituteRequest& r) const;
   Result<Events> DecideCloseMeeting(const Context& ctx, const v1::CloseMeetingRequest& r) const;
   Result<Events> DecideCancelMeeting(const Context& ctx, const v1::CancelMeetingRequest& r) const;
   Result<Events> DecideSubmitPalms(const Context& ctx, const v1::SubmitPalmsRequest& r) const;
@@ -286,12 +288,26 @@ class Chapter {
   // NOT_FOUND (unknown), FAILED_PRECONDITION (left, for the Active variant).
   Result<const v1::Member*> FindMember(std::string_view field, std::string_view name) const;
   Result<const v1::Member*> FindActiveMember(std::string_view field, std::string_view name) const;
+  // A day planned ahead (a rotation entry, a substitute): today or later in the chapter's time
+  // zone and at most kMaxPlannedWeeksAhead weeks after, else INVALID_ARGUMENT naming `field`
+  // with the reason `past` or `too_far`; `what` names the plan in the message ("the rotation").
+  struct PlannedDayRules {
+    std::string_view past;
+    std::string_view too_far;
+    std::string_view what;
+  };
+  static constexpr int kMaxPlannedWeeksAhead = 53;
+  Status CheckPlannedDay(const Context& ctx, std::string_view field, std::chrono::sys_days day,
+                         const PlannedDayRules& rules) const;
   // The feature-presentation rotation of an UpdateChapter (Chapter.feature_rotation) checked
   // and written into `out` in date order; errors name chapter.feature_rotation[i].{date,member}.
   Status CheckFeatureRotation(const Context& ctx,
                               const google::protobuf::RepeatedPtrField<v1::FeaturePresenter>& in,
                               google::protobuf::RepeatedPtrField<v1::FeaturePresenter>* out) const;
   Result<const v1::Meeting*> FindMeeting(std::string_view field, std::string_view name) const;
+  // The substitute `member` registered ahead for `date` ("YYYY-MM-DD"), or nullptr.
+  const v1::ExpectedSubstitute* ExpectedSubstitute(std::string_view date,
+                                                   std::string_view member) const;
   Result<const v1::Referral*> FindReferral(std::string_view field, std::string_view name) const;
   // The active member holding `category` (compared case-insensitively), or nullptr.
   const v1::Member* CategoryHolder(std::string_view category) const;
@@ -360,6 +376,9 @@ class Chapter {
   void ApplyMemberUpdated(const v1::MemberUpdated& e);
   void ApplyMemberLeft(const v1::Event& event);
   void ApplyAttendance(const std::string& meeting, const v1::Attendance& attendance);
+  void ApplySubstituteRegistered(const v1::SubstituteRegistered& e);
+  // Chapter.expected_substitutes of `day` ("YYYY-MM-DD") drop out: its meeting closed.
+  void DropExpectedSubstitutes(std::string_view day);
   void CountCorrection(const std::string& meeting);
   // A record's event marked a correction counts in its occurred_meeting, else in `meeting`.
   void CountRecordCorrection(const v1::Event& event, const std::string& meeting);

@@ -110,6 +110,9 @@ void Chapter::Apply(const v1::Event& event) {
       CountRecordCorrection(event, event.visitor_registered().meeting());
       break;
     }
+    case v1::Event::kSubstituteRegistered:
+      ApplySubstituteRegistered(event.substitute_registered());
+      break;
     case v1::Event::kMeetingClosed: {
       const v1::MeetingClosed& e = event.meeting_closed();
       for (const std::string& member : e.absent_members()) {
@@ -118,6 +121,13 @@ void Chapter::Apply(const v1::Event& event) {
         absent.set_status(v1::ATTENDANCE_STATUS_ABSENT);
         *absent.mutable_record_time() = event.time();
         ApplyAttendance(e.meeting(), absent);
+      }
+      for (v1::Attendance substitute : e.substitutes()) {
+        *substitute.mutable_record_time() = event.time();
+        ApplyAttendance(e.meeting(), substitute);
+      }
+      if (!e.substitutes_day().empty()) {
+        DropExpectedSubstitutes(e.substitutes_day());
       }
       auto it = meetings_.find(e.meeting());
       if (it != meetings_.end()) {

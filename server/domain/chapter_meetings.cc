@@ -381,9 +381,20 @@ Result<Events> Chapter::DecideCloseMeeting(const Context& ctx,
   v1::Event event = NewEvent(ctx, 1, "");
   v1::MeetingClosed* closed = event.mutable_meeting_closed();
   closed->set_meeting(r.name());
-  // members_ is ordered by name, so absent_members comes out sorted.
+  // members_ is ordered by name, so absent_members comes out sorted. A member who registered a
+  // substitute for the meeting's day ahead (RegisterSubstitute) is SUBSTITUTE instead.
+  const std::string day = UtcDate(ChapterDay(ctx.time_zones, FromTimestamp(m.start_time())));
   for (const auto& [name, member] : members_) {
-    if (member.state() == v1::MEMBER_STATE_ACTIVE && FindAttendance(m, name) == nullptr) {
+    if (member.state() != v1::MEMBER_STATE_ACTIVE || FindAttendance(m, name) != nullptr) {
+      continue;
+    }
+    if (const v1::ExpectedSubstitute* expected = ExpectedSubstitute(day, name)) {
+      v1::Attendance* substitute = closed->add_substitutes();
+      substitute->set_member(name);
+      substitute->set_status(v1::ATTENDANCE_STATUS_SUBSTITUTE);
+      substitute->set_substitute_name(expected->substitute_name());
+      closed->set_substitutes_day(day);
+    } else {
       closed->add_absent_members(name);
     }
   }

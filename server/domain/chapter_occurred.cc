@@ -51,12 +51,9 @@ Result<Chapter::Occurrence> Chapter::ResolveOccurred(const Context& ctx,
   switch (occurred.when_case()) {
     case v1::Occurred::kDate: {
       field = "occurred.date";
-      const std::string_view text = Trim(occurred.date());
-      const auto parsed = ParseDay(text);
+      const auto parsed = CheckDay(field, occurred.date());
       if (!parsed) {
-        return InvalidArgument(field + ": " + Quoted(text) +
-                               " is not a calendar date \"YYYY-MM-DD\"")
-            .Because(kDateInvalid, {{"value", Quoted(text)}});
+        return parsed.error();
       }
       day = *parsed;  // its instant once the rules below bound it (DayStart)
       break;

@@ -5,6 +5,7 @@
 #include "server/domain/chapter.h"
 #include "server/domain/error_reasons.h"
 #include "server/domain/names.h"
+#include "server/domain/occurred.h"
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
@@ -28,10 +29,10 @@ Result<Events> Chapter::DecideRecordOneToOne(const Context& ctx,
     return s.error();
   }
   std::string date(Trim(in.date()));
-  if (!date.empty() && !IsValidDate(date)) {
-    return InvalidArgument("one_to_one.date: " + Quoted(date) +
-                           " is not a calendar date \"YYYY-MM-DD\"")
-        .Because(kDateInvalid, {{"value", Quoted(date)}});
+  if (!date.empty()) {
+    if (auto day = CheckDay("one_to_one.date", date); !day) {
+      return day.error();
+    }
   }
   auto note = CheckMultilineText("one_to_one.note", in.note(), 0, 1000);
   if (!note) {

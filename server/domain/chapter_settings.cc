@@ -28,9 +28,8 @@ constexpr std::string_view kKnownPaths =
     "display_name, display_amounts, meeting_weekday, meeting_time, time_zone, language, agenda, "
     "feature_rotation";
 
-// The rotation: at most kMaxRotationEntries weeks, none more than kMaxRotationWeeksAhead ahead.
+// The rotation: at most kMaxRotationEntries weeks (each within kMaxPlannedWeeksAhead).
 constexpr int kMaxRotationEntries = 60;
-constexpr int kMaxRotationWeeksAhead = 53;
 
 bool SamePresenter(const v1::FeaturePresenter& a, const v1::FeaturePresenter& b) {
   return a.date() == b.date() && a.member() == b.member();
@@ -119,24 +118,40 @@ Status CheckChapterFields(const v1::Chapter& in, const std::set<std::string, std
 
 }  // namespace
 
+Status Chapter::CheckPlannedDay(const Context& ctx, std::string_view field,
+                                std::chrono::sys_days day, const PlannedDayRules& rules) const {
+  const std::chrono::sys_days today = ChapterDay(ctx.time_zones, ctx.now);
+  const std::string zone = " in " + (info_.time_zone().empty() ? "UTC" : info_.time_zone());
+  const std::string day_text = UtcDate(day);
+  if (day < today) {
+    return InvalidArgument(std::string(field) + ": " + day_text + " is before today (" +
+                           UtcDate(today) + zone + "); " + std::string(rules.what) +
+                           " is set for today or later")
+        .Because(rules.past, {{"day", day_text}});
+  }
+  if (day > today + std::chrono::weeks(kMaxPlannedWeeksAhead)) {
+    return InvalidArgument(std::string(field) + ": " + day_text + " is more than " +
+                           std::to_string(kMaxPlannedWeeksAhead) + " weeks after today (" +
+                           UtcDate(today) + zone + ")")
+        .Because(rules.too_far,
+                 {{"day", day_text}, {"weeks", std::to_string(kMaxPlannedWeeksAhead)}});
+  }
+  return {};
+}
+
 Status Chapter::CheckFeatureRotation(
     const Context& ctx, const google::protobuf::RepeatedPtrField<v1::FeaturePresenter>& in,
     google::protobuf::RepeatedPtrField<v1::FeaturePresenter>* out) const {
   if (in.size() > kMaxRotationEntries) {
     return NotBetween("chapter.feature_rotation", 0, kMaxRotationEntries, in.size());
   }
-  const std::chrono::sys_days today = ChapterDay(ctx.time_zones, ctx.now);
-  const std::string zone = " in " + (info_.time_zone().empty() ? "UTC" : info_.time_zone());
   std::map<std::chrono::sys_days, int> taken;  // day -> the entry that has it
   std::vector<std::pair<std::chrono::sys_days, v1::FeaturePresenter>> checked;
   for (int i = 0; i < in.size(); ++i) {
     const std::string field = "chapter.feature_rotation[" + std::to_string(i) + "]";
-    const std::string_view text = Trim(in[i].date());
-    const auto day = ParseDay(text);
+    const auto day = CheckDay(field + ".date", in[i].date());
     if (!day) {
-      return InvalidArgument(field + ".date: " + Quoted(text) +
-                             " is not a calendar date \"YYYY-MM-DD\"")
-          .Because(kDateInvalid, {{"value", Quoted(text)}});
+      return day.error();
     }
     const std::string day_text = UtcDate(*day);
     if (auto [it, fresh] = taken.emplace(*day, i); !fresh) {
@@ -153,17 +168,10 @@ Status Chapter::CheckFeatureRotation(
         std::any_of(info_.feature_rotation().begin(), info_.feature_rotation().end(),
                     [&](const v1::FeaturePresenter& e) { return SamePresenter(e, entry); });
     if (!kept) {
-      if (*day < today) {
-        return InvalidArgument(field + ".date: " + day_text + " is before today (" +
-                               UtcDate(today) + zone + "); the rotation is set for today or later")
-            .Because(kRotationDatePast, {{"day", day_text}});
-      }
-      if (*day > today + std::chrono::weeks(kMaxRotationWeeksAhead)) {
-        return InvalidArgument(field + ".date: " + day_text + " is more than " +
-                               std::to_string(kMaxRotationWeeksAhead) + " weeks after today (" +
-                               UtcDate(today) + zone + ")")
-            .Because(kRotationDateTooFar,
-                     {{"day", day_text}, {"weeks", std::to_string(kMaxRotationWeeksAhead)}});
+      if (Status s = CheckPlannedDay(ctx, field + ".date", *day,
+                                     {kRotationDatePast, kRotationDateTooFar, "the rotation"});
+          !s) {
+        return s.error();
       }
       if (auto member = FindActiveMember(field + ".member", entry.member()); !member) {
         return member.error();

@@ -59,6 +59,7 @@ std::optional<Touch> TouchedBy(const v1::Event& e) {
       return Touch{K::kChapter, e.chapter()};
     case P::kPluginEnabled:
     case P::kPluginDisabled:
+    case P::kSubstituteRegistered:
       return Touch{K::kChapter, e.chapter()};
     case P::kMemberAdded:
       return Touch{K::kMember, e.member_added().member().name()};

@@ -1,5 +1,6 @@
 #include "server/domain/occurred.h"
 
+#include "server/domain/error_reasons.h"
 #include "server/domain/validation.h"
 
 namespace reciproca::domain {
@@ -27,6 +28,16 @@ std::optional<std::chrono::sys_days> ParseDay(std::string_view text) {
   return std::chrono::sys_days(std::chrono::year(number(0, 4)) /
                                static_cast<unsigned>(number(5, 2)) /
                                static_cast<unsigned>(number(8, 2)));
+}
+
+Result<std::chrono::sys_days> CheckDay(std::string_view field, std::string_view text) {
+  text = Trim(text);
+  if (const auto day = ParseDay(text)) {
+    return *day;
+  }
+  return InvalidArgument(std::string(field) + ": " + Quoted(text) +
+                         " is not a calendar date \"YYYY-MM-DD\"")
+      .Because(kDateInvalid, {{"value", Quoted(text)}});
 }
 
 std::chrono::sys_days LocalDay(const TimeZones& zones, std::string_view time_zone,

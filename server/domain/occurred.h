@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "server/domain/result.h"
 #include "server/domain/time_zones.h"
 
 namespace reciproca::domain {
@@ -18,6 +19,9 @@ inline constexpr int kMaxOccurredWeeksBack = 8;
 
 // "YYYY-MM-DD" as a day; nullopt when it is not that syntax or no such day (IsValidDate).
 std::optional<std::chrono::sys_days> ParseDay(std::string_view text);
+
+// `text` (trimmed) as a day, or INVALID_ARGUMENT DATE_INVALID naming `field`.
+Result<std::chrono::sys_days> CheckDay(std::string_view field, std::string_view text);
 
 // The calendar day of instant `t` in zone `time_zone` (an unknown zone: UTC).
 std::chrono::sys_days LocalDay(const TimeZones& zones, std::string_view time_zone,

@@ -42,6 +42,7 @@ const CASES = {
     closed: 'Riunione chiusa',
     recapTitle: 'Questa riunione',
     selfReferral: 'Non puoi passare una referenza a te stesso.',
+    substitutePast: /^Il 2020-01-07 è già passato/,
     contactRequired: 'Una referenza esterna richiede il telefono o l’indirizzo e-mail del contatto.',
   },
   es: {
@@ -57,12 +58,15 @@ const CASES = {
     closed: 'Reunión cerrada',
     recapTitle: 'Esta reunión',
     selfReferral: 'No puedes pasarte una referencia a ti mismo.',
+    substitutePast: /^El 2020-01-07 ya ha pasado/,
     contactRequired: 'Una referencia externa necesita el teléfono o el correo electrónico del contacto.',
     provisional: 'nuevos',
   },
 };
 
 const check = timedCheck(test, timings, outcome);
+// A long substitute's name, as Italian and Spanish names are.
+const SUBSTITUTE = 'Maria Letizia Castiglioni Buonarroti';
 
 before(async () => {
   const t0 = Date.now();
@@ -281,6 +285,35 @@ for (const lang of Object.keys(CASES)) {
     await organizer.page.click('#agenda-usual');
     await assertLayout(organizer.page, `the organizer's agenda editor in ${language}`, { regions: '#roster-card' });
     await screenshotAt(organizer.page, '#agenda-form', `room-agenda-${lang}.png`);
+    // The feature-presentation rotation, two weeks with long names: saved, read back by the CLI.
+    await organizer.page.click('#rotation-add');
+    await organizer.page.selectOption('#rotation-rows li:nth-child(1) select', f.members[2].name);
+    await organizer.page.click('#rotation-add');
+    await organizer.page.selectOption('#rotation-rows li:nth-child(2) select', f.members[1].name);
+    const days = await organizer.page.locator('#rotation-rows input[type="date"]').evaluateAll((inputs) => inputs.map((i) => i.value));
+    await organizer.page.click('#rotation-submit');
+    await organizer.page.waitForSelector('#rotation-ok:not([hidden])', { timeout: 5000 });
+    const planned = (await server.cli(f.organizer.token, ['chapter', 'get', want.id])).feature_rotation || [];
+    assert.deepEqual(planned.map((w) => [w.date, w.member]), [[days[0], f.members[2].name], [days[1], f.members[1].name]]);
+    await assertLayout(organizer.page, `the organizer's rotation editor in ${language}`, { regions: '#roster-card' });
+    await screenshotAt(organizer.page, '#rotation-form', `room-rotation-${lang}.png`);
+
+    // A substitute registered ahead on the member's phone: a day already past is refused in the
+    // chapter's language with the date marked; next week's is listed, on the organizer's page too.
+    await phone.fill('#substitute-date', '2020-01-07');
+    await phone.fill('#substitute-name', SUBSTITUTE);
+    await phone.click('#substitute-submit');
+    await phone.waitForSelector('#substitute-error:not([hidden])', { timeout: 5000 });
+    assert.match(await text(phone, '#substitute-error'), want.substitutePast);
+    assert.equal(await phone.locator('#substitute-date').getAttribute('aria-invalid'), 'true');
+    await phone.fill('#substitute-date', days[0]);
+    await phone.click('#substitute-submit');
+    await phone.waitForSelector('#substitute-ok:not([hidden])', { timeout: 5000 });
+    await phone.waitForSelector(`#substitutes-list li[data-member="${f.members[5].name}"]`, { timeout: 5000 });
+    await organizer.page.waitForSelector(`#substitutes-list li[data-member="${f.members[5].name}"][data-date="${days[0]}"]`, { timeout: 5000 });
+    assert.match(await text(organizer.page, '#substitutes-list li'), new RegExp(SUBSTITUTE));
+    await assertLayout(phone, `the member's substitute card in ${language}`, { regions: '#substitute-card' });
+    await screenshotAt(phone, '#substitute-card', `room-substitute-${lang}.png`);
 
     // The reports with the long names: the heat map and the tables scroll inside the card, the
     // page does not (a region wider than the phone is a problem of layoutProblems).

@@ -3,12 +3,11 @@
 // (one speaker's turn, or 0 for the whole segment). Saved with UpdateChapter (mask "agenda"); the
 // run card then offers these segments and starts the next one with one tap (run.js).
 
-import { call, newRequestId } from '/shared/api.js';
 import { byId, h, replaceChildren, setText } from '/shared/dom.js';
 import { t } from '/shared/i18n.js';
-import { clearFormErrors, showFormError } from '/app/forms.js';
+import { saveChapter } from '/app/chapter_form.js';
 import { AGENDA } from '/app/run.js';
-import { M, state } from '/app/state.js';
+import { state } from '/app/state.js';
 
 // The rows being edited: { title, minutes, countdownSeconds }.
 let rows = [];
@@ -94,21 +93,11 @@ function renderRows() {
 async function saveAgenda() {
   if (busy) return;
   busy = true;
-  clearFormErrors('agenda');
-  byId('agenda-ok').hidden = true;
   const agenda = rows.map((r) => ({ title: r.title, minutes: r.minutes, countdownSeconds: r.countdownSeconds }));
-  const result = await call(M.updateChapter, {
-    chapter: { name: state.chapterName, agenda }, updateMask: 'agenda', requestId: newRequestId(),
-  }, { token: state.token });
+  const saved = await saveChapter('agenda', { agenda }, 'agenda', 'app.agenda_editor.saved');
   busy = false;
-  if (!result.ok) {
-    showFormError('agenda', result);
-    return;
-  }
-  state.chapter = result.body;
+  if (!saved) return;
   dirty = false;
   shown = null;
   renderAgendaEditor();
-  setText(byId('agenda-ok'), t('app.agenda_editor.saved'));
-  byId('agenda-ok').hidden = false;
 }

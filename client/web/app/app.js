@@ -23,6 +23,8 @@ import { renderRunClock, wireRun } from '/app/run.js';
 import { wireReports } from '/app/reports.js';
 import { wireRoster } from '/app/roster.js';
 import { wireAgendaEditor } from '/app/agenda.js';
+import { wireRotationEditor } from '/app/rotation.js';
+import { wireSubstitutes } from '/app/substitutes.js';
 import { renderInbox } from '/app/inbox.js';
 import { ROLE_KEYS, renderAll, renderPending, renderRejected } from '/app/render.js';
 
@@ -58,6 +60,8 @@ async function boot() {
   wireRun();
   wireRoster(ROLE_KEYS);
   wireAgendaEditor();
+  wireRotationEditor();
+  wireSubstitutes();
   wireReports();
   byId('pending-retry').addEventListener('click', () => state.outbox.kick(true));
   byId('signout').addEventListener('click', signOut);

@@ -19,6 +19,8 @@ export const FORMS = {
   segment: { form: 'segment-form', error: 'segment-error', ok: 'segment-ok', submit: 'segment-submit', label: 'app.segment.submit' },
   settings: { form: 'settings-form', error: 'settings-error', ok: 'settings-ok', submit: 'settings-submit', label: 'app.settings.save' },
   agenda: { form: 'agenda-form', error: 'agenda-error', ok: 'agenda-ok', submit: 'agenda-submit', label: 'app.agenda_editor.save' },
+  rotation: { form: 'rotation-form', error: 'rotation-error', ok: 'rotation-ok', submit: 'rotation-submit', label: 'app.rotation.save' },
+  substitute: { form: 'substitute-form', error: 'substitute-error', ok: 'substitute-ok', submit: 'substitute-submit', label: 'app.substitute.submit' },
   reports: { form: 'reports-form', error: 'reports-error', ok: 'reports-ok', submit: 'reports-submit', label: 'app.reports.show' },
   member: { form: 'member-form', error: 'member-error', ok: 'member-ok', submit: 'member-submit', label: 'app.roster.save' },
 };

@@ -9,6 +9,7 @@ import { t } from '/shared/i18n.js';
 import { M, saveCache, state } from '/app/state.js';
 import { renderInbox } from '/app/inbox.js';
 import { renderAll, renderMeeting, renderScore, toast } from '/app/render.js';
+import { applySubstituteEvent, renderSubstitutes } from '/app/substitutes.js';
 
 export async function fetchMeeting() {
   const result = await call(M.listMeetings, { parent: state.chapterName, pageSize: 10 }, { token: state.token });
@@ -134,6 +135,10 @@ export function onEvent(event) {
   if (event.chapterUpdated && event.chapterUpdated.chapter) {
     state.chapter = { ...event.chapterUpdated.chapter };
     renderAll();
+    saveCache();
+  }
+  if (applySubstituteEvent(event)) {
+    renderSubstitutes();
     saveCache();
   }
   if (event.pluginOutput) {

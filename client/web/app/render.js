@@ -12,6 +12,7 @@ import { M, REJECTED_KEY, isOrganizer, meetingOpen, state, tz } from '/app/state
 import { editRejected, renderMemberSelects } from '/app/forms.js';
 import { renderRun } from '/app/run.js';
 import { renderReports } from '/app/reports.js';
+import { renderSubstitutes } from '/app/substitutes.js';
 import { renderRoster } from '/app/roster.js';
 
 export const ROLE_KEYS = {
@@ -40,6 +41,7 @@ export function renderAll() {
   renderMemberSelects();
   renderMeeting();
   renderRoster();
+  renderSubstitutes();
   renderReports();
 }
 

@@ -11,6 +11,8 @@ import qrcode from '/shared/vendor/qrcode.js';
 import { clearFormErrors, showFormError } from '/app/forms.js';
 import { M, isOrganizer, state } from '/app/state.js';
 import { renderAgendaEditor } from '/app/agenda.js';
+import { saveChapter } from '/app/chapter_form.js';
+import { renderRotationEditor } from '/app/rotation.js';
 
 // The roles an organizer may give, in the order of the select; ROLE_KEYS' labels.
 const ROLES = ['ROLE_MEMBER', 'ROLE_PRESIDENT', 'ROLE_VICE_PRESIDENT', 'ROLE_SECRETARY_TREASURER',
@@ -77,25 +79,15 @@ async function saveSettings() {
   const c = state.chapter;
   if (!c || busy) return;
   busy = true;
-  clearFormErrors('settings');
-  byId('settings-ok').hidden = true;
-  const chapter = { name: state.chapterName, displayAmounts: byId('settings-amounts').checked };
+  const chapter = { displayAmounts: byId('settings-amounts').checked };
   const paths = (c.displayAmounts || false) !== chapter.displayAmounts ? ['display_amounts'] : [];
   for (const [id, key, path] of SETTINGS) {
     chapter[key] = byId(id).value.trim();
     if (chapter[key] !== (c[key] || '')) paths.push(path);
   }
-  const result = await call(M.updateChapter, { chapter, updateMask: paths.join(','), requestId: newRequestId() },
-    { token: state.token });
+  const saved = await saveChapter('settings', chapter, paths.join(','), 'app.settings.saved');
   busy = false;
-  if (!result.ok) {
-    showFormError('settings', result);
-    return;
-  }
-  state.chapter = result.body;
-  setText(byId('settings-ok'), t('app.settings.saved'));
-  byId('settings-ok').hidden = false;
-  renderSettings();
+  if (saved) renderSettings();
 }
 
 export function renderRoster() {
@@ -105,6 +97,7 @@ export function renderRoster() {
   if (!organizer) return;
   renderSettings();
   renderAgendaEditor();
+  renderRotationEditor();
   const members = state.roster.active();
   setText(byId('roster-count'), String(members.length));
   replaceChildren(byId('roster-list'), members.map((m) => h('li', { class: 'roster-row', dataset: { member: m.name } },

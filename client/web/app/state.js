@@ -29,6 +29,7 @@ export const M = {
   startSegment: 'reciproca.v1.MeetingService/StartSegment',
   recordAttendance: 'reciproca.v1.MeetingService/RecordAttendance',
   registerVisitor: 'reciproca.v1.MeetingService/RegisterVisitor',
+  registerSubstitute: 'reciproca.v1.MeetingService/RegisterSubstitute',
   closeMeeting: 'reciproca.v1.MeetingService/CloseMeeting',
   cancelMeeting: 'reciproca.v1.MeetingService/CancelMeeting',
   submitPalms: 'reciproca.v1.MeetingService/SubmitPalms',

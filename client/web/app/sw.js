@@ -2,12 +2,13 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v7';
+const CACHE = 'reciproca-app-shell-v8';
 const SHELL = [
   '/app/',
   '/app/app.js',
   '/app/agenda.js',
   '/app/answers.js',
+  '/app/chapter_form.js',
   '/app/checks.js',
   '/app/forms.js',
   '/app/inbox.js',
@@ -15,8 +16,10 @@ const SHELL = [
   '/app/render.js',
   '/app/reports.js',
   '/app/roster.js',
+  '/app/rotation.js',
   '/app/run.js',
   '/app/state.js',
+  '/app/substitutes.js',
   '/app/app.css',
   '/app/outbox.js',
   '/app/manifest.webmanifest',

@@ -462,6 +462,8 @@ function renderRecap() {
   // "Next week: Sara's feature presentation" when the rotation names next meeting's presenter.
   const next = nextFeaturePresenter(parseTime(m.startTime), state.chapter);
   el['recap-next'].hidden = !next;
+  // With that line, the tiles take three columns, so that the whole recap fits the stage.
+  el.recap.classList.toggle('with-next', !!next);
   setText(el['recap-next'], next ? t('display.recap.next_feature', { name: state.roster.displayName(next.member) }) : '');
   fitScale(el['stage-body']);
 }

@@ -131,6 +131,11 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     disable.set_chapter(kChapter);
     ApplyAll(chapter_.DecideDisablePlugin(Admin(), disable));
 
+    v1::RegisterSubstituteRequest substitute;
+    substitute.set_date("2023-11-28");  // two weeks after kNow
+    substitute.set_substitute_name("Paola Neri");
+    ApplyAll(chapter_.DecideRegisterSubstitute(As(bruno_), substitute));
+
     CloseMeeting(meeting_);
     v1::SubmitPalmsRequest submit;
     submit.set_name(meeting_);
