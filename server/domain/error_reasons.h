@@ -22,6 +22,7 @@ inline constexpr std::string_view kOtherChapter = "OTHER_CHAPTER";
 inline constexpr std::string_view kReceiverOnly = "RECEIVER_ONLY";
 // Referrals and thank-yous.
 inline constexpr std::string_view kSelfReferral = "SELF_REFERRAL";
+inline constexpr std::string_view kThankYouSelf = "THANK_YOU_SELF";
 inline constexpr std::string_view kTemperatureOutOfRange = "TEMPERATURE_OUT_OF_RANGE";
 inline constexpr std::string_view kContactRequired = "CONTACT_REQUIRED";
 inline constexpr std::string_view kInvalidEmail = "INVALID_EMAIL";
@@ -83,6 +84,11 @@ inline constexpr std::string_view kImportDateTooOld = "IMPORT_DATE_TOO_OLD";
 inline constexpr std::string_view kImportBadValue = "IMPORT_BAD_VALUE";
 inline constexpr std::string_view kImportMemberUnmatched = "IMPORT_MEMBER_UNMATCHED";
 inline constexpr std::string_view kImportMemberAmbiguous = "IMPORT_MEMBER_AMBIGUOUS";
+// A visitor's day in no week of the chapter's meetings (param date).
+inline constexpr std::string_view kImportNoMeeting = "IMPORT_NO_MEETING";
+// A record dated before its member joined, with what the file can do (OCCURRED_BEFORE_JOINING's
+// params and line).
+inline constexpr std::string_view kImportBeforeJoining = "IMPORT_BEFORE_JOINING";
 // The server's limits on one file (params bytes/lines and max).
 inline constexpr std::string_view kImportTooLarge = "IMPORT_TOO_LARGE";
 inline constexpr std::string_view kImportTooManyLines = "IMPORT_TOO_MANY_LINES";
@@ -103,40 +109,78 @@ inline constexpr std::string_view kForInternal = "INTERNAL";
 inline constexpr std::string_view kForOther = "UNKNOWN";
 
 // Every reason above: each has a message in every catalog (tests/unit/api).
-inline constexpr std::array kAllReasons = {kTokenMissing,          kTokenUnknown,
-                                           kOrganizersOnly,        kOtherChapter,
-                                           kReceiverOnly,          kSelfReferral,
-                                           kTemperatureOutOfRange, kContactRequired,
-                                           kInvalidEmail,          kAmountNotPositive,
-                                           kUnknownCurrency,       kReferralStatusMove,
-                                           kFieldRequired,         kNumberNotBetween,
-                                           kResourceNotFound,      kTextLength,
-                                           kPageSizeNegative,      kPageTokenInvalid,
-                                           kRequestIdReused,       kCategoryTaken,
-                                           kChapterIdTaken,        kMemberLeft,
-                                           kLanguageTagInvalid,    kRotationDatePast,
-                                           kRotationDateTooFar,    kRotationDateTaken,
-                                           kMeetingNotOpen,        kMeetingAlreadyClosed,
-                                           kMeetingCancelled,      kMeetingNotCancellable,
-                                           kMeetingNotClosed,      kPalmsSubmitted,
-                                           kPalmsAlreadySubmitted, kDateInvalid,
-                                           kOccurredInFuture,      kOccurredTooLongAgo,
-                                           kOccurredBeforeJoining, kOccurredOtherMeeting,
-                                           kOccurredOtherDate,     kAfterSeqBeyondEnd,
-                                           kExportTooLarge,        kPluginConfigRefused,
-                                           kImportNotUtf8,         kImportUnterminatedQuote,
-                                           kImportEmpty,           kImportColumnMissing,
-                                           kImportColumnCount,     kImportNotANumber,
-                                           kImportBadDate,         kImportPeriodMissing,
-                                           kImportPeriodReversed,  kImportPeriodInFuture,
-                                           kImportDateInFuture,    kImportDateTooOld,
-                                           kImportBadValue,        kImportMemberUnmatched,
-                                           kImportMemberAmbiguous, kImportTooLarge,
-                                           kImportTooManyLines,    kForInvalidArgument,
-                                           kForNotFound,           kForAlreadyExists,
-                                           kForPermissionDenied,   kForUnauthenticated,
-                                           kForFailedPrecondition, kForOutOfRange,
-                                           kForUnavailable,        kForResourceExhausted,
-                                           kForInternal,           kForOther};
+inline constexpr std::array kAllReasons = {kTokenMissing,
+                                           kTokenUnknown,
+                                           kOrganizersOnly,
+                                           kOtherChapter,
+                                           kReceiverOnly,
+                                           kSelfReferral,
+                                           kTemperatureOutOfRange,
+                                           kContactRequired,
+                                           kInvalidEmail,
+                                           kAmountNotPositive,
+                                           kUnknownCurrency,
+                                           kReferralStatusMove,
+                                           kFieldRequired,
+                                           kNumberNotBetween,
+                                           kResourceNotFound,
+                                           kTextLength,
+                                           kPageSizeNegative,
+                                           kPageTokenInvalid,
+                                           kRequestIdReused,
+                                           kCategoryTaken,
+                                           kChapterIdTaken,
+                                           kMemberLeft,
+                                           kLanguageTagInvalid,
+                                           kRotationDatePast,
+                                           kRotationDateTooFar,
+                                           kRotationDateTaken,
+                                           kMeetingNotOpen,
+                                           kMeetingAlreadyClosed,
+                                           kMeetingCancelled,
+                                           kMeetingNotCancellable,
+                                           kMeetingNotClosed,
+                                           kPalmsSubmitted,
+                                           kPalmsAlreadySubmitted,
+                                           kDateInvalid,
+                                           kOccurredInFuture,
+                                           kOccurredTooLongAgo,
+                                           kOccurredBeforeJoining,
+                                           kOccurredOtherMeeting,
+                                           kOccurredOtherDate,
+                                           kAfterSeqBeyondEnd,
+                                           kExportTooLarge,
+                                           kPluginConfigRefused,
+                                           kImportNotUtf8,
+                                           kImportUnterminatedQuote,
+                                           kImportEmpty,
+                                           kImportColumnMissing,
+                                           kImportColumnCount,
+                                           kImportNotANumber,
+                                           kImportBadDate,
+                                           kImportPeriodMissing,
+                                           kImportPeriodReversed,
+                                           kImportPeriodInFuture,
+                                           kImportDateInFuture,
+                                           kImportDateTooOld,
+                                           kImportBadValue,
+                                           kImportMemberUnmatched,
+                                           kImportMemberAmbiguous,
+                                           kImportNoMeeting,
+                                           kImportBeforeJoining,
+                                           kThankYouSelf,
+                                           kImportTooLarge,
+                                           kImportTooManyLines,
+                                           kForInvalidArgument,
+                                           kForNotFound,
+                                           kForAlreadyExists,
+                                           kForPermissionDenied,
+                                           kForUnauthenticated,
+                                           kForFailedPrecondition,
+                                           kForOutOfRange,
+                                           kForUnavailable,
+                                           kForResourceExhausted,
+                                           kForInternal,
+                                           kForOther};
 
 }  // namespace reciproca::domain
