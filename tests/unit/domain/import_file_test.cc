@@ -384,6 +384,24 @@ TEST_F(ImportFileTest, CeusAreRecordedWithTheirCredits_AndCountInPalmsThen) {
   EXPECT_EQ(RowOf(chapter_.PalmsReport(At(kOctober3), At(kOctober3 + 86400)), ana_).ceus(), 2);
 }
 
+TEST_F(ImportFileTest, AThankYouNamingItsReferralByIdClosesIt_AsOneRecordedHere) {
+  const std::string referral = GiveReferral(bruno_, ana_);  // Bruno referred Ana
+  const std::string id = referral.substr(referral.rfind('/') + 1);
+  const std::string file = "Date,From,To,Amount,Referral\n2023-11-14,Ana Rossi,Bruno Bianchi,500," +
+                           id + "\n2023-11-14,Bruno Bianchi,Ana Rossi,500," + id + "\n";
+  auto decided = chapter_.DecideImportFile(
+      Admin(), KindRequest(v1::IMPORT_KIND_THANK_YOUS, file, false), kImport, "", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  // The second goes the wrong way round: the referral's receiver thanks its giver.
+  ASSERT_EQ(decided->answer.rejected_size(), 1);
+  EXPECT_EQ(decided->answer.rejected(0).line(), 3);
+  ASSERT_EQ(decided->answer.events_size(), 2);  // the thank-you, and the referral closed won
+  EXPECT_EQ(decided->answer.events(0).thank_you_recorded().thank_you().referral(), referral);
+  EXPECT_EQ(decided->answer.events(1).referral_status_changed().to_status(),
+            v1::REFERRAL_STATUS_CLOSED_WON);
+  EXPECT_EQ(decided->answer.events(1).imported_from(), kImport);
+}
+
 // Visitors: at the meeting of their day's week. The roster joined at kNow (2023-11-14); the
 // meeting is the next Tuesday, and the import a week after it.
 class ImportVisitorsTest : public ImportFileTest {
