@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "client/cli/commands.h"
 #include "client/cli/local_time.h"
@@ -10,6 +12,18 @@
 
 namespace reciproca::cli {
 namespace {
+
+// --kind's words, as the usage line lists them.
+constexpr std::pair<std::string_view, v1::ImportKind> kKinds[] = {
+    {"palms-summary", v1::IMPORT_KIND_PALMS_SUMMARY},
+    {"referrals", v1::IMPORT_KIND_REFERRALS},
+    {"one-to-ones", v1::IMPORT_KIND_ONE_TO_ONES},
+    {"thank-yous", v1::IMPORT_KIND_THANK_YOUS},
+    {"ceus", v1::IMPORT_KIND_CEUS},
+    {"visitors", v1::IMPORT_KIND_VISITORS},
+};
+constexpr std::string_view kKindWords =
+    "palms-summary|referrals|one-to-ones|thank-yous|ceus|visitors";
 
 std::string ReadWholeFile(const std::string& path, std::string_view flag) {
   std::ifstream in(path, std::ios::binary);
@@ -65,6 +79,9 @@ void PrintAnswer(const v1::ImportFileResponse& answer, const std::string& time_z
   const char* verb = answer.recorded() ? "recorded" : "would record";
   for (int i = 0; i < rows; ++i) {
     const v1::Event& event = answer.events(i);
+    auto day = [&] {
+      return FormatLocal(event.occurred_time().seconds(), time_zone).substr(0, 10);
+    };
     std::cout << "  line " << (i < answer.source_lines_size() ? answer.source_lines(i) : 0) << ": "
               << verb << " ";
     if (event.has_palms_summary_imported()) {
@@ -73,12 +90,25 @@ void PrintAnswer(const v1::ImportFileResponse& answer, const std::string& time_z
       const v1::Referral& referral = event.referral_given().referral();
       std::cout << "referral " << referral.giver() << " -> " << referral.receiver() << ", "
                 << EnumWord(referral.kind()) << ", temperature " << referral.temperature()
-                << ", given "
-                << FormatLocal(event.occurred_time().seconds(), time_zone).substr(0, 10);
+                << ", given " << day();
     } else if (event.has_one_to_one_recorded()) {
       const v1::OneToOne& one_to_one = event.one_to_one_recorded().one_to_one();
       std::cout << "one-to-one " << one_to_one.member() << " with " << one_to_one.with_member()
                 << " on " << one_to_one.date();
+    } else if (event.has_thank_you_recorded()) {
+      const v1::ThankYou& thank_you = event.thank_you_recorded().thank_you();
+      std::cout << "thank-you " << thank_you.from_member() << " -> " << thank_you.to_member()
+                << ", " << thank_you.amount().currency() << " " << thank_you.amount().amount()
+                << ", " << EnumWord(thank_you.business_type()) << ", on " << day();
+    } else if (event.has_education_recorded()) {
+      const v1::Education& education = event.education_recorded().education();
+      std::cout << "CEU " << education.member() << ", " << education.credits() << " credit"
+                << (education.credits() == 1 ? "" : "s") << ", on " << day();
+    } else if (event.has_visitor_registered()) {
+      const v1::Visitor& visitor = event.visitor_registered().visitor();
+      std::cout << "visitor \"" << visitor.display_name() << "\" (" << visitor.business()
+                << ") invited by " << visitor.invited_by() << ", at "
+                << event.visitor_registered().meeting() << ", on " << day();
     }
     std::cout << "\n";
   }
@@ -111,15 +141,13 @@ void PrintAnswer(const v1::ImportFileResponse& answer, const std::string& time_z
 int Import(Context& context, const ParsedArgs& args) {
   const std::string kind = args.GetOr("kind", "palms-summary");
   v1::ImportFileRequest request;
-  if (kind == "palms-summary") {
-    request.set_kind(v1::IMPORT_KIND_PALMS_SUMMARY);
-  } else if (kind == "referrals") {
-    request.set_kind(v1::IMPORT_KIND_REFERRALS);
-  } else if (kind == "one-to-ones") {
-    request.set_kind(v1::IMPORT_KIND_ONE_TO_ONES);
-  } else {
-    throw UsageError("--kind: must be palms-summary, referrals or one-to-ones, got \"" + kind +
-                     "\"");
+  for (const auto& [word, value] : kKinds) {
+    if (kind == word) {
+      request.set_kind(value);
+    }
+  }
+  if (request.kind() == v1::IMPORT_KIND_UNSPECIFIED) {
+    throw UsageError("--kind: must be " + std::string(kKindWords) + ", got \"" + kind + "\"");
   }
   request.set_content(ReadWholeFile(args.Positional(0), "FILE"));
   request.set_period_start(args.Get("from"));
@@ -150,12 +178,13 @@ int Import(Context& context, const ParsedArgs& args) {
 std::vector<Command> ImportCommands() {
   return {
       {"import",
-       "--chapter C FILE.csv [--kind palms-summary|referrals|one-to-ones] [--member-map FILE] "
-       "[--from D --to D] [--dry-run]",
+       "--chapter C FILE.csv [--kind " + std::string(kKindWords) +
+           "] [--member-map FILE] [--from D --to D] [--dry-run]",
        "another tool's CSV export: every row or none, once per file (organizers)",
        {ChapterFlag(),
         {"kind", "KIND",
-         "what the file holds: palms-summary (the default), referrals or one-to-ones"},
+         "what the file holds: palms-summary (the default), referrals, one-to-ones, thank-yous, "
+         "ceus or visitors"},
         {"member-map", "FILE", "\"their name,member\" lines, tried before the members' names"},
         {"from", "DATE", "the first day of a PALMS file without period columns"},
         {"to", "DATE", "the file's last day, inclusive"},

@@ -277,6 +277,10 @@ class Chapter {
   // An imported summary as DecideImportPalmsSummaries records it: its member of this chapter,
   // its period in order and not after the day after `ctx.now`, its counts not negative.
   Status CheckImportedSummary(const Context& ctx, const v1::PalmsSummaryImported& row) const;
+  // An imported visitor (ParseVisitors, import_csv.h; occurred.date its day): registered at the
+  // meeting of its day's week (MeetingOfDay) by DecideRegisterVisitor; kImportNoMeeting when
+  // that week has none.
+  Result<Events> DecideImportVisitor(const Context& ctx, const v1::RegisterVisitorRequest& r) const;
   // For member-acting commands: CheckCanWrite; on_behalf_of only for organizers; the admin
   // must give it; it must name an active member of this chapter.
   Result<Acting> ResolveActing(const Context& ctx, std::string_view on_behalf_of,

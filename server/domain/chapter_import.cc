@@ -84,9 +84,24 @@ google::protobuf::Timestamp ImportedOccurredTime(const Context& ctx, const Chapt
 // The server's times start in 1900 (CheckTimestamp), as a dated record's (chapter_occurred.cc).
 constexpr std::string_view kFirstImportedDay = "1900-01-01";
 
-// Records (referrals, one-to-ones): each row decided as an organizer's typed-in slip for its
-// member by the rule of its kind (`decide`: DecideGiveReferral, DecideRecordOneToOne), on the
-// chapter as the rows before it leave it, dated its day.
+// A refusal of the occurred rules that the file can mend, with what to do (docs/import.md,
+// "Visitors"): a visitor's inviter must have been a member on the day.
+Error ImportRefusal(const std::string& line, Error error) {
+  if (error.reason != kOccurredBeforeJoining) {
+    return error;
+  }
+  ErrorParams params = error.params;
+  params.emplace_back("line", line);
+  return FailedPrecondition("line " + line + ": " + error.message +
+                            "; name an inviter who was a member on that day, or count the "
+                            "record in a PALMS summary of its period")
+      .Because(kImportBeforeJoining, std::move(params));
+}
+
+// Records (referrals, one-to-ones, thank-yous, CEUs, visitors): each row decided as an
+// organizer's typed-in record for its member by the rule of its kind (`decide`:
+// DecideGiveReferral, DecideRecordOneToOne, DecideRecordThankYou, DecideRecordEducation,
+// DecideImportVisitor), on the chapter as the rows before it leave it, dated its day.
 template <class Request>
 ImportRead DecideImportedRecords(const Chapter& chapter, const Context& ctx,
                                  RecordsParse<Request> parse, std::string_view import_name,
@@ -112,10 +127,12 @@ ImportRead DecideImportedRecords(const Chapter& chapter, const Context& ctx,
                          .Because(kImportDateInFuture, {{"line", line}, {"date", row.date}})});
       continue;
     }
-    row.request.set_parent(chapter.name());
+    if constexpr (requires { row.request.set_parent(""); }) {
+      row.request.set_parent(chapter.name());  // a visitor's is its meeting (DecideImportVisitor)
+    }
     auto decided = (scratch.*decide)(ctx, row.request);
     if (!decided.ok()) {
-      read.rejected.push_back({row.line, decided.error()});
+      read.rejected.push_back({row.line, ImportRefusal(std::to_string(row.line), decided.error())});
       continue;
     }
     for (v1::Event& event : *decided) {
@@ -193,6 +210,22 @@ Result<Events> Chapter::DecideImportPalmsSummaries(
   return events;
 }
 
+Result<Events> Chapter::DecideImportVisitor(const Context& ctx,
+                                            const v1::RegisterVisitorRequest& r) const {
+  const std::string& date = r.occurred().date();
+  const auto day = ParseDay(date);
+  const v1::Meeting* meeting = day ? MeetingOfDay(ctx.time_zones, *day) : nullptr;
+  if (meeting == nullptr) {
+    return FailedPrecondition("date: " + date +
+                              " is in no week of the chapter's meetings (a meeting's day and the "
+                              "six after it); count earlier visitors in a PALMS summary")
+        .Because(kImportNoMeeting, {{"date", date}});
+  }
+  v1::RegisterVisitorRequest at_meeting = r;
+  at_meeting.set_meeting(meeting->name());
+  return DecideRegisterVisitor(ctx, at_meeting);
+}
+
 Result<ImportDecision> Chapter::DecideImportFile(const Context& ctx, const v1::ImportFileRequest& r,
                                                  std::string_view import_name,
                                                  std::string_view accept_language,
@@ -203,11 +236,11 @@ Result<ImportDecision> Chapter::DecideImportFile(const Context& ctx, const v1::I
   if (Status s = CheckParent("parent", r.parent()); !s) {
     return s.error();
   }
-  if (r.kind() != v1::IMPORT_KIND_PALMS_SUMMARY && r.kind() != v1::IMPORT_KIND_REFERRALS &&
-      r.kind() != v1::IMPORT_KIND_ONE_TO_ONES) {
+  if (r.kind() == v1::IMPORT_KIND_UNSPECIFIED || !v1::ImportKind_IsValid(r.kind())) {
     return Required("kind",
-                    "the kind of the file: IMPORT_KIND_PALMS_SUMMARY, IMPORT_KIND_REFERRALS or "
-                    "IMPORT_KIND_ONE_TO_ONES");
+                    "the kind of the file: IMPORT_KIND_PALMS_SUMMARY, IMPORT_KIND_REFERRALS, "
+                    "IMPORT_KIND_ONE_TO_ONES, IMPORT_KIND_THANK_YOUS, IMPORT_KIND_CEUS or "
+                    "IMPORT_KIND_VISITORS");
   }
   if (r.content().size() > limits.max_bytes) {
     const std::string bytes = std::to_string(r.content().size());
@@ -227,20 +260,26 @@ Result<ImportDecision> Chapter::DecideImportFile(const Context& ctx, const v1::I
   const std::map<std::string, std::string> member_map(r.member_map().begin(), r.member_map().end());
   const MemberMatcher matcher(members_, member_map);
   ImportRead read;
+  // A records kind: its rows, at most the server's lines, decided by the kind's rule.
+  auto records = [&](auto parse, auto decide) -> Status {
+    if (Status s = CheckLines(parse.lines, limits); !s) {
+      return s;
+    }
+    read = DecideImportedRecords(*this, ctx, std::move(parse), import_name, decide);
+    return {};
+  };
+  Status decided;
   if (r.kind() == v1::IMPORT_KIND_REFERRALS) {
-    ReferralsParse parse = ParseReferrals(r.content(), matcher);
-    if (Status s = CheckLines(parse.lines, limits); !s) {
-      return s.error();
-    }
-    read = DecideImportedRecords(*this, ctx, std::move(parse), import_name,
-                                 &Chapter::DecideGiveReferral);
+    decided = records(ParseReferrals(r.content(), matcher), &Chapter::DecideGiveReferral);
   } else if (r.kind() == v1::IMPORT_KIND_ONE_TO_ONES) {
-    OneToOnesParse parse = ParseOneToOnes(r.content(), matcher);
-    if (Status s = CheckLines(parse.lines, limits); !s) {
-      return s.error();
-    }
-    read = DecideImportedRecords(*this, ctx, std::move(parse), import_name,
-                                 &Chapter::DecideRecordOneToOne);
+    decided = records(ParseOneToOnes(r.content(), matcher), &Chapter::DecideRecordOneToOne);
+  } else if (r.kind() == v1::IMPORT_KIND_THANK_YOUS) {
+    decided = records(ParseThankYous(r.content(), matcher, info_.name(), info_.currency()),
+                      &Chapter::DecideRecordThankYou);
+  } else if (r.kind() == v1::IMPORT_KIND_CEUS) {
+    decided = records(ParseCeus(r.content(), matcher), &Chapter::DecideRecordEducation);
+  } else if (r.kind() == v1::IMPORT_KIND_VISITORS) {
+    decided = records(ParseVisitors(r.content(), matcher), &Chapter::DecideImportVisitor);
   } else {
     PalmsSummaryParse parse =
         ParsePalmsSummary(r.content(), matcher, r.period_start(), r.period_end(), info_.currency());
@@ -265,6 +304,9 @@ Result<ImportDecision> Chapter::DecideImportFile(const Context& ctx, const v1::I
       return events.error();
     }
     read.events = std::move(events).value();
+  }
+  if (!decided) {
+    return decided.error();
   }
   std::stable_sort(
       read.rejected.begin(), read.rejected.end(),

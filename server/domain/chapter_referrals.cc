@@ -222,7 +222,8 @@ Result<Events> Chapter::DecideRecordThankYou(const Context& ctx,
     return to_member.error();
   }
   if (in.to_member() == acting->member) {
-    return InvalidArgument("thank_you.to_member: a member cannot thank themself");
+    return InvalidArgument("thank_you.to_member: a member cannot thank themself")
+        .Because(kThankYouSelf);
   }
   const v1::Referral* referral = nullptr;
   if (!in.referral().empty()) {

@@ -22,6 +22,7 @@ inline constexpr std::string_view kOtherChapter = "OTHER_CHAPTER";
 inline constexpr std::string_view kReceiverOnly = "RECEIVER_ONLY";
 // Referrals and thank-yous.
 inline constexpr std::string_view kSelfReferral = "SELF_REFERRAL";
+inline constexpr std::string_view kThankYouSelf = "THANK_YOU_SELF";
 inline constexpr std::string_view kTemperatureOutOfRange = "TEMPERATURE_OUT_OF_RANGE";
 inline constexpr std::string_view kContactRequired = "CONTACT_REQUIRED";
 inline constexpr std::string_view kInvalidEmail = "INVALID_EMAIL";
@@ -90,6 +91,11 @@ inline constexpr std::string_view kImportDateTooOld = "IMPORT_DATE_TOO_OLD";
 inline constexpr std::string_view kImportBadValue = "IMPORT_BAD_VALUE";
 inline constexpr std::string_view kImportMemberUnmatched = "IMPORT_MEMBER_UNMATCHED";
 inline constexpr std::string_view kImportMemberAmbiguous = "IMPORT_MEMBER_AMBIGUOUS";
+// A visitor's day in no week of the chapter's meetings (param date).
+inline constexpr std::string_view kImportNoMeeting = "IMPORT_NO_MEETING";
+// A record dated before its member joined, with what the file can do (OCCURRED_BEFORE_JOINING's
+// params and line).
+inline constexpr std::string_view kImportBeforeJoining = "IMPORT_BEFORE_JOINING";
 // The server's limits on one file (params bytes/lines and max).
 inline constexpr std::string_view kImportTooLarge = "IMPORT_TOO_LARGE";
 inline constexpr std::string_view kImportTooManyLines = "IMPORT_TOO_MANY_LINES";
@@ -172,6 +178,9 @@ inline constexpr std::array kAllReasons = {kTokenMissing,
                                            kImportBadValue,
                                            kImportMemberUnmatched,
                                            kImportMemberAmbiguous,
+                                           kImportNoMeeting,
+                                           kImportBeforeJoining,
+                                           kThankYouSelf,
                                            kImportTooLarge,
                                            kImportTooManyLines,
                                            kForInvalidArgument,

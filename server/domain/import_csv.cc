@@ -156,8 +156,15 @@ constexpr std::array kAliases = {
     Alias{kPeriodEnd, "finperiodo"},
 };
 
-// "1.250,50 €", "1,250.50", "1250" -> "1250.50" / "1250"; nullopt when it is not an amount.
-std::optional<std::string> NormalizeAmount(std::string_view raw) {
+std::string TrimCell(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+std::optional<std::string> ParseImportAmount(std::string_view raw) {
   std::string digits;
   for (char c : raw) {
     if ((c >= '0' && c <= '9') || c == '.' || c == ',') digits += c;
@@ -194,14 +201,6 @@ std::optional<std::string> NormalizeAmount(std::string_view raw) {
   if (out.empty() || out == ".") return std::nullopt;
   return out;
 }
-
-std::string TrimCell(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
-}  // namespace
 
 char DetectSeparator(std::string_view text) {
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
@@ -511,7 +510,7 @@ PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher&
     count(kTestimonials, "testimonials", &S::set_testimonials);
     if (bad) continue;
     if (const std::string tyfcb = cell(kTyfcb); !tyfcb.empty()) {
-      const auto amount = NormalizeAmount(tyfcb);
+      const auto amount = ParseImportAmount(tyfcb);
       const bool zero = amount && amount->find_first_not_of("0.") == std::string::npos;
       if (!amount || (!zero && !ParseAmountCents("tyfcb", *amount).ok())) {
         reject(Rejected("line " + line + ": TYFCB \"" + tyfcb + "\" is not an amount",

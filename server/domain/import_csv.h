@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reciproca/v1/events.pb.h"
+#include "reciproca/v1/meeting_service.pb.h"
 #include "reciproca/v1/referral_service.pb.h"
 #include "reciproca/v1/resources.pb.h"
 #include "server/domain/error_reasons.h"
@@ -111,6 +112,11 @@ std::optional<std::string> MatchImportMember(const MemberMatcher& matcher,
 std::optional<std::string> ParseImportDate(std::string_view text);
 // The rejection of `line`'s `column` holding `value`, not a date (kImportBadDate).
 Error NotADate(const std::string& line, std::string_view column, const std::string& value);
+// An amount as written in either convention -> "1234.56": "1.234,56" (Italian, Spanish),
+// "1,234.56" (English), "1234", "800 €". With both separators the last one is the decimal
+// point; with one, it is the decimal point when one or two digits follow it and a thousands
+// separator when three do ("1.250" and "1,250" are 1250). nullopt when it is not an amount.
+std::optional<std::string> ParseImportAmount(std::string_view raw);
 
 struct PalmsSummaryParse {
   int lines = 0;                               // data records read (after the header)
@@ -125,7 +131,7 @@ PalmsSummaryParse ParsePalmsSummary(std::string_view bytes, const MemberMatcher&
                                     std::string_view period_start, std::string_view period_end,
                                     std::string_view currency);
 
-// One record of a records export (docs/import.md, "Referrals", "One-to-ones"): the day it
+// One record of a records export (docs/import.md, "Referrals" ... "Visitors"): the day it
 // happened and the request that records it, its member as on_behalf_of (an organizer types in
 // the slips).
 template <class Request>
@@ -145,6 +151,11 @@ struct RecordsParse {
 using ImportedReferral = ImportedRecord<v1::GiveReferralRequest>;
 using ReferralsParse = RecordsParse<v1::GiveReferralRequest>;
 using OneToOnesParse = RecordsParse<v1::RecordOneToOneRequest>;
+using ThankYousParse = RecordsParse<v1::RecordThankYouRequest>;
+using CeusParse = RecordsParse<v1::RecordEducationRequest>;
+// A visitor's request names no meeting: occurred.date is the row's day, and the chapter finds
+// the meeting of that day's week (Chapter::DecideImportVisitor).
+using VisitorsParse = RecordsParse<v1::RegisterVisitorRequest>;
 
 // The rows of a referrals export (import_records.cc): date, giver and receiver required;
 // kind, temperature (3 when empty), contact name, phone, e-mail and note optional.
@@ -152,5 +163,17 @@ ReferralsParse ParseReferrals(std::string_view bytes, const MemberMatcher& match
 // The rows of a one-to-ones export (import_records.cc): date, member and the member met
 // required, a note optional. The date is also the one-to-one's date.
 OneToOnesParse ParseOneToOnes(std::string_view bytes, const MemberMatcher& matcher);
+// The rows of a thank-yous export (import_records.cc): date, from (who thanks), to (who
+// referred) and amount (ParseImportAmount, in `currency`) required; business type (new or
+// repeat), the referral it closes (a referral id or resource name) and a note optional.
+// A bare referral id is a referral of `chapter` ("chapters/{chapter}").
+ThankYousParse ParseThankYous(std::string_view bytes, const MemberMatcher& matcher,
+                              std::string_view chapter, std::string_view currency);
+// The rows of an education-credits export (import_records.cc): date, member and credits (a
+// whole number) required, a title optional (the record's note).
+CeusParse ParseCeus(std::string_view bytes, const MemberMatcher& matcher);
+// The rows of a visitors export (import_records.cc): date, inviting member, the visitor's name
+// and business required; phone and e-mail optional.
+VisitorsParse ParseVisitors(std::string_view bytes, const MemberMatcher& matcher);
 
 }  // namespace reciproca::domain

@@ -7,7 +7,7 @@
 # run records the file and the PALMS report counts it (CSV, imported_summaries); the same file
 # again records nothing and says so; a bad file prints every rejected line with its number and
 # reason, records nothing and exits 3; --member-map maps a name; referrals with their dates;
-# a member is refused.
+# thank-yous with Italian amounts, counted in the PALMS TYFCB; a member is refused.
 # shellcheck disable=SC2154
 set -uo pipefail
 
@@ -105,6 +105,29 @@ grep -q "Roberto Gallo" <<<"$out" || fail "referral list: $out"
 cli report records --chapter imp --kind referrals --csv
 expect "referral export header" "$(head -n 1 <<<"$out" | awk -F, '{print $NF}')" "imported_from"
 expect "imported referrals in the export" "$(grep -c ",chapters/imp/imports/[0-9a-f]*$" <<<"$out")" "2"
+
+step="thank-yous: Italian headers and amounts, in the PALMS TYFCB"
+cli report palms --chapter imp --csv
+expect "Maria's TYFCB before the thank-yous" "$(palms_cell "$maria" tyfcb_given)" ""
+out="$("$cli_bin" import --chapter imp "$files/thank_yous_it.csv" --kind thank-yous 2>"$work/stderr")"
+rc=$?
+expect "exit code of the thank-yous with bad lines" "$rc" "3"
+for want in "line 2: would record thank-you $maria -> $nicolo, EUR 1234.56, new, on 2026-11-03" \
+  "line 4: rejected THANK_YOU_SELF" "line 5: rejected IMPORT_MEMBER_UNMATCHED" \
+  "line 6: rejected IMPORT_NOT_A_NUMBER" "line 9: rejected AMOUNT_NOT_POSITIVE" "^nothing recorded"; do
+  grep -q -- "$want" <<<"$out" || fail "thank-yous: no \"$want\" in: $out"
+done
+head -n 3 "$files/thank_yous_it.csv" >"$work/thank_yous_good.csv"
+cli import --chapter imp "$work/thank_yous_good.csv" --kind thank-yous
+grep -q "^recorded 2 rows" <<<"$out" || fail "thank-yous: $out"
+grep -q "line 3: recorded thank-you $nicolo -> $maria, EUR 800.00, repeat, on 2026-11-10" \
+  <<<"$out" || fail "thank-yous: $out"
+cli report palms --chapter imp --csv
+# Her summary's TYFCB was 0,00; now the 1.234,56 she thanked Nicolò for on 2026-11-03.
+expect "Maria's TYFCB after the thank-yous" "$(palms_cell "$maria" tyfcb_given)" "EUR 1234.56"
+expect "Maria's TYFCB received" "$(palms_cell "$maria" tyfcb_received)" "EUR 800.00"
+cli import --chapter imp "$work/thank_yous_good.csv" --kind thank-yous
+grep -q "^already imported" <<<"$out" || fail "thank-yous again: $out"
 
 step="a member is refused"
 cli_fails 3 "PERMISSION_DENIED" --token "$nicolo_token" import --chapter imp \

@@ -13,6 +13,16 @@
 namespace reciproca::testing {
 namespace {
 
+// Every rejected line's number and reason; each with a message.
+std::vector<std::pair<int, std::string>> Rejected(const v1::ImportFileResponse& answer) {
+  std::vector<std::pair<int, std::string>> got;
+  for (const v1::ImportRejection& r : answer.rejected()) {
+    got.emplace_back(r.line(), r.reason());
+    EXPECT_FALSE(r.message().empty()) << r.line();
+  }
+  return got;
+}
+
 std::string DataFile(const std::string& name) {
   std::ifstream in(std::string(RECIPROCA_SOURCE_DIR) + "/tests/data/" + name, std::ios::binary);
   std::ostringstream bytes;
@@ -68,6 +78,34 @@ class ImportTest : public ServerTest {
   }
 
   int64_t LastSeq() { return GetChapter("chapters/rome").last_seq(); }
+
+  // The PALMS row of `member` over [start, end) (seconds).
+  v1::PalmsRow PalmsOf(const std::string& member, int64_t start, int64_t end) {
+    v1::GetPalmsReportRequest request;
+    request.set_chapter("chapters/rome");
+    request.mutable_start_time()->set_seconds(start);
+    request.mutable_end_time()->set_seconds(end);
+    v1::PalmsReport report;
+    EXPECT_TRUE(Invoke(admin(), [&](grpc::ClientContext* c) {
+                  return admin().reports().GetPalmsReport(c, request, &report);
+                }).ok());
+    for (const v1::PalmsRow& row : report.rows()) {
+      if (row.member() == member) {
+        return row;
+      }
+    }
+    return {};
+  }
+
+  // The first `lines` lines of a file of tests/data (its header and good rows).
+  static std::string Head(const std::string& name, int lines) {
+    std::istringstream in(DataFile(name));
+    std::string out, line;
+    for (int i = 0; i < lines && std::getline(in, line); ++i) {
+      out += line + "\n";
+    }
+    return out;
+  }
 
   NewMember olga_;
   NewMember nicolo_;
@@ -252,6 +290,145 @@ TEST_F(ImportTest, OneToOnesAreRecordedWithTheirDates) {
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_EQ(logged[0].one_to_one_recorded().one_to_one().date(), "2026-11-05");
   EXPECT_EQ(logged[0].imported_from(), answer.import());
+}
+
+// 2026-11-01T00:00 and 2026-12-01T00:00 in Rome (UTC+1): November, when the records happened.
+constexpr int64_t kNovember = 1793487600;
+constexpr int64_t kDecember = 1796079600;
+
+TEST_F(ImportTest, ThankYousCountInTheTyfcbOfTheirDay_AndAreRecordedOnce) {
+  const int64_t before = LastSeq();
+  v1::ImportFileResponse dry;
+  auto status = Import(olga_.token, DataFile("thank_yous_it.csv"), true, &dry, "", "it",
+                       v1::IMPORT_KIND_THANK_YOUS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(dry.recorded());
+  EXPECT_EQ(dry.lines(), 8);
+  EXPECT_EQ(dry.events_size(), 2);
+  EXPECT_EQ(Rejected(dry), (std::vector<std::pair<int, std::string>>{{4, "THANK_YOU_SELF"},
+                                                                     {5, "IMPORT_MEMBER_UNMATCHED"},
+                                                                     {6, "IMPORT_NOT_A_NUMBER"},
+                                                                     {7, "IMPORT_BAD_VALUE"},
+                                                                     {8, "IMPORT_BAD_DATE"},
+                                                                     {9, "AMOUNT_NOT_POSITIVE"}}));
+  EXPECT_EQ(dry.rejected(0).message(),
+            "Un socio non può ringraziare se stesso: il grazie va al socio che ha passato "
+            "l’affare.");
+  EXPECT_EQ(LastSeq(), before);
+  EXPECT_EQ(PalmsOf(maria_.member.name()).tyfcb_given_size(), 0);
+
+  const std::string good = Head("thank_yous_it.csv", 3);
+  v1::ImportFileResponse answer;
+  status = Import(olga_.token, good, false, &answer, "t-1", "", v1::IMPORT_KIND_THANK_YOUS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(answer.recorded()) << (answer.rejected_size() ? answer.rejected(0).message() : "");
+  EXPECT_EQ(LastSeq(), before + 2);
+  const auto logged = ReadEvents(admin(), "chapters/rome", before, 2);
+  ASSERT_EQ(logged.size(), 2u);
+  EXPECT_EQ(logged[0].imported_from(), answer.import());
+  EXPECT_EQ(logged[0].thank_you_recorded().thank_you().from_member(), maria_.member.name());
+  // 2026-11-03T00:00 in Rome.
+  EXPECT_EQ(logged[0].occurred_time().seconds(), 1793664000 - 3600);
+
+  // Counted in November, when the business was thanked for, not in the week it was typed.
+  const v1::PalmsRow maria = PalmsOf(maria_.member.name(), kNovember, kDecember);
+  ASSERT_EQ(maria.tyfcb_given_size(), 1);
+  EXPECT_EQ(maria.tyfcb_given(0).amount(), "1234.56");
+  EXPECT_EQ(maria.tyfcb_given(0).currency(), GetChapter("chapters/rome").currency());
+  ASSERT_EQ(maria.tyfcb_received_size(), 1);
+  EXPECT_EQ(maria.tyfcb_received(0).amount(), "800.00");
+  const v1::PalmsRow nicolo = PalmsOf(nicolo_.member.name(), kNovember, kDecember);
+  ASSERT_EQ(nicolo.tyfcb_given_size(), 1);
+  EXPECT_EQ(nicolo.tyfcb_given(0).amount(), "800.00");
+  EXPECT_EQ(nicolo.tyfcb_received(0).amount(), "1234.56");
+  EXPECT_EQ(PalmsOf(maria_.member.name(), kDecember, kDecember + 7 * 86400).tyfcb_given_size(), 0);
+
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(olga_.token, good, false, &again, "t-2", "", v1::IMPORT_KIND_THANK_YOUS).ok());
+  EXPECT_TRUE(again.already_imported());
+  EXPECT_FALSE(again.recorded());
+  EXPECT_EQ(LastSeq(), before + 2);
+}
+
+TEST_F(ImportTest, CeusCountTheirCredits_AndAreRecordedOnce) {
+  const int64_t before = LastSeq();
+  v1::ImportFileResponse dry;
+  auto status =
+      Import(olga_.token, DataFile("ceus_es.csv"), true, &dry, "", "es", v1::IMPORT_KIND_CEUS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(dry.recorded());
+  EXPECT_EQ(Rejected(dry), (std::vector<std::pair<int, std::string>>{{4, "IMPORT_NOT_A_NUMBER"},
+                                                                     {5, "IMPORT_MEMBER_UNMATCHED"},
+                                                                     {6, "IMPORT_BAD_DATE"},
+                                                                     {7, "NUMBER_NOT_BETWEEN"}}));
+  EXPECT_EQ(LastSeq(), before);
+
+  const std::string good = Head("ceus_es.csv", 3);
+  v1::ImportFileResponse answer;
+  status = Import(olga_.token, good, false, &answer, "c-1", "", v1::IMPORT_KIND_CEUS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(answer.recorded()) << (answer.rejected_size() ? answer.rejected(0).message() : "");
+  EXPECT_EQ(LastSeq(), before + 2);
+  EXPECT_EQ(PalmsOf(nicolo_.member.name(), kNovember, kDecember).ceus(), 2);
+  EXPECT_EQ(PalmsOf(maria_.member.name(), kNovember, kDecember).ceus(), 1);
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(olga_.token, good, false, &again, "c-2", "", v1::IMPORT_KIND_CEUS).ok());
+  EXPECT_TRUE(again.already_imported());
+  EXPECT_EQ(LastSeq(), before + 2);
+}
+
+TEST_F(ImportTest, VisitorsAreRegisteredAtTheMeetingOfTheirWeek_AndCountForTheirInviters) {
+  // The members joined on 2026-12-01; the meeting is Tuesday 2026-12-08 at 07:00 in Rome, and
+  // its visitors are typed in on Thursday from the paper sheet.
+  constexpr int64_t kMeetingStart = 1796709600;
+  v1::ScheduleMeetingRequest schedule;
+  schedule.set_parent("chapters/rome");
+  schedule.mutable_start_time()->set_seconds(kMeetingStart);
+  schedule.set_request_id(client::Client::NewRequestId());
+  v1::Meeting meeting;
+  const client::Client olga = As(olga_.token);
+  ASSERT_TRUE(Invoke(olga, [&](grpc::ClientContext* c) {
+                return olga.meetings().ScheduleMeeting(c, schedule, &meeting);
+              }).ok());
+  clock_.Set(Clock::time_point(std::chrono::seconds(kMeetingStart + 2 * 86400 + 6 * 3600)));
+
+  const int64_t before = LastSeq();
+  v1::ImportFileResponse dry;
+  auto status = Import(olga_.token, DataFile("visitors_en.csv"), true, &dry, "", "",
+                       v1::IMPORT_KIND_VISITORS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(dry.recorded());
+  EXPECT_EQ(dry.events_size(), 2);
+  EXPECT_EQ(Rejected(dry), (std::vector<std::pair<int, std::string>>{{4, "IMPORT_NO_MEETING"},
+                                                                     {5, "IMPORT_MEMBER_UNMATCHED"},
+                                                                     {6, "IMPORT_BAD_DATE"},
+                                                                     {7, "INVALID_EMAIL"},
+                                                                     {8, "IMPORT_COLUMN_COUNT"}}));
+  EXPECT_EQ(dry.rejected(0).message(),
+            "No meeting of the chapter falls in the week of 2026-11-24: a visitor is registered at "
+            "a meeting, so import visitors of earlier weeks in a PALMS summary (visitors column).");
+  EXPECT_EQ(LastSeq(), before);
+  EXPECT_EQ(PalmsOf(nicolo_.member.name()).visitors(), 0);
+
+  const std::string good = Head("visitors_en.csv", 3);
+  v1::ImportFileResponse answer;
+  status = Import(olga_.token, good, false, &answer, "v-1", "", v1::IMPORT_KIND_VISITORS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(answer.recorded()) << (answer.rejected_size() ? answer.rejected(0).message() : "");
+  EXPECT_EQ(LastSeq(), before + 2);
+  const auto logged = ReadEvents(admin(), "chapters/rome", before, 2);
+  ASSERT_EQ(logged.size(), 2u);
+  EXPECT_EQ(logged[0].imported_from(), answer.import());
+  EXPECT_EQ(logged[0].visitor_registered().meeting(), meeting.name());
+  EXPECT_EQ(logged[0].visitor_registered().visitor().display_name(), "Giulia Conti");
+  EXPECT_EQ(logged[1].visitor_registered().meeting(), meeting.name());
+  EXPECT_EQ(PalmsOf(nicolo_.member.name()).visitors(), 1);
+  EXPECT_EQ(PalmsOf(maria_.member.name()).visitors(), 1);
+  EXPECT_EQ(PalmsOf(olga_.member.name()).visitors(), 0);
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(olga_.token, good, false, &again, "v-2", "", v1::IMPORT_KIND_VISITORS).ok());
+  EXPECT_TRUE(again.already_imported());
+  EXPECT_EQ(LastSeq(), before + 2);
 }
 
 }  // namespace

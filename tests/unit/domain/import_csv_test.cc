@@ -208,5 +208,133 @@ TEST(ParseOneToOnes, SpanishHeadersSemicolonsAndTheDateOnTheOneToOne) {
   EXPECT_EQ(without_with.rejected[0].error.params, (ErrorParams{{"column", "with"}}));
 }
 
+// The reasons of a parse's rejected lines, with their lines.
+template <class Parse>
+std::vector<std::pair<int, std::string>> Rejections(const Parse& p) {
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& r : p.rejected) got.emplace_back(r.line, r.error.reason);
+  return got;
+}
+
+TEST(ParseImportAmount, BothConventionsAndWhatIsNotAnAmount) {
+  EXPECT_EQ(ParseImportAmount("1.234,56"), "1234.56");  // Italian, Spanish
+  EXPECT_EQ(ParseImportAmount("1,234.56"), "1234.56");  // English
+  EXPECT_EQ(ParseImportAmount("1.250"), "1250");        // three digits: thousands
+  EXPECT_EQ(ParseImportAmount("1,250"), "1250");
+  EXPECT_EQ(ParseImportAmount("1250,5"), "1250.5");
+  EXPECT_EQ(ParseImportAmount("800 €"), "800");
+  EXPECT_EQ(ParseImportAmount("$ 1,000,000.00"), "1000000.00");
+  EXPECT_EQ(ParseImportAmount("tanti"), std::nullopt);
+  EXPECT_EQ(ParseImportAmount("-100"), std::nullopt);
+  EXPECT_EQ(ParseImportAmount(""), std::nullopt);
+}
+
+TEST(ParseThankYous, ItalianHeadersItalianAmountsAndEveryBadLine) {
+  auto p = ParseThankYous(DataFile("thank_yous_it.csv"), MemberMatcher(Roster(), {}),
+                          "chapters/rome", "EUR");
+  EXPECT_EQ(p.lines, 8);
+  // Lines 4 (a self thank-you) and 9 (zero) are the chapter's to refuse, not the reader's.
+  ASSERT_EQ(p.rows.size(), 4u);
+  const auto& first = p.rows[0];
+  EXPECT_EQ(first.line, 2);
+  EXPECT_EQ(first.date, "2026-11-03");
+  EXPECT_EQ(first.request.on_behalf_of(), "chapters/rome/members/2");
+  EXPECT_EQ(first.request.thank_you().to_member(), "chapters/rome/members/1");
+  EXPECT_EQ(first.request.thank_you().amount().amount(), "1234.56");
+  EXPECT_EQ(first.request.thank_you().amount().currency(), "EUR");
+  EXPECT_EQ(first.request.thank_you().business_type(), v1::BUSINESS_TYPE_NEW);
+  EXPECT_EQ(first.request.thank_you().note(), "bagno rifatto; cliente contento");
+  EXPECT_EQ(p.rows[1].request.thank_you().amount().amount(), "800");
+  EXPECT_EQ(p.rows[1].request.thank_you().business_type(), v1::BUSINESS_TYPE_REPEAT);
+  EXPECT_EQ(p.rows[2].line, 4);
+  EXPECT_EQ(p.rows[2].request.thank_you().business_type(), v1::BUSINESS_TYPE_UNSPECIFIED);
+  EXPECT_EQ(Rejections(p),
+            (std::vector<std::pair<int, std::string>>{{5, std::string(kImportMemberUnmatched)},
+                                                      {6, std::string(kImportNotANumber)},
+                                                      {7, std::string(kImportBadValue)},
+                                                      {8, std::string(kImportBadDate)}}));
+  EXPECT_EQ(p.unmatched, (std::vector<std::string>{"Nessuno Noto"}));
+}
+
+TEST(ParseThankYous, EnglishHeadersEnglishAmountsReferralsAndTheAmountRequired) {
+  auto p = ParseThankYous(
+      "Date,Giver,Receiver,Amount,Business type,Referral\n"
+      "2026-11-03,José Peña,Inés Núñez,\"1,234.56\",repeat,7\n"
+      "2026-11-04,José Peña,Inés Núñez,50,new,chapters/rome/referrals/8\n"
+      "2026-11-05,José Peña,Inés Núñez,50,,referral seven\n",
+      MemberMatcher(Roster(), {}), "chapters/rome", "USD");
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(p.rows[0].request.thank_you().amount().amount(), "1234.56");
+  EXPECT_EQ(p.rows[0].request.thank_you().amount().currency(), "USD");
+  EXPECT_EQ(p.rows[0].request.thank_you().referral(), "chapters/rome/referrals/7");
+  EXPECT_EQ(p.rows[1].request.thank_you().referral(), "chapters/rome/referrals/8");
+  // Not a referral's name: the chapter refuses it (thank_you.referral), as typed in.
+  EXPECT_EQ(p.rows[2].request.thank_you().referral(), "referral seven");
+  auto no_amount = ParseThankYous("Fecha,De,Para\n05/11/2026,José Peña,Inés Núñez\n",
+                                  MemberMatcher(Roster(), {}), "chapters/rome", "EUR");
+  ASSERT_EQ(no_amount.rejected.size(), 1u);
+  EXPECT_EQ(no_amount.rejected[0].error.reason, kImportColumnMissing);
+  EXPECT_EQ(no_amount.rejected[0].error.params, (ErrorParams{{"column", "amount"}}));
+}
+
+TEST(ParseCeus, SpanishHeadersWholeCreditsAndEveryBadLine) {
+  auto p = ParseCeus(DataFile("ceus_es.csv"), MemberMatcher(Roster(), {}));
+  EXPECT_EQ(p.lines, 6);
+  // Line 7 (0 credits) is the chapter's to refuse (1 to 100).
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(p.rows[0].date, "2026-11-05");
+  EXPECT_EQ(p.rows[0].request.on_behalf_of(), "chapters/rome/members/1");
+  EXPECT_EQ(p.rows[0].request.education().credits(), 2);
+  EXPECT_EQ(p.rows[0].request.education().note(), "Curso de ventas; nivel 1");
+  EXPECT_EQ(p.rows[1].request.on_behalf_of(), "chapters/rome/members/2");
+  EXPECT_EQ(p.rows[2].line, 7);
+  EXPECT_EQ(p.rows[2].request.education().credits(), 0);
+  EXPECT_EQ(Rejections(p),
+            (std::vector<std::pair<int, std::string>>{{4, std::string(kImportNotANumber)},
+                                                      {5, std::string(kImportMemberUnmatched)},
+                                                      {6, std::string(kImportBadDate)}}));
+  auto italian = ParseCeus("Data;Socio;Ore;Corso\n01/10/2026;José Peña;3;Public speaking\n",
+                           MemberMatcher(Roster(), {}));
+  ASSERT_EQ(italian.rows.size(), 1u);
+  EXPECT_EQ(italian.rows[0].request.education().credits(), 3);
+  EXPECT_EQ(italian.rows[0].request.education().note(), "Public speaking");
+  auto empty =
+      ParseCeus("Date,Member,Credits\n2026-10-01,José Peña,\n", MemberMatcher(Roster(), {}));
+  EXPECT_EQ(Rejections(empty),
+            (std::vector<std::pair<int, std::string>>{{2, std::string(kImportNotANumber)}}));
+}
+
+TEST(ParseVisitors, EnglishHeadersContactsAndEveryBadLine) {
+  auto p = ParseVisitors(DataFile("visitors_en.csv"), MemberMatcher(Roster(), {}));
+  EXPECT_EQ(p.lines, 7);
+  // Lines 4 (no meeting that week) and 7 (the e-mail) are the chapter's to refuse.
+  ASSERT_EQ(p.rows.size(), 4u);
+  const auto& first = p.rows[0];
+  EXPECT_EQ(first.date, "2026-12-08");
+  EXPECT_EQ(first.request.occurred().date(), "2026-12-08");
+  EXPECT_TRUE(first.request.meeting().empty());  // the chapter's to find
+  EXPECT_EQ(first.request.visitor().display_name(), "Giulia Conti");
+  EXPECT_EQ(first.request.visitor().business(), "Conti Architetti");
+  EXPECT_EQ(first.request.visitor().invited_by(), "chapters/rome/members/1");
+  EXPECT_EQ(first.request.visitor().phone(), "+39 333 1234567");
+  EXPECT_EQ(first.request.visitor().email(), "giulia@conti.example");
+  EXPECT_EQ(p.rows[1].request.visitor().display_name(), "Ferri, Marco");
+  EXPECT_EQ(p.rows[1].request.visitor().invited_by(), "chapters/rome/members/2");
+  EXPECT_EQ(Rejections(p),
+            (std::vector<std::pair<int, std::string>>{{5, std::string(kImportMemberUnmatched)},
+                                                      {6, std::string(kImportBadDate)},
+                                                      {8, std::string(kImportColumnCount)}}));
+  auto italian = ParseVisitors(
+      "Data;Ospite;Azienda;Invitato da;Telefono\n01/10/2026;Anna Blu;Blu Forno;Inés Núñez;\n",
+      MemberMatcher(Roster(), {}));
+  ASSERT_EQ(italian.rows.size(), 1u);
+  EXPECT_EQ(italian.rows[0].request.visitor().invited_by(), "chapters/rome/members/4");
+  EXPECT_EQ(italian.rows[0].request.visitor().business(), "Blu Forno");
+  auto spanish = ParseVisitors("Fecha,Visitante,Empresa\n01/10/2026,Anna Blu,Blu Horno\n",
+                               MemberMatcher(Roster(), {}));
+  ASSERT_EQ(spanish.rejected.size(), 1u);
+  EXPECT_EQ(spanish.rejected[0].error.params, (ErrorParams{{"column", "invited by"}}));
+}
+
 }  // namespace
 }  // namespace reciproca::domain

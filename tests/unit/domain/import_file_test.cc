@@ -12,6 +12,8 @@ namespace {
 
 using testing::At;
 using testing::IsError;
+using testing::kNow;
+using testing::kWeek;
 
 constexpr const char* kImport = "chapters/rome/imports/0a1b";
 
@@ -288,6 +290,183 @@ TEST_F(ImportFileTest, OneToOnesAreRecordedWithTheirDate_AndOneWithOneselfIsReje
   ApplyAll(good->events);
   // In PALMS like a one-to-one typed in today (the plugins count it on its date).
   EXPECT_EQ(RowOf(chapter_.PalmsReport(std::nullopt, std::nullopt), ana_).one_to_ones(), 1);
+}
+
+v1::ImportFileRequest KindRequest(v1::ImportKind kind, const std::string& content, bool dry_run) {
+  v1::ImportFileRequest request = ReferralsRequest(content, dry_run);
+  request.set_kind(kind);
+  return request;
+}
+
+std::vector<std::pair<int, std::string>> RejectedLines(const v1::ImportFileResponse& answer) {
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& r : answer.rejected()) got.emplace_back(r.line(), r.reason());
+  return got;
+}
+
+// 2023-10-03T00:00 in Rome (CEST: UTC+2).
+constexpr int64_t kOctober3 = 1696291200 - 2 * 3600;
+
+constexpr const char* kThankYous =
+    "Date,From,To,Amount,Type\n"
+    "2023-10-03,Ana Rossi,Bruno Bianchi,\"1.234,56\",new\n"
+    "10/10/2023,Bruno Bianchi,Ana Rossi,\"1,000.00\",repeat\n";
+
+TEST_F(ImportFileTest, ThankYousAreRecordedForTheirDay_AndCountInTyfcbThen) {
+  auto decided = chapter_.DecideImportFile(
+      Admin(), KindRequest(v1::IMPORT_KIND_THANK_YOUS, kThankYous, false), kImport, "", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  ASSERT_TRUE(decided->answer.recorded());
+  ASSERT_EQ(decided->events.size(), 2u);
+  const v1::Event& first = decided->events[0];
+  EXPECT_EQ(first.imported_from(), kImport);
+  EXPECT_EQ(first.on_behalf_of(), ana_);
+  EXPECT_EQ(first.occurred_time().seconds(), kOctober3);
+  const v1::ThankYou& thank_you = first.thank_you_recorded().thank_you();
+  EXPECT_EQ(thank_you.from_member(), ana_);
+  EXPECT_EQ(thank_you.to_member(), bruno_);
+  EXPECT_EQ(thank_you.amount().amount(), "1234.56");
+  EXPECT_EQ(thank_you.amount().currency(), chapter_.Info().currency());
+  EXPECT_EQ(decided->events[1].thank_you_recorded().thank_you().business_type(),
+            v1::BUSINESS_TYPE_REPEAT);
+  ApplyAll(decided->events);
+
+  // October holds both; the week they were recorded in (November) neither.
+  const v1::PalmsReport october = chapter_.PalmsReport(At(kOctober3), At(kOctober3 + 4 * kWeek));
+  ASSERT_EQ(RowOf(october, ana_).tyfcb_given_size(), 1);
+  EXPECT_EQ(RowOf(october, ana_).tyfcb_given(0).amount(), "1234.56");
+  EXPECT_EQ(RowOf(october, ana_).tyfcb_received(0).amount(), "1000.00");
+  EXPECT_EQ(RowOf(october, bruno_).tyfcb_given(0).amount(), "1000.00");
+  const v1::PalmsReport november = chapter_.PalmsReport(At(kNow - 86400), At(kNow + 86400));
+  EXPECT_EQ(RowOf(november, ana_).tyfcb_given_size(), 0);
+}
+
+TEST_F(ImportFileTest, AThankYouTheChapterRefusesIsARejectedLine_ASelfThankYouWithItsReason) {
+  const std::string file = std::string(kThankYous) +
+                           "2023-10-17,Carla Verdi,Carla Verdi,100,\n"
+                           "2023-10-24,Carla Verdi,Ana Rossi,0,\n"
+                           "2023-10-25,Carla Verdi,Ana Rossi,10,,\n";
+  auto decided = chapter_.DecideImportFile(
+      Admin(), KindRequest(v1::IMPORT_KIND_THANK_YOUS, file, false), kImport, "it", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  EXPECT_FALSE(decided->answer.recorded());
+  EXPECT_TRUE(decided->events.empty());
+  EXPECT_EQ(decided->answer.events_size(), 2);
+  EXPECT_EQ(RejectedLines(decided->answer),
+            (std::vector<std::pair<int, std::string>>{{4, std::string(kThankYouSelf)},
+                                                      {5, std::string(kAmountNotPositive)},
+                                                      {6, std::string(kImportColumnCount)}}));
+  EXPECT_EQ(decided->answer.rejected(0).message(),
+            "Un socio non può ringraziare se stesso: il grazie va al socio che ha passato "
+            "l’affare.");
+}
+
+TEST_F(ImportFileTest, CeusAreRecordedWithTheirCredits_AndCountInPalmsThen) {
+  const std::string file =
+      "Fecha;Miembro;Créditos;Título\n"
+      "03/10/2023;Ana Rossi;2;Ventas\n"
+      "04/10/2023;Bruno Bianchi;101;\n";
+  auto bad = chapter_.DecideImportFile(Admin(), KindRequest(v1::IMPORT_KIND_CEUS, file, false),
+                                       kImport, "", {});
+  ASSERT_TRUE(bad.ok()) << bad.error().message;
+  EXPECT_EQ(RejectedLines(bad->answer),
+            (std::vector<std::pair<int, std::string>>{{3, std::string(kNumberNotBetween)}}));
+  auto decided = chapter_.DecideImportFile(
+      Admin(),
+      KindRequest(v1::IMPORT_KIND_CEUS,
+                  "Fecha;Miembro;Créditos;Título\n03/10/2023;Ana Rossi;2;Ventas\n", false),
+      kImport, "", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  ASSERT_EQ(decided->events.size(), 1u);
+  EXPECT_EQ(decided->events[0].occurred_time().seconds(), kOctober3);
+  EXPECT_EQ(decided->events[0].education_recorded().education().note(), "Ventas");
+  ApplyAll(decided->events);
+  EXPECT_EQ(RowOf(chapter_.PalmsReport(At(kOctober3), At(kOctober3 + 86400)), ana_).ceus(), 2);
+}
+
+TEST_F(ImportFileTest, AThankYouNamingItsReferralByIdClosesIt_AsOneRecordedHere) {
+  const std::string referral = GiveReferral(bruno_, ana_);  // Bruno referred Ana
+  const std::string id = referral.substr(referral.rfind('/') + 1);
+  const std::string file = "Date,From,To,Amount,Referral\n2023-11-14,Ana Rossi,Bruno Bianchi,500," +
+                           id + "\n2023-11-14,Bruno Bianchi,Ana Rossi,500," + id + "\n";
+  auto decided = chapter_.DecideImportFile(
+      Admin(), KindRequest(v1::IMPORT_KIND_THANK_YOUS, file, false), kImport, "", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  // The second goes the wrong way round: the referral's receiver thanks its giver.
+  ASSERT_EQ(decided->answer.rejected_size(), 1);
+  EXPECT_EQ(decided->answer.rejected(0).line(), 3);
+  ASSERT_EQ(decided->answer.events_size(), 2);  // the thank-you, and the referral closed won
+  EXPECT_EQ(decided->answer.events(0).thank_you_recorded().thank_you().referral(), referral);
+  EXPECT_EQ(decided->answer.events(1).referral_status_changed().to_status(),
+            v1::REFERRAL_STATUS_CLOSED_WON);
+  EXPECT_EQ(decided->answer.events(1).imported_from(), kImport);
+}
+
+// Visitors: at the meeting of their day's week. The roster joined at kNow (2023-11-14); the
+// meeting is the next Tuesday, and the import a week after it.
+class ImportVisitorsTest : public ImportFileTest {
+ protected:
+  void SetUp() override {
+    ImportFileTest::SetUp();
+    meeting_ = ScheduleMeeting(kMeetingStart);
+    now_ = At(kNow + 2 * kWeek);
+    dario_ = AddMember("Dario Nuovo", "Baker");  // joins 2023-11-28, after the meeting
+  }
+
+  // 2023-11-21T07:00 in Rome (CET: UTC+1).
+  static constexpr int64_t kMeetingStart = 1700524800 + 6 * 3600;
+  std::string meeting_;
+  std::string dario_;
+};
+
+constexpr const char* kVisitors =
+    "Date,Visitor,Business,Invited by,Email\n"
+    "21/11/2023,Giulia Conti,Conti Architetti,Ana Rossi,giulia@conti.example\n"
+    "2023-11-23,Marco Ferri,Ferri Insurance,Bruno Bianchi,\n";
+
+TEST_F(ImportVisitorsTest, VisitorsAreRegisteredAtTheMeetingOfTheirWeek_AndCountForTheInviter) {
+  auto decided = chapter_.DecideImportFile(
+      Admin(), KindRequest(v1::IMPORT_KIND_VISITORS, kVisitors, false), kImport, "", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  ASSERT_TRUE(decided->answer.recorded())
+      << (decided->answer.rejected_size() ? decided->answer.rejected(0).message() : "");
+  ASSERT_EQ(decided->events.size(), 2u);
+  const v1::Event& first = decided->events[0];
+  EXPECT_EQ(first.imported_from(), kImport);
+  EXPECT_EQ(first.visitor_registered().meeting(), meeting_);
+  EXPECT_EQ(first.occurred_time().seconds(), 1700524800 - 3600);  // 2023-11-21T00:00+01:00
+  EXPECT_EQ(first.visitor_registered().visitor().invited_by(), ana_);
+  EXPECT_EQ(first.visitor_registered().visitor().email(), "giulia@conti.example");
+  EXPECT_EQ(decided->events[1].visitor_registered().meeting(), meeting_);
+  ApplyAll(decided->events);
+  const v1::PalmsReport all = chapter_.PalmsReport(std::nullopt, std::nullopt);
+  EXPECT_EQ(RowOf(all, ana_).visitors(), 1);
+  EXPECT_EQ(RowOf(all, bruno_).visitors(), 1);
+  EXPECT_EQ(RowOf(all, carla_).visitors(), 0);
+}
+
+TEST_F(ImportVisitorsTest, AWeekWithoutAMeetingAndAnInviterWhoJoinedLater_SayWhatToDo) {
+  const std::string file = std::string(kVisitors) +
+                           "2023-11-07,Anna Blu,Blu Bakery,Ana Rossi,\n"
+                           "2023-11-22,Pia Neri,Neri Law,Dario Nuovo,\n"
+                           "2023-11-22,Sofia Verde,Verde Design,Ana Rossi,not-an-email\n";
+  auto decided = chapter_.DecideImportFile(
+      Admin(), KindRequest(v1::IMPORT_KIND_VISITORS, file, true), kImport, "it", {});
+  ASSERT_TRUE(decided.ok()) << decided.error().message;
+  EXPECT_FALSE(decided->answer.recorded());
+  EXPECT_EQ(decided->answer.events_size(), 2);
+  EXPECT_EQ(RejectedLines(decided->answer),
+            (std::vector<std::pair<int, std::string>>{{4, std::string(kImportNoMeeting)},
+                                                      {5, std::string(kImportBeforeJoining)},
+                                                      {6, std::string(kInvalidEmail)}}));
+  const v1::ImportRejection& late = decided->answer.rejected(1);
+  EXPECT_EQ(late.params().at("line"), "5");
+  EXPECT_EQ(late.params().at("joined"), "2023-11-28");
+  EXPECT_EQ(late.message(),
+            "Dario Nuovo è entrato nel capitolo il 2023-11-28, dopo il 2023-11-22: indica come "
+            "invitante un socio che c’era già quel giorno, oppure conta l’ospite in un riepilogo "
+            "PALMS di quel periodo.");
+  EXPECT_EQ(decided->answer.rejected(0).params().at("date"), "2023-11-07");
 }
 
 }  // namespace
