@@ -1,6 +1,8 @@
 #include "server/api/push_service.h"
 
 #include <boost/asio/post.hpp>
+#include <memory>
+#include <vector>
 
 #include "server/domain/error_reasons.h"
 #include "server/push/notification.h"
@@ -54,13 +56,9 @@ grpc::ServerUnaryReactor* PushService::Handle(
   if (!principal.ok()) {
     return Reject(context, principal.error());
   }
-  auto chapter_name = ChapterOf("chapter", chapter);
+  auto chapter_name = ChapterItself("chapter", chapter);
   if (!chapter_name.ok()) {
     return Reject(context, chapter_name.error());
-  }
-  if (*chapter_name != chapter) {
-    return Reject(context,
-                  InvalidArgument("chapter: expected chapters/{chapter}, got \"" + chapter + "\""));
   }
   const bool member = principal->kind == domain::Principal::Kind::kMember;
   if (members_only && !member) {

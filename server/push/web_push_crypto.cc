@@ -17,8 +17,6 @@
 namespace reciproca::push {
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr size_t kPointSize = 65;
 constexpr size_t kScalarSize = 32;
 constexpr uint32_t kRecordSize = 4096;
@@ -102,50 +100,12 @@ Result<std::string> RandomBytes(size_t n) {
 
 }  // namespace
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) {
-    out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
-  }
-  return out;
-}
-
 Result<std::string> Base64UrlDecode(std::string_view text) {
   while (!text.empty() && text.back() == '=') {
     text.remove_suffix(1);
   }
   std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    size_t value = kAlphabet.find(c);
-    if (c == '+') {
-      value = 62;  // tolerate the standard alphabet, which some clients send
-    } else if (c == '/') {
-      value = 63;
-    }
-    if (value == std::string_view::npos) {
-      return InvalidArgument("not base64url");
-    }
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  if (bits >= 6) {
+  if (!domain::Base64UrlDecode(text, &out)) {
     return InvalidArgument("not base64url");
   }
   return out;

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/domain/base64url.h"
 #include "server/domain/result.h"
 
 typedef struct evp_pkey_st EVP_PKEY;  // NOLINT: OpenSSL's own typedef
@@ -24,8 +25,9 @@ typedef struct evp_pkey_st EVP_PKEY;  // NOLINT: OpenSSL's own typedef
 namespace reciproca::push {
 
 // base64url without padding (RFC 4648 section 5), the encoding of keys in Web Push.
-std::string Base64UrlEncode(std::string_view bytes);
-// Accepts padded and unpadded text; kInvalidArgument for anything else.
+using domain::Base64UrlEncode;
+// The bytes of base64url text, unpadded or padded with '=' (as some clients send it);
+// kInvalidArgument for anything else.
 Result<std::string> Base64UrlDecode(std::string_view text);
 
 // A P-256 key pair (or a public key only). Movable, not copyable.

@@ -220,20 +220,8 @@ Status PostgresPushStore::ClaimDue(int64_t now, int64_t lease_until, int limit,
       return rows.error();
     }
     for (int r = 0; r < rows->rows(); ++r) {
-      PushMessage& m = out->emplace_back();
-      m.id = rows->Int64(r, 0);
-      m.chapter = rows->Bytes(r, 1);
-      m.member = rows->Bytes(r, 2);
-      m.endpoint = rows->Bytes(r, 3);
-      m.kind = rows->Bytes(r, 4);
-      m.tag = rows->Bytes(r, 5);
-      m.payload = rows->Bytes(r, 6);
-      m.ttl_seconds = rows->Int64(r, 7);
-      m.urgency = rows->Bytes(r, 8);
-      m.due_micros = rows->Int64(r, 9);
-      m.attempts = rows->Int64(r, 10);
-      m.p256dh = rows->Bytes(r, 11);
-      m.auth = rows->Bytes(r, 12);
+      out->push_back(ClaimedMessage([&](int i) { return rows->Bytes(r, i); },
+                                    [&](int i) { return rows->Int64(r, i); }));
     }
     return {};
   });

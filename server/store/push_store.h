@@ -53,6 +53,28 @@ struct PushMessage {
   std::string auth;
 };
 
+// A claimed message from the columns both stores select, in this order: q.id, q.chapter,
+// q.member, q.endpoint, q.kind, q.tag, q.payload, q.ttl_seconds, q.urgency, q.due_micros,
+// q.attempts, s.p256dh, s.auth. `text(i)` and `number(i)` read column i.
+template <class Text, class Number>
+PushMessage ClaimedMessage(const Text& text, const Number& number) {
+  PushMessage m;
+  m.id = number(0);
+  m.chapter = text(1);
+  m.member = text(2);
+  m.endpoint = text(3);
+  m.kind = text(4);
+  m.tag = text(5);
+  m.payload = text(6);
+  m.ttl_seconds = number(7);
+  m.urgency = text(8);
+  m.due_micros = number(9);
+  m.attempts = number(10);
+  m.p256dh = text(11);
+  m.auth = text(12);
+  return m;
+}
+
 // What one run of the push worker over a chapter's new events decided.
 struct PushBatch {
   std::string chapter;

@@ -252,20 +252,8 @@ Status SqlitePushStore::ClaimDue(int64_t now, int64_t lease_until, int limit,
           st.BindInt64(2, limit);
         },
         [&](SqliteStatement& st) {
-          PushMessage& m = out->emplace_back();
-          m.id = st.ColumnInt64(0);
-          m.chapter = st.ColumnText(1);
-          m.member = st.ColumnText(2);
-          m.endpoint = st.ColumnText(3);
-          m.kind = st.ColumnText(4);
-          m.tag = st.ColumnText(5);
-          m.payload = st.ColumnText(6);
-          m.ttl_seconds = st.ColumnInt64(7);
-          m.urgency = st.ColumnText(8);
-          m.due_micros = st.ColumnInt64(9);
-          m.attempts = st.ColumnInt64(10);
-          m.p256dh = st.ColumnText(11);
-          m.auth = st.ColumnText(12);
+          out->push_back(ClaimedMessage([&](int i) { return st.ColumnText(i); },
+                                        [&](int i) { return st.ColumnInt64(i); }));
         });
     if (!status.ok()) {
       return status;
