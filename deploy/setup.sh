@@ -58,18 +58,22 @@ if [ "$demo" = 1 ]; then
   exit 0
 fi
 
-# The browser tests' node modules, pinned in tests/browser/package-lock.json: playwright-core
-# (the driver; it uses Debian's chromium and downloads no browser) and axe-core (the
-# accessibility checks). npm ci runs when any of them is missing or of another version.
+# The tests' node modules, each folder pinned by its package-lock.json: tests/browser
+# (playwright-core, the driver, which uses Debian's chromium and downloads no browser; axe-core,
+# the accessibility checks) and tests/push (http_ece and jose: the test push service that
+# decrypts and verifies Web Push messages independently of the server, docs/push.md). npm ci
+# runs in a folder when any of its modules is missing or of another version.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-stale=$(node -e "
-  const dir = '$root/tests/browser';
-  const want = require(dir + '/package.json').devDependencies;
-  const stale = Object.keys(want).filter((name) => {
-    try { return require(dir + '/node_modules/' + name + '/package.json').version !== want[name]; } catch (e) { return true; }
-  });
-  console.log(stale.join(' '));")
-if [ -n "$stale" ]; then
-  echo "setup: npm ci in tests/browser ($stale)"
-  npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
-fi
+for folder in browser push; do
+  stale=$(node -e "
+    const dir = '$root/tests/$folder';
+    const want = require(dir + '/package.json').devDependencies;
+    const stale = Object.keys(want).filter((name) => {
+      try { return require(dir + '/node_modules/' + name + '/package.json').version !== want[name]; } catch (e) { return true; }
+    });
+    console.log(stale.join(' '));")
+  if [ -n "$stale" ]; then
+    echo "setup: npm ci in tests/$folder ($stale)"
+    npm ci --prefix "$root/tests/$folder" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+done

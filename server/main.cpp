@@ -78,6 +78,17 @@ constexpr SettingSpec kSettings[] = {
     {"snapshot-every-events", "N",
      "write a chapter's snapshot after N of its events (default 1000; 0: not by count); see "
      "docs/storage.md"},
+    {"push", "BOOL",
+     "send Web Push notifications to members who opt in on the phone page (default true); see "
+     "docs/push.md"},
+    {"push-subject", "URI",
+     "the VAPID contact push services see, mailto: or https: (default "
+     "mailto:admin@reciproca.invalid)"},
+    {"push-meeting-lead-minutes", "N",
+     "how many minutes before a scheduled meeting its notification goes (default 15)"},
+    {"push-ca-file", "FILE",
+     "TEST ONLY: a PEM file of CAs trusted for push services besides the system's (a test's "
+     "self-signed endpoint); verification is never turned off"},
     {"snapshot-every-minutes", "M",
      "write a changed chapter's snapshot M minutes after its last one (default 10; 0: not by "
      "time)"},
@@ -284,6 +295,19 @@ int main(int argc, char** argv) {
           "--snapshot-every-events and --snapshot-every-minutes must not be negative");
     }
     snapshots.every = std::chrono::minutes(snapshot_minutes);
+    const std::string push = get("push", "true");
+    if (push != "true" && push != "false") {
+      throw std::invalid_argument("--push must be true or false, got \"" + push + "\"");
+    }
+    options.push_enabled = push == "true";
+    options.push.subject = get("push-subject", options.push.subject);
+    options.push.extra_ca_file = get("push-ca-file", "");
+    const auto lead = std::stoll(
+        get("push-meeting-lead-minutes", std::to_string(options.push.rules.meeting_lead.count())));
+    if (lead < 1 || lead > 24 * 60) {
+      throw std::invalid_argument("--push-meeting-lead-minutes must be between 1 and 1440");
+    }
+    options.push.rules.meeting_lead = std::chrono::minutes(lead);
     if (settings.count("tls-cert") || settings.count("tls-key")) {
       options.tls_cert_chain = ReadFile(get("tls-cert", ""));
       options.tls_private_key = ReadFile(get("tls-key", ""));

@@ -54,6 +54,15 @@ Result<std::string> ChapterOf(std::string_view field, std::string_view name) {
   return std::string(name.substr(0, end));
 }
 
+Result<std::string> ChapterItself(std::string_view field, std::string_view name) {
+  auto chapter = ChapterOf(field, name);
+  if (chapter.ok() && *chapter != name) {
+    return InvalidArgument(std::string(field) + ": expected chapters/{chapter}, got \"" +
+                           std::string(name) + "\"");
+  }
+  return chapter;
+}
+
 grpc::ServerUnaryReactor* ServiceBase::Reject(grpc::CallbackServerContext* context,
                                               const Error& error) {
   auto* reactor = context->DefaultReactor();

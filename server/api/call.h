@@ -26,6 +26,8 @@ Result<domain::Principal> Authenticate(const grpc::ServerContextBase& context,
 // "chapters/x" from a resource name in that chapter ("chapters/x/members/7", or "chapters/x"
 // itself); INVALID_ARGUMENT naming `field` when the name is empty or malformed.
 Result<std::string> ChapterOf(std::string_view field, std::string_view name);
+// `name` when it names a chapter itself ("chapters/x"), else INVALID_ARGUMENT naming `field`.
+Result<std::string> ChapterItself(std::string_view field, std::string_view name);
 
 // Sets *out from a domain read.
 template <class T>

@@ -37,13 +37,9 @@ grpc::ServerUnaryReactor* InsightService::Ask(
   if (!principal.ok()) {
     return Reject(context, principal.error());
   }
-  auto chapter_name = ChapterOf("chapter", chapter);
+  auto chapter_name = ChapterItself("chapter", chapter);
   if (!chapter_name.ok()) {
     return Reject(context, chapter_name.error());
-  }
-  if (*chapter_name != chapter) {
-    return Reject(context,
-                  InvalidArgument("chapter: expected chapters/{chapter}, got \"" + chapter + "\""));
   }
   auto query = std::make_shared<plugin::v1::Query>();
   query->set_chapter(chapter);

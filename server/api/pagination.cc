@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "server/domain/base64url.h"
 #include "server/domain/error_reasons.h"
 
 namespace reciproca::api {
@@ -13,48 +14,6 @@ constexpr char kVersion = 1;
 constexpr size_t kMacBytes = 16;
 constexpr size_t kMaxTokenChars = 4096;
 constexpr size_t kMaxKeyParts = 8;
-
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(buffer >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0) {
-    out += kAlphabet[(buffer << (6 - bits)) & 0x3F];
-  }
-  return out;  // no padding: the length says where it ends
-}
-
-// False for a character outside the alphabet or leftover bits that are not zero (so each byte
-// string has exactly one encoding).
-bool Base64UrlDecode(std::string_view text, std::string* out) {
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const size_t value = kAlphabet.find(c);
-    if (value == std::string_view::npos) {
-      return false;
-    }
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      *out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return bits < 6 && (buffer & ((1u << bits) - 1)) == 0;
-}
 
 void AppendLength(size_t n, std::string* out) {
   do {
@@ -120,12 +79,12 @@ std::string PageTokens::Encode(std::string_view query, const domain::ListKey& la
     AppendLength(part.size(), &payload);
     payload += part;
   }
-  return Base64UrlEncode(payload + Mac(query, payload));
+  return domain::Base64UrlEncode(payload + Mac(query, payload));
 }
 
 Result<domain::ListKey> PageTokens::Decode(std::string_view query, std::string_view token) const {
   std::string bytes;
-  if (token.size() > kMaxTokenChars || !Base64UrlDecode(token, &bytes) ||
+  if (token.size() > kMaxTokenChars || !domain::Base64UrlDecode(token, &bytes) ||
       bytes.size() < 1 + kMacBytes) {
     return NotFromThisList();
   }

@@ -21,13 +21,16 @@
 #include "server/api/meeting_service.h"
 #include "server/api/member_service.h"
 #include "server/api/plugin_service.h"
+#include "server/api/push_service.h"
 #include "server/api/referral_service.h"
 #include "server/api/report_service.h"
 #include "server/api/status.h"
 #include "server/api/unparseable_request.h"
 #include "server/engine/engine.h"
 #include "server/store/postgres_event_store.h"
+#include "server/store/postgres_push_store.h"
 #include "server/store/sqlite_event_store.h"
+#include "server/store/sqlite_push_store.h"
 
 namespace reciproca::api {
 namespace {
@@ -106,6 +109,46 @@ Result<std::string> SharedSecret(store::EventStore& store, const std::string& na
   return ReadOrCreateSecret(path, [&] { return *shared; });
 }
 
+// The push store beside the event store: the same SQLite file or PostgreSQL database.
+Result<std::unique_ptr<store::PushStore>> OpenPushStore(const ServerOptions& options,
+                                                        const std::filesystem::path& dir) {
+  if (options.store.empty()) {
+    auto sqlite = store::SqlitePushStore::Open((dir / "reciproca.db").string());
+    if (!sqlite.ok()) {
+      return sqlite.error();
+    }
+    return std::unique_ptr<store::PushStore>(std::move(sqlite).value());
+  }
+  auto postgres = store::PostgresPushStore::Open(options.store);
+  if (!postgres.ok()) {
+    return postgres.error();
+  }
+  return std::unique_ptr<store::PushStore>(std::move(postgres).value());
+}
+
+// The server's VAPID key pair (RFC 8292), made once: its private scalar, base64url, is the
+// secret <data_dir>/vapid.key (mode 0600; with PostgreSQL the store's, the same for every
+// replica, so a browser's subscription works with all of them). Never logged.
+Result<push::P256Key> VapidKey(store::EventStore& store, const std::filesystem::path& dir) {
+  auto scalar = SharedSecret(store, "vapid_private_key", dir / "vapid.key", [] {
+    Result<push::P256Key> fresh = push::P256Key::Generate();
+    Result<std::string> secret = fresh.ok() ? fresh->PrivateScalar() : fresh.error();
+    return secret.ok() ? push::Base64UrlEncode(*secret) : std::string();
+  });
+  if (!scalar.ok()) {
+    return scalar.error();
+  }
+  Result<std::string> bytes = push::Base64UrlDecode(*scalar);
+  if (!bytes.ok()) {
+    return Internal((dir / "vapid.key").string() + ": not a base64url P-256 private key");
+  }
+  Result<push::P256Key> key = push::P256Key::FromPrivate(*bytes);
+  if (!key.ok()) {
+    return Internal((dir / "vapid.key").string() + ": not a P-256 private key");
+  }
+  return key;
+}
+
 // The configured plugins, then those of plugin_dir in name order.
 std::vector<plugins::PluginSpec> PluginsToLoad(const ServerOptions& options) {
   std::vector<plugins::PluginSpec> specs = options.plugins;
@@ -156,6 +199,9 @@ struct Server::Parts {
   std::unique_ptr<PluginService> plugin_service;
   std::unique_ptr<InsightService> insights;
   std::unique_ptr<ImportService> imports;
+  std::unique_ptr<store::PushStore> push_store;
+  std::unique_ptr<push::PushWorker> push_worker;
+  std::unique_ptr<PushService> push_service;
   // Before grpc_server: its interceptors use it until the server is gone.
   std::unique_ptr<PeerCallLimit> peer_calls;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -253,6 +299,25 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       std::make_unique<PluginService>(engine, parts->tokens, *parts->plugin_host);
   parts->insights = std::make_unique<InsightService>(engine, parts->tokens, *parts->plugin_host);
   parts->imports = std::make_unique<ImportService>(engine, parts->tokens);
+  if (options.push_enabled) {
+    auto push_store = OpenPushStore(options, dir);
+    if (!push_store.ok()) {
+      parts->plugin_host->Stop();
+      parts->engine->Stop();
+      return push_store.error();
+    }
+    parts->push_store = std::move(push_store).value();
+    auto vapid = VapidKey(*parts->store, dir);
+    if (!vapid.ok()) {
+      parts->plugin_host->Stop();
+      parts->engine->Stop();
+      return vapid.error();
+    }
+    parts->push_worker = std::make_unique<push::PushWorker>(engine, *parts->push_store,
+                                                            std::move(vapid).value(), options.push);
+  }
+  parts->push_service = std::make_unique<PushService>(
+      engine, parts->tokens, parts->push_worker.get(), parts->push_store.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -314,6 +379,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.RegisterService(parts->plugin_service.get());
   builder.RegisterService(parts->insights.get());
   builder.RegisterService(parts->imports.get());
+  builder.RegisterService(parts->push_service.get());
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server || parts->port == 0) {
     parts->plugin_host->Stop();
@@ -339,6 +405,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       return gateway.error();
     }
     parts->gateway = std::move(gateway).value();
+  }
+  if (parts->push_worker) {
+    parts->push_worker->Start();
   }
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info("reciprocad listening on {} (port {}), data in {}", options.listen, parts->port,
@@ -373,6 +442,9 @@ void Server::Shutdown() {
   }
   parts_->hub->CloseAll();
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (parts_->push_worker) {
+    parts_->push_worker->Stop();  // before the engine, whose chapters it reads
+  }
   parts_->plugin_host->Stop();
   parts_->engine->Stop();
   parts_->grpc_server->Wait();

@@ -16,6 +16,7 @@
 #include "server/engine/limits.h"
 #include "server/http/gateway.h"
 #include "server/plugins/plugin_host.h"
+#include "server/push/push_worker.h"
 
 namespace reciproca::api {
 
@@ -66,6 +67,10 @@ struct ServerOptions {
   engine::Limits limits;
   // When chapters' snapshots are written (docs/storage.md, "Snapshots").
   engine::SnapshotOptions snapshots;
+  // Web Push (docs/push.md): on by default; the VAPID key is <data_dir>/vapid.key (the store's,
+  // with PostgreSQL).
+  bool push_enabled = true;
+  push::PushOptions push;
   // Injected time source; nullptr for the system clock. Not owned.
   const engine::Clock* clock = nullptr;
 };

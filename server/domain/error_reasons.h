@@ -101,6 +101,12 @@ inline constexpr std::string_view kImportTooLarge = "IMPORT_TOO_LARGE";
 inline constexpr std::string_view kImportTooManyLines = "IMPORT_TOO_MANY_LINES";
 // Plugins: its create() refused the configuration (metadata plugin, problem: the plugin's words).
 inline constexpr std::string_view kPluginConfigRefused = "PLUGIN_CONFIG_REFUSED";
+// Web Push (docs/push.md): the endpoint is not an https URL of at most 1024 characters (param
+// field); the p256dh or auth key is not what a browser gives (param field); only members
+// subscribe (the admin and the display have no phone to notify).
+inline constexpr std::string_view kPushEndpointInvalid = "PUSH_ENDPOINT_INVALID";
+inline constexpr std::string_view kPushKeyInvalid = "PUSH_KEY_INVALID";
+inline constexpr std::string_view kPushMembersOnly = "PUSH_MEMBERS_ONLY";
 
 // The reasons of errors raised without one, by code.
 inline constexpr std::string_view kForInvalidArgument = "INVALID_FIELD";
@@ -183,6 +189,9 @@ inline constexpr std::array kAllReasons = {kTokenMissing,
                                            kThankYouSelf,
                                            kImportTooLarge,
                                            kImportTooManyLines,
+                                           kPushEndpointInvalid,
+                                           kPushKeyInvalid,
+                                           kPushMembersOnly,
                                            kForInvalidArgument,
                                            kForNotFound,
                                            kForAlreadyExists,

@@ -25,7 +25,21 @@ std::span<const Asset> CatalogFiles();
 // Texts the server words itself, not errors (its reminders): the catalogs hold them beside the
 // error reasons, under these keys.
 inline constexpr std::string_view kReminderAbsenceAlert = "REMINDER_ABSENCE_ALERT";
-inline constexpr std::array kAllTexts = {kReminderAbsenceAlert};
+// Web Push notifications (server/push/notification.cc): a title and a body per kind.
+inline constexpr std::string_view kPushReferralTitle = "PUSH_REFERRAL_TITLE";
+inline constexpr std::string_view kPushReferralBody = "PUSH_REFERRAL_BODY";
+inline constexpr std::string_view kPushThankedTitle = "PUSH_THANKED_TITLE";
+inline constexpr std::string_view kPushThankedBody = "PUSH_THANKED_BODY";
+inline constexpr std::string_view kPushNotContactedTitle = "PUSH_NOT_CONTACTED_TITLE";
+inline constexpr std::string_view kPushVisitorFollowedUpTitle = "PUSH_VISITOR_FOLLOWED_UP_TITLE";
+inline constexpr std::string_view kPushVisitorFollowedUpBody = "PUSH_VISITOR_FOLLOWED_UP_BODY";
+inline constexpr std::string_view kPushMeetingSoonTitle = "PUSH_MEETING_SOON_TITLE";
+inline constexpr std::string_view kPushMeetingSoonBody = "PUSH_MEETING_SOON_BODY";
+inline constexpr std::array kAllTexts = {
+    kReminderAbsenceAlert,       kPushReferralTitle,         kPushReferralBody,
+    kPushThankedTitle,           kPushThankedBody,           kPushNotContactedTitle,
+    kPushVisitorFollowedUpTitle, kPushVisitorFollowedUpBody, kPushMeetingSoonTitle,
+    kPushMeetingSoonBody};
 
 class MessageCatalogs {
  public:

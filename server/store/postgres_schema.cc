@@ -82,6 +82,41 @@ CREATE TABLE snapshots (
   body bytea NOT NULL
 );
 )sql",
+    // Version 3: Web Push, as in SQLite (server/store/push_store.h, docs/push.md).
+    R"sql(
+CREATE TABLE push_subscriptions (
+  endpoint text NOT NULL PRIMARY KEY,
+  chapter text NOT NULL,
+  member text NOT NULL,
+  p256dh text NOT NULL,
+  auth text NOT NULL,
+  kinds bigint NOT NULL,
+  created_micros bigint NOT NULL
+);
+CREATE INDEX push_subscriptions_by_member ON push_subscriptions (chapter, member);
+
+CREATE TABLE push_cursors (
+  chapter text NOT NULL PRIMARY KEY,
+  seq bigint NOT NULL
+);
+
+CREATE TABLE push_queue (
+  id bigserial PRIMARY KEY,
+  chapter text NOT NULL,
+  member text NOT NULL,
+  endpoint text NOT NULL,
+  kind text NOT NULL,
+  tag text NOT NULL,
+  payload text NOT NULL,
+  ttl_seconds bigint NOT NULL,
+  urgency text NOT NULL,
+  due_micros bigint NOT NULL,
+  attempts bigint NOT NULL,
+  lease_until bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX push_queue_by_due ON push_queue (due_micros);
+CREATE INDEX push_queue_by_endpoint ON push_queue (endpoint);
+)sql",
 };
 static_assert(std::size(kPostgresMigrations) == kLatestPostgresSchemaVersion);
 

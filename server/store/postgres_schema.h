@@ -13,7 +13,7 @@
 namespace reciproca::store {
 
 // The schema version this code writes.
-inline constexpr int kLatestPostgresSchemaVersion = 2;
+inline constexpr int kLatestPostgresSchemaVersion = 3;
 
 // The channel every commit notifies with "<chapter> <last seq>" per chapter it appended to.
 inline constexpr std::string_view kAppendsChannel = "reciproca_appends";

@@ -99,6 +99,42 @@ INSERT INTO resources_v3 SELECT name, chapter, kind, body, seq FROM resources;
 DROP TABLE resources;
 ALTER TABLE resources_v3 RENAME TO resources;
 )sql",
+    // Version 4: Web Push (server/store/push_store.h, docs/push.md). Subscriptions are secrets
+    // kept apart from the events; the queue is filled with the cursor's advance.
+    R"sql(
+CREATE TABLE push_subscriptions (
+  endpoint TEXT NOT NULL PRIMARY KEY,
+  chapter TEXT NOT NULL,
+  member TEXT NOT NULL,
+  p256dh TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  kinds INTEGER NOT NULL,
+  created_micros INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX push_subscriptions_by_member ON push_subscriptions (chapter, member);
+
+CREATE TABLE push_cursors (
+  chapter TEXT NOT NULL PRIMARY KEY,
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE push_queue (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  chapter TEXT NOT NULL,
+  member TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  ttl_seconds INTEGER NOT NULL,
+  urgency TEXT NOT NULL,
+  due_micros INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX push_queue_by_due ON push_queue (due_micros);
+CREATE INDEX push_queue_by_endpoint ON push_queue (endpoint);
+)sql",
 };
 static_assert(std::size(kMigrations) == kLatestSchemaVersion);
 

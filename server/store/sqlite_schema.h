@@ -12,7 +12,7 @@
 namespace reciproca::store {
 
 // The schema version this code writes.
-inline constexpr int kLatestSchemaVersion = 3;
+inline constexpr int kLatestSchemaVersion = 4;
 
 // Brings the database up to kLatestSchemaVersion in one transaction (all or nothing) and returns
 // the version it found (0 for a new file). A version newer than this code knows is

@@ -88,6 +88,7 @@ class ServerTest : public ::testing::Test {
     options.limits = limits_;
     options.plugin_tick_interval = std::chrono::milliseconds(0);  // tests tick by hand
     options.plugin_snapshot_every_events = plugin_snapshot_every_events_;
+    options.push = push_;
     auto started = api::Server::Start(options);
     ASSERT_TRUE(started.ok()) << started.error().message;
     server_ = std::move(started).value();
@@ -243,6 +244,8 @@ class ServerTest : public ::testing::Test {
     limits.mutations_per_second = 0;
     return limits;
   }();
+  // Web Push (push_test.cc sets a CA, a fast poll and retries).
+  push::PushOptions push_;
   engine::ManualClock clock_{Clock::time_point(std::chrono::seconds(kStartSeconds))};
   std::unique_ptr<api::Server> server_;
   std::unique_ptr<client::Client> admin_;

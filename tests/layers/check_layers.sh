@@ -17,9 +17,10 @@ declare -A may_include=(
   [stream]="stream"
   [engine]="domain store stream engine"
   [plugins]="domain store stream engine plugins"
-  [api]="domain store stream engine plugins api"
+  [api]="domain store stream engine plugins push api"
   [http]="domain store stream engine http"
-  [app]="domain store stream engine plugins api http app"
+  [push]="domain store stream engine push"
+  [app]="domain store stream engine plugins api http push app"
   [plugin_host_process]="plugins plugin_host_process"
 )
 
@@ -33,6 +34,7 @@ declare -A forbidden=(
   [plugins]="$grpc|^sqlite3\.h$"
   [api]=""
   [http]=""
+  [push]="$grpc|^sqlite3\.h$"
   [app]=""
   [plugin_host_process]="$grpc|^sqlite3\.h$"
 )
@@ -42,6 +44,7 @@ declare -A why=(
   [stream]="the stream fans out bytes: no gRPC, Boost, SQLite or protobuf"
   [engine]="gRPC is for the api and http layers only, SQLite for the store"
   [plugins]="gRPC is for the api and http layers only, SQLite for the store"
+  [push]="gRPC is for the api and http layers only, SQLite for the store"
   [plugin_host_process]="the plugin host process shares only the wire codec and the ABI checks"
 )
 

@@ -164,6 +164,8 @@ async function loadAll(attempt = 0) {
   refreshScore();
   refreshReminders();
   startStream(Number(chapter.body.lastSeq || 0));
+  // Notifications: their code is loaded after the first render, which never waits for it.
+  import('/app/push.js').then((push) => push.wirePush()).catch(() => {});
 }
 
 function applyCache(cache) {

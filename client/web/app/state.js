@@ -43,6 +43,9 @@ export const M = {
   getAbsenceReport: 'reciproca.v1.ReportService/GetAbsenceReport',
   getScores: 'reciproca.v1.InsightService/GetScores',
   listReminders: 'reciproca.v1.InsightService/ListReminders',
+  getPushSettings: 'reciproca.v1.PushService/GetPushSettings',
+  subscribePush: 'reciproca.v1.PushService/SubscribePush',
+  unsubscribePush: 'reciproca.v1.PushService/UnsubscribePush',
 };
 
 // Attendance in which a member (or their substitute) is in the room and may speak.

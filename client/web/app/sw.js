@@ -1,6 +1,8 @@
 // The phone page's service worker (scope /app/): keeps the app shell on the phone so the page
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
-// version is used as soon as the server is reachable; the API is never cached.
+// version is used as soon as the server is reachable; the API is never cached. It also shows the
+// Web Push notifications the server sends while the page is closed (docs/push.md), and a tap on
+// one opens the page.
 
 const CACHE = 'reciproca-app-shell-v8';
 const SHELL = [
@@ -22,6 +24,7 @@ const SHELL = [
   '/app/substitutes.js',
   '/app/app.css',
   '/app/outbox.js',
+  '/app/push.js',
   '/app/manifest.webmanifest',
   '/app/icons/icon-192.png',
   '/app/icons/icon-512.png',
@@ -83,4 +86,36 @@ self.addEventListener('fetch', (event) => {
       throw error;
     }
   })());
+});
+
+// A push message: the server's JSON {kind, title, body, url, tag}, already in the chapter's
+// language. Every push shows a notification (browsers require it of userVisibleOnly).
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  const options = {
+    body: data.body || '',
+    icon: '/app/icons/icon-192.png',
+    badge: '/app/icons/icon-192.png',
+    data: { url: data.url || '/app/', kind: data.kind || '' },
+  };
+  if (data.tag) options.tag = data.tag;
+  event.waitUntil(self.registration.showNotification(data.title || 'Reciproca', options));
+});
+
+// A tap: the page that is open comes forward, else the page opens (only ever this origin's).
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  let url = new URL((event.notification.data && event.notification.data.url) || '/app/', self.location.origin);
+  if (url.origin !== self.location.origin) url = new URL('/app/', self.location.origin);
+  event.waitUntil(self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+    for (const client of windows) {
+      if (new URL(client.url).pathname.startsWith('/app/') && 'focus' in client) return client.focus();
+    }
+    return self.clients.openWindow(url.href);
+  }));
 });

@@ -52,7 +52,13 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"end", "2026-09-01"},
                                                           {"bytes", "2000000"},
                                                           {"lines", "7000"},
-                                                          {"date", "2027-01-05"}};
+                                                          {"date", "2027-01-05"},
+                                                          {"giver", "Ana Rossi"},
+                                                          {"temperature", "4"},
+                                                          {"amount", "1250.00 EUR"},
+                                                          {"visitor", "Elena Ospite"},
+                                                          {"host", "Paola Presidente"},
+                                                          {"minutes", "15"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();

@@ -63,6 +63,8 @@ TEST_F(SqliteEventStoreTest, Open_MigratesAVersion1DatabaseItsRecordsCountingFro
     RawDb raw(db_path_);
     raw.Exec("ALTER TABLE idempotency DROP COLUMN created_micros");
     raw.Exec("DROP TABLE snapshots");  // added by v3
+    raw.Exec(
+        "DROP TABLE push_subscriptions; DROP TABLE push_cursors; DROP TABLE push_queue");  // v4
     raw.Exec("PRAGMA user_version = 1");
   }
   const auto before = std::chrono::system_clock::now();
@@ -197,7 +199,9 @@ TEST(SqliteSchemaV3, Open_MigratesAVersion2DatabaseKeepingEverythingAndAddsSnaps
     EXPECT_TRUE(Append(**store, {EventsCommit("chapters/rome", 3, 1)}).ok());
   }
   RawDb raw(path);
-  EXPECT_EQ((std::vector<std::vector<std::string>>{{"3"}}), raw.Query("PRAGMA user_version"));
+  EXPECT_EQ(
+      (std::vector<std::vector<std::string>>{{std::to_string(SqliteEventStore::kSchemaVersion)}}),
+      raw.Query("PRAGMA user_version"));
   EXPECT_EQ((std::vector<std::vector<std::string>>{{"chapters/rome/referrals/2", "2"}}),
             raw.Query("SELECT name, seq FROM resources"));
   // The keyed tables keep their text keys once: no rowid, no separate index.
