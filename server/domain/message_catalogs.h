@@ -25,7 +25,10 @@ std::span<const Asset> CatalogFiles();
 // Texts the server words itself, not errors (its reminders): the catalogs hold them beside the
 // error reasons, under these keys.
 inline constexpr std::string_view kReminderAbsenceAlert = "REMINDER_ABSENCE_ALERT";
-inline constexpr std::array kAllTexts = {kReminderAbsenceAlert};
+inline constexpr std::string_view kReminderVisitorFollowUp = "REMINDER_VISITOR_FOLLOW_UP";
+inline constexpr std::string_view kReminderVisitorTomorrow = "REMINDER_VISITOR_TOMORROW";
+inline constexpr std::array kAllTexts = {kReminderAbsenceAlert, kReminderVisitorFollowUp,
+                                         kReminderVisitorTomorrow};
 
 class MessageCatalogs {
  public:
