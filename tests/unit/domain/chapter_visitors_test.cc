@@ -88,7 +88,8 @@ class VisitorPipelineTest : public RosterChapterTest {
   }
 
   int VisitorsOf(const std::string& member) {
-    for (const v1::PalmsRow& row : chapter_.PalmsReport(std::nullopt, std::nullopt).rows()) {
+    const v1::PalmsReport report = chapter_.PalmsReport(std::nullopt, std::nullopt);
+    for (const v1::PalmsRow& row : report.rows()) {
       if (row.member() == member) {
         return row.visitors();
       }
