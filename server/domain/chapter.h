@@ -156,7 +156,8 @@ class Chapter {
   // of the new member (DecideCreateMember's checks: the category required and exclusive),
   // who is linked both ways (Visitor.member, Member.visitor) and joins at the move's time.
   Result<Events> DecideMoveVisitor(const Context& ctx, const v1::MoveVisitorRequest& r) const;
-  // Every visitor, invited or come, newest first (by the seq that created them).
+  // Every visitor, invited or come, newest first (by the seq that created them), each with the
+  // next_states DecideMoveVisitor takes them to.
   // INVALID_ARGUMENT for a malformed invited_by or an unknown state.
   Result<std::vector<v1::Visitor>> ListVisitors(const VisitorFilter& filter) const;
   // Days after a visitor came (ATTENDED) past which the visitor host is reminded to follow up.

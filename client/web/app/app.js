@@ -22,6 +22,7 @@ import { wireForms } from '/app/forms.js';
 import { renderRunClock, wireRun } from '/app/run.js';
 import { wireReports } from '/app/reports.js';
 import { wireRoster } from '/app/roster.js';
+import { wireVisitors } from '/app/visitors.js';
 import { wireAgendaEditor } from '/app/agenda.js';
 import { renderInbox } from '/app/inbox.js';
 import { ROLE_KEYS, renderAll, renderPending, renderRejected } from '/app/render.js';
@@ -59,6 +60,7 @@ async function boot() {
   wireRoster(ROLE_KEYS);
   wireAgendaEditor();
   wireReports();
+  wireVisitors();
   byId('pending-retry').addEventListener('click', () => state.outbox.kick(true));
   byId('signout').addEventListener('click', signOut);
   window.addEventListener('online', () => {

@@ -21,6 +21,7 @@ export const FORMS = {
   agenda: { form: 'agenda-form', error: 'agenda-error', ok: 'agenda-ok', submit: 'agenda-submit', label: 'app.agenda_editor.save' },
   reports: { form: 'reports-form', error: 'reports-error', ok: 'reports-ok', submit: 'reports-submit', label: 'app.reports.show' },
   member: { form: 'member-form', error: 'member-error', ok: 'member-ok', submit: 'member-submit', label: 'app.roster.save' },
+  inviteVisitor: { form: 'invite-visitor-form', error: 'invite-visitor-error', ok: 'invite-visitor-ok', submit: 'invite-visitor-submit', label: 'app.invite_visitor.submit' },
 };
 
 export function wireForms() {

@@ -9,6 +9,7 @@ import { t } from '/shared/i18n.js';
 import { M, saveCache, state } from '/app/state.js';
 import { renderInbox } from '/app/inbox.js';
 import { renderAll, renderMeeting, renderScore, toast } from '/app/render.js';
+import { refreshPipelineSoon } from '/app/visitors.js';
 
 export async function fetchMeeting() {
   const result = await call(M.listMeetings, { parent: state.chapterName, pageSize: 10 }, { token: state.token });
@@ -131,6 +132,7 @@ export function onEvent(event) {
     refreshMeetingSoon();
   }
   if (event.memberAdded || event.memberUpdated || event.memberLeft) refreshMembersSoon();
+  if (event.visitorInvited || event.visitorRegistered || event.visitorStateChanged) refreshPipelineSoon();
   if (event.chapterUpdated && event.chapterUpdated.chapter) {
     state.chapter = { ...event.chapterUpdated.chapter };
     renderAll();

@@ -13,6 +13,7 @@ import { editRejected, renderMemberSelects } from '/app/forms.js';
 import { renderRun } from '/app/run.js';
 import { renderReports } from '/app/reports.js';
 import { renderRoster } from '/app/roster.js';
+import { renderPipeline } from '/app/visitors.js';
 
 export const ROLE_KEYS = {
   ROLE_PRESIDENT: 'app.role.president',
@@ -41,6 +42,7 @@ export function renderAll() {
   renderMeeting();
   renderRoster();
   renderReports();
+  renderPipeline();
 }
 
 export function renderMeeting() {

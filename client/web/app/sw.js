@@ -2,7 +2,7 @@
 // opens without a connection (submissions then wait in the outbox). Network first, so a new
 // version is used as soon as the server is reachable; the API is never cached.
 
-const CACHE = 'reciproca-app-shell-v7';
+const CACHE = 'reciproca-app-shell-v8';
 const SHELL = [
   '/app/',
   '/app/app.js',
@@ -17,6 +17,7 @@ const SHELL = [
   '/app/roster.js',
   '/app/run.js',
   '/app/state.js',
+  '/app/visitors.js',
   '/app/app.css',
   '/app/outbox.js',
   '/app/manifest.webmanifest',

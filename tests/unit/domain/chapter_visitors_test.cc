@@ -302,6 +302,9 @@ TEST_F(VisitorPipelineTest, ListVisitors_FiltersByStateAndInviter) {
   EXPECT_EQ(invited, List(v1::VISITOR_STATE_INVITED, ana_)[0].name());
   EXPECT_EQ(invited, List().back().name()) << "newest first";
   EXPECT_FALSE(chapter_.ListVisitors({v1::VISITOR_STATE_UNSPECIFIED, "members/1"}).ok());
+  const auto next = List(v1::VISITOR_STATE_ATTENDED)[0].next_states();
+  EXPECT_EQ((std::vector<int>{v1::VISITOR_STATE_FOLLOWED_UP, v1::VISITOR_STATE_DECLINED}),
+            std::vector<int>(next.begin(), next.end()));
 }
 
 TEST_F(VisitorPipelineTest, VisitorReminders_FollowUpAfterTwoDaysToTheHostAndTheInviter) {

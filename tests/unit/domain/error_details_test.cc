@@ -52,7 +52,11 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"end", "2026-09-01"},
                                                           {"bytes", "2000000"},
                                                           {"lines", "7000"},
-                                                          {"date", "2027-01-05"}};
+                                                          {"date", "2027-01-05"},
+                                                          {"visitor", "Gianni Ospite"},
+                                                          {"inviter", "Ana Rossi"},
+                                                          {"business", "Studio Ospite"},
+                                                          {"days", "3"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();
