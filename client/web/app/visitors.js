@@ -76,7 +76,8 @@ function renderList() {
   setText(byId('pipeline-count'), String(shown.length));
   const zone = state.chapter && state.chapter.timeZone;
   // A refresh while the organizer types the new member's category keeps what they typed.
-  const typed = byId('pipeline-category') ? byId('pipeline-category').value : '';
+  const open = document.getElementById('pipeline-category');
+  const typed = open ? open.value : '';
   replaceChildren(byId('pipeline-list'), shown.length ? shown.map((v) => {
     const steps = v.history || [];
     const last = steps.length ? Date.parse(steps[steps.length - 1].time) : NaN;
@@ -96,7 +97,7 @@ function renderList() {
       }))),
       joining === v.name ? joinForm(v) : null);
   }) : [h('li', { class: 'hint', text: t('app.pipeline.none') })]);
-  if (typed && byId('pipeline-category')) byId('pipeline-category').value = typed;
+  if (typed && joining) byId('pipeline-category').value = typed;
 }
 
 function openJoin(v) {
