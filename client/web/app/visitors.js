@@ -97,7 +97,8 @@ function renderList() {
       }))),
       joining === v.name ? joinForm(v) : null);
   }) : [h('li', { class: 'hint', text: t('app.pipeline.none') })]);
-  if (typed && joining) byId('pipeline-category').value = typed;
+  const reopened = document.getElementById('pipeline-category');
+  if (typed && reopened) reopened.value = typed;
 }
 
 function openJoin(v) {
