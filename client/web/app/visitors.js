@@ -81,7 +81,7 @@ function renderList() {
   replaceChildren(byId('pipeline-list'), shown.length ? shown.map((v) => {
     const steps = v.history || [];
     const last = steps.length ? Date.parse(steps[steps.length - 1].time) : NaN;
-    return h('li', { class: 'pipeline-row', dataset: { visitor: v.name, state: v.state } },
+    return h('li', { class: 'roster-row pipeline-row', dataset: { visitor: v.name, state: v.state } },
       h('div', { class: 'pipeline-head' },
         h('span', { class: 'roster-name', text: v.displayName }),
         h('span', { class: `badge pipeline-state ${stateClass(v.state)}`, text: t(STATES[v.state] || 'app.pipeline.state_attended') })),
