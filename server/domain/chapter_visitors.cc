@@ -287,9 +287,8 @@ Result<std::vector<v1::Visitor>> Chapter::ListVisitors(const VisitorFilter& filt
   }
   SortByListKey(out, VisitorListKey);
   for (v1::Visitor& visitor : out) {
-    for (const v1::VisitorState to :
-         {v1::VISITOR_STATE_FOLLOWED_UP, v1::VISITOR_STATE_APPLIED, v1::VISITOR_STATE_JOINED,
-          v1::VISITOR_STATE_DECLINED}) {
+    for (const v1::VisitorState to : {v1::VISITOR_STATE_FOLLOWED_UP, v1::VISITOR_STATE_APPLIED,
+                                      v1::VISITOR_STATE_JOINED, v1::VISITOR_STATE_DECLINED}) {
       if (IsLegalMove(visitor.state(), to)) {
         visitor.add_next_states(to);
       }
