@@ -32,6 +32,7 @@ struct Command {
 std::vector<Command> ChapterCommands();   // chapter create|get|list|update, whoami, display-url
 std::vector<Command> MemberCommands();    // member add|get|list|update|remove|invite-link
 std::vector<Command> MeetingCommands();   // meeting ..., checkin, attendance, visitor add
+std::vector<Command> VisitorCommands();   // visitor invite|list|move
 std::vector<Command> ReferralCommands();  // refer, referral ..., thanks, one-to-one, ceu, ...
 std::vector<Command> WatchCommands();     // watch
 std::vector<Command> ReportCommands();    // report palms

@@ -31,8 +31,8 @@ constexpr int kExitUnreachable = 4;
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group :
-       {ChapterCommands, MemberCommands, MeetingCommands, ReferralCommands, WatchCommands,
-        ReportCommands, InsightCommands, PluginCommands, ImportCommands}) {
+       {ChapterCommands, MemberCommands, MeetingCommands, VisitorCommands, ReferralCommands,
+        WatchCommands, ReportCommands, InsightCommands, PluginCommands, ImportCommands}) {
     for (Command& command : group()) {
       all.push_back(std::move(command));
     }

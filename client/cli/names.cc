@@ -104,6 +104,25 @@ std::string Names::Expand(std::string_view arg, std::string_view collection,
   return std::string(arg);
 }
 
+std::string Names::Visitor(std::string_view arg) {
+  const std::vector<std::string_view> parts = Split(arg);
+  if (parts.size() == 2 && ValidSegment(parts[0]) && ValidSegment(parts[1])) {
+    return Meeting(parts[0]) + "/visitors/" + std::string(parts[1]);
+  }
+  if (parts.size() != 6 || parts[0] != "chapters" || !ValidSegment(parts[1]) ||
+      parts[2] != "meetings" || !ValidSegment(parts[3]) || parts[4] != "visitors" ||
+      !ValidSegment(parts[5])) {
+    throw UsageError(
+        "expected a visitor like \"3/12\" (meeting/visitor) or "
+        "\"chapters/demo/meetings/3/visitors/12\", got \"" +
+        std::string(arg) + "\"");
+  }
+  if (seen_chapter_.empty()) {
+    seen_chapter_ = ChapterOf(arg);
+  }
+  return std::string(arg);
+}
+
 const v1::WhoAmIResponse& Names::WhoAmI() {
   if (!who_am_i_) {
     v1::WhoAmIResponse response;

@@ -33,6 +33,8 @@ class Names {
   std::string Member(std::string_view arg) { return Expand(arg, "members", "member"); }
   std::string Meeting(std::string_view arg) { return Expand(arg, "meetings", "meeting"); }
   std::string Referral(std::string_view arg) { return Expand(arg, "referrals", "referral"); }
+  // "chapters/demo/meetings/3/visitors/12" for "3/12" (meeting/visitor) or the full name.
+  std::string Visitor(std::string_view arg);
 
   // Who the token is (asked once).
   const v1::WhoAmIResponse& WhoAmI();

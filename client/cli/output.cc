@@ -272,6 +272,13 @@ std::string Happened(const google::protobuf::Timestamp& occur_time,
 std::string DescribeVisitor(const v1::Visitor& visitor, Names& names) {
   std::string out = "visitor " + visitor.name() + ": " + visitor.display_name() + ", " +
                     visitor.business() + "\n";
+  if (visitor.state() != v1::VISITOR_STATE_UNSPECIFIED) {
+    out += "  state: " + EnumWord(visitor.state());
+    if (!visitor.member().empty()) {
+      out += ", now member " + visitor.member();
+    }
+    out += "\n";
+  }
   out += "  invited by " + Person(visitor.invited_by(), names);
   std::string contact = Contact(visitor.email(), visitor.phone());
   if (!contact.empty()) {
@@ -363,6 +370,45 @@ std::string DescribePalmsSummary(const v1::PalmsSummaryImported& summary) {
     out += ", TYFCB " + FormatMoney(summary.tyfcb());
   }
   return out;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) {
+    return text;
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    out += c == '"' ? "\"\"" : std::string(1, c);
+  }
+  return out + "\"";
+}
+
+void PrintRows(const std::vector<std::vector<std::string>>& table, bool csv,
+               const std::function<bool(size_t)>& text) {
+  if (csv) {
+    for (const auto& line : table) {
+      for (size_t i = 0; i < line.size(); ++i) {
+        std::cout << (i == 0 ? "" : ",") << CsvField(line[i]);
+      }
+      std::cout << "\n";
+    }
+    return;
+  }
+  std::vector<size_t> widths(table.front().size(), 0);
+  for (const auto& line : table) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      widths[i] = std::max(widths[i], line[i].size());
+    }
+  }
+  for (const auto& line : table) {
+    std::string out;
+    for (size_t i = 0; i < line.size(); ++i) {
+      const std::string pad(widths[i] - line[i].size(), ' ');
+      out += (i == 0 ? "" : "  ") + (text(i) ? line[i] + pad : pad + line[i]);
+    }
+    out.erase(out.find_last_not_of(' ') + 1);
+    std::cout << out << "\n";
+  }
 }
 
 }  // namespace reciproca::cli

@@ -7,8 +7,10 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "client/cli/names.h"
 #include "reciproca/v1/events.pb.h"
@@ -22,6 +24,13 @@ std::string ToJson(const google::protobuf::Message& message);
 void PrintJson(const google::protobuf::Message& message);
 // `text` as a JSON string literal, quotes included (for the few outputs that are not a message).
 std::string JsonString(std::string_view text);
+
+// A field of a CSV line: quoted (with "" for ") when it holds a comma, a quote or a new line.
+std::string CsvField(const std::string& text);
+// A table (a header row first) as CSV, or aligned: text columns (those `text` says)
+// left-aligned, counts right-aligned.
+void PrintRows(const std::vector<std::vector<std::string>>& table, bool csv,
+               const std::function<bool(size_t)>& text);
 
 // "2026-11-24T07:03:11Z"; "-" when unset.
 std::string FormatTime(const google::protobuf::Timestamp& time);

@@ -21,17 +21,6 @@ std::string MoneyList(const google::protobuf::RepeatedPtrField<v1::Money>& amoun
   return out;
 }
 
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) {
-    return text;
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    out += c == '"' ? "\"\"" : std::string(1, c);
-  }
-  return out + "\"";
-}
-
 std::vector<std::string> Cells(const v1::PalmsRow& row) {
   return {row.member(),
           row.display_name(),
@@ -50,36 +39,6 @@ std::vector<std::string> Cells(const v1::PalmsRow& row) {
           MoneyList(row.tyfcb_given()),
           MoneyList(row.tyfcb_received()),
           std::to_string(row.imported_summaries())};
-}
-
-// A report as CSV (the header row, then a line per row) or as an aligned table: text columns
-// (those `text` says) left-aligned, counts right-aligned.
-void PrintRows(const std::vector<std::vector<std::string>>& table, bool csv,
-               const std::function<bool(size_t)>& text) {
-  if (csv) {
-    for (const auto& line : table) {
-      for (size_t i = 0; i < line.size(); ++i) {
-        std::cout << (i == 0 ? "" : ",") << CsvField(line[i]);
-      }
-      std::cout << "\n";
-    }
-    return;
-  }
-  std::vector<size_t> widths(table.front().size(), 0);
-  for (const auto& line : table) {
-    for (size_t i = 0; i < line.size(); ++i) {
-      widths[i] = std::max(widths[i], line[i].size());
-    }
-  }
-  for (const auto& line : table) {
-    std::string out;
-    for (size_t i = 0; i < line.size(); ++i) {
-      const std::string pad(widths[i] - line[i].size(), ' ');
-      out += (i == 0 ? "" : "  ") + (text(i) ? line[i] + pad : pad + line[i]);
-    }
-    out.erase(out.find_last_not_of(' ') + 1);
-    std::cout << out << "\n";
-  }
 }
 
 void PrintCsv(const v1::PalmsReport& report) {

@@ -78,6 +78,16 @@ std::string DescribePayload(const v1::Event& event) {
              visitor.display_name() + " (" + visitor.business() + ") invited by " +
              visitor.invited_by();
     }
+    case v1::Event::kVisitorInvited: {
+      const v1::Visitor& visitor = event.visitor_invited().visitor();
+      return "visitor invited: " + event.visitor_invited().meeting() + " " +
+             visitor.display_name() + " (" + visitor.business() + ") by " + visitor.invited_by();
+    }
+    case v1::Event::kVisitorStateChanged: {
+      const v1::Visitor& visitor = event.visitor_state_changed().visitor();
+      return "visitor moved: " + visitor.name() + " " + visitor.display_name() + " " +
+             EnumWord(event.visitor_state_changed().from()) + " -> " + EnumWord(visitor.state());
+    }
     case v1::Event::kMeetingClosed:
       return "meeting closed: " + event.meeting_closed().meeting() + " (" +
              std::to_string(event.meeting_closed().absent_members_size()) + " absent)";

@@ -110,8 +110,8 @@ grpc::ServerUnaryReactor* InsightService::GetLeaderboard(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* InsightService::ListReminders(grpc::CallbackServerContext* context,
                                                         const v1::ListRemindersRequest* request,
                                                         plugin::v1::Reminders* response) {
-  // The server's own reminders (the absence alert, Chapter::AbsenceReminders) join the
-  // plugins' answer.
+  // The server's own reminders (the absence alert, Chapter::AbsenceReminders; the visitors',
+  // Chapter::VisitorReminders) join the plugins' answer.
   auto own = std::make_shared<std::vector<plugin::v1::Reminder>>();
   return Ask(
       context, request->chapter(), RECIPROCA_CAP_REMINDERS,
@@ -132,7 +132,11 @@ grpc::ServerUnaryReactor* InsightService::ListReminders(grpc::CallbackServerCont
         if (Status s = CheckMember(c, member); !s) {
           return s;
         }
-        *own = c.AbsenceReminders(member, engine_.clock().Now());
+        const auto now = engine_.clock().Now();
+        *own = c.AbsenceReminders(member, now);
+        for (plugin::v1::Reminder& r : c.VisitorReminders(member, now, engine_.time_zones())) {
+          own->push_back(std::move(r));
+        }
         return Status{};
       },
       [response, own](plugin::v1::QueryAnswer& a) {

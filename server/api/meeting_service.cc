@@ -1,6 +1,8 @@
 #include "server/api/meeting_service.h"
 
 #include "server/api/pagination.h"
+#include "server/domain/event_catalogue.h"
+#include "server/domain/list_order.h"
 #include "server/domain/need_to_know.h"
 
 namespace reciproca::api {
@@ -102,6 +104,70 @@ grpc::ServerUnaryReactor* MeetingService::RegisterVisitor(grpc::CallbackServerCo
         return c.DecideRegisterVisitor(x, *request);
       },
       AnswerTouched(response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::InviteVisitor(grpc::CallbackServerContext* context,
+                                                        const v1::InviteVisitorRequest* request,
+                                                        v1::Visitor* response) {
+  return Mutate(
+      context, "InviteVisitor", *request, request->request_id(), "parent", request->parent(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideInviteVisitor(x, *request);
+      },
+      AnswerTouched(response), response);
+}
+
+grpc::ServerUnaryReactor* MeetingService::ListVisitors(grpc::CallbackServerContext* context,
+                                                       const v1::ListVisitorsRequest* request,
+                                                       v1::ListVisitorsResponse* response) {
+  return Read(context, "parent", request->parent(),
+              [request, response, tokens = PageTokens(engine_.minter())](
+                  const domain::Chapter& c, const domain::Principal& p) -> Status {
+                auto visitors = c.ListVisitors({request->state(), request->invited_by()});
+                if (!visitors.ok()) {
+                  return visitors.error();
+                }
+                auto next =
+                    CopyPage(tokens,
+                             {request->page_size(), request->page_token(),
+                              "visitors:" + request->parent() + ":" +
+                                  std::to_string(request->state()) + ":" + request->invited_by()},
+                             *visitors, domain::VisitorListKey,
+                             [response] { return response->add_visitors(); });
+                if (!next.ok()) {
+                  return next.error();
+                }
+                const domain::Viewer viewer = domain::ViewerOf(c, p);
+                for (v1::Visitor& item : *response->mutable_visitors()) {
+                  domain::Redact(viewer, &item);
+                }
+                response->set_next_page_token(*next);
+                return {};
+              });
+}
+
+grpc::ServerUnaryReactor* MeetingService::MoveVisitor(grpc::CallbackServerContext* context,
+                                                      const v1::MoveVisitorRequest* request,
+                                                      v1::Visitor* response) {
+  const engine::TokenMinter& minter = engine_.minter();
+  return Mutate(
+      context, "MoveVisitor", *request, request->request_id(), "name", request->name(),
+      [request](const domain::Chapter& c, const domain::Context& x) {
+        return c.DecideMoveVisitor(x, *request);
+      },
+      [response, &minter](const domain::Chapter& c, const domain::Events& events,
+                          store::Commit& commit) {
+        // JOINED adds a member, who signs in as one added by CreateMember does.
+        for (const v1::Event& event : events) {
+          if (event.has_member_added()) {
+            const std::string& member = event.member_added().member().name();
+            commit.new_tokens.push_back(
+                engine::TokenRegistry::MemberRecord(minter.ForMember(member), c.name(), member));
+          }
+        }
+        return domain::AnswerOf(c, events, response);
+      },
+      response);
 }
 
 grpc::ServerUnaryReactor* MeetingService::CloseMeeting(grpc::CallbackServerContext* context,

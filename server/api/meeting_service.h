@@ -36,6 +36,15 @@ class MeetingService final : public v1::MeetingService::CallbackService, private
   grpc::ServerUnaryReactor* RegisterSubstitute(grpc::CallbackServerContext* context,
                                                const v1::RegisterSubstituteRequest* request,
                                                v1::Chapter* response) override;
+  grpc::ServerUnaryReactor* InviteVisitor(grpc::CallbackServerContext* context,
+                                          const v1::InviteVisitorRequest* request,
+                                          v1::Visitor* response) override;
+  grpc::ServerUnaryReactor* ListVisitors(grpc::CallbackServerContext* context,
+                                         const v1::ListVisitorsRequest* request,
+                                         v1::ListVisitorsResponse* response) override;
+  grpc::ServerUnaryReactor* MoveVisitor(grpc::CallbackServerContext* context,
+                                        const v1::MoveVisitorRequest* request,
+                                        v1::Visitor* response) override;
   grpc::ServerUnaryReactor* CancelMeeting(grpc::CallbackServerContext* context,
                                           const v1::CancelMeetingRequest* request,
                                           v1::Meeting* response) override;

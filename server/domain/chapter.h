@@ -79,6 +79,15 @@ struct ChapterState {
   std::vector<v1::PalmsSummaryImported> palms_summaries;
   // The imports recorded ("chapters/{c}/imports/{id}", Event.imported_from).
   std::set<std::string, std::less<>> imports;
+  // Visitors invited ahead who have not come (INVITED, or DECLINED before coming), by name; a
+  // visitor who came lives in their meeting's visitors.
+  std::map<std::string, v1::Visitor, std::less<>> invitations;
+};
+
+// Filters of ListVisitors; empty / UNSPECIFIED means "any".
+struct VisitorFilter {
+  v1::VisitorState state = v1::VISITOR_STATE_UNSPECIFIED;
+  std::string invited_by;
 };
 
 // What importing a file decides (Chapter::DecideImportFile): the events to record (none for a
@@ -134,6 +143,35 @@ class Chapter {
   Result<Events> DecideRegisterSubstitute(const Context& ctx,
                                           const v1::RegisterSubstituteRequest& r) const;
   Result<Events> DecideCloseMeeting(const Context& ctx, const v1::CloseMeetingRequest& r) const;
+
+  // --- The visitors' pipeline (chapter_visitors.cc; docs/organizers.md, "Visitors").
+  // A visitor invited ahead: any active member for themself, organizers for another inviter
+  // (ResolveActing's rule on visitor.invited_by); to `meeting` (SCHEDULED, OPEN or IN_PROGRESS)
+  // or to the first such meeting starting on or after `date` (today or later, in the chapter's
+  // time zone; none is FAILED_PRECONDITION, NO_MEETING_AFTER_DATE). The same name invited to
+  // the same meeting and not come is ALREADY_EXISTS (VISITOR_ALREADY_INVITED). VisitorInvited.
+  Result<Events> DecideInviteVisitor(const Context& ctx, const v1::InviteVisitorRequest& r) const;
+  // Organizers only (CheckOrganizer). The moves: ATTENDED -> FOLLOWED_UP -> APPLIED -> JOINED,
+  // and DECLINED from INVITED, ATTENDED, FOLLOWED_UP or APPLIED; any other is
+  // FAILED_PRECONDITION (VISITOR_STATE_MOVE, naming both states). ATTENDED is set by
+  // DecideRegisterVisitor only. A VisitorStateChanged; for JOINED followed by the MemberAdded
+  // of the new member (DecideCreateMember's checks: the category required and exclusive),
+  // who is linked both ways (Visitor.member, Member.visitor) and joins at the move's time.
+  Result<Events> DecideMoveVisitor(const Context& ctx, const v1::MoveVisitorRequest& r) const;
+  // Every visitor, invited or come, newest first (by the seq that created them), each with the
+  // next_states DecideMoveVisitor takes them to.
+  // INVALID_ARGUMENT for a malformed invited_by or an unknown state.
+  Result<std::vector<v1::Visitor>> ListVisitors(const VisitorFilter& filter) const;
+  // Days after a visitor came (ATTENDED) past which the visitor host is reminded to follow up.
+  static constexpr int kVisitorFollowUpDays = 2;
+  // The visitors' reminders, worded in the chapter's language: "follow up" (kind
+  // "visitor_follow_up") for each visitor ATTENDED kVisitorFollowUpDays or more before `now`,
+  // to the active visitor hosts (the presidents when there is none) and the inviter; "your
+  // visitor comes tomorrow" (kind "visitor_tomorrow") to the inviter of each INVITED visitor
+  // whose meeting is on the day after today in the chapter's time zone. `member` empty: every
+  // recipient's; else that member's only.
+  std::vector<plugin::v1::Reminder> VisitorReminders(std::string_view member, TimePoint now,
+                                                     const TimeZones& zones) const;
   Result<Events> DecideCancelMeeting(const Context& ctx, const v1::CancelMeetingRequest& r) const;
   Result<Events> DecideSubmitPalms(const Context& ctx, const v1::SubmitPalmsRequest& r) const;
   // Records imported PALMS summaries (rows of ParsePalmsSummary, import_csv.h) as one
@@ -312,6 +350,15 @@ class Chapter {
   // The substitute `member` registered ahead for `date` ("YYYY-MM-DD"), or nullptr.
   const v1::ExpectedSubstitute* ExpectedSubstitute(std::string_view date,
                                                    std::string_view member) const;
+  // A visitor, invited or come (chapter_visitors.cc); errors as FindMeeting's.
+  Result<const v1::Visitor*> FindVisitor(std::string_view field, std::string_view name) const;
+  // The visitor invited ahead to `meeting` under `display_name` (ignoring case) and not come,
+  // or nullptr.
+  const v1::Visitor* Invitation(std::string_view meeting, std::string_view display_name) const;
+  // A new member from `in` (display_name, business, category, role, email, phone) checked as
+  // DecideCreateMember checks them, errors naming "{prefix}{field}" (chapter_roster.cc):
+  // normalized, not yet named.
+  Result<v1::Member> CheckNewMember(const v1::Member& in, std::string_view prefix) const;
   Result<const v1::Referral*> FindReferral(std::string_view field, std::string_view name) const;
   // The active member holding `category` (compared case-insensitively), or nullptr.
   const v1::Member* CategoryHolder(std::string_view category) const;
@@ -403,6 +450,7 @@ class Chapter {
   std::map<std::string, std::string, std::less<>> category_owner_;
   std::vector<v1::PalmsSummaryImported> palms_summaries_;
   std::set<std::string, std::less<>> imports_;
+  std::map<std::string, v1::Visitor, std::less<>> invitations_;
 };
 
 }  // namespace reciproca::domain

@@ -101,10 +101,20 @@ void Chapter::Apply(const v1::Event& event) {
       }
       break;
     case v1::Event::kVisitorRegistered: {
+      const v1::Visitor& registered = event.visitor_registered().visitor();
+      invitations_.erase(registered.name());  // an invited visitor came
       auto it = meetings_.find(event.visitor_registered().meeting());
       if (it != meetings_.end()) {
         v1::Visitor* visitor = it->second.add_visitors();
-        *visitor = event.visitor_registered().visitor();
+        *visitor = registered;
+        if (visitor->state() == v1::VISITOR_STATE_UNSPECIFIED) {
+          // Recorded before the pipeline: the visitor came.
+          visitor->set_state(v1::VISITOR_STATE_ATTENDED);
+          v1::VisitorStep* step = visitor->add_history();
+          step->set_state(v1::VISITOR_STATE_ATTENDED);
+          *step->mutable_time() = event.time();
+          step->set_actor(event.actor());
+        }
         StampRecord(*visitor, event);
       }
       CountRecordCorrection(event, event.visitor_registered().meeting());
@@ -113,6 +123,25 @@ void Chapter::Apply(const v1::Event& event) {
     case v1::Event::kSubstituteRegistered:
       ApplySubstituteRegistered(event.substitute_registered());
       break;
+    case v1::Event::kVisitorInvited:
+      invitations_[event.visitor_invited().visitor().name()] = event.visitor_invited().visitor();
+      break;
+    case v1::Event::kVisitorStateChanged: {
+      const v1::Visitor& after = event.visitor_state_changed().visitor();
+      if (auto invited = invitations_.find(after.name()); invited != invitations_.end()) {
+        invited->second = after;
+        break;
+      }
+      auto it = meetings_.find(event.visitor_state_changed().meeting());
+      if (it != meetings_.end()) {
+        for (v1::Visitor& visitor : *it->second.mutable_visitors()) {
+          if (visitor.name() == after.name()) {
+            visitor = after;
+          }
+        }
+      }
+      break;
+    }
     case v1::Event::kMeetingClosed: {
       const v1::MeetingClosed& e = event.meeting_closed();
       for (const std::string& member : e.absent_members()) {

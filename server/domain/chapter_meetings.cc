@@ -349,13 +349,29 @@ Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
   Stamp(occurrence, &event);
   v1::VisitorRegistered* registered = event.mutable_visitor_registered();
   registered->set_meeting(r.meeting());
-  visitor.set_name(VisitorName(r.meeting(), event.seq()));
+  // Invited ahead to this meeting: that visitor came (their inviter keeps the credit).
+  const v1::Visitor* invited = Invitation(r.meeting(), *display_name);
+  if (invited != nullptr && (in.invited_by().empty() || in.invited_by() == invited->invited_by())) {
+    visitor = *invited;
+    invited_by = invited->invited_by();
+  } else {
+    visitor.set_name(VisitorName(r.meeting(), event.seq()));
+  }
   visitor.set_display_name(*display_name);
   visitor.set_business(*business);
   visitor.set_invited_by(invited_by);
-  visitor.set_email(*email);
-  visitor.set_phone(*phone);
+  if (!email->empty() || invited == nullptr) {
+    visitor.set_email(*email);
+  }
+  if (!phone->empty() || invited == nullptr) {
+    visitor.set_phone(*phone);
+  }
   *visitor.mutable_register_time() = event.time();
+  visitor.set_state(v1::VISITOR_STATE_ATTENDED);
+  v1::VisitorStep* step = visitor.add_history();
+  step->set_state(v1::VISITOR_STATE_ATTENDED);
+  *step->mutable_time() = event.time();
+  step->set_actor(event.actor());
   *registered->mutable_visitor() = std::move(visitor);
   return Events{event};
 }

@@ -70,15 +70,14 @@ Result<v1::Visitor> Chapter::GetVisitor(std::string_view name) const {
     return InvalidArgument("name: \"" + std::string(name) + "\" is not of the form " +
                            std::string(PatternOf(NameKind::kVisitor)));
   }
-  auto meeting = meetings_.find(MeetingOfVisitor(name));
-  if (ChapterOf(name) == info_.name() && meeting != meetings_.end()) {
-    for (const v1::Visitor& visitor : meeting->second.visitors()) {
-      if (visitor.name() == name) {
-        return visitor;
-      }
-    }
+  if (ChapterOf(name) != info_.name()) {
+    return Unknown("", "visitor", name);
   }
-  return Unknown("", "visitor", name);
+  auto found = FindVisitor("", name);  // invited ahead, or come to their meeting
+  if (!found) {
+    return found.error();
+  }
+  return **found;
 }
 
 std::vector<v1::Member> Chapter::ListMembers(bool show_left) const {

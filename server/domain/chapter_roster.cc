@@ -34,46 +34,49 @@ Result<v1::Role> CheckRole(std::string_view field, v1::Role role) {
 }
 
 // Validates the member's editable fields named in `paths` and writes the normalized (trimmed,
-// defaulted) values into `out`; errors name "member.{field}".
-Status CheckMemberFields(const v1::Member& in, const std::set<std::string>& paths,
-                         v1::Member* out) {
+// defaulted) values into `out`; errors name "{prefix}{field}" ("member.category").
+Status CheckMemberFields(const v1::Member& in, const std::set<std::string>& paths, v1::Member* out,
+                         std::string_view prefix = "member.") {
+  const auto field = [prefix](std::string_view name) {
+    return std::string(prefix) + std::string(name);
+  };
   if (paths.count("display_name")) {
-    auto v = CheckText("member.display_name", in.display_name(), 1, 100);
+    auto v = CheckText(field("display_name"), in.display_name(), 1, 100);
     if (!v) {
       return v.error();
     }
     out->set_display_name(*v);
   }
   if (paths.count("business")) {
-    auto v = CheckText("member.business", in.business(), 1, 100);
+    auto v = CheckText(field("business"), in.business(), 1, 100);
     if (!v) {
       return v.error();
     }
     out->set_business(*v);
   }
   if (paths.count("category")) {
-    auto v = CheckText("member.category", in.category(), 1, 60);
+    auto v = CheckText(field("category"), in.category(), 1, 60);
     if (!v) {
       return v.error();
     }
     out->set_category(*v);
   }
   if (paths.count("role")) {
-    auto v = CheckRole("member.role", in.role());
+    auto v = CheckRole(field("role"), in.role());
     if (!v) {
       return v.error();
     }
     out->set_role(*v);
   }
   if (paths.count("email")) {
-    auto v = CheckOptionalEmail("member.email", in.email());
+    auto v = CheckOptionalEmail(field("email"), in.email());
     if (!v) {
       return v.error();
     }
     out->set_email(*v);
   }
   if (paths.count("phone")) {
-    auto v = CheckOptionalPhone("member.phone", in.phone());
+    auto v = CheckOptionalPhone(field("phone"), in.phone());
     if (!v) {
       return v.error();
     }
@@ -84,6 +87,18 @@ Status CheckMemberFields(const v1::Member& in, const std::set<std::string>& path
 
 }  // namespace
 
+Result<v1::Member> Chapter::CheckNewMember(const v1::Member& in, std::string_view prefix) const {
+  v1::Member member;
+  std::set<std::string> all(std::begin(kMemberMaskPaths), std::end(kMemberMaskPaths));
+  if (Status s = CheckMemberFields(in, all, &member, prefix); !s) {
+    return s.error();
+  }
+  if (const v1::Member* holder = CategoryHolder(member.category())) {
+    return CategoryTaken(std::string(prefix) + "category", *holder);
+  }
+  return member;
+}
+
 Result<Events> Chapter::DecideCreateMember(const Context& ctx,
                                            const v1::CreateMemberRequest& r) const {
   if (Status s = CheckOrganizer(ctx.principal, "add members"); !s) {
@@ -92,14 +107,11 @@ Result<Events> Chapter::DecideCreateMember(const Context& ctx,
   if (Status s = CheckParent("parent", r.parent()); !s) {
     return s.error();
   }
-  v1::Member member;
-  std::set<std::string> all(std::begin(kMemberMaskPaths), std::end(kMemberMaskPaths));
-  if (Status s = CheckMemberFields(r.member(), all, &member); !s) {
-    return s.error();
+  auto checked = CheckNewMember(r.member(), "member.");
+  if (!checked) {
+    return checked.error();
   }
-  if (const v1::Member* holder = CategoryHolder(member.category())) {
-    return CategoryTaken("member.category", *holder);
-  }
+  v1::Member member = std::move(*checked);
   v1::Event event = NewEvent(ctx, 1, "");
   member.set_name(ChildName(info_.name(), NameKind::kMember, event.seq()));
   member.set_state(v1::MEMBER_STATE_ACTIVE);

@@ -16,7 +16,8 @@ ChapterState Chapter::ExportState() const {
                       plugins_,
                       category_owner_,
                       palms_summaries_,
-                      imports_};
+                      imports_,
+                      invitations_};
 }
 
 Chapter Chapter::FromState(ChapterState state) {
@@ -35,6 +36,7 @@ Chapter Chapter::FromState(ChapterState state) {
   chapter.category_owner_ = std::move(state.category_owner);
   chapter.palms_summaries_ = std::move(state.palms_summaries);
   chapter.imports_ = std::move(state.imports);
+  chapter.invitations_ = std::move(state.invitations);
   return chapter;
 }
 

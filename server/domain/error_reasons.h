@@ -64,6 +64,13 @@ inline constexpr std::string_view kMeetingNotCancellable = "MEETING_NOT_CANCELLA
 inline constexpr std::string_view kMeetingNotClosed = "MEETING_NOT_CLOSED";
 inline constexpr std::string_view kPalmsSubmitted = "PALMS_SUBMITTED";
 inline constexpr std::string_view kPalmsAlreadySubmitted = "PALMS_ALREADY_SUBMITTED";
+// The visitors' pipeline (chapter_visitors.cc): a move the pipeline does not allow (from, to),
+// an invitation for a day before today or with no meeting on or after it, the same visitor
+// invited twice to one meeting.
+inline constexpr std::string_view kVisitorStateMove = "VISITOR_STATE_MOVE";
+inline constexpr std::string_view kVisitorDatePast = "VISITOR_DATE_PAST";
+inline constexpr std::string_view kNoMeetingAfterDate = "NO_MEETING_AFTER_DATE";
+inline constexpr std::string_view kVisitorAlreadyInvited = "VISITOR_ALREADY_INVITED";
 // When a record happened (Occurred; server/domain/occurred.h).
 inline constexpr std::string_view kDateInvalid = "DATE_INVALID";
 inline constexpr std::string_view kOccurredInFuture = "OCCURRED_IN_FUTURE";
@@ -160,6 +167,10 @@ inline constexpr std::array kAllReasons = {kTokenMissing,
                                            kMeetingNotClosed,
                                            kPalmsSubmitted,
                                            kPalmsAlreadySubmitted,
+                                           kVisitorStateMove,
+                                           kVisitorDatePast,
+                                           kNoMeetingAfterDate,
+                                           kVisitorAlreadyInvited,
                                            kDateInvalid,
                                            kOccurredInFuture,
                                            kOccurredTooLongAgo,

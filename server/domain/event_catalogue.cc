@@ -79,6 +79,11 @@ std::optional<Touch> TouchedBy(const v1::Event& e) {
     case P::kVisitorRegistered:
       return Touch{K::kMeeting, e.visitor_registered().meeting(),
                    &e.visitor_registered().visitor()};
+    case P::kVisitorInvited:
+      return Touch{K::kMeeting, e.visitor_invited().meeting(), &e.visitor_invited().visitor()};
+    case P::kVisitorStateChanged:
+      return Touch{K::kMeeting, e.visitor_state_changed().meeting(),
+                   &e.visitor_state_changed().visitor()};
     case P::kMeetingClosed:
       return Touch{K::kMeeting, e.meeting_closed().meeting()};
     case P::kMeetingCancelled:

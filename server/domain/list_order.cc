@@ -39,6 +39,10 @@ ListKey ReferralListKey(const v1::Referral& referral) {
   return {DescendingKeyPart(NumericId(referral.name())), referral.name()};
 }
 
+ListKey VisitorListKey(const v1::Visitor& visitor) {
+  return {DescendingKeyPart(NumericId(visitor.name())), visitor.name()};
+}
+
 ListKey ChapterListKey(int64_t position, const v1::Chapter& chapter) {
   return {AscendingKeyPart(position), chapter.name()};
 }

@@ -24,6 +24,8 @@ ListKey MemberListKey(const v1::Member& member);
 ListKey MeetingListKey(const v1::Meeting& meeting);
 // Referrals: newest first.
 ListKey ReferralListKey(const v1::Referral& referral);
+// Visitors: newest first (by the seq that invited or registered them).
+ListKey VisitorListKey(const v1::Visitor& visitor);
 // Chapters: in the order they were created, `position` being the chapter's place in that order
 // (chapters are never deleted, so it never changes; create times can tie under one clock tick).
 ListKey ChapterListKey(int64_t position, const v1::Chapter& chapter);

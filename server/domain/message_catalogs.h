@@ -35,11 +35,13 @@ inline constexpr std::string_view kPushVisitorFollowedUpTitle = "PUSH_VISITOR_FO
 inline constexpr std::string_view kPushVisitorFollowedUpBody = "PUSH_VISITOR_FOLLOWED_UP_BODY";
 inline constexpr std::string_view kPushMeetingSoonTitle = "PUSH_MEETING_SOON_TITLE";
 inline constexpr std::string_view kPushMeetingSoonBody = "PUSH_MEETING_SOON_BODY";
+inline constexpr std::string_view kReminderVisitorFollowUp = "REMINDER_VISITOR_FOLLOW_UP";
+inline constexpr std::string_view kReminderVisitorTomorrow = "REMINDER_VISITOR_TOMORROW";
 inline constexpr std::array kAllTexts = {
-    kReminderAbsenceAlert,       kPushReferralTitle,         kPushReferralBody,
-    kPushThankedTitle,           kPushThankedBody,           kPushNotContactedTitle,
-    kPushVisitorFollowedUpTitle, kPushVisitorFollowedUpBody, kPushMeetingSoonTitle,
-    kPushMeetingSoonBody};
+    kReminderAbsenceAlert,      kReminderVisitorFollowUp, kReminderVisitorTomorrow,
+    kPushReferralTitle,         kPushReferralBody,        kPushThankedTitle,
+    kPushThankedBody,           kPushNotContactedTitle,   kPushVisitorFollowedUpTitle,
+    kPushVisitorFollowedUpBody, kPushMeetingSoonTitle,    kPushMeetingSoonBody};
 
 class MessageCatalogs {
  public:

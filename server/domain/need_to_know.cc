@@ -53,6 +53,9 @@ void Redact(View view, v1::Visitor* visitor) {
   }
   visitor->clear_email();
   visitor->clear_phone();
+  for (v1::VisitorStep& step : *visitor->mutable_history()) {
+    step.clear_note();  // the visitor host's notes about a person
+  }
 }
 
 void Redact(View view, v1::Event* event) {
@@ -61,6 +64,10 @@ void Redact(View view, v1::Event* event) {
       return Redact(view, event->mutable_referral_given()->mutable_referral());
     case v1::Event::kVisitorRegistered:
       return Redact(view, event->mutable_visitor_registered()->mutable_visitor());
+    case v1::Event::kVisitorInvited:
+      return Redact(view, event->mutable_visitor_invited()->mutable_visitor());
+    case v1::Event::kVisitorStateChanged:
+      return Redact(view, event->mutable_visitor_state_changed()->mutable_visitor());
     case v1::Event::kMemberAdded:
       return Redact(view, event->mutable_member_added()->mutable_member());
     case v1::Event::kMemberUpdated:
@@ -99,6 +106,10 @@ std::vector<std::string> PartiesOf(const v1::Event& event) {
               event.referral_given().referral().receiver()};
     case v1::Event::kVisitorRegistered:
       return {event.visitor_registered().visitor().invited_by()};
+    case v1::Event::kVisitorInvited:
+      return {event.visitor_invited().visitor().invited_by()};
+    case v1::Event::kVisitorStateChanged:
+      return {event.visitor_state_changed().visitor().invited_by()};
     default:
       return {};
   }
@@ -108,6 +119,8 @@ bool HasPersonalData(const v1::Event& event) {
   switch (event.payload_case()) {
     case v1::Event::kReferralGiven:
     case v1::Event::kVisitorRegistered:
+    case v1::Event::kVisitorInvited:
+    case v1::Event::kVisitorStateChanged:
     case v1::Event::kMemberAdded:
     case v1::Event::kMemberUpdated:
       return true;

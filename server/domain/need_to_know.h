@@ -6,7 +6,8 @@
 //
 //   - An outside referral's contact (contact_name, contact_phone, contact_email) and its note:
 //     its giver, its receiver, the chapter's organizers and the server admin.
-//   - A visitor's e-mail and phone: the member who invited them, organizers and the admin.
+//   - A visitor's e-mail and phone, and the notes of their pipeline steps (VisitorStep.note):
+//     the member who invited them, organizers (the visitor host among them) and the admin.
 //   - A member's e-mail and phone: every member of the chapter (a chapter shares its members'
 //     business contact), organizers and the admin; never the room display.
 //   - Everyone who may read the chapter sees that a referral was passed, by whom, to whom, its

@@ -24,6 +24,7 @@ enum Field : uint32_t {
   kCategoryOwner = 12,
   kPalmsSummary = 13,
   kImport = 14,
+  kInvitation = 15,
 };
 
 constexpr uint32_t kVarint = 0;
@@ -150,6 +151,9 @@ bool ReadFields(std::string_view bytes, domain::ChapterState* state, bool* has_i
       case kImport:
         ok = state->imports.insert(value).second;
         break;
+      case kInvitation:
+        ok = TakeResource(value, state->invitations);
+        break;
       default:
         ok = false;  // a field this version does not know
     }
@@ -179,6 +183,7 @@ std::string EncodeChapterSnapshot(const domain::Chapter& chapter) {
     PutAll(out, kOneToOne, state.one_to_ones);
     PutAll(out, kEducation, state.education);
     PutAll(out, kTestimonial, state.testimonials);
+    PutAll(out, kInvitation, state.invitations);
     for (const auto& [name, plugin] : state.plugins) {
       PutBytes(out, kPlugin, plugin.SerializeAsString());
     }

@@ -4,11 +4,12 @@
 // the format; the domain only hands out and takes plain values (domain::ChapterState), and the
 // store keeps the bytes with the seq they cover and their format version.
 //
-// Format version 2: a sequence of protobuf wire-format fields: 1 info (v1.Chapter), 2 last_seq,
+// Format version 3: a sequence of protobuf wire-format fields: 1 info (v1.Chapter), 2 last_seq,
 // 3 display_token_generation, 4 member, 5 meeting, 6 referral, 7 thank-you, 8 one-to-one,
 // 9 education, 10 testimonial, 11 plugin (each its resource message), 12 category owner (a
 // category and a member name, length-prefixed, one after the other), 13 imported PALMS summary
-// (v1.PalmsSummaryImported), 14 import recorded (its name's bytes). A reader refuses any other
+// (v1.PalmsSummaryImported), 14 import recorded (its name's bytes), 15 visitor invited ahead
+// and not come (v1.Visitor). A reader refuses any other
 // version, an unknown field, or bytes that do not parse: the caller then replays the log.
 // Version 2 is version 1 whose records carry occur_time (when they happened): a version 1
 // snapshot is refused, so the log is replayed once and the records get it.
@@ -23,7 +24,9 @@
 
 namespace reciproca::engine {
 
-inline constexpr int32_t kChapterSnapshotVersion = 2;
+// Version 3 is version 2 whose visitors carry their pipeline state (Visitor.state) and which
+// keeps invitations: a version 2 snapshot is refused, so the log is replayed once.
+inline constexpr int32_t kChapterSnapshotVersion = 3;
 
 // When the engine writes a chapter's snapshot (in the background, after a commit of the chapter
 // is durable): once `every_events` events have been committed since its last snapshot, or once

@@ -177,8 +177,16 @@ void NoticesOf(const v1::Event& event, const domain::Chapter& chapter, domain::T
     case v1::Event::kMeetingCancelled:
       cancel_tags->push_back("meeting:" + event.meeting_cancelled().meeting());
       return;
-    // The visitors' pipeline (issue 12 item 3) records a follow-up with its own event; its case
-    // goes here and calls VisitorFollowedUpNotice(chapter, visitor.invited_by(), ...).
+    case v1::Event::kVisitorStateChanged: {
+      // The visitor host followed up a visitor: their inviter hears it.
+      const v1::Visitor& visitor = event.visitor_state_changed().visitor();
+      if (visitor.state() == v1::VISITOR_STATE_FOLLOWED_UP) {
+        notices->push_back(VisitorFollowedUpNotice(chapter, visitor.invited_by(),
+                                                   visitor.display_name(),
+                                                   DisplayName(chapter, event.actor()), now));
+      }
+      return;
+    }
     default:
       return;
   }

@@ -649,6 +649,51 @@ check('a member registers a visitor from the phone and the display shows them', 
   await phone.fill('#visitor-name', '');
 });
 
+check('a member invites a visitor ahead; the organizer moves them through the pipeline on the phone', async () => {
+  const page = organizer;
+  assert.ok(await phone.locator('#pipeline-card').isHidden(), 'members have no pipeline card');
+  // Ana invites Irene for today's meeting (the day is filled in: the next meeting on or after it).
+  await phone.fill('#invite-visitor-name', 'Irene Moro');
+  await phone.fill('#invite-visitor-business', 'Moro Design');
+  await phone.fill('#invite-visitor-email', 'irene@example.com');
+  await phone.click('#invite-visitor-submit');
+  await phone.waitForSelector('#invite-visitor-ok:not([hidden])', { timeout: 5000 });
+  const row = page.locator('#pipeline-list li', { hasText: 'Irene Moro' });
+  await row.waitFor({ timeout: 5000 });
+  assert.equal(await row.getAttribute('data-state'), 'VISITOR_STATE_INVITED');
+  assert.match(await row.textContent(), /irene@example\.com/, 'organizers see the contact');
+  // She comes: registered at the meeting from Ana's phone, she is the same visitor, attended.
+  await phone.fill('#visitor-name', 'Irene Moro');
+  await phone.fill('#visitor-business', 'Moro Design');
+  await phone.click('#visitor-submit');
+  await page.waitForSelector('#pipeline-list li[data-state="VISITOR_STATE_ATTENDED"]:has-text("Irene Moro")', { timeout: 5000 });
+  assert.equal(await page.locator('#pipeline-list li', { hasText: 'Irene Moro' }).count(), 1, 'no second visitor');
+  // The legal moves only: followed up, applied, then joined with a category.
+  const moveTo = async (state, next) => {
+    await row.locator(`button[data-move="${state}"]`).click();
+    if (next) await page.waitForSelector(`#pipeline-list li[data-state="${next}"]:has-text("Irene Moro")`, { timeout: 5000 });
+  };
+  assert.deepEqual(await row.locator('button[data-move]').evaluateAll((b) => b.map((x) => x.dataset.move)),
+    ['VISITOR_STATE_FOLLOWED_UP', 'VISITOR_STATE_DECLINED']);
+  await moveTo('VISITOR_STATE_FOLLOWED_UP', 'VISITOR_STATE_FOLLOWED_UP');
+  await moveTo('VISITOR_STATE_APPLIED', 'VISITOR_STATE_APPLIED');
+  await moveTo('VISITOR_STATE_JOINED');
+  await page.fill('#pipeline-category', 'accountant'); // Ana's: refused, the server says why
+  await page.click('#pipeline-join-submit');
+  await page.waitForSelector('#pipeline-error:not([hidden])', { timeout: 5000 });
+  assert.match(await page.locator('#pipeline-error').textContent(), /Ana Rossi/);
+  await page.fill('#pipeline-category', 'interior designer');
+  await page.click('#pipeline-join-submit');
+  await page.waitForSelector('#pipeline-list li[data-state="VISITOR_STATE_JOINED"]:has-text("Irene Moro")', { timeout: 5000 });
+  const listed = await server.cli(people.giulia.token, ['visitor', 'list', '--chapter', CHAPTER_ID, '--state', 'joined']);
+  const irene = listed.visitors.find((v) => v.display_name === 'Irene Moro' || v.displayName === 'Irene Moro');
+  assert.ok(irene && irene.member, JSON.stringify(listed));
+  const member = await server.cli(people.giulia.token, ['member', 'get', irene.member]);
+  assert.equal(member.category, 'interior designer');
+  assert.equal(member.visitor, irene.name);
+  await page.locator('#pipeline-card').screenshot({ path: path.join(ensureDir(env.artifactDir), 'app-visitors.png') });
+});
+
 // ---- the organizers' roster ------------------------------------------------------------
 
 // The text of the QR code in a PNG, read by Debian's zbarimg (zbar-tools): a decoder of its own,

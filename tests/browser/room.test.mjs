@@ -321,6 +321,11 @@ for (const lang of Object.keys(CASES)) {
     await organizer.page.waitForSelector('#reports-body:not([hidden]) #reports-matrix td', { timeout: 5000 });
     await assertLayout(organizer.page, `the organizer's reports in ${language}`, { regions: '#reports-card' });
     await screenshotAt(organizer.page, '#reports-matrix', `room-reports-${lang}.png`);
+    // The visitors' pipeline with the long names: the state badges and the moves' buttons wrap
+    // inside the card at phone width.
+    await organizer.page.waitForSelector('#pipeline-list li[data-state] button[data-move]', { timeout: 5000 });
+    await assertLayout(organizer.page, `the organizer's visitors in ${language}`, { regions: '#pipeline-card' });
+    await screenshotAt(organizer.page, '#pipeline-card', `room-visitors-${lang}.png`);
 
     // The same organizer on a laptop: the whole page (roster, run card, reports) fits, nothing
     // cut or overlapping, at the two common laptop and desktop widths.

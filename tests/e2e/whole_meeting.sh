@@ -188,6 +188,21 @@ cli --token "$ana_token" visitor add --meeting "$m1" --name "Giulia Neri" --busi
   --email giulia@example.com --json
 expect "visitor invited_by" "$(jget invited_by <<<"$out")" "$ana"
 
+step="visitor pipeline"
+cli --token "$marco_token" visitor invite --meeting "$m1" --name "Irene Moro" --business "Moro Design" --json
+iv="$(jget name <<<"$out")"
+expect "invited visitor state" "$(jget state <<<"$out")" "VISITOR_STATE_INVITED"
+cli_fails 3 "error: PERMISSION_DENIED" --token "$marco_token" visitor move "$iv" --to declined
+cli --token "$org_token" visitor move "${m1##*/}/${iv##*/}" --to declined --note "moved away"
+grep -q "^  state: declined$" <<<"$out" || fail "visitor move: $out"
+cli_fails 3 "error: FAILED_PRECONDITION: state: Irene Moro is DECLINED and cannot move to APPLIED" \
+  --token "$org_token" visitor move "$iv" --to applied
+cli --token "$org_token" visitor list --state declined --csv
+expect "visitor list --csv header" "$(head -1 <<<"$out")" \
+  "visitor,state,display_name,business,invited_by,invited_by_name,meeting,since,member,email,phone"
+grep -q "^$iv,declined,Irene Moro,Moro Design,$marco,Marco Bianchi,$m1," <<<"$out" ||
+  fail "visitor list --csv: $out"
+
 step="referrals"
 cli --token "$ana_token" refer --to "$marco" --temperature 4 --inside --note "my office lease" \
   --meeting "$m1" --json

@@ -84,6 +84,17 @@ REQUESTS = {
     "RegisterVisitor": [(ORGANIZER, 'meeting: "%s" visitor { display_name: "Vera Visitor" '
                          'business: "Vera Srl" invited_by: "%s" email: "vera@example.org" } '
                          'request_id: "s12"' % (MEETING, M2))],
+    "InviteVisitor": [(MEMBER, 'parent: "%s" date: "2030-01-08" visitor { display_name: "Ida '
+                       'Invitata" business: "Ida Srl" phone: "+39 333 7654321" } request_id: '
+                       '"s12a"' % CHAPTER),
+                      (ORGANIZER, 'parent: "%s" meeting: "%s" visitor { display_name: "Ugo" '
+                       'business: "Ugo Snc" invited_by: "%s" } request_id: "s12b"'
+                       % (CHAPTER, MEETING, M2))],
+    "ListVisitors": [(MEMBER, 'parent: "%s" state: VISITOR_STATE_INVITED invited_by: "%s" '
+                      'page_size: 2' % (CHAPTER, M2))],
+    "MoveVisitor": [(ORGANIZER, 'name: "%s/visitors/12" state: VISITOR_STATE_JOINED note: '
+                     '"Welcome" category: "Bakery" role: ROLE_MEMBER request_id: "s12c"'
+                     % MEETING)],
     "CloseMeeting": [(ORGANIZER, 'name: "%s" request_id: "s13"' % MEETING)],
     "GiveReferral": [(MEMBER, 'parent: "%s" referral { receiver: "%s" kind: REFERRAL_KIND_OUTSIDE '
                       'contact_name: "Carla Cliente" contact_phone: "+39 333 1234567" '

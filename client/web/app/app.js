@@ -22,6 +22,7 @@ import { wireForms } from '/app/forms.js';
 import { renderRunClock, wireRun } from '/app/run.js';
 import { wireReports } from '/app/reports.js';
 import { wireRoster } from '/app/roster.js';
+import { wireVisitors } from '/app/visitors.js';
 import { wireAgendaEditor } from '/app/agenda.js';
 import { wireRotationEditor } from '/app/rotation.js';
 import { wireSubstitutes } from '/app/substitutes.js';
@@ -63,6 +64,7 @@ async function boot() {
   wireRotationEditor();
   wireSubstitutes();
   wireReports();
+  wireVisitors();
   byId('pending-retry').addEventListener('click', () => state.outbox.kick(true));
   byId('signout').addEventListener('click', signOut);
   window.addEventListener('online', () => {

@@ -23,6 +23,7 @@ export const FORMS = {
   substitute: { form: 'substitute-form', error: 'substitute-error', ok: 'substitute-ok', submit: 'substitute-submit', label: 'app.substitute.submit' },
   reports: { form: 'reports-form', error: 'reports-error', ok: 'reports-ok', submit: 'reports-submit', label: 'app.reports.show' },
   member: { form: 'member-form', error: 'member-error', ok: 'member-ok', submit: 'member-submit', label: 'app.roster.save' },
+  inviteVisitor: { form: 'invite-visitor-form', error: 'invite-visitor-error', ok: 'invite-visitor-ok', submit: 'invite-visitor-submit', label: 'app.invite_visitor.submit' },
 };
 
 export function wireForms() {

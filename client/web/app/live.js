@@ -10,6 +10,7 @@ import { M, saveCache, state } from '/app/state.js';
 import { renderInbox } from '/app/inbox.js';
 import { renderAll, renderMeeting, renderScore, toast } from '/app/render.js';
 import { applySubstituteEvent, renderSubstitutes } from '/app/substitutes.js';
+import { refreshPipelineSoon } from '/app/visitors.js';
 
 export async function fetchMeeting() {
   const result = await call(M.listMeetings, { parent: state.chapterName, pageSize: 10 }, { token: state.token });
@@ -132,6 +133,7 @@ export function onEvent(event) {
     refreshMeetingSoon();
   }
   if (event.memberAdded || event.memberUpdated || event.memberLeft) refreshMembersSoon();
+  if (event.visitorInvited || event.visitorRegistered || event.visitorStateChanged) refreshPipelineSoon();
   if (event.chapterUpdated && event.chapterUpdated.chapter) {
     state.chapter = { ...event.chapterUpdated.chapter };
     renderAll();

@@ -14,6 +14,7 @@ import { renderRun } from '/app/run.js';
 import { renderReports } from '/app/reports.js';
 import { renderSubstitutes } from '/app/substitutes.js';
 import { renderRoster } from '/app/roster.js';
+import { renderPipeline } from '/app/visitors.js';
 
 export const ROLE_KEYS = {
   ROLE_PRESIDENT: 'app.role.president',
@@ -43,6 +44,7 @@ export function renderAll() {
   renderRoster();
   renderSubstitutes();
   renderReports();
+  renderPipeline();
 }
 
 export function renderMeeting() {

@@ -4,7 +4,7 @@
 // Web Push notifications the server sends while the page is closed (docs/push.md), and a tap on
 // one opens the page.
 
-const CACHE = 'reciproca-app-shell-v8';
+const CACHE = 'reciproca-app-shell-v9';
 const SHELL = [
   '/app/',
   '/app/app.js',
@@ -22,6 +22,7 @@ const SHELL = [
   '/app/run.js',
   '/app/state.js',
   '/app/substitutes.js',
+  '/app/visitors.js',
   '/app/app.css',
   '/app/outbox.js',
   '/app/push.js',

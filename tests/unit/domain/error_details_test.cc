@@ -58,7 +58,10 @@ const std::map<std::string, std::string> kSampleParams = {{"value", "6"},
                                                           {"amount", "1250.00 EUR"},
                                                           {"visitor", "Elena Ospite"},
                                                           {"host", "Paola Presidente"},
-                                                          {"minutes", "15"}};
+                                                          {"minutes", "15"},
+                                                          {"inviter", "Ana Rossi"},
+                                                          {"business", "Studio Ospite"},
+                                                          {"days", "3"}};
 
 TEST(MessageCatalogs, HasEnglishItalianAndSpanish_EnglishFirst) {
   const auto& languages = MessageCatalogs::Get().languages();

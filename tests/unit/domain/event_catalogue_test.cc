@@ -90,12 +90,21 @@ class CatalogueChapterTest : public testing::RosterChapterTest {
     segment.set_countdown_seconds(60);
     ApplyAll(chapter_.DecideStartSegment(Admin(), segment));
     check_in_ = CheckIn(ana_);
+    v1::InviteVisitorRequest invite;
+    invite.set_meeting(meeting_);
+    invite.mutable_visitor()->set_display_name("Gianni Ospite");
+    invite.mutable_visitor()->set_business("Guest Srl");
+    ApplyAll(chapter_.DecideInviteVisitor(As(ana_), invite));
     v1::RegisterVisitorRequest visitor;
     visitor.set_meeting(meeting_);
     visitor.mutable_visitor()->set_display_name("Gianni Ospite");
     visitor.mutable_visitor()->set_business("Guest Srl");
     visitor.mutable_visitor()->set_invited_by(ana_);
-    ApplyAll(chapter_.DecideRegisterVisitor(Admin(), visitor));
+    Events came = ApplyAll(chapter_.DecideRegisterVisitor(Admin(), visitor));
+    v1::MoveVisitorRequest move;
+    move.set_name(came.empty() ? "" : came[0].visitor_registered().visitor().name());
+    move.set_state(v1::VISITOR_STATE_FOLLOWED_UP);
+    ApplyAll(chapter_.DecideMoveVisitor(Admin(), move));
 
     referral_ = GiveReferral(ana_, bruno_);
     SetReferralStatus(bruno_, referral_, v1::REFERRAL_STATUS_CONTACTED);

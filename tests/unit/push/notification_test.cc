@@ -109,6 +109,24 @@ TEST_F(NotificationTest, VisitorFollowedUp_TellsTheInviter) {
             json::parse(n.payload)["body"]);
 }
 
+TEST_F(NotificationTest, VisitorMovedToFollowedUp_TellsTheInviter_OtherMovesNobody) {
+  v1::Event event;
+  event.set_actor(bruno_);
+  v1::Visitor* visitor = event.mutable_visitor_state_changed()->mutable_visitor();
+  visitor->set_display_name("Elena Ospite");
+  visitor->set_invited_by(carla_);
+  visitor->set_state(v1::VISITOR_STATE_FOLLOWED_UP);
+  std::vector<Notice> notices = Notices(event);
+  ASSERT_EQ(1u, notices.size());
+  EXPECT_EQ(carla_, notices[0].member);
+  EXPECT_EQ(v1::PUSH_KIND_VISITOR_FOLLOWED_UP, notices[0].kind);
+  const std::string body = json::parse(notices[0].payload)["body"];
+  EXPECT_EQ(body.rfind("Elena Ospite, whom you invited, has been followed up by ", 0), 0u) << body;
+  EXPECT_EQ(std::string::npos, body.find("chapters/")) << body;
+  visitor->set_state(v1::VISITOR_STATE_APPLIED);
+  EXPECT_TRUE(Notices(event).empty());
+}
+
 TEST(PushKindsTest, NoChoiceMeansEveryKindAndMasksRoundTrip) {
   EXPECT_EQ(AllKinds(), KindsMask({}));
   EXPECT_EQ(5u, KindsOf(AllKinds()).size());
