@@ -351,6 +351,9 @@ class Chapter {
   const v1::ExpectedSubstitute* ExpectedSubstitute(std::string_view date,
                                                    std::string_view member) const;
   // A visitor, invited or come (chapter_visitors.cc); errors as FindMeeting's.
+  // A visitor's own fields as sent (display_name and business 1..100, optional email and
+  // phone), checked and trimmed, errors naming visitor.{field}; the rest of `in` is not copied.
+  static Result<v1::Visitor> CheckVisitorFields(const v1::Visitor& in);
   Result<const v1::Visitor*> FindVisitor(std::string_view field, std::string_view name) const;
   // The visitor invited ahead to `meeting` under `display_name` (ignoring case) and not come,
   // or nullptr.

@@ -303,21 +303,9 @@ Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
     return s.error();
   }
   v1::Visitor visitor;
-  auto display_name = CheckText("visitor.display_name", in.display_name(), 1, 100);
-  if (!display_name) {
-    return display_name.error();
-  }
-  auto business = CheckText("visitor.business", in.business(), 1, 100);
-  if (!business) {
-    return business.error();
-  }
-  auto email = CheckOptionalEmail("visitor.email", in.email());
-  if (!email) {
-    return email.error();
-  }
-  auto phone = CheckOptionalPhone("visitor.phone", in.phone());
-  if (!phone) {
-    return phone.error();
+  auto checked = CheckVisitorFields(in);
+  if (!checked) {
+    return checked.error();
   }
   auto meeting = FindMeeting("meeting", r.meeting());
   if (!meeting) {
@@ -350,21 +338,21 @@ Result<Events> Chapter::DecideRegisterVisitor(const Context& ctx,
   v1::VisitorRegistered* registered = event.mutable_visitor_registered();
   registered->set_meeting(r.meeting());
   // Invited ahead to this meeting: that visitor came (their inviter keeps the credit).
-  const v1::Visitor* invited = Invitation(r.meeting(), *display_name);
+  const v1::Visitor* invited = Invitation(r.meeting(), checked->display_name());
   if (invited != nullptr && (in.invited_by().empty() || in.invited_by() == invited->invited_by())) {
     visitor = *invited;
     invited_by = invited->invited_by();
   } else {
     visitor.set_name(VisitorName(r.meeting(), event.seq()));
   }
-  visitor.set_display_name(*display_name);
-  visitor.set_business(*business);
+  visitor.set_display_name(checked->display_name());
+  visitor.set_business(checked->business());
   visitor.set_invited_by(invited_by);
-  if (!email->empty() || invited == nullptr) {
-    visitor.set_email(*email);
+  if (!checked->email().empty() || invited == nullptr) {
+    visitor.set_email(checked->email());
   }
-  if (!phone->empty() || invited == nullptr) {
-    visitor.set_phone(*phone);
+  if (!checked->phone().empty() || invited == nullptr) {
+    visitor.set_phone(checked->phone());
   }
   *visitor.mutable_register_time() = event.time();
   visitor.set_state(v1::VISITOR_STATE_ATTENDED);

@@ -101,16 +101,8 @@ const v1::Visitor* Chapter::Invitation(std::string_view meeting,
   return nullptr;
 }
 
-Result<Events> Chapter::DecideInviteVisitor(const Context& ctx,
-                                            const v1::InviteVisitorRequest& r) const {
-  if (Status s = CheckParent("parent", r.parent()); !s) {
-    return s.error();
-  }
-  const v1::Visitor& in = r.visitor();
-  auto acting = ResolveActing(ctx, in.invited_by(), "visitor.invited_by");
-  if (!acting) {
-    return acting.error();
-  }
+Result<v1::Visitor> Chapter::CheckVisitorFields(const v1::Visitor& in) {
+  v1::Visitor out;
   auto display_name = CheckText("visitor.display_name", in.display_name(), 1, 100);
   if (!display_name) {
     return display_name.error();
@@ -126,6 +118,27 @@ Result<Events> Chapter::DecideInviteVisitor(const Context& ctx,
   auto phone = CheckOptionalPhone("visitor.phone", in.phone());
   if (!phone) {
     return phone.error();
+  }
+  out.set_display_name(*display_name);
+  out.set_business(*business);
+  out.set_email(*email);
+  out.set_phone(*phone);
+  return out;
+}
+
+Result<Events> Chapter::DecideInviteVisitor(const Context& ctx,
+                                            const v1::InviteVisitorRequest& r) const {
+  if (Status s = CheckParent("parent", r.parent()); !s) {
+    return s.error();
+  }
+  const v1::Visitor& in = r.visitor();
+  auto acting = ResolveActing(ctx, in.invited_by(), "visitor.invited_by");
+  if (!acting) {
+    return acting.error();
+  }
+  auto checked = CheckVisitorFields(in);
+  if (!checked) {
+    return checked.error();
   }
   if (r.meeting().empty() == r.date().empty()) {
     return InvalidArgument(
@@ -175,21 +188,21 @@ Result<Events> Chapter::DecideInviteVisitor(const Context& ctx,
           .Because(kNoMeetingAfterDate, {{"date", std::string(text)}});
     }
   }
-  if (const v1::Visitor* twin = Invitation(meeting->name(), *display_name)) {
-    return AlreadyExists("visitor.display_name: " + *display_name + " is already invited to " +
-                         meeting->name() + " (" + twin->name() + ")")
-        .Because(kVisitorAlreadyInvited, {{"visitor", *display_name}});
+  if (const v1::Visitor* twin = Invitation(meeting->name(), checked->display_name())) {
+    return AlreadyExists("visitor.display_name: " + checked->display_name() +
+                         " is already invited to " + meeting->name() + " (" + twin->name() + ")")
+        .Because(kVisitorAlreadyInvited, {{"visitor", checked->display_name()}});
   }
   v1::Event event = NewEvent(ctx, 1, acting->on_behalf_of);
   v1::VisitorInvited* invited = event.mutable_visitor_invited();
   invited->set_meeting(meeting->name());
   v1::Visitor* visitor = invited->mutable_visitor();
   visitor->set_name(VisitorName(meeting->name(), event.seq()));
-  visitor->set_display_name(*display_name);
-  visitor->set_business(*business);
+  visitor->set_display_name(checked->display_name());
+  visitor->set_business(checked->business());
   visitor->set_invited_by(acting->member);
-  visitor->set_email(*email);
-  visitor->set_phone(*phone);
+  visitor->set_email(checked->email());
+  visitor->set_phone(checked->phone());
   visitor->set_state(v1::VISITOR_STATE_INVITED);
   *visitor->mutable_invite_time() = event.time();
   AddStep(event, v1::VISITOR_STATE_INVITED, "", visitor);
