@@ -2,7 +2,8 @@
 // ahead, the visitor is registered at the meeting (attended, no second visitor), the visitor host
 // follows up, they apply and join (the member exists, linked, and signs in; the inviter's PALMS
 // visitor count does not change); refusals answer with their code and reason; a retry under the
-// same request_id answers the first answer.
+// same request_id answers the first answer; the pipeline's reminders reach the inviter and the
+// visitor host through InsightService.ListReminders, in the chapter's language.
 
 #include "integration/error_reason.h"
 #include "integration/server_fixture.h"
@@ -11,6 +12,7 @@ namespace reciproca::testing {
 namespace {
 
 using grpc::StatusCode;
+namespace pv1 = reciproca::plugin::v1;
 
 class VisitorsTest : public ServerTest {
  protected:
@@ -85,6 +87,28 @@ class VisitorsTest : public ServerTest {
       }
     }
     return -1;
+  }
+
+  // `who`'s own reminders of `kind` (ListReminders needs a reminders plugin: RemindersTest loads
+  // one). The member is named, so an organizer gets their own list, not the chapter's.
+  std::vector<pv1::Reminder> Reminders(const NewMember& who, const std::string& kind) {
+    EXPECT_TRUE(server_->plugin_host().WaitIdle(std::chrono::seconds(20)));
+    v1::ListRemindersRequest request;
+    request.set_chapter("chapters/rome");
+    request.set_member(who.member.name());
+    pv1::Reminders answer;
+    auto client = As(who.token);
+    const grpc::Status status = Invoke(client, [&](grpc::ClientContext* c) {
+      return client.insights().ListReminders(c, request, &answer);
+    });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<pv1::Reminder> out;
+    for (const pv1::Reminder& r : answer.reminders()) {
+      if (r.kind() == kind) {
+        out.push_back(r);
+      }
+    }
+    return out;
   }
 
   NewMember host_;
@@ -218,6 +242,86 @@ TEST_F(VisitorsTest, ContactDataOnlyForTheInviterAndOrganizers) {
   EXPECT_EQ("guest@example.com", List(host_)[0].email());
   EXPECT_EQ("", List(bruno_)[0].email());
   EXPECT_EQ(invited.display_name(), List(bruno_)[0].display_name());
+}
+
+// The server's own reminders join a reminders plugin's answer: the counting test plugin, which
+// has nothing to say here (no referrals).
+class VisitorRemindersTest : public VisitorsTest {
+ protected:
+  void SetUp() override {
+    plugins_ = {{"counting", kCounting, ""}};
+    VisitorsTest::SetUp();
+    v1::UpdateChapterRequest request;
+    request.mutable_chapter()->set_name("chapters/rome");
+    request.mutable_chapter()->set_language("it");
+    request.mutable_update_mask()->add_paths("language");
+    request.set_request_id("italian");
+    v1::Chapter chapter;
+    ASSERT_TRUE(Invoke(admin(), [&](grpc::ClientContext* c) {
+                  return admin().chapters().UpdateChapter(c, request, &chapter);
+                }).ok());
+  }
+};
+
+TEST_F(VisitorRemindersTest, ComesTomorrowToTheInviter_FollowUpToHostAndInviterUntilFollowedUp) {
+  v1::Visitor invited;
+  ASSERT_TRUE(Invite(ana_, "Gianni Ospite", "2026-12-05", &invited).ok());
+  EXPECT_TRUE(Reminders(ana_, "visitor_tomorrow").empty()) << "the meeting is a week away";
+
+  // Monday 2026-12-07, 07:30 in Rome: the meeting is tomorrow.
+  clock_.Advance(std::chrono::hours(24 * 6));
+  const auto tomorrow = Reminders(ana_, "visitor_tomorrow");
+  ASSERT_EQ(1u, tomorrow.size());
+  EXPECT_EQ("visitor_tomorrow:" + invited.name(), tomorrow[0].id());
+  EXPECT_EQ(ana_.member.name(), tomorrow[0].member());
+  EXPECT_EQ(
+      "Gianni Ospite (Studio Gianni Ospite) viene domani alla riunione come tuo ospite: un "
+      "messaggio stasera con ora e luogo, e arriva presto per accoglierlo.",
+      tomorrow[0].text());
+  EXPECT_TRUE(Reminders(host_, "visitor_tomorrow").empty()) << "the inviter's reminder only";
+  EXPECT_TRUE(Reminders(host_, "visitor_follow_up").empty()) << "nobody came yet";
+
+  // The meeting: the visitor host registers the visitor at the door.
+  clock_.Advance(std::chrono::hours(24));
+  v1::OpenMeetingRequest open;
+  open.set_name(meeting_.name());
+  open.set_request_id("open");
+  ASSERT_TRUE(Invoke(admin(), [&](grpc::ClientContext* c) {
+                return admin().meetings().OpenMeeting(c, open, &meeting_);
+              }).ok());
+  v1::RegisterVisitorRequest at_door;
+  at_door.set_meeting(meeting_.name());
+  at_door.mutable_visitor()->set_display_name("Gianni Ospite");
+  at_door.mutable_visitor()->set_business("Studio Gianni Ospite");
+  at_door.mutable_visitor()->set_invited_by(ana_.member.name());
+  at_door.set_request_id("at-door");
+  v1::Visitor came;
+  auto host = As(host_.token);
+  ASSERT_TRUE(Invoke(host, [&](grpc::ClientContext* c) {
+                return host.meetings().RegisterVisitor(c, at_door, &came);
+              }).ok());
+  ASSERT_EQ(v1::VISITOR_STATE_ATTENDED, came.state());
+  EXPECT_TRUE(Reminders(ana_, "visitor_tomorrow").empty()) << "the visitor came";
+  EXPECT_TRUE(Reminders(host_, "visitor_follow_up").empty()) << "not due yet";
+
+  clock_.Advance(std::chrono::hours(24 * 2));
+  const std::string follow_up =
+      "Gianni Ospite (ospite di Ana Rossi) è venuto 2 giorni fa e nessuno l’ha ancora "
+      "ricontattato: una telefonata oggi, finché la riunione è fresca nella memoria.";
+  for (const NewMember* who : {&host_, &ana_}) {
+    const auto due = Reminders(*who, "visitor_follow_up");
+    ASSERT_EQ(1u, due.size()) << who->member.display_name();
+    EXPECT_EQ("visitor_follow_up:" + came.name(), due[0].id());
+    EXPECT_EQ(who->member.name(), due[0].member());
+    EXPECT_EQ(follow_up, due[0].text());
+  }
+  EXPECT_TRUE(Reminders(bruno_, "visitor_follow_up").empty()) << "a plain member is not told";
+
+  v1::Visitor moved;
+  ASSERT_TRUE(Move(host_, came.name(), v1::VISITOR_STATE_FOLLOWED_UP, &moved, "follow").ok());
+  for (const NewMember* who : {&host_, &ana_}) {
+    EXPECT_TRUE(Reminders(*who, "visitor_follow_up").empty()) << who->member.display_name();
+  }
 }
 
 }  // namespace
