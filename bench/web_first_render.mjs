@@ -37,9 +37,8 @@ if (!existsSync(process.env.RECIPROCAD_BIN) || !cli) {
 
 const { Server, launchChromium } = await import(path.join(root, 'tests/browser/lib/harness.mjs'));
 const { MEMBERS } = await import(path.join(root, 'tests/browser/lib/fixture.mjs'));
-const { serviceWorkerReady } = await import(path.join(root, 'tests/browser/lib/phone.mjs'));
+const { PHONE, serviceWorkerReady } = await import(path.join(root, 'tests/browser/lib/phone.mjs'));
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const SURNAMES = ['Di Pietro Lombardo', 'Hernández de la Fuente', 'Dalla Chiesa Moretti'];
 
 // 60 members with long names: the fixture's 24, then its first names with other surnames.
