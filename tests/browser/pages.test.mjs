@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { Server, ensureDir, env, launchChromium, sleep, timedCheck, watchConsole } from './lib/harness.mjs';
-import { fillReferral, pendingCount, referOffline, serviceWorkerReady } from './lib/phone.mjs';
+import { PHONE, fillReferral, pendingCount, referOffline, serviceWorkerReady } from './lib/phone.mjs';
 
 const server = new Server();
 const consoleErrors = [];
@@ -28,7 +28,6 @@ let organizer = null; // Giulia's phone page (the president), running the meetin
 let organizerContext = null;
 
 const DISPLAY_VIEWPORT = { width: 1920, height: 1080 };
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const GIVE_REFERRAL_PATH = '/api/reciproca.v1.ReferralService/GiveReferral';
 
 // Each test body runs through this, so that a failure keeps the work directory for inspection.

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 
 import { seedLongNames } from './lib/fixture.mjs';
 import { Server, ensureDir, env, launchChromium, sleep, timedCheck, watchConsole } from './lib/harness.mjs';
+import { PHONE } from './lib/phone.mjs';
 import { layoutProblems } from './lib/layout.mjs';
 
 const server = new Server();
@@ -24,7 +25,6 @@ const outcome = { failures: 0 };
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // axe-core rules not run, and why (none today: both pages pass every rule of WCAG 2.1 A/AA).
 const AXE_DISABLED = [];
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 // The organizers' page is mobile-first and also used on a laptop at the meeting's front table.
 const LAPTOPS = [{ viewport: { width: 1366, height: 768 } }, { viewport: { width: 1920, height: 1080 } }];
 

@@ -21,14 +21,13 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { Server, launchChromium, watchConsole } from './lib/harness.mjs';
-import { referOffline, serviceWorkerReady } from './lib/phone.mjs';
+import { PHONE, referOffline, serviceWorkerReady } from './lib/phone.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const server = new Server({ plugins: false });
 const consoleErrors = [];
 const CHAPTER_ID = 'lan';
 const LAN_HOST = 'reciproca.lan.test';
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 let browser;
 let ok = false;
 const people = {};

@@ -3,6 +3,9 @@
 
 import assert from 'node:assert/strict';
 
+// The phone the pages' tests (and bench/web_first_render.mjs) open the phone page on.
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
 export async function fillReferral(page, { to, marker, temperature = '4' }) {
   await page.selectOption('#refer-to', to);
   await page.check('input[name="kind"][value="REFERRAL_KIND_OUTSIDE"]', { force: true });
